@@ -1,0 +1,50 @@
+# Taskboard: every entry point people need. Each target sets up .venv on first use.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+WORKERS ?= 1
+FUZZ_EXAMPLES ?= 200
+SDK_SOURCES := $(shell find sdk -type f -not -path '*/__pycache__/*' 2>/dev/null)
+
+.PHONY: run migrate test lint generate fuzz bench clean
+
+$(VENV)/.requirements: requirements/service.txt requirements/dev.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements/dev.txt
+	touch $@
+
+# The SDK is installed the way a frontend team installs it (pip install ./sdk), and again when it changes.
+$(VENV)/.sdk: $(VENV)/.requirements $(SDK_SOURCES)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation --force-reinstall ./sdk
+	touch $@
+
+migrate: $(VENV)/.requirements
+	$(BIN)/alembic upgrade head
+
+run: migrate
+	$(BIN)/uvicorn --factory service.app:create_app --host $(HOST) --port $(PORT) --workers $(WORKERS) \
+		--loop uvloop --http httptools
+
+generate: $(VENV)/.requirements
+	$(BIN)/python -m codegen
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation --force-reinstall ./sdk
+	touch $(VENV)/.sdk
+
+lint: $(VENV)/.requirements
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python -m openapi_spec_validator openapi.yaml
+	$(BIN)/python -m codegen --check
+	$(BIN)/mypy
+
+test: lint $(VENV)/.sdk
+	$(BIN)/pytest
+
+fuzz: $(VENV)/.sdk
+	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/pytest tests/contract -v
+
+clean:
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis .schemathesis

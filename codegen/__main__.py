@@ -1,0 +1,95 @@
+"""`python -m codegen`: regenerate generated/ and sdk/ from openapi.yaml.
+
+`--check` generates into a scratch folder instead and fails, naming the files, when the
+committed generated/ or sdk/ differ from what the contract generates.
+"""
+
+import argparse
+import filecmp
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from codegen import contract, stubs
+
+ROOT = Path(__file__).resolve().parent.parent
+OUTPUTS = ("generated", "sdk")
+
+
+def generate(root: Path) -> None:
+    spec_path = ROOT / "openapi.yaml"
+    operations = contract.operations(contract.load(spec_path))
+    for name in OUTPUTS:
+        shutil.rmtree(root / name, ignore_errors=True)
+    stubs.write(operations, root / "generated")
+    _run("datamodel-codegen", "--input", spec_path, "--output", root / "generated" / "models.py")
+    with tempfile.TemporaryDirectory() as scratch:
+        # openapi-python-client writes the whole project folder itself.
+        _run(
+            "openapi-python-client", "generate",
+            "--path", spec_path,
+            "--config", ROOT / "codegen" / "sdk.yaml",
+            "--output-path", Path(scratch) / "sdk",
+            "--meta", "pdm",
+            "--custom-template-path", ROOT / "codegen" / "sdk_templates",
+        )  # fmt: skip
+        shutil.move(Path(scratch) / "sdk", root / "sdk")
+    # The project's own ruff settings, wherever the output lands (--check writes to a scratch folder).
+    config = ("--config", ROOT / "pyproject.toml")
+    _run("ruff", "format", "--quiet", *config, root / "generated")
+    _run("ruff", "check", "--quiet", "--fix-only", "--select", "I,F401", *config, root / "generated")
+    shutil.rmtree(root / "sdk" / ".ruff_cache", ignore_errors=True)
+
+
+def check() -> int:
+    # Inside the project, so that every tool finds the same settings as `make generate` does.
+    with tempfile.TemporaryDirectory(dir=ROOT, prefix=".codegen-check-") as scratch:
+        fresh = Path(scratch)
+        generate(fresh)
+        stale = [f"{name}/{path}" for name in OUTPUTS for path in _diff(ROOT / name, fresh / name)]
+    if stale:
+        print("generated code is out of date with openapi.yaml; run `make generate`:", file=sys.stderr)
+        for path in stale:
+            print(f"  {path}", file=sys.stderr)
+        return 1
+    print("generated/ and sdk/ match openapi.yaml")
+    return 0
+
+
+def _diff(left: Path, right: Path, prefix: str = "") -> list[str]:
+    if not left.is_dir():
+        return [prefix or "."]
+    cmp = filecmp.dircmp(left, right, ignore=["__pycache__", ".pytest_cache", ".ruff_cache"])
+    found = [prefix + name for name in cmp.left_only + cmp.right_only + cmp.funny_files]
+    _, mismatch, errors = filecmp.cmpfiles(left, right, cmp.common_files, shallow=False)
+    found += [prefix + name for name in mismatch + errors]
+    for sub in cmp.common_dirs:
+        found += _diff(left / sub, right / sub, f"{prefix}{sub}/")
+    return sorted(found)
+
+
+def _run(*args: object) -> None:
+    # The tools, and the ruff that openapi-python-client's hooks call, come from this environment.
+    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+    subprocess.run(list(map(str, args)), cwd=ROOT, check=True, env=env)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(prog="python -m codegen", description=__doc__)
+    parser.add_argument("--check", action="store_true", help="fail if generated code is stale")
+    options = parser.parse_args()
+    if options.check:
+        return check()
+    try:
+        generate(ROOT)
+    except contract.ContractError as error:
+        print(f"openapi.yaml: {error}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

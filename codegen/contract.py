@@ -1,0 +1,204 @@
+"""Reads the contract into plain operation descriptions, enforcing the house rules."""
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+HTTP_METHODS = ("get", "put", "post", "delete", "patch", "head", "options")
+PROBLEM_JSON = "application/problem+json"
+
+
+class ContractError(Exception):
+    """The contract breaks a house rule; the message names the operation."""
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str  # wire name
+    location: str  # path, query or header
+    required: bool
+    schema: dict[str, Any]
+    description: str = ""
+
+    @property
+    def py_name(self) -> str:
+        return snake_case(self.name)
+
+
+@dataclass(frozen=True)
+class Header:
+    name: str
+    required: bool
+
+    @property
+    def py_name(self) -> str:
+        return snake_case(self.name)
+
+
+@dataclass(frozen=True)
+class Operation:
+    operation_id: str
+    method: str
+    path: str
+    tag: str
+    summary: str
+    security: tuple[str, ...]  # scheme names; empty for a public operation
+    params: tuple[Param, ...]
+    body_model: str | None
+    body_media_types: tuple[str, ...]
+    success_status: int
+    success_model: str | None
+    success_headers: tuple[Header, ...]
+    errors: dict[int, str] = field(default_factory=dict)  # status -> description
+
+    @property
+    def py_name(self) -> str:
+        return snake_case(self.operation_id)
+
+
+def snake_case(name: str) -> str:
+    name = re.sub(r"[^0-9a-zA-Z]+", "_", name)
+    name = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name)
+    return name.strip("_").lower()
+
+
+def load(path: Path) -> dict[str, Any]:
+    spec: dict[str, Any] = yaml.safe_load(path.read_text())
+    return spec
+
+
+def operations(spec: dict[str, Any]) -> list[Operation]:
+    """Every operation of the contract, in the contract's order."""
+    resolver = _Resolver(spec)
+    global_security = _scheme_names(spec.get("security", []))
+    found: list[Operation] = []
+    for path, item in spec.get("paths", {}).items():
+        shared = item.get("parameters", [])
+        for method in HTTP_METHODS:
+            if method in item:
+                op = item[method]
+                found.append(_operation(resolver, path, method, op, shared, global_security))
+    return found
+
+
+def _operation(
+    resolver: "_Resolver",
+    path: str,
+    method: str,
+    op: dict[str, Any],
+    shared_params: list[dict[str, Any]],
+    global_security: tuple[str, ...],
+) -> Operation:
+    where = f"{method.upper()} {path}"
+    op_id = op.get("operationId")
+    if not op_id:
+        raise ContractError(f"{where}: every operation needs an operationId")
+    where = f"{op_id} ({where})"
+    tags = op.get("tags") or []
+    if len(tags) != 1:
+        raise ContractError(f"{where}: every operation needs exactly one tag")
+
+    params = tuple(_param(where, resolver.resolve(p)) for p in [*shared_params, *op.get("parameters", [])])
+    security = _scheme_names(op["security"]) if "security" in op else global_security
+
+    body_model, body_types = None, ()
+    if "requestBody" in op:
+        body = resolver.resolve(op["requestBody"])
+        content = body.get("content", {})
+        body_types = tuple(content)
+        if list(content) != ["application/json"]:
+            raise ContractError(f"{where}: a request body must be application/json only")
+        if not body.get("required"):
+            raise ContractError(f"{where}: a request body must be required")
+        body_model = _model_name(where, content["application/json"].get("schema", {}))
+
+    responses = {int(code): resolver.resolve(r) for code, r in op.get("responses", {}).items()}
+    successes = sorted(code for code in responses if 200 <= code < 300)
+    if len(successes) != 1:
+        raise ContractError(f"{where}: an operation needs exactly one 2xx response")
+    status = successes[0]
+    success = responses[status]
+    success_model = None
+    if content := success.get("content"):
+        if list(content) != ["application/json"]:
+            raise ContractError(f"{where}: a success response must be application/json")
+        success_model = _model_name(where, content["application/json"].get("schema", {}))
+    headers = tuple(
+        Header(name, bool(resolver.resolve(h).get("required"))) for name, h in success.get("headers", {}).items()
+    )
+
+    errors: dict[int, str] = {}
+    for code, response in sorted(responses.items()):
+        if code < 400:
+            continue
+        if list(response.get("content", {})) != [PROBLEM_JSON]:
+            raise ContractError(f"{where}: the {code} response must be {PROBLEM_JSON} only")
+        errors[code] = response.get("description", "")
+
+    return Operation(
+        operation_id=op_id,
+        method=method,
+        path=path,
+        tag=tags[0],
+        summary=op.get("summary", ""),
+        security=security,
+        params=params,
+        body_model=body_model,
+        body_media_types=body_types,
+        success_status=status,
+        success_model=success_model,
+        success_headers=headers,
+        errors=errors,
+    )
+
+
+def _param(where: str, param: dict[str, Any]) -> Param:
+    name, location = param["name"], param["in"]
+    if location not in ("path", "query", "header"):
+        raise ContractError(f"{where}: parameter {name} is in {location}, which is not supported")
+    schema = param.get("schema", {})
+    item = schema.get("items", {}) if schema.get("type") == "array" else schema
+    if item.get("type") == "integer" and ("minimum" not in item or "maximum" not in item):
+        raise ContractError(f"{where}: integer parameter {name} needs a minimum and a maximum")
+    return Param(name, location, bool(param.get("required")), schema, param.get("description", ""))
+
+
+def _model_name(where: str, schema: dict[str, Any]) -> str:
+    ref = schema.get("$ref", "")
+    if not ref.startswith("#/components/schemas/"):
+        raise ContractError(f"{where}: bodies must refer to a named schema in components")
+    name: str = ref.rsplit("/", 1)[1]
+    return name
+
+
+def _scheme_names(requirements: list[dict[str, Any]]) -> tuple[str, ...]:
+    return tuple(sorted({name for requirement in requirements for name in requirement}))
+
+
+class _Resolver:
+    def __init__(self, spec: dict[str, Any]) -> None:
+        self.spec = spec
+
+    def resolve(self, node: dict[str, Any]) -> dict[str, Any]:
+        """Follows local `$ref`s, merging their schemas inline for parameters."""
+        seen = set()
+        while "$ref" in node and not node["$ref"].startswith("#/components/schemas/"):
+            ref = node["$ref"]
+            if ref in seen or not ref.startswith("#/"):
+                raise ContractError(f"unsupported or circular $ref {ref}")
+            seen.add(ref)
+            target: Any = self.spec
+            for part in ref[2:].split("/"):
+                target = target[part.replace("~1", "/").replace("~0", "~")]
+            node = target
+        if "schema" in node and "$ref" in node["schema"]:
+            node = {**node, "schema": self.schema(node["schema"])}
+        return node
+
+    def schema(self, schema: dict[str, Any]) -> dict[str, Any]:
+        while "$ref" in schema:
+            schema = self.spec["components"]["schemas"][schema["$ref"].rsplit("/", 1)[1]]
+        return schema

@@ -1,0 +1,51 @@
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI
+
+from generated.api import health, tokens, users
+from service.contract import ensure_complete, load_contract
+from service.health.handlers import HealthHandlers
+from service.kit.auth import authenticate
+from service.kit.database import Database
+from service.kit.limits import BodyLimit
+from service.kit.problems import install_problem_handlers
+from service.settings import Settings
+from service.tokens.handlers import TokensHandlers
+from service.users.handlers import UsersHandlers
+
+
+class ContractApp(FastAPI):
+    """Serves the hand-written contract at /openapi.json, not a schema derived from the code."""
+
+    def openapi(self) -> dict[str, Any]:
+        return load_contract()
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings()
+    contract = load_contract()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.database = Database(settings)
+        try:
+            yield
+        finally:
+            await app.state.database.dispose()
+
+    app = ContractApp(
+        title=contract["info"]["title"],
+        version=contract["info"]["version"],
+        lifespan=lifespan,
+        redoc_url=None,
+    )
+    app.state.settings = settings
+    install_problem_handlers(app)
+    app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
+    app.include_router(users.router(UsersHandlers, bearer_auth=authenticate))
+    app.include_router(tokens.router(TokensHandlers, bearer_auth=authenticate))
+    app.include_router(health.router(HealthHandlers))
+    ensure_complete(app)
+    return app

@@ -1,0 +1,41 @@
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from service.kit.database import DbSession
+from service.kit.problems import Unauthenticated
+from service.kit.secrets import TOKEN_PREFIX
+from service.tables import User
+from service.tokens import queries as tokens
+
+
+@dataclass(frozen=True, slots=True)
+class Caller:
+    user: User
+    token_id: int
+
+
+async def authenticate(request: Request, db: DbSession) -> Caller:
+    """The bearer security scheme: resolves the request's token to its user, or answers 401."""
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    if not token and not scheme:
+        raise Unauthenticated("This operation needs a bearer token.", error=None)
+    if scheme.lower() != "bearer" or not token.strip().startswith(TOKEN_PREFIX):
+        raise Unauthenticated("The Authorization header must be 'Bearer <token>'.")
+    found = await tokens.find_active(db, token.strip())
+    if found is None:
+        raise Unauthenticated("The token is unknown, expired or revoked.")
+    caller = Caller(user=found.user, token_id=found.token_id)
+    request.state.caller = caller
+    return caller
+
+
+async def _signed_in(request: Request) -> Caller | None:
+    caller: Caller | None = getattr(request.state, "caller", None)
+    return caller
+
+
+# The caller that the operation's security requirement authenticated; None on public operations.
+# The generated routes run the security dependency before they build the handlers.
+MaybeCaller = Annotated[Caller | None, Depends(_signed_in)]

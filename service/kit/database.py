@@ -1,0 +1,80 @@
+from collections.abc import AsyncIterator
+from typing import Annotated, Any
+
+from fastapi import Depends, Request
+from sqlalchemy import event
+from sqlalchemy.engine import Connection
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+
+from service.settings import Settings
+
+# Requests with these methods only read, so they need no write lock.
+READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+class Database:
+    """The engine and the two session factories: one for reads, one for writes.
+
+    On SQLite a write transaction starts with BEGIN IMMEDIATE, taking the write lock up front,
+    so that concurrent writers queue on busy_timeout instead of failing when a deferred
+    transaction tries to upgrade its lock.
+    """
+
+    def __init__(self, settings: Settings) -> None:
+        self.engine = create_engine(settings)
+        self.reader = async_sessionmaker(self.engine, expire_on_commit=False)
+        self.writer = async_sessionmaker(
+            self.engine.execution_options(sqlite_begin="IMMEDIATE"), expire_on_commit=False
+        )
+
+    async def dispose(self) -> None:
+        await self.engine.dispose()
+
+
+def create_engine(settings: Settings) -> AsyncEngine:
+    engine = create_async_engine(settings.database_url, echo=settings.database_echo)
+    if engine.dialect.name == "sqlite":
+        _configure_sqlite(engine, settings.sqlite_busy_timeout_ms)
+    return engine
+
+
+def _configure_sqlite(engine: AsyncEngine, busy_timeout_ms: int) -> None:
+    @event.listens_for(engine.sync_engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Take transaction control away from the driver so that "begin" below decides.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
+        cursor.close()
+
+    @event.listens_for(engine.sync_engine, "begin")
+    def _on_begin(connection: Connection) -> None:
+        mode = connection.get_execution_options().get("sqlite_begin", "DEFERRED")
+        connection.exec_driver_sql(f"BEGIN {mode}")
+
+
+async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
+    """The request's session, and its one commit point.
+
+    Handlers and queries only flush. The transaction commits when the handler returns and
+    rolls back when it raises, before the response is sent, so a failed commit still becomes
+    a proper error response.
+    """
+    database: Database = request.app.state.database
+    factory = database.reader if request.method in READ_METHODS else database.writer
+    async with factory() as session, session.begin():
+        yield session
+
+
+DbSession = Annotated[AsyncSession, Depends(get_session, scope="function")]
+
+
+async def _app_database(request: Request) -> Database:
+    database: Database = request.app.state.database
+    return database
+
+
+AppDatabase = Annotated[Database, Depends(_app_database)]

@@ -1,0 +1,137 @@
+"""RFC 9457 problem details: the one error hierarchy and the handlers that render it."""
+
+from collections.abc import Iterable, Mapping
+from http import HTTPStatus
+from typing import Any, ClassVar
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from fastapi.routing import iter_route_contexts
+from starlette.exceptions import HTTPException
+from starlette.routing import Match
+
+PROBLEM_JSON = "application/problem+json"
+# RFC 9110 names where Python's HTTPStatus still has the older ones.
+TITLES = {413: "Content Too Large", 422: "Unprocessable Content"}
+VALIDATION_TYPE = "urn:taskboard:problem:validation"
+
+
+class Problem(Exception):
+    """Raised by domain code; rendered as a problem document with `status` and `headers`."""
+
+    status: ClassVar[int] = 500
+    type: ClassVar[str] = "about:blank"
+
+    def __init__(self, detail: str, headers: Mapping[str, str] | None = None) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.headers = dict(headers or {})
+
+
+class NotFound(Problem):
+    status = 404
+
+
+class Conflict(Problem):
+    status = 409
+
+
+class Unauthenticated(Problem):
+    status = 401
+
+    def __init__(self, detail: str, error: str | None = "invalid_token") -> None:
+        challenge = f'Bearer error="{error}"' if error else "Bearer"
+        super().__init__(detail, {"WWW-Authenticate": challenge})
+
+
+class ServiceUnavailable(Problem):
+    status = 503
+
+    def __init__(self, detail: str, retry_after_seconds: int = 5) -> None:
+        super().__init__(detail, {"Retry-After": str(retry_after_seconds)})
+
+
+def problem_response(
+    status: int,
+    detail: str | None = None,
+    *,
+    type_: str = "about:blank",
+    headers: Mapping[str, str] | None = None,
+    **extensions: Any,
+) -> JSONResponse:
+    body: dict[str, Any] = {"type": type_, "title": title(status), "status": status}
+    if detail:
+        body["detail"] = detail
+    body.update(extensions)
+    return JSONResponse(body, status_code=status, headers=headers, media_type=PROBLEM_JSON)
+
+
+def title(status: int) -> str:
+    return TITLES.get(status) or HTTPStatus(status).phrase
+
+
+async def _on_problem(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, Problem)
+    return problem_response(exc.status, exc.detail, type_=exc.type, headers=exc.headers)
+
+
+async def _on_http_exception(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, HTTPException)
+    headers = dict(exc.headers or {})
+    if exc.status_code == 405:
+        # Starlette names only the methods of the first route that matched the path.
+        headers["Allow"] = ", ".join(sorted(_allowed_methods(request)))
+    detail = exc.detail if exc.detail != HTTPStatus(exc.status_code).phrase else _DETAILS.get(exc.status_code)
+    return problem_response(exc.status_code, detail, headers=headers)
+
+
+_DETAILS = {
+    404: "No operation of this API is at this path.",
+    405: "This path does not support this method; Allow lists those it does.",
+    413: "The request body is larger than this API accepts.",
+}
+
+
+def _allowed_methods(request: Request) -> set[str]:
+    methods: set[str] = set()
+    for route in iter_route_contexts(request.app.routes):
+        match, _ = route.matches(request.scope)
+        if match != Match.NONE:
+            methods.update(getattr(route, "methods", None) or ())
+    return methods
+
+
+async def _on_validation_error(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    errors = exc.errors()
+    malformed = next((e for e in errors if e.get("type") == "json_invalid"), None)
+    if malformed is not None:
+        reason = malformed.get("ctx", {}).get("error", "invalid JSON")
+        return problem_response(400, f"The request body is not valid JSON: {reason}.")
+    return problem_response(
+        422,
+        "The request does not match the contract.",
+        type_=VALIDATION_TYPE,
+        errors=[_field_error(error) for error in errors],
+    )
+
+
+async def _on_unexpected(_request: Request, _exc: Exception) -> JSONResponse:
+    return problem_response(500, "An unexpected error occurred.")
+
+
+def _field_error(error: Mapping[str, Any]) -> dict[str, str]:
+    where, *path = error.get("loc") or ("body",)
+    return {"in": str(where), "pointer": json_pointer(path), "detail": str(error.get("msg", ""))}
+
+
+def json_pointer(parts: Iterable[object]) -> str:
+    return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in parts)
+
+
+def install_problem_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(Problem, _on_problem)
+    app.add_exception_handler(HTTPException, _on_http_exception)
+    app.add_exception_handler(RequestValidationError, _on_validation_error)
+    app.add_exception_handler(Exception, _on_unexpected)

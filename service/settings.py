@@ -1,0 +1,41 @@
+from datetime import timedelta
+from typing import Annotated
+
+from fastapi import Depends, Request
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Every setting comes from an environment variable of the same name, upper-cased."""
+
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+
+    database_url: str = "sqlite+aiosqlite:///./taskboard.db"
+    database_echo: bool = False
+    sqlite_busy_timeout_ms: int = Field(default=5000, ge=0)
+    token_ttl: timedelta = timedelta(hours=24)
+    max_body_bytes: int = Field(default=1024 * 1024, ge=1)
+    readiness_timeout_seconds: float = Field(default=2.0, gt=0)
+
+    @field_validator("database_url")
+    @classmethod
+    def _supported_driver(cls, url: str) -> str:
+        if not url.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
+            raise ValueError("DATABASE_URL must use sqlite+aiosqlite:// or postgresql+asyncpg://")
+        return url
+
+    @field_validator("token_ttl")
+    @classmethod
+    def _positive_ttl(cls, ttl: timedelta) -> timedelta:
+        if ttl <= timedelta(0):
+            raise ValueError("TOKEN_TTL must be positive")
+        return ttl
+
+
+async def _app_settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+AppSettings = Annotated[Settings, Depends(_app_settings)]

@@ -1,0 +1,54 @@
+from pydantic import MISSING
+
+from generated import models
+from generated.api.users import CreateUserResult, UsersApi
+from service.kit.handlers import Handlers
+from service.kit.problems import Conflict, NotFound
+from service.kit.secrets import hash_password
+from service.kit.types import utcnow
+from service.tables import User
+from service.tokens import queries as tokens
+from service.users import queries as users
+
+
+class UsersHandlers(Handlers, UsersApi):
+    async def create_user(self, *, body: models.UserCreate) -> CreateUserResult:
+        # Hash before touching the database, so that no lock is held while Argon2 works.
+        password_hash = await hash_password(body.password)
+        if await users.find_by_email(self.db, body.email) is not None:
+            raise Conflict("An account with this email already exists.")
+        user = await users.create(
+            self.db, email=body.email, display_name=body.display_name, password_hash=password_hash
+        )
+        return CreateUserResult(body=_account(user), location=f"/v1/users/{user.id}")
+
+    async def get_current_user(self) -> models.User:
+        return _account(self.caller.user)
+
+    async def update_current_user(self, *, body: models.UserUpdate) -> models.User:
+        user = self.caller.user
+        if body.display_name is not MISSING:
+            user.display_name = body.display_name
+        if body.password is not MISSING:
+            user.password_hash = await hash_password(body.password)
+            await tokens.revoke_all_but(self.db, user.id, self.caller.token_id)
+        if body.model_fields_set:
+            user.updated_at = utcnow()
+            await self.db.flush()
+        return _account(user)
+
+    async def get_user(self, *, user_id: int) -> models.UserProfile:
+        user = await users.get(self.db, user_id)
+        if user is None:
+            raise NotFound(f"No user with id {user_id}.")
+        return models.UserProfile(id=user.id, display_name=user.display_name)
+
+
+def _account(user: User) -> models.User:
+    return models.User(
+        id=user.id,
+        email=user.email,
+        display_name=user.display_name,
+        created_at=user.created_at,
+        updated_at=user.updated_at,
+    )

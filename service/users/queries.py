@@ -1,0 +1,39 @@
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from service.kit.problems import Conflict
+from service.kit.types import utcnow
+from service.tables import User
+
+
+def email_key(email: str) -> str:
+    return email.lower()
+
+
+async def find_by_email(db: AsyncSession, email: str) -> User | None:
+    result = await db.execute(select(User).where(User.email_key == email_key(email)))
+    return result.scalar_one_or_none()
+
+
+async def get(db: AsyncSession, user_id: int) -> User | None:
+    return await db.get(User, user_id)
+
+
+async def create(db: AsyncSession, *, email: str, display_name: str, password_hash: str) -> User:
+    now = utcnow()
+    user = User(
+        email=email,
+        email_key=email_key(email),
+        display_name=display_name,
+        password_hash=password_hash,
+        created_at=now,
+        updated_at=now,
+    )
+    db.add(user)
+    try:
+        await db.flush()
+    except IntegrityError as error:
+        # Another sign-up with this email committed first.
+        raise Conflict("An account with this email already exists.") from error
+    return user

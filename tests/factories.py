@@ -1,0 +1,46 @@
+"""Small builders of valid objects, with overridable fields."""
+
+import itertools
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+
+_serial = itertools.count(1)
+PASSWORD = "correct horse battery"
+
+
+@dataclass
+class SignedIn:
+    user: dict[str, Any]
+    token: str
+    password: str
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token}"}
+
+
+def new_user(**overrides: Any) -> dict[str, Any]:
+    n = next(_serial)
+    return {"email": f"user{n}@example.com", "password": PASSWORD, "displayName": f"User {n}", **overrides}
+
+
+async def sign_up(client: httpx.AsyncClient, **overrides: Any) -> SignedIn:
+    body = new_user(**overrides)
+    created = await client.post("/v1/users", json=body)
+    assert created.status_code == 201, created.text
+    token = await client.post("/v1/tokens", json={"email": body["email"], "password": body["password"]})
+    assert token.status_code == 201, token.text
+    return SignedIn(user=created.json(), token=token.json()["accessToken"], password=body["password"])
+
+
+def assert_problem(response: httpx.Response, status: int) -> dict[str, Any]:
+    """The response is an RFC 9457 problem document with this status; returns its body."""
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"] == "application/problem+json"
+    body: dict[str, Any] = response.json()
+    assert body["status"] == status
+    assert isinstance(body["title"], str) and body["title"]
+    assert isinstance(body["type"], str) and body["type"]
+    return body

@@ -1,0 +1,42 @@
+import sqlite3
+from pathlib import Path
+
+from sqlalchemy import text
+
+from service.kit.database import Database
+from service.settings import Settings
+
+
+async def test_sqlite_connections_are_configured_for_a_server(settings: Settings) -> None:
+    database = Database(settings)
+    try:
+        async with database.reader() as session:
+            pragmas = {
+                name: (await session.execute(text(f"PRAGMA {name}"))).scalar_one()
+                for name in ("journal_mode", "foreign_keys", "busy_timeout")
+            }
+    finally:
+        await database.dispose()
+    assert pragmas == {"journal_mode": "wal", "foreign_keys": 1, "busy_timeout": 5000}
+
+
+async def test_write_sessions_take_the_write_lock_up_front(settings: Settings, db_path: Path) -> None:
+    database = Database(settings)
+    other = sqlite3.connect(db_path, timeout=0, isolation_level=None)
+    try:
+        async with database.writer() as session, session.begin():
+            await session.execute(text("SELECT 1"))  # a read, yet the lock is already taken
+            try:
+                other.execute("BEGIN IMMEDIATE")
+                locked = False
+                other.execute("ROLLBACK")
+            except sqlite3.OperationalError as error:
+                locked = "locked" in str(error)
+        async with database.reader() as session, session.begin():
+            await session.execute(text("SELECT 1"))
+            other.execute("BEGIN IMMEDIATE")  # a reader leaves writers free
+            other.execute("ROLLBACK")
+    finally:
+        other.close()
+        await database.dispose()
+    assert locked

@@ -1,0 +1,85 @@
+from collections.abc import AsyncIterator
+
+import httpx
+import pytest
+
+from service.kit.problems import json_pointer
+from tests.factories import assert_problem, new_user, sign_up
+
+
+def test_json_pointer_escapes_tilde_and_slash() -> None:
+    assert json_pointer(["items", 0, "a/b~c"]) == "/items/0/a~1b~0c"
+    assert json_pointer([]) == ""
+
+
+async def test_unknown_path_is_404_problem(client: httpx.AsyncClient) -> None:
+    problem = assert_problem(await client.get("/v1/nothing-here"), 404)
+    assert problem["type"] == "about:blank" and problem["title"] == "Not Found"
+
+
+async def test_wrong_method_is_405_with_every_allowed_method(client: httpx.AsyncClient) -> None:
+    response = await client.delete("/v1/users/me")
+    assert_problem(response, 405)
+    assert response.headers["allow"] == "GET, PATCH"
+    response = await client.put("/v1/tokens")
+    assert_problem(response, 405)
+    assert response.headers["allow"] == "POST"
+
+
+async def test_malformed_json_is_400(client: httpx.AsyncClient) -> None:
+    response = await client.post("/v1/users", content=b'{"email": ', headers={"content-type": "application/json"})
+    problem = assert_problem(response, 400)
+    assert problem["detail"].startswith("The request body is not valid JSON")
+
+
+@pytest.mark.parametrize("content_type", ["text/plain", "application/x-www-form-urlencoded", None])
+async def test_a_body_that_is_not_json_is_415(client: httpx.AsyncClient, content_type: str | None) -> None:
+    headers = {"content-type": content_type} if content_type else {}
+    response = await client.post("/v1/users", content=b'{"email": "a@example.com"}', headers=headers)
+    assert_problem(response, 415)
+
+
+async def test_json_with_a_charset_or_suffix_is_accepted(client: httpx.AsyncClient) -> None:
+    import json
+
+    for content_type in ("application/json; charset=utf-8", "application/merge-patch+json"):
+        response = await client.post(
+            "/v1/users", content=json.dumps(new_user()).encode(), headers={"content-type": content_type}
+        )
+        assert response.status_code == 201, response.text
+
+
+async def test_missing_body_is_422(client: httpx.AsyncClient) -> None:
+    problem = assert_problem(await client.post("/v1/users"), 422)
+    assert problem["errors"] == [{"in": "body", "pointer": "", "detail": "Field required"}]
+
+
+async def test_body_over_one_mebibyte_is_413(client: httpx.AsyncClient) -> None:
+    big = b'{"displayName": "' + b"x" * (1024 * 1024) + b'"}'
+    response = await client.post("/v1/users", content=big, headers={"content-type": "application/json"})
+    assert_problem(response, 413)
+
+
+async def test_body_over_the_limit_without_content_length_is_413(client: httpx.AsyncClient) -> None:
+    async def chunks() -> AsyncIterator[bytes]:
+        for _ in range(20):
+            yield b"x" * 65536
+
+    response = await client.post("/v1/users", content=chunks(), headers={"content-type": "application/json"})
+    assert_problem(response, 413)
+
+
+async def test_validation_problem_shape(client: httpx.AsyncClient) -> None:
+    response = await client.post("/v1/users", json=[1, 2])
+    problem = assert_problem(response, 422)
+    assert problem["type"] == "urn:taskboard:problem:validation"
+    assert problem["title"] == "Unprocessable Content"
+    assert problem["detail"] == "The request does not match the contract."
+    assert problem["errors"][0]["in"] == "body"
+
+
+async def test_unauthenticated_beats_validation(client: httpx.AsyncClient) -> None:
+    response = await client.patch("/v1/users/me", json={"displayName": ""})
+    assert_problem(response, 401)
+    ada = await sign_up(client)
+    assert_problem(await client.patch("/v1/users/me", json={"displayName": ""}, headers=ada.headers), 422)

@@ -1,0 +1,60 @@
+import httpx
+import pytest
+import yaml
+
+from generated import models
+from generated.api import OPERATIONS, users
+from service.app import create_app
+from service.contract import CONTRACT_PATH, ensure_complete, routed_operations
+from service.settings import Settings
+from service.users.handlers import UsersHandlers
+
+
+def test_routes_equal_the_contract_operations(settings: Settings) -> None:
+    app = create_app(settings)
+    contract = yaml.safe_load(CONTRACT_PATH.read_text())
+    expected = {
+        (op["operationId"], method.upper(), path)
+        for path, item in contract["paths"].items()
+        for method, op in item.items()
+        if method in {"get", "put", "post", "delete", "patch"}
+    }
+    assert routed_operations(app) == expected
+    assert {(op.operation_id, op.method, op.path) for op in OPERATIONS} == expected
+
+
+async def test_openapi_json_is_the_contract_itself(client: httpx.AsyncClient) -> None:
+    response = await client.get("/openapi.json")
+    assert response.status_code == 200
+    assert response.json() == yaml.safe_load(CONTRACT_PATH.read_text())
+
+
+async def test_docs_are_served(client: httpx.AsyncClient) -> None:
+    response = await client.get("/docs")
+    assert response.status_code == 200
+    assert "/openapi.json" in response.text
+
+
+def test_app_refuses_to_start_without_a_handler_for_every_operation(settings: Settings) -> None:
+    from fastapi import FastAPI
+
+    app = FastAPI()
+    app.include_router(users.router(UsersHandlers, bearer_auth=lambda: None))
+    with pytest.raises(RuntimeError, match="createToken, revokeCurrentToken, getHealth, getReadiness"):
+        ensure_complete(app)
+
+
+def test_a_handler_class_missing_an_operation_is_refused() -> None:
+    class Partial(users.UsersApi):
+        create_user = UsersHandlers.create_user
+        get_current_user = UsersHandlers.get_current_user
+        update_current_user = UsersHandlers.update_current_user
+
+    with pytest.raises(TypeError, match="Partial does not implement get_user"):
+        users.router(Partial, bearer_auth=lambda: None)  # type: ignore[type-abstract]
+
+
+def test_models_use_wire_names_and_python_names() -> None:
+    created = models.UserCreate.model_validate({"email": "a@example.com", "password": "12345678", "displayName": "A"})
+    assert created.display_name == "A"
+    assert models.UserProfile(id=1, display_name="A").model_dump(by_alias=True) == {"id": 1, "displayName": "A"}

@@ -1,0 +1,138 @@
+import asyncio
+
+import httpx
+
+from tests.factories import PASSWORD, assert_problem, new_user, sign_up
+
+
+async def test_sign_up_returns_the_account_and_its_location(client: httpx.AsyncClient) -> None:
+    body = new_user(email="Ada.Lovelace@Example.com", displayName="Ada")
+    response = await client.post("/v1/users", json=body)
+
+    assert response.status_code == 201
+    assert response.headers["content-type"] == "application/json"
+    user = response.json()
+    assert set(user) == {"id", "email", "displayName", "createdAt", "updatedAt"}
+    assert user["email"] == "Ada.Lovelace@example.com"  # the domain is normalised, the local part kept
+    assert user["displayName"] == "Ada"
+    assert user["createdAt"].endswith("Z") and user["createdAt"] == user["updatedAt"]
+    assert response.headers["location"] == f"/v1/users/{user['id']}"
+    assert "password" not in response.text and PASSWORD not in response.text
+
+
+async def test_emails_are_unique_in_any_letter_case(client: httpx.AsyncClient) -> None:
+    await sign_up(client, email="grace@example.com")
+    response = await client.post("/v1/users", json=new_user(email="GRACE@EXAMPLE.COM"))
+    problem = assert_problem(response, 409)
+    assert "already exists" in problem["detail"]
+
+
+async def test_concurrent_sign_ups_with_one_email_create_one_account(client: httpx.AsyncClient) -> None:
+    emails = ["race@example.com", "RACE@example.com", "Race@Example.com", "rAce@example.com"] * 2
+    responses = await asyncio.gather(*(client.post("/v1/users", json=new_user(email=e)) for e in emails))
+    statuses = sorted(r.status_code for r in responses)
+    assert statuses == [201] + [409] * (len(emails) - 1)
+    for response in responses:
+        if response.status_code == 409:
+            assert_problem(response, 409)
+
+
+async def test_sign_up_rejects_invalid_fields_naming_each(client: httpx.AsyncClient) -> None:
+    response = await client.post(
+        "/v1/users", json={"email": "not-an-email", "password": "short", "displayName": "", "admin": True}
+    )
+    problem = assert_problem(response, 422)
+    pointers = {(e["in"], e["pointer"]) for e in problem["errors"]}
+    assert pointers == {("body", "/email"), ("body", "/password"), ("body", "/displayName"), ("body", "/admin")}
+    assert all(e["detail"] for e in problem["errors"])
+
+
+async def test_password_and_display_name_bounds(client: httpx.AsyncClient) -> None:
+    too_long = await client.post("/v1/users", json=new_user(password="x" * 129, displayName="d" * 101))
+    assert {e["pointer"] for e in assert_problem(too_long, 422)["errors"]} == {"/password", "/displayName"}
+    at_limits = await client.post("/v1/users", json=new_user(password="x" * 128, displayName="d" * 100))
+    assert at_limits.status_code == 201
+
+
+async def test_get_current_user(client: httpx.AsyncClient) -> None:
+    ada = await sign_up(client)
+    response = await client.get("/v1/users/me", headers=ada.headers)
+    assert response.status_code == 200
+    assert response.json() == ada.user
+
+
+async def test_update_display_name_leaves_the_rest(client: httpx.AsyncClient) -> None:
+    ada = await sign_up(client)
+    response = await client.patch("/v1/users/me", json={"displayName": "Ada King"}, headers=ada.headers)
+    assert response.status_code == 200
+    updated = response.json()
+    assert updated["displayName"] == "Ada King"
+    assert updated["email"] == ada.user["email"]
+    assert updated["createdAt"] == ada.user["createdAt"]
+    assert updated["updatedAt"] > ada.user["updatedAt"]
+    again = await client.get("/v1/users/me", headers=ada.headers)
+    assert again.json() == updated
+
+
+async def test_empty_update_changes_nothing(client: httpx.AsyncClient) -> None:
+    ada = await sign_up(client)
+    response = await client.patch("/v1/users/me", json={}, headers=ada.headers)
+    assert response.status_code == 200
+    assert response.json() == ada.user
+
+
+async def test_update_rejects_null_and_unknown_fields(client: httpx.AsyncClient) -> None:
+    ada = await sign_up(client)
+    response = await client.patch(
+        "/v1/users/me", json={"displayName": None, "email": "x@example.com"}, headers=ada.headers
+    )
+    errors = assert_problem(response, 422)["errors"]
+    assert {e["pointer"] for e in errors} == {"/displayName", "/email"}
+    unchanged = await client.get("/v1/users/me", headers=ada.headers)
+    assert unchanged.json() == ada.user
+
+
+async def test_password_change_revokes_the_other_tokens_only(client: httpx.AsyncClient) -> None:
+    ada = await sign_up(client)
+    other = await client.post("/v1/tokens", json={"email": ada.user["email"], "password": ada.password})
+    other_headers = {"Authorization": f"Bearer {other.json()['accessToken']}"}
+
+    changed = await client.patch("/v1/users/me", json={"password": "a new passphrase"}, headers=ada.headers)
+    assert changed.status_code == 200
+
+    assert (await client.get("/v1/users/me", headers=ada.headers)).status_code == 200
+    assert_problem(await client.get("/v1/users/me", headers=other_headers), 401)
+    old = await client.post("/v1/tokens", json={"email": ada.user["email"], "password": ada.password})
+    assert_problem(old, 401)
+    new = await client.post("/v1/tokens", json={"email": ada.user["email"], "password": "a new passphrase"})
+    assert new.status_code == 201
+
+
+async def test_get_user_shows_the_public_profile_only(client: httpx.AsyncClient) -> None:
+    ada, grace = await sign_up(client), await sign_up(client)
+    response = await client.get(f"/v1/users/{ada.user['id']}", headers=grace.headers)
+    assert response.status_code == 200
+    assert response.json() == {"id": ada.user["id"], "displayName": ada.user["displayName"]}
+
+
+async def test_get_unknown_user_is_404(client: httpx.AsyncClient) -> None:
+    ada = await sign_up(client)
+    problem = assert_problem(await client.get("/v1/users/999999", headers=ada.headers), 404)
+    assert problem["detail"] == "No user with id 999999."
+
+
+async def test_out_of_range_and_malformed_ids_are_422(client: httpx.AsyncClient) -> None:
+    ada = await sign_up(client)
+    for raw in ("99999999999999999999", "9223372036854775808", "0", "-1", "abc", "1.5"):
+        problem = assert_problem(await client.get(f"/v1/users/{raw}", headers=ada.headers), 422)
+        assert problem["errors"][0]["in"] == "path"
+        assert problem["errors"][0]["pointer"] == "/userId"
+    largest = await client.get("/v1/users/9223372036854775807", headers=ada.headers)
+    assert_problem(largest, 404)
+
+
+async def test_user_operations_need_a_token(client: httpx.AsyncClient) -> None:
+    for method, path in [("GET", "/v1/users/me"), ("PATCH", "/v1/users/me"), ("GET", "/v1/users/1")]:
+        response = await client.request(method, path, json={} if method == "PATCH" else None)
+        assert_problem(response, 401)
+        assert response.headers["www-authenticate"] == "Bearer"
