@@ -136,3 +136,12 @@ async def test_user_operations_need_a_token(client: httpx.AsyncClient) -> None:
         response = await client.request(method, path, json={} if method == "PATCH" else None)
         assert_problem(response, 401)
         assert response.headers["www-authenticate"] == "Bearer"
+
+
+async def test_email_syntax_follows_the_contract(client: httpx.AsyncClient) -> None:
+    # Reserved domains are valid RFC 5321 syntax; non-ASCII addresses are not `format: email`.
+    for accepted in ("-@aj3.07p.test", "ops@printer.local", "a.b+c@example.com"):
+        assert (await client.post("/v1/users", json=new_user(email=accepted))).status_code == 201
+    for refused in ("é@example.com", "no-at-sign", "a@", "@example.com", "a b@example.com"):
+        problem = assert_problem(await client.post("/v1/users", json=new_user(email=refused)), 422)
+        assert problem["errors"][0]["pointer"] == "/email"

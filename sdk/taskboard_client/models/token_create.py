@@ -12,7 +12,7 @@ T = TypeVar("T", bound="TokenCreate")
 class TokenCreate:
     """
     Attributes:
-        email (str):
+        email (str): The account's email, in any letter case. Any other string gets 401.
         password (str):
     """
 

@@ -16,7 +16,8 @@ class User:
 
     Attributes:
         id (int):
-        email (str):
+        email (str): An email address in RFC 5321 syntax (ASCII). Reserved names such as `example.test`
+            are accepted: Taskboard sends no mail.
         display_name (str):
         created_at (datetime.datetime):
         updated_at (datetime.datetime):

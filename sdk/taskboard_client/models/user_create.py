@@ -12,7 +12,8 @@ T = TypeVar("T", bound="UserCreate")
 class UserCreate:
     """
     Attributes:
-        email (str):
+        email (str): An email address in RFC 5321 syntax (ASCII). Reserved names such as `example.test`
+            are accepted: Taskboard sends no mail.
         password (str):
         display_name (str):
     """
