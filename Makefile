@@ -44,7 +44,7 @@ test: lint $(VENV)/.sdk
 	$(BIN)/pytest
 
 fuzz: $(VENV)/.sdk
-	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/pytest tests/contract -v
+	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) FUZZ_SEED=random $(BIN)/pytest tests/contract -v -s
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis .schemathesis

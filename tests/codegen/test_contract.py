@@ -1,0 +1,104 @@
+import copy
+import filecmp
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from codegen import contract, stubs
+
+SPEC = contract.load(Path(__file__).resolve().parents[2] / "openapi.yaml")
+
+
+def spec_with(change: Any) -> dict[str, Any]:
+    spec = copy.deepcopy(SPEC)
+    change(spec)
+    return spec
+
+
+def test_reads_every_operation_of_the_contract() -> None:
+    ops = {op.operation_id: op for op in contract.operations(SPEC)}
+    assert set(ops) == {
+        "createUser",
+        "getCurrentUser",
+        "updateCurrentUser",
+        "getUser",
+        "createToken",
+        "revokeCurrentToken",
+        "getHealth",
+        "getReadiness",
+    }
+    create = ops["createUser"]
+    assert (create.method, create.path, create.tag, create.success_status) == ("post", "/v1/users", "users", 201)
+    assert create.security == () and ops["getUser"].security == ("bearerAuth",)
+    assert create.body_model == "UserCreate" and create.success_model == "User"
+    assert [(h.name, h.required) for h in create.success_headers] == [("Location", True)]
+    assert set(create.errors) == {400, 409, 413, 415, 422}
+    [user_id] = ops["getUser"].params
+    assert (user_id.name, user_id.py_name, user_id.location) == ("userId", "user_id", "path")
+    assert user_id.schema["maximum"] == 9223372036854775807
+
+
+def _drop_operation_id(spec: dict[str, Any]) -> None:
+    del spec["paths"]["/v1/users"]["post"]["operationId"]
+
+
+def _drop_tag(spec: dict[str, Any]) -> None:
+    del spec["paths"]["/v1/users"]["post"]["tags"]
+
+
+def _unbounded_integer(spec: dict[str, Any]) -> None:
+    spec["paths"]["/v1/users/{userId}"]["get"]["parameters"] = [
+        {"name": "userId", "in": "path", "required": True, "schema": {"type": "integer", "minimum": 1}}
+    ]
+
+
+def _plain_json_error(spec: dict[str, Any]) -> None:
+    spec["paths"]["/v1/users/{userId}"]["get"]["responses"]["404"] = {
+        "description": "gone",
+        "content": {"application/json": {"schema": {"type": "object"}}},
+    }
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (_drop_operation_id, "POST /v1/users: every operation needs an operationId"),
+        (_drop_tag, "createUser (POST /v1/users): every operation needs exactly one tag"),
+        (
+            _unbounded_integer,
+            "getUser (GET /v1/users/{userId}): integer parameter userId needs a minimum and a maximum",
+        ),
+        (_plain_json_error, "getUser (GET /v1/users/{userId}): the 404 response must be application/problem+json only"),
+    ],
+)
+def test_refuses_contracts_that_break_the_house_rules(change: Any, message: str) -> None:
+    with pytest.raises(contract.ContractError) as error:
+        contract.operations(spec_with(change))
+    assert str(error.value) == message
+
+
+def test_snake_case() -> None:
+    assert contract.snake_case("createUser") == "create_user"
+    assert contract.snake_case("If-Match") == "if_match"
+    assert contract.snake_case("userId") == "user_id"
+    assert contract.snake_case("ETag") == "etag"
+
+
+def test_stub_output_is_deterministic(tmp_path: Path) -> None:
+    ops = contract.operations(SPEC)
+    stubs.write(ops, tmp_path / "a")
+    stubs.write(list(ops), tmp_path / "b")
+    comparison = filecmp.dircmp(tmp_path / "a", tmp_path / "b")
+    assert not comparison.diff_files and not comparison.left_only and not comparison.right_only
+    assert not filecmp.dircmp(tmp_path / "a" / "api", tmp_path / "b" / "api").diff_files
+
+
+def test_literal_paths_are_routed_before_templates(tmp_path: Path) -> None:
+    def templated_first(spec: dict[str, Any]) -> None:
+        paths = spec["paths"]
+        spec["paths"] = {"/v1/users/{userId}": paths.pop("/v1/users/{userId}"), **paths}
+
+    stubs.write(contract.operations(spec_with(templated_first)), tmp_path)
+    module = (tmp_path / "api" / "users.py").read_text()
+    assert module.index('"/v1/users/me"') < module.index('"/v1/users/{userId}"')
