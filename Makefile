@@ -33,14 +33,14 @@ generate: $(VENV)/.requirements
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation --force-reinstall ./sdk
 	touch $(VENV)/.sdk
 
-lint: $(VENV)/.requirements
+lint: $(VENV)/.sdk
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m openapi_spec_validator openapi.yaml
 	$(BIN)/python -m codegen --check
 	$(BIN)/mypy
 
-test: lint $(VENV)/.sdk
+test: lint
 	$(BIN)/pytest
 
 fuzz: $(VENV)/.sdk

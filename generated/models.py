@@ -21,7 +21,19 @@ class UserCreate(BaseModel):
 
     """
     password: Annotated[str, Field(examples=["correct horse battery"], max_length=128, min_length=8)]
-    display_name: Annotated[str, Field(alias="displayName", examples=["Ada Lovelace"], max_length=100, min_length=1)]
+    display_name: Annotated[
+        str,
+        Field(
+            alias="displayName",
+            examples=["Ada Lovelace"],
+            max_length=100,
+            min_length=1,
+            pattern="^[^\\x00-\\x1F\\x7F]*$",
+        ),
+    ]
+    """
+    A name to show to other users; no control characters.
+    """
 
 
 class UserUpdate(BaseModel):
@@ -34,8 +46,18 @@ class UserUpdate(BaseModel):
         validate_by_name=True,
     )
     display_name: Annotated[
-        str | MISSING, Field(alias="displayName", examples=["Ada Lovelace"], max_length=100, min_length=1)
+        str | MISSING,
+        Field(
+            alias="displayName",
+            examples=["Ada Lovelace"],
+            max_length=100,
+            min_length=1,
+            pattern="^[^\\x00-\\x1F\\x7F]*$",
+        ),
     ] = MISSING
+    """
+    A name to show to other users; no control characters.
+    """
     password: Annotated[str | MISSING, Field(examples=["correct horse battery"], max_length=128, min_length=8)] = (
         MISSING
     )
@@ -56,7 +78,19 @@ class User(BaseModel):
     are accepted: Taskboard sends no mail.
 
     """
-    display_name: Annotated[str, Field(alias="displayName", examples=["Ada Lovelace"], max_length=100, min_length=1)]
+    display_name: Annotated[
+        str,
+        Field(
+            alias="displayName",
+            examples=["Ada Lovelace"],
+            max_length=100,
+            min_length=1,
+            pattern="^[^\\x00-\\x1F\\x7F]*$",
+        ),
+    ]
+    """
+    A name to show to other users; no control characters.
+    """
     created_at: Annotated[AwareDatetime, Field(alias="createdAt")]
     updated_at: Annotated[AwareDatetime, Field(alias="updatedAt")]
 
@@ -70,7 +104,19 @@ class UserProfile(BaseModel):
         validate_by_name=True,
     )
     id: Annotated[int, Field(examples=[42], ge=1, le=9223372036854775807)]
-    display_name: Annotated[str, Field(alias="displayName", examples=["Ada Lovelace"], max_length=100, min_length=1)]
+    display_name: Annotated[
+        str,
+        Field(
+            alias="displayName",
+            examples=["Ada Lovelace"],
+            max_length=100,
+            min_length=1,
+            pattern="^[^\\x00-\\x1F\\x7F]*$",
+        ),
+    ]
+    """
+    A name to show to other users; no control characters.
+    """
 
 
 class TokenCreate(BaseModel):

@@ -1,21 +1,18 @@
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from service.kit.problems import problem_response
-
-TOO_LARGE = "The request body is larger than {limit} bytes."
-
 
 class BodyTooLarge(HTTPException):
     def __init__(self, limit: int) -> None:
-        super().__init__(413, TOO_LARGE.format(limit=limit))
+        super().__init__(413, f"The request body is larger than {limit} bytes.")
 
 
 class BodyLimit:
-    """Refuses request bodies over `limit` bytes with a 413 problem.
+    """Refuses request bodies over `limit` bytes with a 413 problem, when the operation reads one.
 
     A declared Content-Length over the limit is refused before any byte is read; a body sent
-    without one is counted as it arrives, and reading stops at the limit.
+    without one is counted as it arrives. Operations that take no body never read it, so they
+    never answer 413, which the contract documents only where there is a body.
     """
 
     def __init__(self, app: ASGIApp, limit: int) -> None:
@@ -27,14 +24,12 @@ class BodyLimit:
             await self.app(scope, receive, send)
             return
         declared = _content_length(scope)
-        if declared is not None and declared > self.limit:
-            response = problem_response(413, TOO_LARGE.format(limit=self.limit), headers={"Connection": "close"})
-            await response(scope, receive, send)
-            return
         received = 0
 
-        async def counting_receive() -> Message:
+        async def limited_receive() -> Message:
             nonlocal received
+            if declared is not None and declared > self.limit:
+                raise BodyTooLarge(self.limit)
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
@@ -42,7 +37,7 @@ class BodyLimit:
                     raise BodyTooLarge(self.limit)
             return message
 
-        await self.app(scope, counting_receive, send)
+        await self.app(scope, limited_receive, send)
 
 
 def _content_length(scope: Scope) -> int | None:

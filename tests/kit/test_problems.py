@@ -83,3 +83,8 @@ async def test_unauthenticated_beats_validation(client: httpx.AsyncClient) -> No
     assert_problem(response, 401)
     ada = await sign_up(client)
     assert_problem(await client.patch("/v1/users/me", json={"displayName": ""}, headers=ada.headers), 422)
+
+
+async def test_operations_without_a_body_ignore_a_large_one(client: httpx.AsyncClient) -> None:
+    response = await client.request("GET", "/healthz", content=b"x" * (2 * 1024 * 1024))
+    assert response.status_code == 200

@@ -145,3 +145,11 @@ async def test_email_syntax_follows_the_contract(client: httpx.AsyncClient) -> N
     for refused in ("é@example.com", "no-at-sign", "a@", "@example.com", "a b@example.com"):
         problem = assert_problem(await client.post("/v1/users", json=new_user(email=refused)), 422)
         assert problem["errors"][0]["pointer"] == "/email"
+
+
+async def test_display_names_refuse_control_characters(client: httpx.AsyncClient) -> None:
+    for name in ("\u0000", "Ada\nLovelace", "tab\there", "\u007f"):
+        problem = assert_problem(await client.post("/v1/users", json=new_user(displayName=name)), 422)
+        assert problem["errors"][0]["pointer"] == "/displayName"
+    unicode_name = await client.post("/v1/users", json=new_user(displayName="Ada Lovelace 🚀 Łódź"))
+    assert unicode_name.status_code == 201

@@ -18,7 +18,7 @@ class User:
         id (int):
         email (str): An email address in RFC 5321 syntax (ASCII). Reserved names such as `example.test`
             are accepted: Taskboard sends no mail.
-        display_name (str):
+        display_name (str): A name to show to other users; no control characters.
         created_at (datetime.datetime):
         updated_at (datetime.datetime):
     """

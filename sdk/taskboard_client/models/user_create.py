@@ -15,7 +15,7 @@ class UserCreate:
         email (str): An email address in RFC 5321 syntax (ASCII). Reserved names such as `example.test`
             are accepted: Taskboard sends no mail.
         password (str):
-        display_name (str):
+        display_name (str): A name to show to other users; no control characters.
     """
 
     email: str

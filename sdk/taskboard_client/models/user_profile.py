@@ -15,7 +15,7 @@ class UserProfile:
 
     Attributes:
         id (int):
-        display_name (str):
+        display_name (str): A name to show to other users; no control characters.
     """
 
     id: int

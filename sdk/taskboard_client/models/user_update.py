@@ -15,7 +15,7 @@ class UserUpdate:
     """Omitted fields are left unchanged.
 
     Attributes:
-        display_name (str | Unset):
+        display_name (str | Unset): A name to show to other users; no control characters.
         password (str | Unset):
     """
 
