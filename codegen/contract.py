@@ -49,14 +49,27 @@ class Operation:
     params: tuple[Param, ...]
     body_model: str | None
     body_media_types: tuple[str, ...]
-    success_status: int
+    success_statuses: tuple[int, ...]
     success_model: str | None
     success_headers: tuple[Header, ...]
+    # 304 is documented: the route answers it itself when If-None-Match names the returned ETag.
+    not_modified: bool = False
     errors: dict[int, str] = field(default_factory=dict)  # status -> description
 
     @property
     def py_name(self) -> str:
         return snake_case(self.operation_id)
+
+    @property
+    def success_status(self) -> int:
+        return self.success_statuses[0]
+
+    @property
+    def handler_params(self) -> tuple[Param, ...]:
+        """The parameters the handler receives; the route itself consumes If-None-Match."""
+        if not self.not_modified:
+            return self.params
+        return tuple(p for p in self.params if p.name.lower() != "if-none-match")
 
 
 def snake_case(name: str) -> str:
@@ -116,19 +129,22 @@ def _operation(
         body_model = _model_name(where, content["application/json"].get("schema", {}))
 
     responses = {int(code): resolver.resolve(r) for code, r in op.get("responses", {}).items()}
-    successes = sorted(code for code in responses if 200 <= code < 300)
-    if len(successes) != 1:
-        raise ContractError(f"{where}: an operation needs exactly one 2xx response")
-    status = successes[0]
-    success = responses[status]
-    success_model = None
-    if content := success.get("content"):
-        if list(content) != ["application/json"]:
-            raise ContractError(f"{where}: a success response must be application/json")
-        success_model = _model_name(where, content["application/json"].get("schema", {}))
-    headers = tuple(
-        Header(name, bool(resolver.resolve(h).get("required"))) for name, h in success.get("headers", {}).items()
-    )
+    statuses = tuple(sorted(code for code in responses if 200 <= code < 300))
+    if not statuses:
+        raise ContractError(f"{where}: an operation needs a 2xx response")
+    models = {_success_model(where, responses[code]) for code in statuses}
+    if len(models) != 1:
+        raise ContractError(f"{where}: every 2xx response must have the same schema")
+    headers = _success_headers(resolver, [responses[code] for code in statuses])
+    redirects = sorted(code for code in responses if 300 <= code < 400)
+    if redirects not in ([], [304]):
+        raise ContractError(f"{where}: 304 is the only 3xx response supported")
+    not_modified = bool(redirects)
+    if not_modified and (
+        not any(p.name.lower() == "if-none-match" for p in params)
+        or ("ETag", True) not in [(h.name, h.required) for h in headers]
+    ):
+        raise ContractError(f"{where}: a 304 needs an If-None-Match parameter and a required ETag")
 
     errors: dict[int, str] = {}
     for code, response in sorted(responses.items()):
@@ -148,10 +164,29 @@ def _operation(
         params=params,
         body_model=body_model,
         body_media_types=body_types,
-        success_status=status,
-        success_model=success_model,
+        success_statuses=statuses,
+        success_model=models.pop(),
         success_headers=headers,
+        not_modified=not_modified,
         errors=errors,
+    )
+
+
+def _success_model(where: str, response: dict[str, Any]) -> str | None:
+    content = response.get("content")
+    if not content:
+        return None
+    if list(content) != ["application/json"]:
+        raise ContractError(f"{where}: a success response must be application/json")
+    return _model_name(where, content["application/json"].get("schema", {}))
+
+
+def _success_headers(resolver: "_Resolver", responses: list[dict[str, Any]]) -> tuple[Header, ...]:
+    """Every header of the 2xx responses; required only where every one of them requires it."""
+    names = list(dict.fromkeys(name for r in responses for name in r.get("headers", {})))
+    return tuple(
+        Header(name, all(resolver.resolve(r.get("headers", {}).get(name, {})).get("required") for r in responses))
+        for name in names
     )
 
 
@@ -194,11 +229,14 @@ class _Resolver:
             for part in ref[2:].split("/"):
                 target = target[part.replace("~1", "/").replace("~0", "~")]
             node = target
-        if "schema" in node and "$ref" in node["schema"]:
+        if "schema" in node:
             node = {**node, "schema": self.schema(node["schema"])}
         return node
 
     def schema(self, schema: dict[str, Any]) -> dict[str, Any]:
+        """The schema with its own and its array items' `$ref`s followed."""
         while "$ref" in schema:
             schema = self.spec["components"]["schemas"][schema["$ref"].rsplit("/", 1)[1]]
+        if "items" in schema:
+            schema = {**schema, "items": self.schema(schema["items"])}
         return schema

@@ -12,9 +12,45 @@ INT64_MAX = 9223372036854775807
 RUNTIME = '''\
 """Request checks shared by the generated routers."""
 
+import json
 from email.message import Message
+from typing import Any
 
 from fastapi import HTTPException, Request
+from fastapi.exceptions import RequestValidationError
+from typing import TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+M = TypeVar("M", bound=BaseModel)
+
+
+async def parse_body(request: Request, model: type[M]) -> M:
+    """Validates the body as JSON against the contract's schema as strictly as JSON Schema does:
+    `"5"` is no integer and `0` no date, but `5.0` is an integer. A body that is not JSON at all
+    fails with a `json_invalid` error."""
+    raw = await request.body()
+    try:
+        try:
+            return model.model_validate_json(raw, strict=True)
+        except ValidationError as error:
+            if not any(_integral_float(e) for e in error.errors()):
+                raise
+            normalised = json.dumps(json.loads(raw, parse_float=_number))
+            return model.model_validate_json(normalised, strict=True)
+    except ValidationError as error:
+        errors = [{**e, "loc": ("body", *e["loc"])} for e in error.errors(include_url=False)]
+        raise RequestValidationError(errors) from None
+
+
+def _integral_float(error: Any) -> bool:
+    value = error.get("input")
+    return error["type"] == "int_type" and isinstance(value, float) and value.is_integer()
+
+
+def _number(text: str) -> int | float:
+    value = float(text)
+    return int(value) if value.is_integer() else value
 
 
 async def require_json(request: Request) -> None:
@@ -28,6 +64,14 @@ async def require_json(request: Request) -> None:
         subtype == "json" or subtype.endswith("+json")
     ):
         raise HTTPException(415, "The request body must be application/json.")
+
+
+def etag_matches(if_none_match: str, etag: str) -> bool:
+    """If-None-Match's weak comparison (RFC 9110 13.1.2) of a list of tags, or `*`, with `etag`."""
+    if if_none_match.strip() == "*":
+        return True
+    wanted = etag.removeprefix("W/")
+    return any(tag.strip().removeprefix("W/") == wanted for tag in if_none_match.split(","))
 '''
 
 
@@ -92,14 +136,14 @@ def _tag_module(tag: str, ops: list[Operation]) -> str:
         "from dataclasses import dataclass",
         "from typing import Annotated, Any, Literal",
         "",
-        "from fastapi import APIRouter, Depends, Header, Path, Query, Response",
+        "from fastapi import APIRouter, Depends, Header, Path, Query, Request, Response",
         "",
         "from generated import models",
-        "from generated.runtime import require_json",
+        "from generated.runtime import etag_matches, parse_body, require_json",
         "",
     ]
     for op in ops:
-        if op.success_headers:
+        if _has_result_class(op):
             lines += _result_class(op)
     lines += ["", f"class {cls}(ABC):", f'    """The operations tagged `{tag}`."""', ""]
     for op in ops:
@@ -127,31 +171,49 @@ def _tag_module(tag: str, ops: list[Operation]) -> str:
     return "\n".join(lines)
 
 
+def _has_result_class(op: Operation) -> bool:
+    return bool(op.success_headers) or len(op.success_statuses) > 1
+
+
 def _result_class(op: Operation) -> list[str]:
     lines = ["", "@dataclass(frozen=True, slots=True)", f"class {_result_name(op)}:"]
+    if len(op.success_statuses) > 1:
+        lines.append(f"    status_code: Literal[{', '.join(map(str, op.success_statuses))}]")
     if op.success_model:
         lines.append(f"    body: models.{op.success_model}")
-    for h in op.success_headers:
-        lines.append(f"    {h.py_name}: str" + ("" if h.required else " | None = None"))
+    required = [h for h in op.success_headers if h.required]
+    optional = [h for h in op.success_headers if not h.required]
+    lines += [f"    {h.py_name}: str" for h in required]
+    lines += [f"    {h.py_name}: str | None = None" for h in optional]
     return [*lines, ""]
 
 
 def _return_type(op: Operation) -> str:
-    if op.success_headers:
+    if _has_result_class(op):
         return _result_name(op)
     return f"models.{op.success_model}" if op.success_model else "None"
 
 
+def _ordered(params: tuple[Param, ...]) -> tuple[list[Param], list[Param]]:
+    """Parameters without a default first, as Python requires."""
+    return [p for p in params if _default(p) is None], [p for p in params if _default(p) is not None]
+
+
+def _default(p: Param) -> str | None:
+    if "default" in p.schema:
+        return repr(p.schema["default"])
+    return None if p.required else "None"
+
+
 def _signature(op: Operation, *, for_route: bool) -> str:
-    required = [p for p in op.params if p.required]
-    optional = [p for p in op.params if not p.required]
+    required, optional = _ordered(op.params if for_route else op.handler_params)
     parts = ["self"] if not for_route else ["handlers: Handlers"]
-    if for_route and op.success_headers:
+    if for_route and _has_result_class(op):
         parts.insert(0, "response: Response")
     parts += [f"{p.py_name}: {_param_type(p, for_route)}" for p in required]
     if op.body_model:
-        parts.append(f"body: models.{op.body_model}")
-    parts += [f"{p.py_name}: {_param_type(p, for_route)} = None" for p in optional]
+        parts.append("request: Request" if for_route else f"body: models.{op.body_model}")
+    parts += [f"{p.py_name}: {_param_type(p, for_route)} = {_default(p)}" for p in optional]
     if not for_route and len(parts) > 1:
         parts.insert(1, "*")
     return ", ".join(parts)
@@ -159,7 +221,7 @@ def _signature(op: Operation, *, for_route: bool) -> str:
 
 def _param_type(p: Param, for_route: bool) -> str:
     base = _py_type(p.schema)
-    if not p.required:
+    if _default(p) == "None":
         base += " | None"
     if not for_route:
         return base
@@ -222,14 +284,21 @@ def _route(op: Operation) -> list[str]:
     if op.summary:
         decorator.append(f"        summary={op.summary!r},")
     decorator.append("    )")
-    args = [p.py_name for p in op.params if p.required]
-    args += ["body"] if op.body_model else []
-    args += [p.py_name for p in op.params if not p.required]
+    required, optional = _ordered(op.handler_params)
+    args = [p.py_name for p in required] + (["body"] if op.body_model else []) + [p.py_name for p in optional]
     call = f"await handlers.{op.py_name}({', '.join(f'{a}={a}' for a in args)})"
     returns = f"models.{op.success_model}" if op.success_model else "Response"
+    if op.not_modified:
+        returns += " | Response"
     body = [f"    async def {op.py_name}({_signature(op, for_route=True)}) -> {returns}:"]
-    if op.success_headers:
+    if op.body_model:
+        body.append(f"        body = await parse_body(request, models.{op.body_model})")
+    if not _has_result_class(op):
+        body.append(f"        return {call}" if op.success_model else f"        {call}")
+    else:
         body.append(f"        result = {call}")
+        if len(op.success_statuses) > 1:
+            body.append("        response.status_code = result.status_code")
         for h in op.success_headers:
             if h.required:
                 body.append(f'        response.headers["{h.name}"] = result.{h.py_name}')
@@ -238,13 +307,14 @@ def _route(op: Operation) -> list[str]:
                     f"        if result.{h.py_name} is not None:",
                     f'            response.headers["{h.name}"] = result.{h.py_name}',
                 ]
+        if op.not_modified:
+            body += [
+                "        if if_none_match is not None and etag_matches(if_none_match, result.etag):",
+                '            return Response(status_code=304, headers={"ETag": result.etag})',
+            ]
         if op.success_model:
             body.append("        return result.body")
-    elif op.success_model:
-        body.append(f"        return {call}")
-    else:
-        body.append(f"        {call}")
     if not op.success_model:
-        headers = ", headers=response.headers" if op.success_headers else ""
+        headers = ", headers=response.headers" if _has_result_class(op) else ""
         body.append(f"        return Response(status_code={op.success_status}{headers})")
     return [*decorator, *body, ""]

@@ -3,10 +3,174 @@
 
 from __future__ import annotations
 
+from datetime import date
 from enum import StrEnum
 from typing import Annotated
 
 from pydantic import MISSING, AwareDatetime, BaseModel, ConfigDict, EmailStr, Field
+
+
+class Project(BaseModel):
+    model_config = ConfigDict(
+        validate_by_name=True,
+    )
+    id: Annotated[int, Field(examples=[42], ge=1, le=9223372036854775807)]
+    name: Annotated[
+        str, Field(examples=["Website relaunch"], max_length=100, min_length=1, pattern="^[^\\x00-\\x1F\\x7F]*$")
+    ]
+    description: Annotated[str | None, Field(examples=["Everything for the new site."], max_length=2000)]
+    owner_id: Annotated[int, Field(alias="ownerId", examples=[42], ge=1, le=9223372036854775807)]
+    created_at: Annotated[AwareDatetime, Field(alias="createdAt")]
+    updated_at: Annotated[AwareDatetime, Field(alias="updatedAt")]
+
+
+class ProjectCreate(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        validate_by_name=True,
+    )
+    name: Annotated[
+        str, Field(examples=["Website relaunch"], max_length=100, min_length=1, pattern="^[^\\x00-\\x1F\\x7F]*$")
+    ]
+    description: Annotated[str | None | MISSING, Field(examples=["Everything for the new site."], max_length=2000)] = (
+        MISSING
+    )
+
+
+class ProjectUpdate(BaseModel):
+    """
+    Omitted fields are unchanged; `null` clears `description`.
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+        validate_by_name=True,
+    )
+    name: Annotated[
+        str | MISSING,
+        Field(examples=["Website relaunch"], max_length=100, min_length=1, pattern="^[^\\x00-\\x1F\\x7F]*$"),
+    ] = MISSING
+    description: Annotated[str | None | MISSING, Field(examples=["Everything for the new site."], max_length=2000)] = (
+        MISSING
+    )
+
+
+class MemberRole(StrEnum):
+    owner = "owner"
+    member = "member"
+
+
+class Member(BaseModel):
+    model_config = ConfigDict(
+        validate_by_name=True,
+    )
+    user_id: Annotated[int, Field(alias="userId", examples=[42], ge=1, le=9223372036854775807)]
+    display_name: Annotated[
+        str,
+        Field(
+            alias="displayName",
+            examples=["Ada Lovelace"],
+            max_length=100,
+            min_length=1,
+            pattern="^[^\\x00-\\x1F\\x7F]*$",
+        ),
+    ]
+    """
+    A name to show to other users; no control characters.
+    """
+    role: MemberRole
+    added_at: Annotated[AwareDatetime, Field(alias="addedAt")]
+
+
+class MemberPage(BaseModel):
+    model_config = ConfigDict(
+        validate_by_name=True,
+    )
+    items: list[Member]
+    next_cursor: Annotated[str | None, Field(alias="nextCursor")]
+    """
+    Pass as `cursor` for the next page; `null` on the last page.
+    """
+
+
+class TaskStatus(StrEnum):
+    todo = "todo"
+    in_progress = "in_progress"
+    done = "done"
+
+
+class Task(BaseModel):
+    model_config = ConfigDict(
+        validate_by_name=True,
+    )
+    id: Annotated[int, Field(examples=[42], ge=1, le=9223372036854775807)]
+    project_id: Annotated[int, Field(alias="projectId", examples=[42], ge=1, le=9223372036854775807)]
+    title: Annotated[
+        str, Field(examples=["Draft the landing page"], max_length=200, min_length=1, pattern="^[^\\x00-\\x1F\\x7F]*$")
+    ]
+    description: Annotated[str | None, Field(examples=["Hero, pricing and sign-up form."], max_length=10000)]
+    status: TaskStatus
+    assignee_id: Annotated[int | None, Field(alias="assigneeId", ge=1, le=9223372036854775807)]
+    """
+    A member of the project, or `null` for nobody.
+    """
+    due_date: Annotated[date | None, Field(alias="dueDate", examples=["2026-02-01"])]
+    created_at: Annotated[AwareDatetime, Field(alias="createdAt")]
+    updated_at: Annotated[AwareDatetime, Field(alias="updatedAt")]
+
+
+class TaskCreate(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        validate_by_name=True,
+    )
+    title: Annotated[
+        str, Field(examples=["Draft the landing page"], max_length=200, min_length=1, pattern="^[^\\x00-\\x1F\\x7F]*$")
+    ]
+    description: Annotated[
+        str | None | MISSING, Field(examples=["Hero, pricing and sign-up form."], max_length=10000)
+    ] = MISSING
+    status: TaskStatus = TaskStatus.todo
+    assignee_id: Annotated[int | None | MISSING, Field(alias="assigneeId", ge=1, le=9223372036854775807)] = MISSING
+    """
+    A member of the project, or `null` for nobody.
+    """
+    due_date: Annotated[date | None | MISSING, Field(alias="dueDate", examples=["2026-02-01"])] = MISSING
+
+
+class TaskUpdate(BaseModel):
+    """
+    Omitted fields are unchanged; `null` clears `description`, `assigneeId` and `dueDate`.
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+        validate_by_name=True,
+    )
+    title: Annotated[
+        str | MISSING,
+        Field(examples=["Draft the landing page"], max_length=200, min_length=1, pattern="^[^\\x00-\\x1F\\x7F]*$"),
+    ] = MISSING
+    description: Annotated[
+        str | None | MISSING, Field(examples=["Hero, pricing and sign-up form."], max_length=10000)
+    ] = MISSING
+    status: TaskStatus | MISSING = MISSING
+    assignee_id: Annotated[int | None | MISSING, Field(alias="assigneeId", ge=1, le=9223372036854775807)] = MISSING
+    """
+    A member of the project, or `null` for nobody.
+    """
+    due_date: Annotated[date | None | MISSING, Field(alias="dueDate", examples=["2026-02-01"])] = MISSING
+
+
+class TaskPage(BaseModel):
+    model_config = ConfigDict(
+        validate_by_name=True,
+    )
+    items: list[Task]
+    next_cursor: Annotated[str | None, Field(alias="nextCursor")]
+    """
+    Pass as `cursor` for the next page; `null` on the last page.
+    """
 
 
 class UserCreate(BaseModel):
@@ -208,6 +372,17 @@ class FieldError(BaseModel):
 
     """
     detail: str
+
+
+class ProjectPage(BaseModel):
+    model_config = ConfigDict(
+        validate_by_name=True,
+    )
+    items: list[Project]
+    next_cursor: Annotated[str | None, Field(alias="nextCursor")]
+    """
+    Pass as `cursor` for the next page; `null` on the last page.
+    """
 
 
 class ValidationProblem(Problem):

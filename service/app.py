@@ -4,7 +4,7 @@ from typing import Any
 
 from fastapi import FastAPI
 
-from generated.api import health, tokens, users
+from generated.api import health, members, projects, tasks, tokens, users
 from service.contract import ensure_complete, load_contract
 from service.health.handlers import HealthHandlers
 from service.kit import emails
@@ -12,7 +12,10 @@ from service.kit.auth import authenticate
 from service.kit.database import Database
 from service.kit.limits import BodyLimit
 from service.kit.problems import install_problem_handlers
+from service.members.handlers import MembersHandlers
+from service.projects.handlers import ProjectsHandlers
 from service.settings import Settings
+from service.tasks.handlers import TasksHandlers
 from service.tokens.handlers import TokensHandlers
 from service.users.handlers import UsersHandlers
 
@@ -42,11 +45,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version=contract["info"]["version"],
         lifespan=lifespan,
         redoc_url=None,
+        # A trailing slash is another path (404), not a 307 that would resend a body elsewhere.
+        redirect_slashes=False,
     )
     app.state.settings = settings
     install_problem_handlers(app)
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
     app.include_router(users.router(UsersHandlers, bearer_auth=authenticate))
+    app.include_router(projects.router(ProjectsHandlers, bearer_auth=authenticate))
+    app.include_router(members.router(MembersHandlers, bearer_auth=authenticate))
+    app.include_router(tasks.router(TasksHandlers, bearer_auth=authenticate))
     app.include_router(tokens.router(TokensHandlers, bearer_auth=authenticate))
     app.include_router(health.router(HealthHandlers))
     ensure_complete(app)

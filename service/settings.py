@@ -1,8 +1,9 @@
+import secrets
 from datetime import timedelta
 from typing import Annotated
 
 from fastapi import Depends, Request
-from pydantic import Field, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -17,6 +18,9 @@ class Settings(BaseSettings):
     token_ttl: timedelta = timedelta(hours=24)
     max_body_bytes: int = Field(default=1024 * 1024, ge=1)
     readiness_timeout_seconds: float = Field(default=2.0, gt=0)
+    idempotency_ttl: timedelta = timedelta(hours=24)
+    # Signs pagination cursors. Random per process unless set: set it when several processes serve.
+    secret_key: SecretStr = Field(default_factory=lambda: SecretStr(secrets.token_urlsafe(32)), min_length=16)
 
     @field_validator("database_url")
     @classmethod

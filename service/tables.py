@@ -1,6 +1,19 @@
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, Index, MetaData, String
+from sqlalchemy import (
+    CheckConstraint,
+    ColumnElement,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+    func,
+    literal_column,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from service.kit.types import Id, UtcDateTime, utcnow
@@ -43,3 +56,87 @@ class AccessToken(Base):
     revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
     __table_args__ = (Index(None, "user_id"),)
+
+
+class Project(Base):
+    __tablename__ = "project"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+    description: Mapped[str | None] = mapped_column(String(2000))
+    owner_id: Mapped[int] = mapped_column(Id, ForeignKey("user_account.id"))
+    # Counts modifications: the ETag, and the compare-and-set behind If-Match.
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+    # AUTOINCREMENT: SQLite would otherwise hand a deleted project's id to the next one.
+    __table_args__ = ({"sqlite_autoincrement": True},)
+    # The ORM adds `AND version = <the version read>` to every UPDATE, and counts it up.
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
+
+
+class Membership(Base):
+    __tablename__ = "membership"
+
+    project_id: Mapped[int] = mapped_column(Id, ForeignKey("project.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(Id, ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True)
+    role: Mapped[str] = mapped_column(String(16))
+    added_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+    __table_args__ = (
+        CheckConstraint("role IN ('owner', 'member')", name="role"),
+        Index(None, "user_id", "project_id"),
+    )
+
+
+# Sort keys of the due-date orders: tasks without a due date sort last in both directions.
+DUE_LAST_ASC: ColumnElement[date] = func.coalesce(
+    literal_column("due_date"), literal_column("'9999-12-31'"), type_=Date
+)
+DUE_LAST_DESC: ColumnElement[date] = func.coalesce(
+    literal_column("due_date"), literal_column("'0001-01-01'"), type_=Date
+)
+
+
+class Task(Base):
+    __tablename__ = "task"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    project_id: Mapped[int] = mapped_column(Id, ForeignKey("project.id", ondelete="CASCADE"))
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16))
+    assignee_id: Mapped[int | None] = mapped_column(Id, ForeignKey("user_account.id", ondelete="SET NULL"))
+    due_date: Mapped[date | None] = mapped_column(Date)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+    __table_args__ = (
+        CheckConstraint("status IN ('todo', 'in_progress', 'done')", name="status"),
+        Index("task_project_id_created_at_idx", "project_id", "created_at", "id"),
+        Index("task_project_id_due_last_asc_idx", "project_id", DUE_LAST_ASC, "id"),
+        Index("task_project_id_due_last_desc_idx", "project_id", DUE_LAST_DESC, "id"),
+        Index("task_project_id_assignee_id_idx", "project_id", "assignee_id"),
+        {"sqlite_autoincrement": True},
+    )
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
+
+
+class IdempotencyRecord(Base):
+    """A create request made with an Idempotency-Key, and the response to replay for it."""
+
+    __tablename__ = "idempotency_record"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    user_id: Mapped[int] = mapped_column(Id, ForeignKey("user_account.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(255))
+    # SHA-256 of the operation and the request body: the same key with another request is refused.
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    response_body: Mapped[str | None] = mapped_column(Text)
+    response_headers: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+    __table_args__ = (UniqueConstraint("user_id", "key"),)

@@ -5,10 +5,10 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Response
+from fastapi import APIRouter, Depends, Request, Response
 
 from generated import models
-from generated.runtime import require_json
+from generated.runtime import parse_body, require_json
 
 
 class TokensApi(ABC):
@@ -46,7 +46,8 @@ def router(handlers: type[TokensApi], *, bearer_auth: Callable[..., Any]) -> API
         dependencies=[Depends(require_json)],
         summary="Sign in",
     )
-    async def create_token(handlers: Handlers, body: models.TokenCreate) -> models.Token:
+    async def create_token(handlers: Handlers, request: Request) -> models.Token:
+        body = await parse_body(request, models.TokenCreate)
         return await handlers.create_token(body=body)
 
     @api.delete(

@@ -6,10 +6,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Path, Response
+from fastapi import APIRouter, Depends, Path, Request, Response
 
 from generated import models
-from generated.runtime import require_json
+from generated.runtime import parse_body, require_json
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,7 +61,8 @@ def router(handlers: type[UsersApi], *, bearer_auth: Callable[..., Any]) -> APIR
         dependencies=[Depends(require_json)],
         summary="Sign up",
     )
-    async def create_user(response: Response, handlers: Handlers, body: models.UserCreate) -> models.User:
+    async def create_user(response: Response, handlers: Handlers, request: Request) -> models.User:
+        body = await parse_body(request, models.UserCreate)
         result = await handlers.create_user(body=body)
         response.headers["Location"] = result.location
         return result.body
@@ -93,7 +94,8 @@ def router(handlers: type[UsersApi], *, bearer_auth: Callable[..., Any]) -> APIR
         dependencies=[Depends(bearer_auth, scope="function"), Depends(require_json)],
         summary="Update the caller's account",
     )
-    async def update_current_user(handlers: Handlers, body: models.UserUpdate) -> models.User:
+    async def update_current_user(handlers: Handlers, request: Request) -> models.User:
+        body = await parse_body(request, models.UserUpdate)
         return await handlers.update_current_user(body=body)
 
     @api.get(

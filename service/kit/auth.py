@@ -3,7 +3,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from service.kit.database import DbSession
+from service.kit.database import AppDatabase
 from service.kit.problems import Unauthenticated
 from service.kit.secrets import TOKEN_PREFIX
 from service.tables import User
@@ -16,14 +16,22 @@ class Caller:
     token_id: int
 
 
-async def authenticate(request: Request, db: DbSession) -> Caller:
-    """The bearer security scheme: resolves the request's token to its user, or answers 401."""
+async def authenticate(request: Request, database: AppDatabase) -> Caller:
+    """The bearer security scheme: resolves the request's token to its user, or answers 401.
+
+    In a short read transaction of its own, so that a writing request takes SQLite's write lock
+    only when its handler starts, not while the token is checked.
+    """
     scheme, _, token = request.headers.get("authorization", "").partition(" ")
     if not token and not scheme:
         raise Unauthenticated("This operation needs a bearer token.", error=None)
-    if scheme.lower() != "bearer" or not token.strip().startswith(TOKEN_PREFIX):
-        raise Unauthenticated("The Authorization header must be 'Bearer <token>'.")
-    found = await tokens.find_active(db, token.strip())
+    if scheme.lower() != "bearer":
+        # RFC 6750 3.1: no error code when the request has no bearer credentials at all.
+        raise Unauthenticated("The Authorization header must be 'Bearer <token>'.", error=None)
+    if not token.strip().startswith(TOKEN_PREFIX):
+        raise Unauthenticated("The token is unknown, expired or revoked.")
+    async with database.reader() as session, session.begin():
+        found = await tokens.find_active(session, token.strip())
     if found is None:
         raise Unauthenticated("The token is unknown, expired or revoked.")
     caller = Caller(user=found.user, token_id=found.token_id)

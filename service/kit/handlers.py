@@ -1,5 +1,6 @@
 from service.kit.auth import Caller, MaybeCaller
-from service.kit.database import DbSession
+from service.kit.database import AppDatabase, Database, DbSession
+from service.kit.pagination import Cursors
 from service.kit.problems import Unauthenticated
 from service.settings import AppSettings, Settings
 
@@ -7,10 +8,13 @@ from service.settings import AppSettings, Settings
 class Handlers:
     """What every resource's handlers start from: the request's session, caller and settings."""
 
-    def __init__(self, db: DbSession, caller: MaybeCaller, settings: AppSettings) -> None:
+    def __init__(self, db: DbSession, caller: MaybeCaller, settings: AppSettings, database: AppDatabase) -> None:
         self.db = db
+        # For the rare read that must not wait for, or hold, the request's write transaction.
+        self.database: Database = database
         self.settings: Settings = settings
         self._caller = caller
+        self.cursors = Cursors(settings.secret_key.get_secret_value())
 
     @property
     def caller(self) -> Caller:

@@ -8,6 +8,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.routing import iter_route_contexts
+from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException
 from starlette.routing import Match
 
@@ -27,6 +28,7 @@ class Problem(Exception):
         super().__init__(detail)
         self.detail = detail
         self.headers = dict(headers or {})
+        self.extensions: dict[str, Any] = {}
 
 
 class NotFound(Problem):
@@ -35,6 +37,33 @@ class NotFound(Problem):
 
 class Conflict(Problem):
     status = 409
+
+
+class BadRequest(Problem):
+    status = 400
+
+
+class Forbidden(Problem):
+    status = 403
+
+
+class PreconditionFailed(Problem):
+    status = 412
+
+
+class PreconditionRequired(Problem):
+    status = 428
+
+
+class Unprocessable(Problem):
+    """A request that matches the schema but breaks a rule; names the field like a validation error."""
+
+    status = 422
+    type = VALIDATION_TYPE
+
+    def __init__(self, detail: str, *, where: str, pointer: str) -> None:
+        super().__init__("The request does not match the contract.")
+        self.extensions = {"errors": [{"in": where, "pointer": pointer, "detail": detail}]}
 
 
 class Unauthenticated(Problem):
@@ -73,7 +102,7 @@ def title(status: int) -> str:
 
 async def _on_problem(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, Problem)
-    return problem_response(exc.status, exc.detail, type_=exc.type, headers=exc.headers)
+    return problem_response(exc.status, exc.detail, type_=exc.type, headers=exc.headers, **exc.extensions)
 
 
 async def _on_http_exception(request: Request, exc: Exception) -> JSONResponse:
@@ -117,6 +146,11 @@ async def _on_validation_error(_request: Request, exc: Exception) -> JSONRespons
     )
 
 
+async def _on_stale(_request: Request, _exc: Exception) -> JSONResponse:
+    # Another transaction updated the row between our read and our write.
+    return problem_response(412, "The resource changed while this request was being handled; fetch it again.")
+
+
 async def _on_unexpected(_request: Request, _exc: Exception) -> JSONResponse:
     return problem_response(500, "An unexpected error occurred.")
 
@@ -134,4 +168,5 @@ def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(Problem, _on_problem)
     app.add_exception_handler(HTTPException, _on_http_exception)
     app.add_exception_handler(RequestValidationError, _on_validation_error)
+    app.add_exception_handler(StaleDataError, _on_stale)
     app.add_exception_handler(Exception, _on_unexpected)

@@ -10,7 +10,10 @@ from service.users import queries as users
 
 class TokensHandlers(Handlers, TokensApi):
     async def create_token(self, *, body: models.TokenCreate) -> models.Token:
-        user = await users.find_by_email(self.db, body.email)
+        # Read and verify outside the request's write transaction: Argon2 takes a while, and
+        # SQLite's write lock must not be held meanwhile.
+        async with self.database.reader() as session, session.begin():
+            user = await users.find_by_email(session, body.email)
         valid = await verify_password(user.password_hash if user else None, body.password)
         if user is None or not valid:
             raise Unauthenticated("The email and password do not match an account.", error=None)

@@ -26,11 +26,13 @@ class UsersHandlers(Handlers, UsersApi):
         return _account(self.caller.user)
 
     async def update_current_user(self, *, body: models.UserUpdate) -> models.User:
-        user = self.caller.user
+        # Hash before the first statement, so that no write lock is held while Argon2 works.
+        new_hash = None if body.password is MISSING else await hash_password(body.password)
+        user = await self.db.get_one(User, self.caller.user.id)
         if body.display_name is not MISSING:
             user.display_name = body.display_name
-        if body.password is not MISSING:
-            user.password_hash = await hash_password(body.password)
+        if new_hash is not None:
+            user.password_hash = new_hash
             await tokens.revoke_all_but(self.db, user.id, self.caller.token_id)
         if body.model_fields_set:
             user.updated_at = utcnow()

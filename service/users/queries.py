@@ -8,7 +8,8 @@ from service.tables import User
 
 
 def email_key(email: str) -> str:
-    return email.lower()
+    # ASCII letters only: str.lower() would also fold, say, the Kelvin sign into a "k".
+    return email.encode().lower().decode()
 
 
 async def find_by_email(db: AsyncSession, email: str) -> User | None:

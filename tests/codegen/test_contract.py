@@ -27,6 +27,19 @@ def test_reads_every_operation_of_the_contract() -> None:
         "revokeCurrentToken",
         "getHealth",
         "getReadiness",
+        "listProjects",
+        "createProject",
+        "getProject",
+        "updateProject",
+        "deleteProject",
+        "listMembers",
+        "addMember",
+        "removeMember",
+        "listTasks",
+        "createTask",
+        "getTask",
+        "updateTask",
+        "deleteTask",
     }
     create = ops["createUser"]
     assert (create.method, create.path, create.tag, create.success_status) == ("post", "/v1/users", "users", 201)
@@ -37,6 +50,11 @@ def test_reads_every_operation_of_the_contract() -> None:
     [user_id] = ops["getUser"].params
     assert (user_id.name, user_id.py_name, user_id.location) == ("userId", "user_id", "path")
     assert user_id.schema["maximum"] == 9223372036854775807
+    get_task = ops["getTask"]
+    assert get_task.not_modified and [p.name for p in get_task.handler_params] == ["projectId", "taskId"]
+    assert ops["addMember"].success_statuses == (200, 201)
+    status = next(p for p in ops["listTasks"].params if p.name == "status")
+    assert status.schema["items"]["enum"] == ["todo", "in_progress", "done"]
 
 
 def _drop_operation_id(spec: dict[str, Any]) -> None:

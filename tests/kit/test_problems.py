@@ -49,9 +49,17 @@ async def test_json_with_a_charset_or_suffix_is_accepted(client: httpx.AsyncClie
         assert response.status_code == 201, response.text
 
 
-async def test_missing_body_is_422(client: httpx.AsyncClient) -> None:
-    problem = assert_problem(await client.post("/v1/users"), 422)
-    assert problem["errors"] == [{"in": "body", "pointer": "", "detail": "Field required"}]
+async def test_missing_body_is_400(client: httpx.AsyncClient) -> None:
+    problem = assert_problem(await client.post("/v1/users"), 400)
+    assert problem["detail"].startswith("The request body is not valid JSON")
+
+
+async def test_bodies_are_validated_as_strictly_as_json_schema(client: httpx.AsyncClient) -> None:
+    # Pydantic's lax mode would turn these into valid values; the contract says they are not.
+    for body in ({"displayName": 5}, {"displayName": True}, {"password": 12345678}):
+        ada = await sign_up(client)
+        problem = assert_problem(await client.patch("/v1/users/me", json=body, headers=ada.headers), 422)
+        assert problem["errors"][0]["pointer"] == "/" + next(iter(body))
 
 
 async def test_body_over_one_mebibyte_is_413(client: httpx.AsyncClient) -> None:
@@ -88,3 +96,8 @@ async def test_unauthenticated_beats_validation(client: httpx.AsyncClient) -> No
 async def test_operations_without_a_body_ignore_a_large_one(client: httpx.AsyncClient) -> None:
     response = await client.request("GET", "/healthz", content=b"x" * (2 * 1024 * 1024))
     assert response.status_code == 200
+
+
+async def test_a_trailing_slash_is_not_redirected(client: httpx.AsyncClient) -> None:
+    assert_problem(await client.get("/v1/users/me/"), 404)
+    assert_problem(await client.post("/v1/users/", json=new_user()), 404)

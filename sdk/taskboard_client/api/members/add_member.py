@@ -1,0 +1,204 @@
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.member import Member
+from ...models.problem import Problem
+from ...models.validation_problem import ValidationProblem
+from ...types import Response
+
+
+def _get_kwargs(
+    project_id: int,
+    user_id: int,
+) -> dict[str, Any]:
+
+    _kwargs: dict[str, Any] = {
+        "method": "put",
+        "url": "/v1/projects/{project_id}/members/{user_id}".format(
+            project_id=quote(str(project_id), safe=""),
+            user_id=quote(str(user_id), safe=""),
+        ),
+    }
+
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Member | Problem | ValidationProblem | None:
+    if response.status_code == 200:
+        response_200 = Member.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 201:
+        response_201 = Member.from_dict(response.json())
+
+        return response_201
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 422:
+        response_422 = ValidationProblem.from_dict(response.json())
+
+        return response_422
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[Member | Problem | ValidationProblem]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    project_id: int,
+    user_id: int,
+    *,
+    client: AuthenticatedClient | Client,
+) -> Response[Member | Problem | ValidationProblem]:
+    """Add a member
+
+     Owner only. Adding someone who is already a member changes nothing and answers 200.
+
+    Args:
+        project_id (int):
+        user_id (int):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Member | Problem | ValidationProblem]
+    """
+
+    kwargs = _get_kwargs(
+        project_id=project_id,
+        user_id=user_id,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    project_id: int,
+    user_id: int,
+    *,
+    client: AuthenticatedClient | Client,
+) -> Member | Problem | ValidationProblem | None:
+    """Add a member
+
+     Owner only. Adding someone who is already a member changes nothing and answers 200.
+
+    Args:
+        project_id (int):
+        user_id (int):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Member | Problem | ValidationProblem
+    """
+
+    return sync_detailed(
+        project_id=project_id,
+        user_id=user_id,
+        client=client,
+    ).parsed
+
+
+async def asyncio_detailed(
+    project_id: int,
+    user_id: int,
+    *,
+    client: AuthenticatedClient | Client,
+) -> Response[Member | Problem | ValidationProblem]:
+    """Add a member
+
+     Owner only. Adding someone who is already a member changes nothing and answers 200.
+
+    Args:
+        project_id (int):
+        user_id (int):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Member | Problem | ValidationProblem]
+    """
+
+    kwargs = _get_kwargs(
+        project_id=project_id,
+        user_id=user_id,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    project_id: int,
+    user_id: int,
+    *,
+    client: AuthenticatedClient | Client,
+) -> Member | Problem | ValidationProblem | None:
+    """Add a member
+
+     Owner only. Adding someone who is already a member changes nothing and answers 200.
+
+    Args:
+        project_id (int):
+        user_id (int):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Member | Problem | ValidationProblem
+    """
+
+    return (
+        await asyncio_detailed(
+            project_id=project_id,
+            user_id=user_id,
+            client=client,
+        )
+    ).parsed

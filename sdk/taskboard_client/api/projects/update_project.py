@@ -1,0 +1,250 @@
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.problem import Problem
+from ...models.project import Project
+from ...models.project_update import ProjectUpdate
+from ...models.validation_problem import ValidationProblem
+from ...types import UNSET, Response, Unset
+
+
+def _get_kwargs(
+    project_id: int,
+    *,
+    body: ProjectUpdate,
+    if_match: str | Unset = UNSET,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+    if not isinstance(if_match, Unset):
+        headers["If-Match"] = if_match
+
+    _kwargs: dict[str, Any] = {
+        "method": "patch",
+        "url": "/v1/projects/{project_id}".format(
+            project_id=quote(str(project_id), safe=""),
+        ),
+    }
+
+    _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Problem | Project | ValidationProblem | None:
+    if response.status_code == 200:
+        response_200 = Project.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = Problem.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 412:
+        response_412 = Problem.from_dict(response.json())
+
+        return response_412
+
+    if response.status_code == 413:
+        response_413 = Problem.from_dict(response.json())
+
+        return response_413
+
+    if response.status_code == 415:
+        response_415 = Problem.from_dict(response.json())
+
+        return response_415
+
+    if response.status_code == 422:
+        response_422 = ValidationProblem.from_dict(response.json())
+
+        return response_422
+
+    if response.status_code == 428:
+        response_428 = Problem.from_dict(response.json())
+
+        return response_428
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[Problem | Project | ValidationProblem]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    project_id: int,
+    *,
+    client: AuthenticatedClient | Client,
+    body: ProjectUpdate,
+    if_match: str | Unset = UNSET,
+) -> Response[Problem | Project | ValidationProblem]:
+    """Update a project
+
+     Owner only. Partial update: an omitted field is unchanged, `null` clears `description`.
+    Requires `If-Match` with the project's current `ETag`.
+
+    Args:
+        project_id (int):
+        if_match (str | Unset):
+        body (ProjectUpdate): Omitted fields are unchanged; `null` clears `description`.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Problem | Project | ValidationProblem]
+    """
+
+    kwargs = _get_kwargs(
+        project_id=project_id,
+        body=body,
+        if_match=if_match,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    project_id: int,
+    *,
+    client: AuthenticatedClient | Client,
+    body: ProjectUpdate,
+    if_match: str | Unset = UNSET,
+) -> Problem | Project | ValidationProblem | None:
+    """Update a project
+
+     Owner only. Partial update: an omitted field is unchanged, `null` clears `description`.
+    Requires `If-Match` with the project's current `ETag`.
+
+    Args:
+        project_id (int):
+        if_match (str | Unset):
+        body (ProjectUpdate): Omitted fields are unchanged; `null` clears `description`.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Problem | Project | ValidationProblem
+    """
+
+    return sync_detailed(
+        project_id=project_id,
+        client=client,
+        body=body,
+        if_match=if_match,
+    ).parsed
+
+
+async def asyncio_detailed(
+    project_id: int,
+    *,
+    client: AuthenticatedClient | Client,
+    body: ProjectUpdate,
+    if_match: str | Unset = UNSET,
+) -> Response[Problem | Project | ValidationProblem]:
+    """Update a project
+
+     Owner only. Partial update: an omitted field is unchanged, `null` clears `description`.
+    Requires `If-Match` with the project's current `ETag`.
+
+    Args:
+        project_id (int):
+        if_match (str | Unset):
+        body (ProjectUpdate): Omitted fields are unchanged; `null` clears `description`.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Problem | Project | ValidationProblem]
+    """
+
+    kwargs = _get_kwargs(
+        project_id=project_id,
+        body=body,
+        if_match=if_match,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    project_id: int,
+    *,
+    client: AuthenticatedClient | Client,
+    body: ProjectUpdate,
+    if_match: str | Unset = UNSET,
+) -> Problem | Project | ValidationProblem | None:
+    """Update a project
+
+     Owner only. Partial update: an omitted field is unchanged, `null` clears `description`.
+    Requires `If-Match` with the project's current `ETag`.
+
+    Args:
+        project_id (int):
+        if_match (str | Unset):
+        body (ProjectUpdate): Omitted fields are unchanged; `null` clears `description`.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Problem | Project | ValidationProblem
+    """
+
+    return (
+        await asyncio_detailed(
+            project_id=project_id,
+            client=client,
+            body=body,
+            if_match=if_match,
+        )
+    ).parsed

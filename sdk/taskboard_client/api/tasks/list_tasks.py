@@ -1,0 +1,302 @@
+import datetime
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.list_tasks_sort import ListTasksSort
+from ...models.problem import Problem
+from ...models.task_page import TaskPage
+from ...models.task_status import TaskStatus
+from ...models.validation_problem import ValidationProblem
+from ...types import UNSET, Response, Unset
+
+
+def _get_kwargs(
+    project_id: int,
+    *,
+    status: list[TaskStatus] | Unset = UNSET,
+    assignee_id: int | Unset = UNSET,
+    due_before: datetime.date | Unset = UNSET,
+    sort: ListTasksSort | Unset = ListTasksSort.CREATEDAT,
+    limit: int | Unset = 20,
+    cursor: str | Unset = UNSET,
+) -> dict[str, Any]:
+
+    params: dict[str, Any] = {}
+
+    json_status: list[str] | Unset = UNSET
+    if not isinstance(status, Unset):
+        json_status = []
+        for status_item_data in status:
+            status_item = status_item_data.value
+            json_status.append(status_item)
+
+    params["status"] = json_status
+
+    params["assigneeId"] = assignee_id
+
+    json_due_before: str | Unset = UNSET
+    if not isinstance(due_before, Unset):
+        json_due_before = due_before.isoformat()
+    params["dueBefore"] = json_due_before
+
+    json_sort: str | Unset = UNSET
+    if not isinstance(sort, Unset):
+        json_sort = sort.value
+
+    params["sort"] = json_sort
+
+    params["limit"] = limit
+
+    params["cursor"] = cursor
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
+
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": "/v1/projects/{project_id}/tasks".format(
+            project_id=quote(str(project_id), safe=""),
+        ),
+        "params": params,
+    }
+
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Problem | TaskPage | ValidationProblem | None:
+    if response.status_code == 200:
+        response_200 = TaskPage.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = Problem.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 422:
+        response_422 = ValidationProblem.from_dict(response.json())
+
+        return response_422
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[Problem | TaskPage | ValidationProblem]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    project_id: int,
+    *,
+    client: AuthenticatedClient | Client,
+    status: list[TaskStatus] | Unset = UNSET,
+    assignee_id: int | Unset = UNSET,
+    due_before: datetime.date | Unset = UNSET,
+    sort: ListTasksSort | Unset = ListTasksSort.CREATEDAT,
+    limit: int | Unset = 20,
+    cursor: str | Unset = UNSET,
+) -> Response[Problem | TaskPage | ValidationProblem]:
+    """A project's tasks
+
+     Filtered and sorted; ties are broken by id. Tasks without a due date come last when
+    sorting by due date, in both directions.
+
+    Args:
+        project_id (int):
+        status (list[TaskStatus] | Unset):
+        assignee_id (int | Unset):
+        due_before (datetime.date | Unset):
+        sort (ListTasksSort | Unset):  Default: ListTasksSort.CREATEDAT.
+        limit (int | Unset):  Default: 20.
+        cursor (str | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Problem | TaskPage | ValidationProblem]
+    """
+
+    kwargs = _get_kwargs(
+        project_id=project_id,
+        status=status,
+        assignee_id=assignee_id,
+        due_before=due_before,
+        sort=sort,
+        limit=limit,
+        cursor=cursor,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    project_id: int,
+    *,
+    client: AuthenticatedClient | Client,
+    status: list[TaskStatus] | Unset = UNSET,
+    assignee_id: int | Unset = UNSET,
+    due_before: datetime.date | Unset = UNSET,
+    sort: ListTasksSort | Unset = ListTasksSort.CREATEDAT,
+    limit: int | Unset = 20,
+    cursor: str | Unset = UNSET,
+) -> Problem | TaskPage | ValidationProblem | None:
+    """A project's tasks
+
+     Filtered and sorted; ties are broken by id. Tasks without a due date come last when
+    sorting by due date, in both directions.
+
+    Args:
+        project_id (int):
+        status (list[TaskStatus] | Unset):
+        assignee_id (int | Unset):
+        due_before (datetime.date | Unset):
+        sort (ListTasksSort | Unset):  Default: ListTasksSort.CREATEDAT.
+        limit (int | Unset):  Default: 20.
+        cursor (str | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Problem | TaskPage | ValidationProblem
+    """
+
+    return sync_detailed(
+        project_id=project_id,
+        client=client,
+        status=status,
+        assignee_id=assignee_id,
+        due_before=due_before,
+        sort=sort,
+        limit=limit,
+        cursor=cursor,
+    ).parsed
+
+
+async def asyncio_detailed(
+    project_id: int,
+    *,
+    client: AuthenticatedClient | Client,
+    status: list[TaskStatus] | Unset = UNSET,
+    assignee_id: int | Unset = UNSET,
+    due_before: datetime.date | Unset = UNSET,
+    sort: ListTasksSort | Unset = ListTasksSort.CREATEDAT,
+    limit: int | Unset = 20,
+    cursor: str | Unset = UNSET,
+) -> Response[Problem | TaskPage | ValidationProblem]:
+    """A project's tasks
+
+     Filtered and sorted; ties are broken by id. Tasks without a due date come last when
+    sorting by due date, in both directions.
+
+    Args:
+        project_id (int):
+        status (list[TaskStatus] | Unset):
+        assignee_id (int | Unset):
+        due_before (datetime.date | Unset):
+        sort (ListTasksSort | Unset):  Default: ListTasksSort.CREATEDAT.
+        limit (int | Unset):  Default: 20.
+        cursor (str | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Problem | TaskPage | ValidationProblem]
+    """
+
+    kwargs = _get_kwargs(
+        project_id=project_id,
+        status=status,
+        assignee_id=assignee_id,
+        due_before=due_before,
+        sort=sort,
+        limit=limit,
+        cursor=cursor,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    project_id: int,
+    *,
+    client: AuthenticatedClient | Client,
+    status: list[TaskStatus] | Unset = UNSET,
+    assignee_id: int | Unset = UNSET,
+    due_before: datetime.date | Unset = UNSET,
+    sort: ListTasksSort | Unset = ListTasksSort.CREATEDAT,
+    limit: int | Unset = 20,
+    cursor: str | Unset = UNSET,
+) -> Problem | TaskPage | ValidationProblem | None:
+    """A project's tasks
+
+     Filtered and sorted; ties are broken by id. Tasks without a due date come last when
+    sorting by due date, in both directions.
+
+    Args:
+        project_id (int):
+        status (list[TaskStatus] | Unset):
+        assignee_id (int | Unset):
+        due_before (datetime.date | Unset):
+        sort (ListTasksSort | Unset):  Default: ListTasksSort.CREATEDAT.
+        limit (int | Unset):  Default: 20.
+        cursor (str | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Problem | TaskPage | ValidationProblem
+    """
+
+    return (
+        await asyncio_detailed(
+            project_id=project_id,
+            client=client,
+            status=status,
+            assignee_id=assignee_id,
+            due_before=due_before,
+            sort=sort,
+            limit=limit,
+            cursor=cursor,
+        )
+    ).parsed

@@ -1,0 +1,79 @@
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+
+from generated import models
+from generated.api.members import AddMemberResult, MembersApi
+from service.kit.handlers import Handlers
+from service.kit.pagination import after, ordered
+from service.kit.problems import Conflict, Forbidden, NotFound
+from service.kit.types import utcnow
+from service.projects import queries as projects
+from service.tables import Membership, Task, User
+from service.users import queries as users
+
+
+class MembersHandlers(Handlers, MembersApi):
+    async def list_members(self, *, project_id: int, limit: int = 20, cursor: str | None = None) -> models.MemberPage:
+        await projects.visible(self.db, project_id, self.caller.user.id)
+        scope = f"members:{project_id}"
+        keys = [Membership.user_id]
+        query = (
+            select(Membership, User.display_name)
+            .join(User, User.id == Membership.user_id)
+            .where(Membership.project_id == project_id)
+        )
+        if cursor is not None:
+            query = after(query, keys, self.cursors.decode(scope, cursor), descending=False)
+        rows = (await self.db.execute(ordered(query, keys, descending=False).limit(limit + 1))).all()
+        next_cursor = self.cursors.encode(scope, [rows[limit - 1][0].user_id]) if len(rows) > limit else None
+        items = [member_model(membership, name) for membership, name in rows[:limit]]
+        return models.MemberPage(items=items, next_cursor=next_cursor)
+
+    async def add_member(self, *, project_id: int, user_id: int) -> AddMemberResult:
+        await projects.owned(self.db, project_id, self.caller.user.id)
+        user = await users.get(self.db, user_id)
+        if user is None:
+            raise NotFound(f"No user with id {user_id}.")
+        existing = await self.db.get(Membership, (project_id, user_id))
+        if existing is not None:
+            return AddMemberResult(status_code=200, body=member_model(existing, user.display_name))
+        membership = Membership(project_id=project_id, user_id=user_id, role="member", added_at=utcnow())
+        try:
+            async with self.db.begin_nested():
+                self.db.add(membership)
+        except IntegrityError:
+            # A concurrent request added the same member first.
+            existing = await self.db.get(Membership, (project_id, user_id), populate_existing=True)
+            if existing is None:
+                raise
+            return AddMemberResult(status_code=200, body=member_model(existing, user.display_name))
+        return AddMemberResult(status_code=201, body=member_model(membership, user.display_name))
+
+    async def remove_member(self, *, project_id: int, user_id: int) -> None:
+        caller = self.caller.user.id
+        _, mine = await projects.visible(self.db, project_id, caller)
+        if user_id != caller and mine.role != "owner":
+            raise Forbidden(projects.OWNER_ONLY)
+        target = await self.db.get(Membership, (project_id, user_id))
+        if target is None:
+            raise NotFound(f"User {user_id} is not a member of project {project_id}.")
+        if target.role == "owner":
+            raise Conflict("The project's owner cannot leave or be removed.")
+        now = utcnow()
+        await self.db.execute(
+            update(Task)
+            .where(Task.project_id == project_id, Task.assignee_id == user_id)
+            .values(assignee_id=None, version=Task.version + 1, updated_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        await self.db.delete(target)
+        await self.db.flush()
+
+
+def member_model(membership: Membership, display_name: str) -> models.Member:
+    return models.Member(
+        user_id=membership.user_id,
+        display_name=display_name,
+        role=models.MemberRole(membership.role),
+        added_at=membership.added_at,
+    )

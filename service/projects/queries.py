@@ -1,0 +1,33 @@
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from service.kit.problems import Forbidden, NotFound
+from service.tables import Membership, Project
+
+OWNER_ONLY = "Only the project's owner may do this."
+
+
+async def visible(db: AsyncSession, project_id: int, user_id: int) -> tuple[Project, Membership]:
+    """The project and the caller's membership; 404, as if it did not exist, for a non-member."""
+    row = (
+        await db.execute(
+            select(Project, Membership)
+            .join(Membership, Membership.project_id == Project.id)
+            .where(Project.id == project_id, Membership.user_id == user_id)
+        )
+    ).one_or_none()
+    if row is None:
+        raise NotFound(f"No project with id {project_id}.")
+    return row[0], row[1]
+
+
+async def owned(db: AsyncSession, project_id: int, user_id: int) -> Project:
+    project, membership = await visible(db, project_id, user_id)
+    if membership.role != "owner":
+        raise Forbidden(OWNER_ONLY)
+    return project
+
+
+async def is_member(db: AsyncSession, project_id: int, user_id: int) -> bool:
+    found = await db.get(Membership, (project_id, user_id))
+    return found is not None

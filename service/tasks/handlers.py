@@ -1,0 +1,153 @@
+import datetime
+from typing import Literal
+
+from pydantic import MISSING
+from sqlalchemy import delete, select
+
+from generated import models
+from generated.api.tasks import CreateTaskResult, GetTaskResult, TasksApi, UpdateTaskResult
+from service.kit.etags import check_if_match, etag
+from service.kit.handlers import Handlers
+from service.kit.idempotency import IdempotentRequest, Replay
+from service.kit.pagination import SortKey, after, ordered
+from service.kit.problems import NotFound, Unprocessable
+from service.kit.types import utcnow
+from service.projects import queries as projects
+from service.tables import DUE_LAST_ASC, DUE_LAST_DESC, Task
+
+Sort = Literal["createdAt", "-createdAt", "dueDate", "-dueDate"]
+SORT_KEYS: dict[str, list[SortKey]] = {
+    "createdAt": [Task.created_at, Task.id],
+    "dueDate": [DUE_LAST_ASC, Task.id],
+    "-dueDate": [DUE_LAST_DESC, Task.id],
+}
+NOT_A_MEMBER = "The assignee must be a member of the project."
+
+
+class TasksHandlers(Handlers, TasksApi):
+    async def list_tasks(
+        self,
+        *,
+        project_id: int,
+        status: list[Literal["todo", "in_progress", "done"]] | None = None,
+        assignee_id: int | None = None,
+        due_before: datetime.date | None = None,
+        sort: Sort = "createdAt",
+        limit: int = 20,
+        cursor: str | None = None,
+    ) -> models.TaskPage:
+        await projects.visible(self.db, project_id, self.caller.user.id)
+        statuses = sorted(set(status or []))
+        scope = f"tasks:{project_id}:{','.join(statuses)}:{assignee_id}:{due_before}:{sort}"
+        keys = SORT_KEYS[sort.removeprefix("-") if sort == "-createdAt" else sort]
+        descending = sort.startswith("-")
+        query = select(Task).where(Task.project_id == project_id)
+        if statuses:
+            query = query.where(Task.status.in_(statuses))
+        if assignee_id is not None:
+            query = query.where(Task.assignee_id == assignee_id)
+        if due_before is not None:
+            query = query.where(Task.due_date < due_before)
+        if cursor is not None:
+            query = after(query, keys, self.cursors.decode(scope, cursor), descending=descending)
+        rows = list((await self.db.scalars(ordered(query, keys, descending=descending).limit(limit + 1))).all())
+        next_cursor = None
+        if len(rows) > limit:
+            last = rows[limit - 1]
+            due = last.due_date or (datetime.date(9999, 12, 31) if sort == "dueDate" else datetime.date(1, 1, 1))
+            values = [last.created_at if sort.endswith("createdAt") else due, last.id]
+            next_cursor = self.cursors.encode(scope, values)
+        return models.TaskPage(items=[task_model(t) for t in rows[:limit]], next_cursor=next_cursor)
+
+    async def create_task(
+        self, *, project_id: int, body: models.TaskCreate, idempotency_key: str | None = None
+    ) -> CreateTaskResult:
+        await projects.visible(self.db, project_id, self.caller.user.id)
+        request = None
+        if idempotency_key is not None:
+            operation = f"createTask:{project_id}"
+            request = IdempotentRequest(self.db, self.caller.user.id, idempotency_key, operation, body)
+            if replay := await request.start(self.settings.idempotency_ttl, self._still_there):
+                return CreateTaskResult(
+                    body=models.Task.model_validate(replay.body),
+                    location=replay.headers["Location"],
+                    etag=replay.headers["ETag"],
+                    idempotent_replayed="true",
+                )
+        assignee = None if body.assignee_id is MISSING else body.assignee_id
+        await self._check_assignee(project_id, assignee)
+        now = utcnow()
+        task = Task(
+            project_id=project_id,
+            title=body.title,
+            description=None if body.description is MISSING else body.description,
+            status=body.status.value,
+            assignee_id=assignee,
+            due_date=None if body.due_date is MISSING else body.due_date,
+            created_at=now,
+            updated_at=now,
+        )
+        self.db.add(task)
+        await self.db.flush()
+        result = CreateTaskResult(
+            body=task_model(task), location=f"/v1/projects/{project_id}/tasks/{task.id}", etag=etag(task.version)
+        )
+        if request is not None:
+            await request.finish(result.body, {"Location": result.location, "ETag": result.etag})
+        return result
+
+    async def _still_there(self, replay: Replay) -> bool:
+        return await self.db.get(Task, replay.body["id"]) is not None
+
+    async def get_task(self, *, project_id: int, task_id: int) -> GetTaskResult:
+        task = await self._task(project_id, task_id)
+        return GetTaskResult(body=task_model(task), etag=etag(task.version))
+
+    async def update_task(
+        self, *, project_id: int, task_id: int, body: models.TaskUpdate, if_match: str | None = None
+    ) -> UpdateTaskResult:
+        task = await self._task(project_id, task_id)
+        check_if_match(if_match, task.version)
+        if body.assignee_id is not MISSING:
+            await self._check_assignee(project_id, body.assignee_id)
+            task.assignee_id = body.assignee_id
+        if body.title is not MISSING:
+            task.title = body.title
+        if body.description is not MISSING:
+            task.description = body.description
+        if body.status is not MISSING:
+            task.status = body.status.value
+        if body.due_date is not MISSING:
+            task.due_date = body.due_date
+        task.updated_at = utcnow()
+        await self.db.flush()
+        return UpdateTaskResult(body=task_model(task), etag=etag(task.version))
+
+    async def delete_task(self, *, project_id: int, task_id: int) -> None:
+        await self._task(project_id, task_id)
+        await self.db.execute(delete(Task).where(Task.id == task_id))
+
+    async def _task(self, project_id: int, task_id: int) -> Task:
+        await projects.visible(self.db, project_id, self.caller.user.id)
+        task = await self.db.scalar(select(Task).where(Task.id == task_id, Task.project_id == project_id))
+        if task is None:
+            raise NotFound(f"No task with id {task_id} in project {project_id}.")
+        return task
+
+    async def _check_assignee(self, project_id: int, assignee_id: int | None) -> None:
+        if assignee_id is not None and not await projects.is_member(self.db, project_id, assignee_id):
+            raise Unprocessable(NOT_A_MEMBER, where="body", pointer="/assigneeId")
+
+
+def task_model(task: Task) -> models.Task:
+    return models.Task(
+        id=task.id,
+        project_id=task.project_id,
+        title=task.title,
+        description=task.description,
+        status=models.TaskStatus(task.status),
+        assignee_id=task.assignee_id,
+        due_date=task.due_date,
+        created_at=task.created_at,
+        updated_at=task.updated_at,
+    )
