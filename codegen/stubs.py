@@ -13,6 +13,7 @@ RUNTIME = '''\
 """Request checks shared by the generated routers."""
 
 import json
+import re
 from email.message import Message
 from typing import Any
 
@@ -64,6 +65,21 @@ async def require_json(request: Request) -> None:
         subtype == "json" or subtype.endswith("+json")
     ):
         raise HTTPException(415, "The request body must be application/json.")
+
+
+def rfc3339_date(value: object) -> object:
+    """Lets only a `full-date` (YYYY-MM-DD) through to be parsed as a date."""
+    if isinstance(value, str) and not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
+        raise ValueError("Input should be a date in YYYY-MM-DD form")
+    return value
+
+
+def rfc3339_date_time(value: object) -> object:
+    """Lets only an RFC 3339 `date-time`, with its offset, through to be parsed."""
+    pattern = r"[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2})"
+    if isinstance(value, str) and not re.fullmatch(pattern, value):
+        raise ValueError("Input should be an RFC 3339 date-time with an offset")
+    return value
 
 
 def etag_matches(if_none_match: str, etag: str) -> bool:
@@ -137,9 +153,10 @@ def _tag_module(tag: str, ops: list[Operation]) -> str:
         "from typing import Annotated, Any, Literal",
         "",
         "from fastapi import APIRouter, Depends, Header, Path, Query, Request, Response",
+        "from pydantic import BeforeValidator",
         "",
         "from generated import models",
-        "from generated.runtime import etag_matches, parse_body, require_json",
+        "from generated.runtime import etag_matches, parse_body, require_json, rfc3339_date, rfc3339_date_time",
         "",
     ]
     for op in ops:
@@ -230,7 +247,9 @@ def _param_type(p: Param, for_route: bool) -> str:
     args = [f'alias="{p.name}"', *_constraints(item)]
     if p.schema.get("type") == "array":
         args += _array_constraints(p.schema)
-    return f"Annotated[{base}, {kind}({', '.join(args)})]"
+    # Pydantic would also read `0` or a date-time as a date; the contract's format would not.
+    validator = {"date": "BeforeValidator(rfc3339_date), ", "date-time": "BeforeValidator(rfc3339_date_time), "}
+    return f"Annotated[{base}, {validator.get(item.get('format', ''), '')}{kind}({', '.join(args)})]"
 
 
 def _py_type(schema: dict[str, Any]) -> str:

@@ -202,7 +202,7 @@ class UserCreate(BaseModel):
 
 class UserUpdate(BaseModel):
     """
-    Omitted fields are left unchanged.
+    Omitted fields are left unchanged. A new `password` needs the `currentPassword`.
     """
 
     model_config = ConfigDict(
@@ -225,6 +225,10 @@ class UserUpdate(BaseModel):
     password: Annotated[str | MISSING, Field(examples=["correct horse battery"], max_length=128, min_length=8)] = (
         MISSING
     )
+    current_password: Annotated[str | MISSING, Field(alias="currentPassword", max_length=128, min_length=1)] = MISSING
+    """
+    The password being replaced; required with `password`.
+    """
 
 
 class User(BaseModel):
@@ -280,6 +284,17 @@ class UserProfile(BaseModel):
     ]
     """
     A name to show to other users; no control characters.
+    """
+
+
+class UserProfilePage(BaseModel):
+    model_config = ConfigDict(
+        validate_by_name=True,
+    )
+    items: list[UserProfile]
+    next_cursor: Annotated[str | None, Field(alias="nextCursor")]
+    """
+    Pass as `cursor` for the next page; `null` on the last page.
     """
 
 

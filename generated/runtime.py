@@ -2,6 +2,7 @@
 """Request checks shared by the generated routers."""
 
 import json
+import re
 from email.message import Message
 from typing import Any, TypeVar
 
@@ -49,6 +50,21 @@ async def require_json(request: Request) -> None:
     subtype = message.get_content_subtype()
     if message.get_content_maintype() != "application" or not (subtype == "json" or subtype.endswith("+json")):
         raise HTTPException(415, "The request body must be application/json.")
+
+
+def rfc3339_date(value: object) -> object:
+    """Lets only a `full-date` (YYYY-MM-DD) through to be parsed as a date."""
+    if isinstance(value, str) and not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
+        raise ValueError("Input should be a date in YYYY-MM-DD form")
+    return value
+
+
+def rfc3339_date_time(value: object) -> object:
+    """Lets only an RFC 3339 `date-time`, with its offset, through to be parsed."""
+    pattern = r"[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2})"
+    if isinstance(value, str) and not re.fullmatch(pattern, value):
+        raise ValueError("Input should be an RFC 3339 date-time with an offset")
+    return value
 
 
 def etag_matches(if_none_match: str, etag: str) -> bool:

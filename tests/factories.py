@@ -44,3 +44,24 @@ def assert_problem(response: httpx.Response, status: int) -> dict[str, Any]:
     assert isinstance(body["title"], str) and body["title"]
     assert isinstance(body["type"], str) and body["type"]
     return body
+
+
+async def create_project(client: httpx.AsyncClient, owner: SignedIn, **overrides: Any) -> dict[str, Any]:
+    response = await client.post("/v1/projects", json={"name": "Board", **overrides}, headers=owner.headers)
+    assert response.status_code == 201, response.text
+    project: dict[str, Any] = response.json()
+    return project
+
+
+async def create_task(client: httpx.AsyncClient, member: SignedIn, project_id: int, **overrides: Any) -> dict[str, Any]:
+    response = await client.post(
+        f"/v1/projects/{project_id}/tasks", json={"title": "A task", **overrides}, headers=member.headers
+    )
+    assert response.status_code == 201, response.text
+    task: dict[str, Any] = response.json()
+    return task
+
+
+async def add_member(client: httpx.AsyncClient, owner: SignedIn, project_id: int, user: SignedIn) -> None:
+    response = await client.put(f"/v1/projects/{project_id}/members/{user.user['id']}", headers=owner.headers)
+    assert response.status_code == 201, response.text

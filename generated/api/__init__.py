@@ -11,6 +11,7 @@ class Operation(NamedTuple):
 
 
 OPERATIONS: tuple[Operation, ...] = (
+    Operation("listUsers", "GET", "/v1/users", "users"),
     Operation("createUser", "POST", "/v1/users", "users"),
     Operation("getCurrentUser", "GET", "/v1/users/me", "users"),
     Operation("updateCurrentUser", "PATCH", "/v1/users/me", "users"),

@@ -8,9 +8,10 @@ from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Header, Path, Query, Request, Response
+from pydantic import BeforeValidator
 
 from generated import models
-from generated.runtime import etag_matches, parse_body, require_json
+from generated.runtime import etag_matches, parse_body, require_json, rfc3339_date
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,7 +101,7 @@ def router(handlers: type[TasksApi], *, bearer_auth: Callable[..., Any]) -> APIR
             list[Literal["todo", "in_progress", "done"]] | None, Query(alias="status", max_length=3)
         ] = None,
         assignee_id: Annotated[int | None, Query(alias="assigneeId", ge=1, le=9223372036854775807)] = None,
-        due_before: Annotated[datetime.date | None, Query(alias="dueBefore")] = None,
+        due_before: Annotated[datetime.date | None, BeforeValidator(rfc3339_date), Query(alias="dueBefore")] = None,
         sort: Annotated[Literal["createdAt", "-createdAt", "dueDate", "-dueDate"], Query(alias="sort")] = "createdAt",
         limit: Annotated[int, Query(alias="limit", ge=1, le=100)] = 20,
         cursor: Annotated[

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Path, Request, Response
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
 
 from generated import models
 from generated.runtime import parse_body, require_json
@@ -20,6 +20,10 @@ class CreateUserResult:
 
 class UsersApi(ABC):
     """The operations tagged `users`."""
+
+    @abstractmethod
+    async def list_users(self, *, limit: int = 20, cursor: str | None = None) -> models.UserProfilePage:
+        """listUsers: GET /v1/users"""
 
     @abstractmethod
     async def create_user(self, *, body: models.UserCreate) -> CreateUserResult:
@@ -45,6 +49,28 @@ def router(handlers: type[UsersApi], *, bearer_auth: Callable[..., Any]) -> APIR
         raise TypeError(f"{handlers.__name__} does not implement {missing}")
     api = APIRouter()
     Handlers = Annotated[UsersApi, Depends(handlers, scope="function")]
+
+    @api.get(
+        "/v1/users",
+        operation_id="listUsers",
+        status_code=200,
+        response_model=models.UserProfilePage,
+        responses={
+            400: {"description": "The cursor was altered, or belongs to other filters or another sort."},
+            401: {"description": "The bearer token is missing, malformed, expired or revoked."},
+            422: {"description": "A parameter or the body breaks the schema; `errors` names each field."},
+        },
+        dependencies=[Depends(bearer_auth, scope="function")],
+        summary="The people the caller works with",
+    )
+    async def list_users(
+        handlers: Handlers,
+        limit: Annotated[int, Query(alias="limit", ge=1, le=100)] = 20,
+        cursor: Annotated[
+            str | None, Query(alias="cursor", min_length=1, max_length=1024, pattern="^[A-Za-z0-9_-]+$")
+        ] = None,
+    ) -> models.UserProfilePage:
+        return await handlers.list_users(limit=limit, cursor=cursor)
 
     @api.post(
         "/v1/users",
@@ -87,6 +113,7 @@ def router(handlers: type[UsersApi], *, bearer_auth: Callable[..., Any]) -> APIR
         responses={
             400: {"description": "The request body is not valid JSON."},
             401: {"description": "The bearer token is missing, malformed, expired or revoked."},
+            403: {"description": "`currentPassword` is not the account's password."},
             413: {"description": "The request body is larger than 1 MiB."},
             415: {"description": "The request body is not `application/json`."},
             422: {"description": "A parameter or the body breaks the schema; `errors` names each field."},
@@ -109,7 +136,7 @@ def router(handlers: type[UsersApi], *, bearer_auth: Callable[..., Any]) -> APIR
             422: {"description": "A parameter or the body breaks the schema; `errors` names each field."},
         },
         dependencies=[Depends(bearer_auth, scope="function")],
-        summary="Another user's public profile",
+        summary="A user's public profile",
     )
     async def get_user(
         handlers: Handlers, user_id: Annotated[int, Path(alias="userId", ge=1, le=9223372036854775807)]

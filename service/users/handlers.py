@@ -1,10 +1,12 @@
 from pydantic import MISSING
+from sqlalchemy import select
 
 from generated import models
 from generated.api.users import CreateUserResult, UsersApi
 from service.kit.handlers import Handlers
-from service.kit.problems import Conflict, NotFound
-from service.kit.secrets import hash_password
+from service.kit.pagination import after, ordered
+from service.kit.problems import Conflict, Forbidden, NotFound, Unprocessable
+from service.kit.secrets import hash_password, verify_password
 from service.kit.types import utcnow
 from service.tables import User
 from service.tokens import queries as tokens
@@ -26,8 +28,14 @@ class UsersHandlers(Handlers, UsersApi):
         return _account(self.caller.user)
 
     async def update_current_user(self, *, body: models.UserUpdate) -> models.User:
-        # Hash before the first statement, so that no write lock is held while Argon2 works.
-        new_hash = None if body.password is MISSING else await hash_password(body.password)
+        new_hash = None
+        if body.password is not MISSING:
+            if body.current_password is MISSING:
+                raise Unprocessable("Required with password.", where="body", pointer="/currentPassword")
+            # Argon2 before the first statement, so that no write lock is held while it works.
+            if not await verify_password(self.caller.user.password_hash, body.current_password):
+                raise Forbidden("currentPassword is not this account's password.")
+            new_hash = await hash_password(body.password)
         user = await self.db.get_one(User, self.caller.user.id)
         if body.display_name is not MISSING:
             user.display_name = body.display_name
@@ -39,8 +47,18 @@ class UsersHandlers(Handlers, UsersApi):
             await self.db.flush()
         return _account(user)
 
+    async def list_users(self, *, limit: int = 20, cursor: str | None = None) -> models.UserProfilePage:
+        keys = [User.id]
+        query = select(User).where(users.visible_to(self.caller.user.id))
+        if cursor is not None:
+            query = after(query, keys, self.cursors.decode("users", cursor), descending=False)
+        rows = list((await self.db.scalars(ordered(query, keys, descending=False).limit(limit + 1))).all())
+        next_cursor = self.cursors.encode("users", [rows[limit - 1].id]) if len(rows) > limit else None
+        items = [models.UserProfile(id=u.id, display_name=u.display_name) for u in rows[:limit]]
+        return models.UserProfilePage(items=items, next_cursor=next_cursor)
+
     async def get_user(self, *, user_id: int) -> models.UserProfile:
-        user = await users.get(self.db, user_id)
+        user = await users.get_visible(self.db, user_id, self.caller.user.id)
         if user is None:
             raise NotFound(f"No user with id {user_id}.")
         return models.UserProfile(id=user.id, display_name=user.display_name)

@@ -1,10 +1,11 @@
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from service.kit.problems import Conflict
 from service.kit.types import utcnow
-from service.tables import User
+from service.tables import Membership, User
 
 
 def email_key(email: str) -> str:
@@ -19,6 +20,21 @@ async def find_by_email(db: AsyncSession, email: str) -> User | None:
 
 async def get(db: AsyncSession, user_id: int) -> User | None:
     return await db.get(User, user_id)
+
+
+def visible_to(viewer_id: int) -> ColumnElement[bool]:
+    """Users the viewer may see: the viewer, and everyone sharing a project with the viewer."""
+    mine, theirs = aliased(Membership), aliased(Membership)
+    shared = (
+        select(mine.project_id)
+        .join(theirs, theirs.project_id == mine.project_id)
+        .where(mine.user_id == viewer_id, theirs.user_id == User.id)
+    )
+    return or_(User.id == viewer_id, shared.exists())
+
+
+async def get_visible(db: AsyncSession, user_id: int, viewer_id: int) -> User | None:
+    return await db.scalar(select(User).where(User.id == user_id, visible_to(viewer_id)))
 
 
 async def create(db: AsyncSession, *, email: str, display_name: str, password_hash: str) -> User:

@@ -27,6 +27,7 @@ def test_reads_every_operation_of_the_contract() -> None:
         "revokeCurrentToken",
         "getHealth",
         "getReadiness",
+        "listUsers",
         "listProjects",
         "createProject",
         "getProject",

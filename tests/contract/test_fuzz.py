@@ -5,12 +5,52 @@ import subprocess
 import sys
 from pathlib import Path
 
+import httpx
+import yaml
+
 from tests.live import ROOT, LiveServer
 
 CONFIG = Path(__file__).with_name("schemathesis.toml")
+# Not in any example of the contract, so the fuzzer cannot change it (a new password needs this one).
+PASSWORD = "fuzzing passphrase 7f3c"
+
+
+def sign_up_peers(server: LiveServer, names: list[str], path: Path) -> Path:
+    """Real users, and a Web Fuzzing Commons document telling schemathesis how they sign in."""
+    auth = []
+    for name in names:
+        email = f"{name}@fuzz.example"
+        body = {"email": email, "password": PASSWORD, "displayName": name.title()}
+        httpx.post(f"{server.url}/v1/users", json=body, timeout=10).raise_for_status()
+        auth.append(
+            {
+                "name": name,
+                "loginEndpointAuth": {
+                    "endpoint": "/v1/tokens",
+                    "verb": "POST",
+                    "contentType": "application/json",
+                    "payloadUserPwd": {
+                        "username": email,
+                        "password": PASSWORD,
+                        "usernameField": "email",
+                        "passwordField": "password",
+                    },
+                    "token": {
+                        "extractFrom": "body",
+                        "extractSelector": "/accessToken",
+                        "sendIn": "header",
+                        "sendName": "Authorization",
+                        "sendTemplate": "Bearer {token}",
+                    },
+                },
+            }
+        )
+    path.write_text(yaml.safe_dump({"schemaVersion": "0.2.0", "auth": auth}))
+    return path
 
 
 def test_the_running_service_keeps_the_contract(live_server: LiveServer, tmp_path: Path) -> None:
+    wfc = sign_up_peers(live_server, ["ada", "bob"], tmp_path / "auth.yaml")
     examples = os.environ.get("FUZZ_EXAMPLES", "50")
     seed = os.environ.get("FUZZ_SEED", "20261130")
     command = [
@@ -18,7 +58,8 @@ def test_the_running_service_keeps_the_contract(live_server: LiveServer, tmp_pat
         *("--url", live_server.url, "--max-examples", examples, "--report", "junit", "--report-dir", str(tmp_path)),
         *(["--seed", seed] if seed != "random" else []),
     ]
-    env = {**os.environ, "TASKBOARD_URL": live_server.url, "PYTHONPATH": str(ROOT)}
-    result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
+    env = {**os.environ, "TASKBOARD_WFC": str(wfc)}
+    result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=900)
     print(result.stdout[-20000:], result.stderr[-5000:])
     assert result.returncode == 0, "schemathesis found contract failures (see the output above)"
+    assert "Selected: 22/22" in result.stdout and "Tested: 22" in result.stdout

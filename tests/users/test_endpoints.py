@@ -2,7 +2,7 @@ import asyncio
 
 import httpx
 
-from tests.factories import PASSWORD, assert_problem, new_user, sign_up
+from tests.factories import PASSWORD, add_member, assert_problem, create_project, new_user, sign_up
 
 
 async def test_sign_up_returns_the_account_and_its_location(client: httpx.AsyncClient) -> None:
@@ -97,7 +97,8 @@ async def test_password_change_revokes_the_other_tokens_only(client: httpx.Async
     other = await client.post("/v1/tokens", json={"email": ada.user["email"], "password": ada.password})
     other_headers = {"Authorization": f"Bearer {other.json()['accessToken']}"}
 
-    changed = await client.patch("/v1/users/me", json={"password": "a new passphrase"}, headers=ada.headers)
+    body = {"password": "a new passphrase", "currentPassword": ada.password}
+    changed = await client.patch("/v1/users/me", json=body, headers=ada.headers)
     assert changed.status_code == 200
 
     assert (await client.get("/v1/users/me", headers=ada.headers)).status_code == 200
@@ -108,11 +109,21 @@ async def test_password_change_revokes_the_other_tokens_only(client: httpx.Async
     assert new.status_code == 201
 
 
-async def test_get_user_shows_the_public_profile_only(client: httpx.AsyncClient) -> None:
-    ada, grace = await sign_up(client), await sign_up(client)
-    response = await client.get(f"/v1/users/{ada.user['id']}", headers=grace.headers)
+async def test_get_user_shows_co_members_their_public_profile_only(client: httpx.AsyncClient) -> None:
+    ada, grace, eve = await sign_up(client), await sign_up(client), await sign_up(client)
+    url = f"/v1/users/{ada.user['id']}"
+    own = await client.get(url, headers=ada.headers)
+    assert own.json() == {"id": ada.user["id"], "displayName": ada.user["displayName"]}
+    # A stranger cannot tell ada from a user that does not exist.
+    hidden = assert_problem(await client.get(url, headers=grace.headers), 404)
+    assert hidden["detail"] == f"No user with id {ada.user['id']}."
+    project = await create_project(client, ada)
+    await add_member(client, ada, project["id"], grace)
+    response = await client.get(url, headers=grace.headers)
     assert response.status_code == 200
     assert response.json() == {"id": ada.user["id"], "displayName": ada.user["displayName"]}
+    assert (await client.get(f"/v1/users/{grace.user['id']}", headers=ada.headers)).status_code == 200
+    assert_problem(await client.get(url, headers=eve.headers), 404)
 
 
 async def test_get_unknown_user_is_404(client: httpx.AsyncClient) -> None:
@@ -153,3 +164,33 @@ async def test_display_names_refuse_control_characters(client: httpx.AsyncClient
         assert problem["errors"][0]["pointer"] == "/displayName"
     unicode_name = await client.post("/v1/users", json=new_user(displayName="Ada Lovelace 🚀 Łódź"))
     assert unicode_name.status_code == 201
+
+
+async def test_a_new_password_needs_the_current_one(client: httpx.AsyncClient) -> None:
+    ada = await sign_up(client)
+    missing = await client.patch("/v1/users/me", json={"password": "a new passphrase"}, headers=ada.headers)
+    assert assert_problem(missing, 422)["errors"][0]["pointer"] == "/currentPassword"
+    wrong = {"password": "a new passphrase", "currentPassword": "not the password"}
+    assert_problem(await client.patch("/v1/users/me", json=wrong, headers=ada.headers), 403)
+    same = await client.post("/v1/tokens", json={"email": ada.user["email"], "password": ada.password})
+    assert same.status_code == 201  # the password did not change
+
+
+async def test_list_users_shows_the_caller_and_co_members(client: httpx.AsyncClient) -> None:
+    ada, bob, cy, eve = [await sign_up(client) for _ in range(4)]
+    one, two = await create_project(client, ada), await create_project(client, bob)
+    await add_member(client, ada, one["id"], bob)
+    await add_member(client, bob, two["id"], cy)
+    profiles = (await client.get("/v1/users", params={"limit": 1}, headers=bob.headers)).json()
+    seen = [p["id"] for p in profiles["items"]]
+    while profiles["nextCursor"]:
+        params = {"limit": 1, "cursor": profiles["nextCursor"]}
+        profiles = (await client.get("/v1/users", params=params, headers=bob.headers)).json()
+        seen += [p["id"] for p in profiles["items"]]
+    assert seen == [ada.user["id"], bob.user["id"], cy.user["id"]]
+    ada_view = (await client.get("/v1/users", headers=ada.headers)).json()["items"]
+    assert ada_view == [
+        {"id": ada.user["id"], "displayName": ada.user["displayName"]},
+        {"id": bob.user["id"], "displayName": bob.user["displayName"]},
+    ]
+    assert [p["id"] for p in (await client.get("/v1/users", headers=eve.headers)).json()["items"]] == [eve.user["id"]]

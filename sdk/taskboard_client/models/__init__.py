@@ -24,6 +24,7 @@ from .token_token_type import TokenTokenType
 from .user import User
 from .user_create import UserCreate
 from .user_profile import UserProfile
+from .user_profile_page import UserProfilePage
 from .user_update import UserUpdate
 from .validation_problem import ValidationProblem
 
@@ -52,6 +53,7 @@ __all__ = (
     "User",
     "UserCreate",
     "UserProfile",
+    "UserProfilePage",
     "UserUpdate",
     "ValidationProblem",
 )

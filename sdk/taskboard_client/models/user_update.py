@@ -12,20 +12,24 @@ T = TypeVar("T", bound="UserUpdate")
 
 @_attrs_define
 class UserUpdate:
-    """Omitted fields are left unchanged.
+    """Omitted fields are left unchanged. A new `password` needs the `currentPassword`.
 
     Attributes:
         display_name (str | Unset): A name to show to other users; no control characters.
         password (str | Unset):
+        current_password (str | Unset): The password being replaced; required with `password`.
     """
 
     display_name: str | Unset = UNSET
     password: str | Unset = UNSET
+    current_password: str | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
         display_name = self.display_name
 
         password = self.password
+
+        current_password = self.current_password
 
         field_dict: dict[str, Any] = {}
 
@@ -34,6 +38,8 @@ class UserUpdate:
             field_dict["displayName"] = display_name
         if password is not UNSET:
             field_dict["password"] = password
+        if current_password is not UNSET:
+            field_dict["currentPassword"] = current_password
 
         return field_dict
 
@@ -44,9 +50,12 @@ class UserUpdate:
 
         password = d.pop("password", UNSET)
 
+        current_password = d.pop("currentPassword", UNSET)
+
         user_update = cls(
             display_name=display_name,
             password=password,
+            current_password=current_password,
         )
 
         return user_update

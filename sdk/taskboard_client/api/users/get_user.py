@@ -71,9 +71,11 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
 ) -> Response[Problem | UserProfile | ValidationProblem]:
-    """Another user's public profile
+    """A user's public profile
 
-     Any signed-in caller may read any user's public profile; it never includes the email.
+     The profile of the caller or of someone who shares a project with the caller (the users
+    `listUsers` lists); it never includes the email. Anyone else gets 404, as if there were no
+    such user, so that user ids cannot be enumerated.
 
     Args:
         user_id (int):
@@ -102,9 +104,11 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
 ) -> Problem | UserProfile | ValidationProblem | None:
-    """Another user's public profile
+    """A user's public profile
 
-     Any signed-in caller may read any user's public profile; it never includes the email.
+     The profile of the caller or of someone who shares a project with the caller (the users
+    `listUsers` lists); it never includes the email. Anyone else gets 404, as if there were no
+    such user, so that user ids cannot be enumerated.
 
     Args:
         user_id (int):
@@ -128,9 +132,11 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
 ) -> Response[Problem | UserProfile | ValidationProblem]:
-    """Another user's public profile
+    """A user's public profile
 
-     Any signed-in caller may read any user's public profile; it never includes the email.
+     The profile of the caller or of someone who shares a project with the caller (the users
+    `listUsers` lists); it never includes the email. Anyone else gets 404, as if there were no
+    such user, so that user ids cannot be enumerated.
 
     Args:
         user_id (int):
@@ -157,9 +163,11 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
 ) -> Problem | UserProfile | ValidationProblem | None:
-    """Another user's public profile
+    """A user's public profile
 
-     Any signed-in caller may read any user's public profile; it never includes the email.
+     The profile of the caller or of someone who shares a project with the caller (the users
+    `listUsers` lists); it never includes the email. Anyone else gets 404, as if there were no
+    such user, so that user ids cannot be enumerated.
 
     Args:
         user_id (int):

@@ -49,6 +49,11 @@ def _parse_response(
 
         return response_401
 
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
     if response.status_code == 413:
         response_413 = Problem.from_dict(response.json())
 
@@ -88,11 +93,13 @@ def sync_detailed(
 ) -> Response[Problem | User | ValidationProblem]:
     """Update the caller's account
 
-     Partial update: an omitted field is left unchanged. Changing the password revokes
-    every other token of the caller; the token that made the request stays valid.
+     Partial update: an omitted field is left unchanged. Changing the password needs the
+    current one, and revokes every other token of the caller; the token that made the
+    request stays valid.
 
     Args:
-        body (UserUpdate): Omitted fields are left unchanged.
+        body (UserUpdate): Omitted fields are left unchanged. A new `password` needs the
+            `currentPassword`.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -120,11 +127,13 @@ def sync(
 ) -> Problem | User | ValidationProblem | None:
     """Update the caller's account
 
-     Partial update: an omitted field is left unchanged. Changing the password revokes
-    every other token of the caller; the token that made the request stays valid.
+     Partial update: an omitted field is left unchanged. Changing the password needs the
+    current one, and revokes every other token of the caller; the token that made the
+    request stays valid.
 
     Args:
-        body (UserUpdate): Omitted fields are left unchanged.
+        body (UserUpdate): Omitted fields are left unchanged. A new `password` needs the
+            `currentPassword`.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -147,11 +156,13 @@ async def asyncio_detailed(
 ) -> Response[Problem | User | ValidationProblem]:
     """Update the caller's account
 
-     Partial update: an omitted field is left unchanged. Changing the password revokes
-    every other token of the caller; the token that made the request stays valid.
+     Partial update: an omitted field is left unchanged. Changing the password needs the
+    current one, and revokes every other token of the caller; the token that made the
+    request stays valid.
 
     Args:
-        body (UserUpdate): Omitted fields are left unchanged.
+        body (UserUpdate): Omitted fields are left unchanged. A new `password` needs the
+            `currentPassword`.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -177,11 +188,13 @@ async def asyncio(
 ) -> Problem | User | ValidationProblem | None:
     """Update the caller's account
 
-     Partial update: an omitted field is left unchanged. Changing the password revokes
-    every other token of the caller; the token that made the request stays valid.
+     Partial update: an omitted field is left unchanged. Changing the password needs the
+    current one, and revokes every other token of the caller; the token that made the
+    request stays valid.
 
     Args:
-        body (UserUpdate): Omitted fields are left unchanged.
+        body (UserUpdate): Omitted fields are left unchanged. A new `password` needs the
+            `currentPassword`.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

@@ -1,0 +1,116 @@
+import asyncio
+
+import httpx
+
+from tests.factories import add_member, assert_problem, create_project, create_task, sign_up
+
+
+async def test_create_task_with_defaults(client: httpx.AsyncClient) -> None:
+    ada = await sign_up(client)
+    project = await create_project(client, ada)
+    response = await client.post(f"/v1/projects/{project['id']}/tasks", json={"title": "Write"}, headers=ada.headers)
+    assert response.status_code == 201
+    task = response.json()
+    assert task["projectId"] == project["id"]
+    assert (task["title"], task["description"], task["status"], task["assigneeId"], task["dueDate"]) == (
+        "Write",
+        None,
+        "todo",
+        None,
+        None,
+    )
+    assert response.headers["location"] == f"/v1/projects/{project['id']}/tasks/{task['id']}"
+    assert response.headers["etag"] == '"1"'
+    got = await client.get(response.headers["location"], headers=ada.headers)
+    assert got.json() == task and got.headers["etag"] == '"1"'
+
+
+async def test_task_fields_are_validated(client: httpx.AsyncClient) -> None:
+    ada = await sign_up(client)
+    project = await create_project(client, ada)
+    bad = {"title": "", "status": "doing", "dueDate": "2026-13-01", "assigneeId": "5", "description": "x" * 10001}
+    problem = assert_problem(
+        await client.post(f"/v1/projects/{project['id']}/tasks", json=bad, headers=ada.headers), 422
+    )
+    assert {e["pointer"] for e in problem["errors"]} == {"/title", "/status", "/dueDate", "/assigneeId", "/description"}
+
+
+async def test_an_integral_float_is_an_integer(client: httpx.AsyncClient) -> None:
+    ada = await sign_up(client)
+    project = await create_project(client, ada)
+    task = await create_task(client, ada, project["id"], assigneeId=float(ada.user["id"]))
+    assert task["assigneeId"] == ada.user["id"]
+
+
+async def test_the_assignee_must_be_a_member(client: httpx.AsyncClient) -> None:
+    ada, bob = await sign_up(client), await sign_up(client)
+    project = await create_project(client, ada)
+    url = f"/v1/projects/{project['id']}/tasks"
+    problem = assert_problem(
+        await client.post(url, json={"title": "t", "assigneeId": bob.user["id"]}, headers=ada.headers), 422
+    )
+    assert problem["errors"] == [
+        {"in": "body", "pointer": "/assigneeId", "detail": "The assignee must be a member of the project."}
+    ]
+    await add_member(client, ada, project["id"], bob)
+    assert (await create_task(client, ada, project["id"], assigneeId=bob.user["id"]))["assigneeId"] == bob.user["id"]
+
+
+async def test_update_is_partial_and_null_clears(client: httpx.AsyncClient) -> None:
+    ada = await sign_up(client)
+    project = await create_project(client, ada)
+    task = await create_task(
+        client, ada, project["id"], description="d", dueDate="2026-03-01", assigneeId=ada.user["id"]
+    )
+    url = f"/v1/projects/{project['id']}/tasks/{task['id']}"
+    response = await client.patch(
+        url, json={"status": "in_progress", "dueDate": None}, headers={**ada.headers, "If-Match": '"1"'}
+    )
+    assert response.status_code == 200 and response.headers["etag"] == '"2"'
+    updated = response.json()
+    assert updated["status"] == "in_progress" and updated["dueDate"] is None
+    assert (updated["title"], updated["description"], updated["assigneeId"]) == ("A task", "d", ada.user["id"])
+    problem = assert_problem(
+        await client.patch(url, json={"title": None}, headers={**ada.headers, "If-Match": '"2"'}), 422
+    )
+    assert problem["errors"][0]["pointer"] == "/title"
+
+
+async def test_update_task_preconditions(client: httpx.AsyncClient) -> None:
+    ada = await sign_up(client)
+    project = await create_project(client, ada)
+    task = await create_task(client, ada, project["id"])
+    url = f"/v1/projects/{project['id']}/tasks/{task['id']}"
+    assert_problem(await client.patch(url, json={"status": "done"}, headers=ada.headers), 428)
+    assert_problem(await client.patch(url, json={"status": "done"}, headers={**ada.headers, "If-Match": '"2"'}), 412)
+    assert (await client.get(url, headers=ada.headers)).json() == task
+    responses = await asyncio.gather(
+        *(client.patch(url, json={"title": f"T{i}"}, headers={**ada.headers, "If-Match": '"1"'}) for i in range(6))
+    )
+    assert sorted(r.status_code for r in responses) == [200] + [412] * 5
+
+
+async def test_get_task_not_modified(client: httpx.AsyncClient) -> None:
+    ada = await sign_up(client)
+    project = await create_project(client, ada)
+    task = await create_task(client, ada, project["id"])
+    url = f"/v1/projects/{project['id']}/tasks/{task['id']}"
+    cached = await client.get(url, headers={**ada.headers, "If-None-Match": '"1"'})
+    assert cached.status_code == 304 and cached.headers["etag"] == '"1"'
+
+
+async def test_delete_task(client: httpx.AsyncClient) -> None:
+    ada = await sign_up(client)
+    project = await create_project(client, ada)
+    task = await create_task(client, ada, project["id"])
+    url = f"/v1/projects/{project['id']}/tasks/{task['id']}"
+    assert (await client.delete(url, headers=ada.headers)).status_code == 204
+    assert_problem(await client.get(url, headers=ada.headers), 404)
+    assert_problem(await client.delete(url, headers=ada.headers), 404)
+
+
+async def test_a_task_is_found_only_under_its_own_project(client: httpx.AsyncClient) -> None:
+    ada = await sign_up(client)
+    one, two = await create_project(client, ada), await create_project(client, ada)
+    task = await create_task(client, ada, one["id"])
+    assert_problem(await client.get(f"/v1/projects/{two['id']}/tasks/{task['id']}", headers=ada.headers), 404)
