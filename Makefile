@@ -9,7 +9,7 @@ WORKERS ?= 1
 FUZZ_EXAMPLES ?= 200
 SDK_SOURCES := $(shell find sdk -type f -not -path '*/__pycache__/*' 2>/dev/null)
 
-.PHONY: run migrate test lint generate fuzz bench clean
+.PHONY: run migrate test lint generate fuzz clean
 
 $(VENV)/.requirements: requirements/service.txt requirements/dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)

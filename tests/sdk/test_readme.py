@@ -12,4 +12,4 @@ def test_the_readme_sdk_example_works_as_written(live_server: LiveServer, capsys
     assert 'BASE_URL = "http://127.0.0.1:8000"' in example
     code = example.replace('BASE_URL = "http://127.0.0.1:8000"', f'BASE_URL = "{live_server.url}"')
     exec(compile(code, str(Path("README.md")), "exec"), {})
-    assert capsys.readouterr().out == "Grace Hopper\n"
+    assert capsys.readouterr().out == "Draft copy in_progress\n"

@@ -2,10 +2,10 @@ from enum import StrEnum
 
 
 class ListTasksSort(StrEnum):
-    CREATEDAT = "createdAt"
-    DUEDATE = "dueDate"
-    VALUE_1 = "-createdAt"
-    VALUE_3 = "-dueDate"
+    CREATED_AT = "createdAt"
+    CREATED_AT_DESC = "-createdAt"
+    DUE_DATE = "dueDate"
+    DUE_DATE_DESC = "-dueDate"
 
     def __str__(self) -> str:
         return str(self.value)

@@ -21,7 +21,7 @@ def _get_kwargs(
     status: list[TaskStatus] | Unset = UNSET,
     assignee_id: int | Unset = UNSET,
     due_before: datetime.date | Unset = UNSET,
-    sort: ListTasksSort | Unset = ListTasksSort.CREATEDAT,
+    sort: ListTasksSort | Unset = ListTasksSort.CREATED_AT,
     limit: int | Unset = 20,
     cursor: str | Unset = UNSET,
 ) -> dict[str, Any]:
@@ -119,7 +119,7 @@ def sync_detailed(
     status: list[TaskStatus] | Unset = UNSET,
     assignee_id: int | Unset = UNSET,
     due_before: datetime.date | Unset = UNSET,
-    sort: ListTasksSort | Unset = ListTasksSort.CREATEDAT,
+    sort: ListTasksSort | Unset = ListTasksSort.CREATED_AT,
     limit: int | Unset = 20,
     cursor: str | Unset = UNSET,
 ) -> Response[Problem | TaskPage | ValidationProblem]:
@@ -133,7 +133,7 @@ def sync_detailed(
         status (list[TaskStatus] | Unset):
         assignee_id (int | Unset):
         due_before (datetime.date | Unset):
-        sort (ListTasksSort | Unset):  Default: ListTasksSort.CREATEDAT.
+        sort (ListTasksSort | Unset):  Default: ListTasksSort.CREATED_AT.
         limit (int | Unset):  Default: 20.
         cursor (str | Unset):
 
@@ -169,7 +169,7 @@ def sync(
     status: list[TaskStatus] | Unset = UNSET,
     assignee_id: int | Unset = UNSET,
     due_before: datetime.date | Unset = UNSET,
-    sort: ListTasksSort | Unset = ListTasksSort.CREATEDAT,
+    sort: ListTasksSort | Unset = ListTasksSort.CREATED_AT,
     limit: int | Unset = 20,
     cursor: str | Unset = UNSET,
 ) -> Problem | TaskPage | ValidationProblem | None:
@@ -183,7 +183,7 @@ def sync(
         status (list[TaskStatus] | Unset):
         assignee_id (int | Unset):
         due_before (datetime.date | Unset):
-        sort (ListTasksSort | Unset):  Default: ListTasksSort.CREATEDAT.
+        sort (ListTasksSort | Unset):  Default: ListTasksSort.CREATED_AT.
         limit (int | Unset):  Default: 20.
         cursor (str | Unset):
 
@@ -214,7 +214,7 @@ async def asyncio_detailed(
     status: list[TaskStatus] | Unset = UNSET,
     assignee_id: int | Unset = UNSET,
     due_before: datetime.date | Unset = UNSET,
-    sort: ListTasksSort | Unset = ListTasksSort.CREATEDAT,
+    sort: ListTasksSort | Unset = ListTasksSort.CREATED_AT,
     limit: int | Unset = 20,
     cursor: str | Unset = UNSET,
 ) -> Response[Problem | TaskPage | ValidationProblem]:
@@ -228,7 +228,7 @@ async def asyncio_detailed(
         status (list[TaskStatus] | Unset):
         assignee_id (int | Unset):
         due_before (datetime.date | Unset):
-        sort (ListTasksSort | Unset):  Default: ListTasksSort.CREATEDAT.
+        sort (ListTasksSort | Unset):  Default: ListTasksSort.CREATED_AT.
         limit (int | Unset):  Default: 20.
         cursor (str | Unset):
 
@@ -262,7 +262,7 @@ async def asyncio(
     status: list[TaskStatus] | Unset = UNSET,
     assignee_id: int | Unset = UNSET,
     due_before: datetime.date | Unset = UNSET,
-    sort: ListTasksSort | Unset = ListTasksSort.CREATEDAT,
+    sort: ListTasksSort | Unset = ListTasksSort.CREATED_AT,
     limit: int | Unset = 20,
     cursor: str | Unset = UNSET,
 ) -> Problem | TaskPage | ValidationProblem | None:
@@ -276,7 +276,7 @@ async def asyncio(
         status (list[TaskStatus] | Unset):
         assignee_id (int | Unset):
         due_before (datetime.date | Unset):
-        sort (ListTasksSort | Unset):  Default: ListTasksSort.CREATEDAT.
+        sort (ListTasksSort | Unset):  Default: ListTasksSort.CREATED_AT.
         limit (int | Unset):  Default: 20.
         cursor (str | Unset):
 
