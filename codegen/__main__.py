@@ -19,36 +19,43 @@ ROOT = Path(__file__).resolve().parent.parent
 OUTPUTS = ("generated", "sdk")
 
 
-def generate(root: Path) -> None:
+def generate_into(root: Path) -> None:
+    """Writes generated/ and sdk/ under `root`, which must not have them yet."""
     spec_path = ROOT / "openapi.yaml"
-    operations = contract.operations(contract.load(spec_path))
-    for name in OUTPUTS:
-        shutil.rmtree(root / name, ignore_errors=True)
-    stubs.write(operations, root / "generated")
+    stubs.write(contract.operations(contract.load(spec_path)), root / "generated")
     _run("datamodel-codegen", "--input", spec_path, "--output", root / "generated" / "models.py")
-    with tempfile.TemporaryDirectory() as scratch:
-        # openapi-python-client writes the whole project folder itself.
-        _run(
-            "openapi-python-client", "generate",
-            "--path", spec_path,
-            "--config", ROOT / "codegen" / "sdk.yaml",
-            "--output-path", Path(scratch) / "sdk",
-            "--meta", "pdm",
-            "--custom-template-path", ROOT / "codegen" / "sdk_templates",
-        )  # fmt: skip
-        shutil.move(Path(scratch) / "sdk", root / "sdk")
-    # The project's own ruff settings, wherever the output lands (--check writes to a scratch folder).
+    _run(
+        "openapi-python-client", "generate",
+        "--path", spec_path,
+        "--config", ROOT / "codegen" / "sdk.yaml",
+        "--output-path", root / "sdk",
+        "--meta", "pdm",
+        "--custom-template-path", ROOT / "codegen" / "sdk_templates",
+    )  # fmt: skip
     config = ("--config", ROOT / "pyproject.toml")
     _run("ruff", "format", "--quiet", *config, root / "generated")
     _run("ruff", "check", "--quiet", "--fix-only", "--select", "I,F401", *config, root / "generated")
     shutil.rmtree(root / "sdk" / ".ruff_cache", ignore_errors=True)
 
 
+def _scratch() -> tempfile.TemporaryDirectory[str]:
+    # Inside the project, so that every tool finds the same settings wherever the output lands.
+    return tempfile.TemporaryDirectory(dir=ROOT, prefix=".codegen-")
+
+
+def generate() -> None:
+    """Regenerates into a scratch folder and swaps it in only when every step has succeeded."""
+    with _scratch() as scratch:
+        generate_into(Path(scratch))
+        for name in OUTPUTS:
+            shutil.rmtree(ROOT / name, ignore_errors=True)
+            shutil.move(Path(scratch) / name, ROOT / name)
+
+
 def check() -> int:
-    # Inside the project, so that every tool finds the same settings as `make generate` does.
-    with tempfile.TemporaryDirectory(dir=ROOT, prefix=".codegen-check-") as scratch:
+    with _scratch() as scratch:
         fresh = Path(scratch)
-        generate(fresh)
+        generate_into(fresh)
         stale = [f"{name}/{path}" for name in OUTPUTS for path in _diff(ROOT / name, fresh / name)]
     if stale:
         print("generated code is out of date with openapi.yaml; run `make generate`:", file=sys.stderr)
@@ -81,12 +88,15 @@ def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m codegen", description=__doc__)
     parser.add_argument("--check", action="store_true", help="fail if generated code is stale")
     options = parser.parse_args()
-    if options.check:
-        return check()
     try:
-        generate(ROOT)
+        if options.check:
+            return check()
+        generate()
     except contract.ContractError as error:
         print(f"openapi.yaml: {error}", file=sys.stderr)
+        return 1
+    except subprocess.CalledProcessError as error:
+        print(f"generation failed, nothing was replaced: {error}", file=sys.stderr)
         return 1
     return 0
 

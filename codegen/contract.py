@@ -7,7 +7,9 @@ from typing import Any
 
 import yaml
 
-HTTP_METHODS = ("get", "put", "post", "delete", "patch", "head", "options")
+HTTP_METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
+SUPPORTED_METHODS = ("get", "put", "post", "delete", "patch")
+PARAM_TYPES = ("integer", "string", "boolean")
 PROBLEM_JSON = "application/problem+json"
 
 
@@ -109,7 +111,11 @@ def _operation(
     op_id = op.get("operationId")
     if not op_id:
         raise ContractError(f"{where}: every operation needs an operationId")
+    if not re.fullmatch(r"[a-z][A-Za-z0-9]*", op_id):
+        raise ContractError(f"{where}: operationId {op_id!r} must be camelCase letters and digits")
     where = f"{op_id} ({where})"
+    if method not in SUPPORTED_METHODS:
+        raise ContractError(f"{where}: {method.upper()} operations are not supported")
     tags = op.get("tags") or []
     if len(tags) != 1:
         raise ContractError(f"{where}: every operation needs exactly one tag")
@@ -128,6 +134,9 @@ def _operation(
             raise ContractError(f"{where}: a request body must be required")
         body_model = _model_name(where, content["application/json"].get("schema", {}))
 
+    codes = list(op.get("responses", {}))
+    if not all(str(code).isdigit() for code in codes):
+        raise ContractError(f"{where}: responses need explicit status codes, not {codes}")
     responses = {int(code): resolver.resolve(r) for code, r in op.get("responses", {}).items()}
     statuses = tuple(sorted(code for code in responses if 200 <= code < 300))
     if not statuses:
@@ -196,6 +205,10 @@ def _param(where: str, param: dict[str, Any]) -> Param:
         raise ContractError(f"{where}: parameter {name} is in {location}, which is not supported")
     schema = param.get("schema", {})
     item = schema.get("items", {}) if schema.get("type") == "array" else schema
+    if item.get("type") not in PARAM_TYPES or {"allOf", "anyOf", "oneOf"} & set(item):
+        raise ContractError(
+            f"{where}: parameter {name} must be a plain integer, string or boolean (or an array of one)"
+        )
     if item.get("type") == "integer" and ("minimum" not in item or "maximum" not in item):
         raise ContractError(f"{where}: integer parameter {name} needs a minimum and a maximum")
     return Param(name, location, bool(param.get("required")), schema, param.get("description", ""))

@@ -72,6 +72,20 @@ def _unbounded_integer(spec: dict[str, Any]) -> None:
     ]
 
 
+def _number_parameter(spec: dict[str, Any]) -> None:
+    spec["paths"]["/v1/users/{userId}"]["get"]["parameters"].append(
+        {"name": "x", "in": "query", "schema": {"type": "number"}}
+    )
+
+
+def _default_response(spec: dict[str, Any]) -> None:
+    spec["paths"]["/v1/users/{userId}"]["get"]["responses"]["default"] = {"description": "anything"}
+
+
+def _kebab_operation_id(spec: dict[str, Any]) -> None:
+    spec["paths"]["/v1/users"]["post"]["operationId"] = "create-user"
+
+
 def _plain_json_error(spec: dict[str, Any]) -> None:
     spec["paths"]["/v1/users/{userId}"]["get"]["responses"]["404"] = {
         "description": "gone",
@@ -89,6 +103,17 @@ def _plain_json_error(spec: dict[str, Any]) -> None:
             "getUser (GET /v1/users/{userId}): integer parameter userId needs a minimum and a maximum",
         ),
         (_plain_json_error, "getUser (GET /v1/users/{userId}): the 404 response must be application/problem+json only"),
+        (
+            _number_parameter,
+            "getUser (GET /v1/users/{userId}): parameter x must be a plain integer, string or boolean"
+            " (or an array of one)",
+        ),
+        (
+            _default_response,
+            "getUser (GET /v1/users/{userId}): responses need explicit status codes,"
+            " not ['200', '401', '404', '422', 'default']",
+        ),
+        (_kebab_operation_id, "POST /v1/users: operationId 'create-user' must be camelCase letters and digits"),
     ],
 )
 def test_refuses_contracts_that_break_the_house_rules(change: Any, message: str) -> None:
