@@ -7,7 +7,7 @@ from datetime import date
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import MISSING, AwareDatetime, BaseModel, ConfigDict, EmailStr, Field
+from pydantic import MISSING, AwareDatetime, BaseModel, ConfigDict, Field
 
 
 class Project(BaseModel):
@@ -16,7 +16,13 @@ class Project(BaseModel):
     )
     id: Annotated[int, Field(examples=[42], ge=1, le=9223372036854775807)]
     name: Annotated[
-        str, Field(examples=["Website relaunch"], max_length=100, min_length=1, pattern="^[^\\x00-\\x1F\\x7F]*$")
+        str,
+        Field(
+            examples=["Website relaunch"],
+            max_length=100,
+            min_length=1,
+            pattern="^[^\\x00-\\x1F\\x7F-\\x9F\\u2028\\u2029\\u202A-\\u202E\\u2066-\\u2069]*$",
+        ),
     ]
     description: Annotated[str | None, Field(examples=["Everything for the new site."], max_length=2000)]
     owner_id: Annotated[int, Field(alias="ownerId", examples=[42], ge=1, le=9223372036854775807)]
@@ -30,7 +36,13 @@ class ProjectCreate(BaseModel):
         validate_by_name=True,
     )
     name: Annotated[
-        str, Field(examples=["Website relaunch"], max_length=100, min_length=1, pattern="^[^\\x00-\\x1F\\x7F]*$")
+        str,
+        Field(
+            examples=["Website relaunch"],
+            max_length=100,
+            min_length=1,
+            pattern="^[^\\x00-\\x1F\\x7F-\\x9F\\u2028\\u2029\\u202A-\\u202E\\u2066-\\u2069]*$",
+        ),
     ]
     description: Annotated[str | None | MISSING, Field(examples=["Everything for the new site."], max_length=2000)] = (
         MISSING
@@ -48,7 +60,12 @@ class ProjectUpdate(BaseModel):
     )
     name: Annotated[
         str | MISSING,
-        Field(examples=["Website relaunch"], max_length=100, min_length=1, pattern="^[^\\x00-\\x1F\\x7F]*$"),
+        Field(
+            examples=["Website relaunch"],
+            max_length=100,
+            min_length=1,
+            pattern="^[^\\x00-\\x1F\\x7F-\\x9F\\u2028\\u2029\\u202A-\\u202E\\u2066-\\u2069]*$",
+        ),
     ] = MISSING
     description: Annotated[str | None | MISSING, Field(examples=["Everything for the new site."], max_length=2000)] = (
         MISSING
@@ -72,11 +89,11 @@ class Member(BaseModel):
             examples=["Ada Lovelace"],
             max_length=100,
             min_length=1,
-            pattern="^[^\\x00-\\x1F\\x7F]*$",
+            pattern="^[^\\x00-\\x1F\\x7F-\\x9F\\u2028\\u2029\\u202A-\\u202E\\u2066-\\u2069]*$",
         ),
     ]
     """
-    A name to show to other users; no control characters.
+    A name to show to other users; no control or bidirectional-override characters.
     """
     role: MemberRole
     added_at: Annotated[AwareDatetime, Field(alias="addedAt")]
@@ -106,7 +123,13 @@ class Task(BaseModel):
     id: Annotated[int, Field(examples=[42], ge=1, le=9223372036854775807)]
     project_id: Annotated[int, Field(alias="projectId", examples=[42], ge=1, le=9223372036854775807)]
     title: Annotated[
-        str, Field(examples=["Draft the landing page"], max_length=200, min_length=1, pattern="^[^\\x00-\\x1F\\x7F]*$")
+        str,
+        Field(
+            examples=["Draft the landing page"],
+            max_length=200,
+            min_length=1,
+            pattern="^[^\\x00-\\x1F\\x7F-\\x9F\\u2028\\u2029\\u202A-\\u202E\\u2066-\\u2069]*$",
+        ),
     ]
     description: Annotated[str | None, Field(examples=["Hero, pricing and sign-up form."], max_length=10000)]
     status: TaskStatus
@@ -125,7 +148,13 @@ class TaskCreate(BaseModel):
         validate_by_name=True,
     )
     title: Annotated[
-        str, Field(examples=["Draft the landing page"], max_length=200, min_length=1, pattern="^[^\\x00-\\x1F\\x7F]*$")
+        str,
+        Field(
+            examples=["Draft the landing page"],
+            max_length=200,
+            min_length=1,
+            pattern="^[^\\x00-\\x1F\\x7F-\\x9F\\u2028\\u2029\\u202A-\\u202E\\u2066-\\u2069]*$",
+        ),
     ]
     description: Annotated[
         str | None | MISSING, Field(examples=["Hero, pricing and sign-up form."], max_length=10000)
@@ -149,7 +178,12 @@ class TaskUpdate(BaseModel):
     )
     title: Annotated[
         str | MISSING,
-        Field(examples=["Draft the landing page"], max_length=200, min_length=1, pattern="^[^\\x00-\\x1F\\x7F]*$"),
+        Field(
+            examples=["Draft the landing page"],
+            max_length=200,
+            min_length=1,
+            pattern="^[^\\x00-\\x1F\\x7F-\\x9F\\u2028\\u2029\\u202A-\\u202E\\u2066-\\u2069]*$",
+        ),
     ] = MISSING
     description: Annotated[
         str | None | MISSING, Field(examples=["Hero, pricing and sign-up form."], max_length=10000)
@@ -178,10 +212,19 @@ class UserCreate(BaseModel):
         extra="forbid",
         validate_by_name=True,
     )
-    email: Annotated[EmailStr, Field(examples=["ada@example.com"], max_length=254, min_length=3)]
+    email: Annotated[
+        str,
+        Field(
+            examples=["ada@example.com"],
+            max_length=254,
+            min_length=3,
+            pattern="^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*@[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)+$",
+        ),
+    ]
     """
-    An email address in RFC 5321 syntax (ASCII). Reserved names such as `example.test`
-    are accepted: Taskboard sends no mail.
+    An email address in RFC 5321 syntax, ASCII only: a dot-atom local part of at most 64
+    characters, `@`, and a domain of two or more labels of at most 63 characters each. Reserved
+    names such as `example.test` are accepted: Taskboard sends no mail.
 
     """
     password: Annotated[str, Field(examples=["correct horse battery"], max_length=128, min_length=8)]
@@ -192,11 +235,11 @@ class UserCreate(BaseModel):
             examples=["Ada Lovelace"],
             max_length=100,
             min_length=1,
-            pattern="^[^\\x00-\\x1F\\x7F]*$",
+            pattern="^[^\\x00-\\x1F\\x7F-\\x9F\\u2028\\u2029\\u202A-\\u202E\\u2066-\\u2069]*$",
         ),
     ]
     """
-    A name to show to other users; no control characters.
+    A name to show to other users; no control or bidirectional-override characters.
     """
 
 
@@ -216,11 +259,11 @@ class UserUpdate(BaseModel):
             examples=["Ada Lovelace"],
             max_length=100,
             min_length=1,
-            pattern="^[^\\x00-\\x1F\\x7F]*$",
+            pattern="^[^\\x00-\\x1F\\x7F-\\x9F\\u2028\\u2029\\u202A-\\u202E\\u2066-\\u2069]*$",
         ),
     ] = MISSING
     """
-    A name to show to other users; no control characters.
+    A name to show to other users; no control or bidirectional-override characters.
     """
     password: Annotated[str | MISSING, Field(examples=["correct horse battery"], max_length=128, min_length=8)] = (
         MISSING
@@ -240,10 +283,19 @@ class User(BaseModel):
         validate_by_name=True,
     )
     id: Annotated[int, Field(examples=[42], ge=1, le=9223372036854775807)]
-    email: Annotated[EmailStr, Field(examples=["ada@example.com"], max_length=254, min_length=3)]
+    email: Annotated[
+        str,
+        Field(
+            examples=["ada@example.com"],
+            max_length=254,
+            min_length=3,
+            pattern="^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*@[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)+$",
+        ),
+    ]
     """
-    An email address in RFC 5321 syntax (ASCII). Reserved names such as `example.test`
-    are accepted: Taskboard sends no mail.
+    An email address in RFC 5321 syntax, ASCII only: a dot-atom local part of at most 64
+    characters, `@`, and a domain of two or more labels of at most 63 characters each. Reserved
+    names such as `example.test` are accepted: Taskboard sends no mail.
 
     """
     display_name: Annotated[
@@ -253,11 +305,11 @@ class User(BaseModel):
             examples=["Ada Lovelace"],
             max_length=100,
             min_length=1,
-            pattern="^[^\\x00-\\x1F\\x7F]*$",
+            pattern="^[^\\x00-\\x1F\\x7F-\\x9F\\u2028\\u2029\\u202A-\\u202E\\u2066-\\u2069]*$",
         ),
     ]
     """
-    A name to show to other users; no control characters.
+    A name to show to other users; no control or bidirectional-override characters.
     """
     created_at: Annotated[AwareDatetime, Field(alias="createdAt")]
     updated_at: Annotated[AwareDatetime, Field(alias="updatedAt")]
@@ -279,11 +331,11 @@ class UserProfile(BaseModel):
             examples=["Ada Lovelace"],
             max_length=100,
             min_length=1,
-            pattern="^[^\\x00-\\x1F\\x7F]*$",
+            pattern="^[^\\x00-\\x1F\\x7F-\\x9F\\u2028\\u2029\\u202A-\\u202E\\u2066-\\u2069]*$",
         ),
     ]
     """
-    A name to show to other users; no control characters.
+    A name to show to other users; no control or bidirectional-override characters.
     """
 
 

@@ -7,7 +7,6 @@ from fastapi import FastAPI
 from generated.api import health, members, projects, tasks, tokens, users
 from service.contract import ensure_complete, load_contract
 from service.health.handlers import HealthHandlers
-from service.kit import emails
 from service.kit.auth import authenticate
 from service.kit.database import Database
 from service.kit.limits import BodyLimit
@@ -29,7 +28,6 @@ class ContractApp(FastAPI):
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
-    emails.match_the_contract()
     contract = load_contract()
 
     @asynccontextmanager

@@ -13,7 +13,7 @@ async def test_sign_up_returns_the_account_and_its_location(client: httpx.AsyncC
     assert response.headers["content-type"] == "application/json"
     user = response.json()
     assert set(user) == {"id", "email", "displayName", "createdAt", "updatedAt"}
-    assert user["email"] == "Ada.Lovelace@example.com"  # the domain is normalised, the local part kept
+    assert user["email"] == "Ada.Lovelace@Example.com"  # kept as given; unique regardless of case
     assert user["displayName"] == "Ada"
     assert user["createdAt"].endswith("Z") and user["createdAt"] == user["updatedAt"]
     assert response.headers["location"] == f"/v1/users/{user['id']}"
@@ -150,16 +150,38 @@ async def test_user_operations_need_a_token(client: httpx.AsyncClient) -> None:
 
 
 async def test_email_syntax_follows_the_contract(client: httpx.AsyncClient) -> None:
-    # Reserved domains are valid RFC 5321 syntax; non-ASCII addresses are not `format: email`.
-    for accepted in ("-@aj3.07p.test", "ops@printer.local", "a.b+c@example.com"):
+    # Reserved domains are valid RFC 5321 syntax; non-ASCII, display-name and one-label forms are not.
+    local, label = "l" * 64, "d" * 63
+    for accepted in ("-@aj3.07p.test", "ops@printer.local", "a.b+c@example.com", f"{local}@{label}.com"):
         assert (await client.post("/v1/users", json=new_user(email=accepted))).status_code == 201
-    for refused in ("é@example.com", "no-at-sign", "a@", "@example.com", "a b@example.com"):
-        problem = assert_problem(await client.post("/v1/users", json=new_user(email=refused)), 422)
-        assert problem["errors"][0]["pointer"] == "/email"
+    refused = (
+        "é@example.com",
+        "Ada <ada@example.com>",
+        "a@localhost",
+        "a..b@example.com",
+        "a@[127.0.0.1]",
+        "no-at-sign",
+        "a@",
+        "a b@example.com",
+        f"{local}l@example.com",
+        f"a@{label}d.com",
+    )
+    for email in refused:
+        problem = assert_problem(await client.post("/v1/users", json=new_user(email=email)), 422)
+        assert problem["errors"][0]["pointer"] == "/email", email
+
+
+async def test_sign_in_email_matches_ascii_case_only(client: httpx.AsyncClient) -> None:
+    ada = await sign_up(client, email="kate@example.com")
+    kelvin = await client.post("/v1/tokens", json={"email": "\u212aate@example.com", "password": ada.password})
+    assert_problem(kelvin, 401)
+    assert (
+        await client.post("/v1/tokens", json={"email": "KATE@example.COM", "password": ada.password})
+    ).status_code == 201
 
 
 async def test_display_names_refuse_control_characters(client: httpx.AsyncClient) -> None:
-    for name in ("\u0000", "Ada\nLovelace", "tab\there", "\u007f"):
+    for name in ("\u0000", "Ada\nLovelace", "tab\there", "\u007f", "a\u0085b", "evil\u202egnp", "\u2066x"):
         problem = assert_problem(await client.post("/v1/users", json=new_user(displayName=name)), 422)
         assert problem["errors"][0]["pointer"] == "/displayName"
     unicode_name = await client.post("/v1/users", json=new_user(displayName="Ada Lovelace 🚀 Łódź"))

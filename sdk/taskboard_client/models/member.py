@@ -17,7 +17,7 @@ class Member:
     """
     Attributes:
         user_id (int):
-        display_name (str): A name to show to other users; no control characters.
+        display_name (str): A name to show to other users; no control or bidirectional-override characters.
         role (MemberRole):
         added_at (datetime.datetime):
     """

@@ -16,9 +16,10 @@ class User:
 
     Attributes:
         id (int):
-        email (str): An email address in RFC 5321 syntax (ASCII). Reserved names such as `example.test`
-            are accepted: Taskboard sends no mail.
-        display_name (str): A name to show to other users; no control characters.
+        email (str): An email address in RFC 5321 syntax, ASCII only: a dot-atom local part of at most 64
+            characters, `@`, and a domain of two or more labels of at most 63 characters each. Reserved
+            names such as `example.test` are accepted: Taskboard sends no mail.
+        display_name (str): A name to show to other users; no control or bidirectional-override characters.
         created_at (datetime.datetime):
         updated_at (datetime.datetime):
     """

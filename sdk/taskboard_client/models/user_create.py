@@ -12,10 +12,11 @@ T = TypeVar("T", bound="UserCreate")
 class UserCreate:
     """
     Attributes:
-        email (str): An email address in RFC 5321 syntax (ASCII). Reserved names such as `example.test`
-            are accepted: Taskboard sends no mail.
+        email (str): An email address in RFC 5321 syntax, ASCII only: a dot-atom local part of at most 64
+            characters, `@`, and a domain of two or more labels of at most 63 characters each. Reserved
+            names such as `example.test` are accepted: Taskboard sends no mail.
         password (str):
-        display_name (str): A name to show to other users; no control characters.
+        display_name (str): A name to show to other users; no control or bidirectional-override characters.
     """
 
     email: str

@@ -15,7 +15,7 @@ class UserProfile:
 
     Attributes:
         id (int):
-        display_name (str): A name to show to other users; no control characters.
+        display_name (str): A name to show to other users; no control or bidirectional-override characters.
     """
 
     id: int

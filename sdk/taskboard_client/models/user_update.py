@@ -15,7 +15,7 @@ class UserUpdate:
     """Omitted fields are left unchanged. A new `password` needs the `currentPassword`.
 
     Attributes:
-        display_name (str | Unset): A name to show to other users; no control characters.
+        display_name (str | Unset): A name to show to other users; no control or bidirectional-override characters.
         password (str | Unset):
         current_password (str | Unset): The password being replaced; required with `password`.
     """
