@@ -29,7 +29,7 @@ async def test_list_tasks_pages_through_an_index(
     for day in (3, 1, None, 2):
         await create_task(client, ada, project["id"], dueDate=f"2026-01-0{day}" if day else None)
     url = f"/v1/projects/{project['id']}/tasks"
-    filters = {"sort": sort, "limit": 2, "status": ["todo", "done"]}
+    filters: dict[str, Any] = {"sort": sort, "limit": 2, "status": ["todo", "done"]}
     first = (await client.get(url, params=filters, headers=ada.headers)).json()
 
     statements: list[tuple[str, Any]] = []
