@@ -46,7 +46,9 @@ def router(handlers: type[HealthApi]) -> APIRouter:
         operation_id="getReadiness",
         status_code=200,
         response_model=models.Health,
-        responses={503: {"description": "The database does not answer."}},
+        responses={
+            503: {"description": "The database does not answer, or its schema is not migrated to this version."}
+        },
         dependencies=[],
         summary="Readiness",
     )

@@ -1,12 +1,24 @@
 import asyncio
+from functools import cache
+from pathlib import Path
 
+from alembic.config import Config
+from alembic.script import ScriptDirectory
 from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
 
 from generated import models
 from generated.api.health import HealthApi
 from service.kit.database import AppDatabase
 from service.kit.problems import ServiceUnavailable
 from service.settings import AppSettings
+
+ALEMBIC_INI = Path(__file__).resolve().parents[2] / "alembic.ini"
+
+
+@cache
+def schema_head() -> str | None:
+    return ScriptDirectory.from_config(Config(ALEMBIC_INI)).get_current_head()
 
 
 class HealthHandlers(HealthApi):
@@ -22,6 +34,12 @@ class HealthHandlers(HealthApi):
         try:
             async with asyncio.timeout(self.timeout), self.database.engine.connect() as connection:
                 await connection.execute(text("SELECT 1"))
-        except Exception as error:
+                try:
+                    version = (await connection.execute(text("SELECT version_num FROM alembic_version"))).scalar()
+                except SQLAlchemyError:
+                    version = None
+        except (OSError, TimeoutError, SQLAlchemyError) as error:
             raise ServiceUnavailable("The database does not answer.") from error
+        if version != schema_head():
+            raise ServiceUnavailable("The database schema is not migrated to this version (run the migrations).")
         return models.Health(status=models.Status.ok)

@@ -1,8 +1,12 @@
+from pathlib import Path
+
 import httpx
 from fastapi import FastAPI
 
+from service.app import create_app
 from service.kit.database import Database
 from service.settings import Settings
+from tests.database import sqlite_url
 from tests.factories import assert_problem
 
 
@@ -31,3 +35,12 @@ async def test_not_ready_when_the_database_does_not_answer(app: FastAPI, client:
     assert problem["detail"] == "The database does not answer."
     assert response.headers["retry-after"] == "5"
     assert (await client.get("/healthz")).status_code == 200
+
+
+async def test_not_ready_until_the_database_is_migrated(tmp_path: Path) -> None:
+    app = create_app(Settings(database_url=sqlite_url(tmp_path / "empty.db")))
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://taskboard.test") as client:
+            problem = assert_problem(await client.get("/readyz"), 503)
+    assert "not migrated" in problem["detail"]
