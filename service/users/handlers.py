@@ -59,7 +59,7 @@ class UsersHandlers(Handlers, UsersApi):
         return models.UserProfilePage(items=items, next_cursor=next_cursor)
 
     async def get_user(self, *, user_id: int) -> models.UserProfile:
-        user = await users.get_visible(self.db, user_id, self.caller.user.id)
+        user = await users.get(self.db, user_id)
         if user is None:
             raise NotFound(f"No user with id {user_id}.")
         return models.UserProfile(id=user.id, display_name=user.display_name)

@@ -33,10 +33,6 @@ def visible_to(viewer_id: int) -> ColumnElement[bool]:
     return or_(User.id == viewer_id, shared.exists())
 
 
-async def get_visible(db: AsyncSession, user_id: int, viewer_id: int) -> User | None:
-    return await db.scalar(select(User).where(User.id == user_id, visible_to(viewer_id)))
-
-
 async def create(db: AsyncSession, *, email: str, display_name: str, password_hash: str) -> User:
     now = utcnow()
     user = User(

@@ -34,11 +34,6 @@ def _parse_response(
 
         return response_200
 
-    if response.status_code == 401:
-        response_401 = Problem.from_dict(response.json())
-
-        return response_401
-
     if response.status_code == 404:
         response_404 = Problem.from_dict(response.json())
 
@@ -73,9 +68,8 @@ def sync_detailed(
 ) -> Response[Problem | UserProfile | ValidationProblem]:
     """A user's public profile
 
-     The profile of the caller or of someone who shares a project with the caller (the users
-    `listUsers` lists); it never includes the email. Anyone else gets 404, as if there were no
-    such user, so that user ids cannot be enumerated.
+     Public: the id and display name of any user, never the email. (Anyone may sign up, so a
+    sign-in requirement would protect nothing here.)
 
     Args:
         user_id (int):
@@ -106,9 +100,8 @@ def sync(
 ) -> Problem | UserProfile | ValidationProblem | None:
     """A user's public profile
 
-     The profile of the caller or of someone who shares a project with the caller (the users
-    `listUsers` lists); it never includes the email. Anyone else gets 404, as if there were no
-    such user, so that user ids cannot be enumerated.
+     Public: the id and display name of any user, never the email. (Anyone may sign up, so a
+    sign-in requirement would protect nothing here.)
 
     Args:
         user_id (int):
@@ -134,9 +127,8 @@ async def asyncio_detailed(
 ) -> Response[Problem | UserProfile | ValidationProblem]:
     """A user's public profile
 
-     The profile of the caller or of someone who shares a project with the caller (the users
-    `listUsers` lists); it never includes the email. Anyone else gets 404, as if there were no
-    such user, so that user ids cannot be enumerated.
+     Public: the id and display name of any user, never the email. (Anyone may sign up, so a
+    sign-in requirement would protect nothing here.)
 
     Args:
         user_id (int):
@@ -165,9 +157,8 @@ async def asyncio(
 ) -> Problem | UserProfile | ValidationProblem | None:
     """A user's public profile
 
-     The profile of the caller or of someone who shares a project with the caller (the users
-    `listUsers` lists); it never includes the email. Anyone else gets 404, as if there were no
-    such user, so that user ids cannot be enumerated.
+     Public: the id and display name of any user, never the email. (Anyone may sign up, so a
+    sign-in requirement would protect nothing here.)
 
     Args:
         user_id (int):

@@ -82,8 +82,8 @@ def sync_detailed(
 ) -> Response[Problem | UserProfilePage | ValidationProblem]:
     """The people the caller works with
 
-     The caller and everyone who shares a project with the caller, by id: the users whose
-    profiles `getUser` shows.
+     The caller and everyone who shares a project with the caller, by id: the people to
+    assign tasks to.
 
     Args:
         limit (int | Unset):  Default: 20.
@@ -117,8 +117,8 @@ def sync(
 ) -> Problem | UserProfilePage | ValidationProblem | None:
     """The people the caller works with
 
-     The caller and everyone who shares a project with the caller, by id: the users whose
-    profiles `getUser` shows.
+     The caller and everyone who shares a project with the caller, by id: the people to
+    assign tasks to.
 
     Args:
         limit (int | Unset):  Default: 20.
@@ -147,8 +147,8 @@ async def asyncio_detailed(
 ) -> Response[Problem | UserProfilePage | ValidationProblem]:
     """The people the caller works with
 
-     The caller and everyone who shares a project with the caller, by id: the users whose
-    profiles `getUser` shows.
+     The caller and everyone who shares a project with the caller, by id: the people to
+    assign tasks to.
 
     Args:
         limit (int | Unset):  Default: 20.
@@ -180,8 +180,8 @@ async def asyncio(
 ) -> Problem | UserProfilePage | ValidationProblem | None:
     """The people the caller works with
 
-     The caller and everyone who shares a project with the caller, by id: the users whose
-    profiles `getUser` shows.
+     The caller and everyone who shares a project with the caller, by id: the people to
+    assign tasks to.
 
     Args:
         limit (int | Unset):  Default: 20.
