@@ -5,7 +5,7 @@ import json
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from pydantic import BaseModel
 from sqlalchemy import delete, select
@@ -20,8 +20,24 @@ IN_FLIGHT = "A request with this Idempotency-Key is still in flight; retry when 
 REUSED = "This Idempotency-Key was used for a different request."
 
 
+class Created(Protocol):
+    """What a create operation returns: the generated result types of createProject and createTask."""
+
+    @property
+    def body(self) -> BaseModel: ...
+    @property
+    def location(self) -> str: ...
+    @property
+    def etag(self) -> str: ...
+
+
+R = TypeVar("R", bound=Created)
+
+
 @dataclass(frozen=True, slots=True)
-class Replay:
+class Stored:
+    """A remembered response: its body as JSON, and its headers by result field name."""
+
     body: dict[str, Any]
     headers: dict[str, str]
 
@@ -35,43 +51,67 @@ class IdempotentRequest:
     back its record with everything else, so failures are not remembered.
     """
 
-    def __init__(self, db: AsyncSession, user_id: int, key: str, operation: str, body: BaseModel) -> None:
-        self.db, self.user_id, self.key = db, user_id, key
+    def __init__(self, user_id: int, key: str, operation: str, body: BaseModel) -> None:
+        self.user_id, self.key = user_id, key
         canonical = json.dumps(body.model_dump(mode="json", by_alias=True), sort_keys=True)
         self.fingerprint = hashlib.sha256(f"{operation}\0{canonical}".encode()).hexdigest()
         self.record: IdempotencyRecord | None = None
 
-    async def start(self, ttl: timedelta, alive: Callable[[Replay], Awaitable[bool]]) -> Replay | None:
-        """The response to replay, or None once the key is claimed for this request.
+    @classmethod
+    def of(cls, user_id: int, key: str | None, operation: str, body: BaseModel) -> "IdempotentRequest | None":
+        return None if key is None else cls(user_id, key, operation, body)
 
-        `alive` tells whether what a replay would name still exists: a key whose resource has
-        since been deleted is forgotten, so that a 201 never names something that is gone.
+    async def start(
+        self, db: AsyncSession, ttl: timedelta, replay: Callable[[Stored], Awaitable[R | None]]
+    ) -> R | None:
+        """The replayed response, or None once the key is claimed for this request.
+
+        `replay` answers None when what the response names is gone: a key whose resource has
+        since been deleted is forgotten, so that a 201 never names something that is not there.
         """
         now = utcnow()
         mine = (IdempotencyRecord.user_id == self.user_id, IdempotencyRecord.key == self.key)
-        found = await self.db.scalar(select(IdempotencyRecord).where(*mine))
+        found = await db.scalar(select(IdempotencyRecord).where(*mine))
         if found is not None and found.expires_at > now:
             if found.fingerprint != self.fingerprint:
                 raise Unprocessable(REUSED, where="header", pointer="/Idempotency-Key")
             if found.response_body is None or found.response_headers is None:
                 raise Conflict(IN_FLIGHT)
-            replay = Replay(json.loads(found.response_body), json.loads(found.response_headers))
-            if await alive(replay):
-                return replay
+            replayed = await replay(Stored(json.loads(found.response_body), json.loads(found.response_headers)))
+            if replayed is not None:
+                return replayed
         if found is not None:
-            await self.db.execute(delete(IdempotencyRecord).where(IdempotencyRecord.id == found.id))
+            await db.execute(delete(IdempotencyRecord).where(IdempotencyRecord.id == found.id))
         self.record = IdempotencyRecord(
             user_id=self.user_id, key=self.key, fingerprint=self.fingerprint, created_at=now, expires_at=now + ttl
         )
-        self.db.add(self.record)
+        db.add(self.record)
         try:
-            await self.db.flush()
+            await db.flush()
         except IntegrityError as error:
             raise Conflict(IN_FLIGHT) from error
         return None
 
-    async def finish(self, body: BaseModel, headers: dict[str, str]) -> None:
+    async def finish(self, db: AsyncSession, result: Created) -> None:
         assert self.record is not None, "finish() after a start() that claimed the key"
-        self.record.response_body = body.model_dump_json(by_alias=True)
-        self.record.response_headers = json.dumps(headers)
-        await self.db.flush()
+        self.record.response_body = result.body.model_dump_json(by_alias=True)
+        self.record.response_headers = json.dumps({"location": result.location, "etag": result.etag})
+        await db.flush()
+
+
+async def create_once(
+    db: AsyncSession,
+    request: IdempotentRequest | None,
+    ttl: timedelta,
+    *,
+    create: Callable[[], Awaitable[R]],
+    replay: Callable[[Stored], Awaitable[R | None]],
+) -> R:
+    """Runs `create`, unless `request` carries a key whose response is to be replayed instead."""
+    if request is None:
+        return await create()
+    if (replayed := await request.start(db, ttl, replay)) is not None:
+        return replayed
+    result = await create()
+    await request.finish(db, result)
+    return result

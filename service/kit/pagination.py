@@ -5,7 +5,7 @@ import binascii
 import hashlib
 import hmac
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from typing import Any, TypeVar
 
@@ -76,3 +76,27 @@ def _from_json(value: Any, key: SortKey) -> Any:
     if isinstance(key.type, Date):
         return date.fromisoformat(value)
     return value
+
+
+Row = TypeVar("Row")
+
+
+class Pager:
+    """One list's keyset pagination: the ordered query for a page, and the page with its cursor."""
+
+    def __init__(self, cursors: Cursors, scope: str, keys: Sequence[SortKey], *, descending: bool = False) -> None:
+        self.cursors, self.scope, self.keys, self.descending = cursors, scope, keys, descending
+
+    def query(self, query: Query, cursor: str | None, limit: int) -> Query:
+        """`query` in order, after `cursor`, with one row more than the page to tell if another follows."""
+        if cursor is not None:
+            query = after(query, self.keys, self.cursors.decode(self.scope, cursor), descending=self.descending)
+        return ordered(query, self.keys, descending=self.descending).limit(limit + 1)
+
+    def page(
+        self, rows: Sequence[Row], limit: int, key: Callable[[Row], Sequence[Any]]
+    ) -> tuple[list[Row], str | None]:
+        """The page's rows and the cursor after its last one; `key` gives a row's values of `keys`."""
+        if len(rows) <= limit:
+            return list(rows), None
+        return list(rows[:limit]), self.cursors.encode(self.scope, key(rows[limit - 1]))

@@ -4,7 +4,7 @@ from sqlalchemy.exc import IntegrityError
 from generated import models
 from generated.api.members import AddMemberResult, MembersApi
 from service.kit.handlers import Handlers
-from service.kit.pagination import after, ordered
+from service.kit.pagination import Pager
 from service.kit.problems import Conflict, Forbidden, NotFound
 from service.kit.types import utcnow
 from service.projects import queries as projects
@@ -15,19 +15,15 @@ from service.users import queries as users
 class MembersHandlers(Handlers, MembersApi):
     async def list_members(self, *, project_id: int, limit: int = 20, cursor: str | None = None) -> models.MemberPage:
         await projects.visible(self.db, project_id, self.caller.user.id)
-        scope = f"members:{project_id}"
-        keys = [Membership.user_id]
+        pager = Pager(self.cursors, f"members:{project_id}", [Membership.user_id])
         query = (
             select(Membership, User.display_name)
             .join(User, User.id == Membership.user_id)
             .where(Membership.project_id == project_id)
         )
-        if cursor is not None:
-            query = after(query, keys, self.cursors.decode(scope, cursor), descending=False)
-        rows = (await self.db.execute(ordered(query, keys, descending=False).limit(limit + 1))).all()
-        next_cursor = self.cursors.encode(scope, [rows[limit - 1][0].user_id]) if len(rows) > limit else None
-        items = [member_model(membership, name) for membership, name in rows[:limit]]
-        return models.MemberPage(items=items, next_cursor=next_cursor)
+        found = (await self.db.execute(pager.query(query, cursor, limit))).all()
+        rows, next_cursor = pager.page(found, limit, lambda row: [row[0].user_id])
+        return models.MemberPage(items=[member_model(m, name) for m, name in rows], next_cursor=next_cursor)
 
     async def add_member(self, *, project_id: int, user_id: int) -> AddMemberResult:
         await projects.owned(self.db, project_id, self.caller.user.id)

@@ -10,8 +10,8 @@ from generated.api.projects import (
 )
 from service.kit.etags import check_if_match, etag
 from service.kit.handlers import Handlers
-from service.kit.idempotency import IdempotentRequest, Replay
-from service.kit.pagination import after, ordered
+from service.kit.idempotency import IdempotentRequest, Stored, create_once
+from service.kit.pagination import Pager
 from service.kit.types import utcnow
 from service.projects import queries as projects
 from service.tables import Membership, Project
@@ -19,31 +19,24 @@ from service.tables import Membership, Project
 
 class ProjectsHandlers(Handlers, ProjectsApi):
     async def list_projects(self, *, limit: int = 20, cursor: str | None = None) -> models.ProjectPage:
-        keys = [Project.id]
-        query = (
-            select(Project)
-            .join(Membership, Membership.project_id == Project.id)
-            .where(Membership.user_id == self.caller.user.id)
-        )
-        if cursor is not None:
-            query = after(query, keys, self.cursors.decode("projects", cursor), descending=False)
-        rows = list((await self.db.scalars(ordered(query, keys, descending=False).limit(limit + 1))).all())
-        next_cursor = self.cursors.encode("projects", [rows[limit - 1].id]) if len(rows) > limit else None
-        return models.ProjectPage(items=[project_model(p) for p in rows[:limit]], next_cursor=next_cursor)
+        pager = Pager(self.cursors, "projects", [Project.id])
+        mine = select(Project).join(Membership, Membership.project_id == Project.id)
+        query = mine.where(Membership.user_id == self.caller.user.id)
+        rows, next_cursor = pager.page((await self.db.scalars(pager.query(query, cursor, limit))).all(), limit, _key)
+        return models.ProjectPage(items=[project_model(p) for p in rows], next_cursor=next_cursor)
 
     async def create_project(
         self, *, body: models.ProjectCreate, idempotency_key: str | None = None
     ) -> CreateProjectResult:
-        request = None
-        if idempotency_key is not None:
-            request = IdempotentRequest(self.db, self.caller.user.id, idempotency_key, "createProject", body)
-            if replay := await request.start(self.settings.idempotency_ttl, self._still_there):
-                return CreateProjectResult(
-                    body=models.Project.model_validate(replay.body),
-                    location=replay.headers["Location"],
-                    etag=replay.headers["ETag"],
-                    idempotent_replayed="true",
-                )
+        return await create_once(
+            self.db,
+            IdempotentRequest.of(self.caller.user.id, idempotency_key, "createProject", body),
+            self.settings.idempotency_ttl,
+            create=lambda: self._create(body),
+            replay=self._replay,
+        )
+
+    async def _create(self, body: models.ProjectCreate) -> CreateProjectResult:
         now = utcnow()
         description = None if body.description is MISSING else body.description
         project = Project(
@@ -53,15 +46,15 @@ class ProjectsHandlers(Handlers, ProjectsApi):
         await self.db.flush()
         self.db.add(Membership(project_id=project.id, user_id=self.caller.user.id, role="owner", added_at=now))
         await self.db.flush()
-        result = CreateProjectResult(
+        return CreateProjectResult(
             body=project_model(project), location=f"/v1/projects/{project.id}", etag=etag(project.version)
         )
-        if request is not None:
-            await request.finish(result.body, {"Location": result.location, "ETag": result.etag})
-        return result
 
-    async def _still_there(self, replay: Replay) -> bool:
-        return await self.db.get(Project, replay.body["id"]) is not None
+    async def _replay(self, stored: Stored) -> CreateProjectResult | None:
+        if await self.db.get(Project, stored.body["id"]) is None:
+            return None
+        body = models.Project.model_validate(stored.body)
+        return CreateProjectResult(body=body, idempotent_replayed="true", **stored.headers)
 
     async def get_project(self, *, project_id: int) -> GetProjectResult:
         project, _ = await projects.visible(self.db, project_id, self.caller.user.id)
@@ -84,6 +77,10 @@ class ProjectsHandlers(Handlers, ProjectsApi):
         await projects.owned(self.db, project_id, self.caller.user.id)
         # Memberships and tasks go with it (ON DELETE CASCADE).
         await self.db.execute(delete(Project).where(Project.id == project_id))
+
+
+def _key(project: Project) -> list[int]:
+    return [project.id]
 
 
 def project_model(project: Project) -> models.Project:

@@ -1,5 +1,6 @@
 import datetime
-from typing import Literal
+from collections.abc import Callable
+from typing import Any, Literal
 
 from pydantic import MISSING
 from sqlalchemy import delete, select
@@ -8,8 +9,8 @@ from generated import models
 from generated.api.tasks import CreateTaskResult, GetTaskResult, TasksApi, UpdateTaskResult
 from service.kit.etags import check_if_match, etag
 from service.kit.handlers import Handlers
-from service.kit.idempotency import IdempotentRequest, Replay
-from service.kit.pagination import SortKey, after, ordered
+from service.kit.idempotency import IdempotentRequest, Stored, create_once
+from service.kit.pagination import Pager, SortKey
 from service.kit.problems import NotFound, Unprocessable
 from service.kit.types import utcnow
 from service.projects import queries as projects
@@ -18,8 +19,16 @@ from service.tables import DUE_LAST_ASC, DUE_LAST_DESC, Task
 Sort = Literal["createdAt", "-createdAt", "dueDate", "-dueDate"]
 SORT_KEYS: dict[str, list[SortKey]] = {
     "createdAt": [Task.created_at, Task.id],
+    "-createdAt": [Task.created_at, Task.id],
     "dueDate": [DUE_LAST_ASC, Task.id],
     "-dueDate": [DUE_LAST_DESC, Task.id],
+}
+# A task's values of its sort's keys, for the cursor: the sentinels stand in for a missing due date.
+SORT_VALUES: dict[str, Callable[[Task], list[Any]]] = {
+    "createdAt": lambda t: [t.created_at, t.id],
+    "-createdAt": lambda t: [t.created_at, t.id],
+    "dueDate": lambda t: [t.due_date or datetime.date(9999, 12, 31), t.id],
+    "-dueDate": lambda t: [t.due_date or datetime.date(1, 1, 1), t.id],
 }
 NOT_A_MEMBER = "The assignee must be a member of the project."
 
@@ -39,8 +48,7 @@ class TasksHandlers(Handlers, TasksApi):
         await projects.visible(self.db, project_id, self.caller.user.id)
         statuses = sorted(set(status or []))
         scope = f"tasks:{project_id}:{','.join(statuses)}:{assignee_id}:{due_before}:{sort}"
-        keys = SORT_KEYS[sort.removeprefix("-") if sort == "-createdAt" else sort]
-        descending = sort.startswith("-")
+        pager = Pager(self.cursors, scope, SORT_KEYS[sort], descending=sort.startswith("-"))
         query = select(Task).where(Task.project_id == project_id)
         if statuses:
             query = query.where(Task.status.in_(statuses))
@@ -48,32 +56,23 @@ class TasksHandlers(Handlers, TasksApi):
             query = query.where(Task.assignee_id == assignee_id)
         if due_before is not None:
             query = query.where(Task.due_date < due_before)
-        if cursor is not None:
-            query = after(query, keys, self.cursors.decode(scope, cursor), descending=descending)
-        rows = list((await self.db.scalars(ordered(query, keys, descending=descending).limit(limit + 1))).all())
-        next_cursor = None
-        if len(rows) > limit:
-            last = rows[limit - 1]
-            due = last.due_date or (datetime.date(9999, 12, 31) if sort == "dueDate" else datetime.date(1, 1, 1))
-            values = [last.created_at if sort.endswith("createdAt") else due, last.id]
-            next_cursor = self.cursors.encode(scope, values)
-        return models.TaskPage(items=[task_model(t) for t in rows[:limit]], next_cursor=next_cursor)
+        found = (await self.db.scalars(pager.query(query, cursor, limit))).all()
+        rows, next_cursor = pager.page(found, limit, SORT_VALUES[sort])
+        return models.TaskPage(items=[task_model(t) for t in rows], next_cursor=next_cursor)
 
     async def create_task(
         self, *, project_id: int, body: models.TaskCreate, idempotency_key: str | None = None
     ) -> CreateTaskResult:
         await projects.visible(self.db, project_id, self.caller.user.id)
-        request = None
-        if idempotency_key is not None:
-            operation = f"createTask:{project_id}"
-            request = IdempotentRequest(self.db, self.caller.user.id, idempotency_key, operation, body)
-            if replay := await request.start(self.settings.idempotency_ttl, self._still_there):
-                return CreateTaskResult(
-                    body=models.Task.model_validate(replay.body),
-                    location=replay.headers["Location"],
-                    etag=replay.headers["ETag"],
-                    idempotent_replayed="true",
-                )
+        return await create_once(
+            self.db,
+            IdempotentRequest.of(self.caller.user.id, idempotency_key, f"createTask:{project_id}", body),
+            self.settings.idempotency_ttl,
+            create=lambda: self._create(project_id, body),
+            replay=self._replay,
+        )
+
+    async def _create(self, project_id: int, body: models.TaskCreate) -> CreateTaskResult:
         assignee = None if body.assignee_id is MISSING else body.assignee_id
         await self._check_assignee(project_id, assignee)
         now = utcnow()
@@ -89,15 +88,15 @@ class TasksHandlers(Handlers, TasksApi):
         )
         self.db.add(task)
         await self.db.flush()
-        result = CreateTaskResult(
-            body=task_model(task), location=f"/v1/projects/{project_id}/tasks/{task.id}", etag=etag(task.version)
-        )
-        if request is not None:
-            await request.finish(result.body, {"Location": result.location, "ETag": result.etag})
-        return result
+        location = f"/v1/projects/{project_id}/tasks/{task.id}"
+        return CreateTaskResult(body=task_model(task), location=location, etag=etag(task.version))
 
-    async def _still_there(self, replay: Replay) -> bool:
-        return await self.db.get(Task, replay.body["id"]) is not None
+    async def _replay(self, stored: Stored) -> CreateTaskResult | None:
+        if await self.db.get(Task, stored.body["id"]) is None:
+            return None
+        return CreateTaskResult(
+            body=models.Task.model_validate(stored.body), idempotent_replayed="true", **stored.headers
+        )
 
     async def get_task(self, *, project_id: int, task_id: int) -> GetTaskResult:
         task = await self._task(project_id, task_id)

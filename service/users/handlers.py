@@ -4,7 +4,7 @@ from sqlalchemy import select
 from generated import models
 from generated.api.users import CreateUserResult, UsersApi
 from service.kit.handlers import Handlers
-from service.kit.pagination import after, ordered
+from service.kit.pagination import Pager
 from service.kit.problems import Conflict, Forbidden, NotFound, Unprocessable
 from service.kit.secrets import hash_password, verify_password
 from service.kit.types import utcnow
@@ -49,13 +49,10 @@ class UsersHandlers(Handlers, UsersApi):
         return _account(user)
 
     async def list_users(self, *, limit: int = 20, cursor: str | None = None) -> models.UserProfilePage:
-        keys = [User.id]
+        pager = Pager(self.cursors, "users", [User.id])
         query = select(User).where(users.visible_to(self.caller.user.id))
-        if cursor is not None:
-            query = after(query, keys, self.cursors.decode("users", cursor), descending=False)
-        rows = list((await self.db.scalars(ordered(query, keys, descending=False).limit(limit + 1))).all())
-        next_cursor = self.cursors.encode("users", [rows[limit - 1].id]) if len(rows) > limit else None
-        items = [models.UserProfile(id=u.id, display_name=u.display_name) for u in rows[:limit]]
+        rows, next_cursor = pager.page((await self.db.scalars(pager.query(query, cursor, limit))).all(), limit, _key)
+        items = [models.UserProfile(id=u.id, display_name=u.display_name) for u in rows]
         return models.UserProfilePage(items=items, next_cursor=next_cursor)
 
     async def get_user(self, *, user_id: int) -> models.UserProfile:
@@ -71,6 +68,10 @@ def _check_email_lengths(email: str) -> None:
     if len(local) > 64 or any(len(label) > 63 for label in domain.split(".")):
         detail = "The local part may have at most 64 characters, and each domain label 63."
         raise Unprocessable(detail, where="body", pointer="/email")
+
+
+def _key(user: User) -> list[int]:
+    return [user.id]
 
 
 def _account(user: User) -> models.User:
