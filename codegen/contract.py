@@ -11,6 +11,7 @@ HTTP_METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "tra
 SUPPORTED_METHODS = ("get", "put", "post", "delete", "patch")
 PARAM_TYPES = ("integer", "string", "boolean")
 PROBLEM_JSON = "application/problem+json"
+EVENT_STREAM = "text/event-stream"
 
 
 class ContractError(Exception):
@@ -56,6 +57,8 @@ class Operation:
     success_headers: tuple[Header, ...]
     # 304 is documented: the route answers it itself when If-None-Match names the returned ETag.
     not_modified: bool = False
+    # The success is a text/event-stream: the handler returns the events, the route streams them.
+    streams: bool = False
     errors: dict[int, str] = field(default_factory=dict)  # status -> description
 
     @property
@@ -141,7 +144,10 @@ def _operation(
     statuses = tuple(sorted(code for code in responses if 200 <= code < 300))
     if not statuses:
         raise ContractError(f"{where}: an operation needs a 2xx response")
-    models = {_success_model(where, responses[code]) for code in statuses}
+    streams = any(EVENT_STREAM in responses[code].get("content", {}) for code in statuses)
+    if streams and (len(statuses) != 1 or "Cache-Control" not in responses[statuses[0]].get("headers", {})):
+        raise ContractError(f"{where}: an event stream must be the only 2xx, and document Cache-Control")
+    models = {None if streams else _success_model(where, responses[code]) for code in statuses}
     if len(models) != 1:
         raise ContractError(f"{where}: every 2xx response must have the same schema")
     headers = _success_headers(resolver, [responses[code] for code in statuses])
@@ -177,6 +183,7 @@ def _operation(
         success_model=models.pop(),
         success_headers=headers,
         not_modified=not_modified,
+        streams=streams,
         errors=errors,
     )
 

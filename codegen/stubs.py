@@ -14,11 +14,14 @@ RUNTIME = '''\
 
 import json
 import re
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from email.message import Message
 from typing import Any
 
 from fastapi import HTTPException, Request
 from fastapi.exceptions import RequestValidationError
+from fastapi.responses import StreamingResponse
 from typing import TypeVar
 
 from pydantic import BaseModel, ValidationError
@@ -80,6 +83,34 @@ def rfc3339_date_time(value: object) -> object:
     if isinstance(value, str) and not re.fullmatch(pattern, value):
         raise ValueError("Input should be an RFC 3339 date-time with an offset")
     return value
+
+
+@dataclass(frozen=True, slots=True)
+class ServerSentEvent:
+    """One frame of a text/event-stream; a `comment` alone is a heartbeat."""
+
+    data: str | None = None
+    event: str | None = None
+    id: str | None = None
+    comment: str | None = None
+
+    def encode(self) -> bytes:
+        lines = [f": {self.comment}"] if self.comment is not None else []
+        lines += [f"id: {self.id}"] if self.id is not None else []
+        lines += [f"event: {self.event}"] if self.event is not None else []
+        lines += [f"data: {line}" for line in self.data.split("\\n")] if self.data is not None else []
+        return ("\\n".join(lines) + "\\n\\n").encode()
+
+
+EventStream = AsyncIterator[ServerSentEvent]
+
+
+def event_stream(events: EventStream) -> StreamingResponse:
+    async def frames() -> AsyncIterator[bytes]:
+        async for event in events:
+            yield event.encode()
+
+    return StreamingResponse(frames(), media_type="text/event-stream", headers={"Cache-Control": "no-store"})
 
 
 def etag_matches(if_none_match: str, etag: str) -> bool:
@@ -156,7 +187,15 @@ def _tag_module(tag: str, ops: list[Operation]) -> str:
         "from pydantic import BeforeValidator",
         "",
         "from generated import models",
-        "from generated.runtime import etag_matches, parse_body, require_json, rfc3339_date, rfc3339_date_time",
+        "from generated.runtime import (",
+        "    EventStream,",
+        "    etag_matches,",
+        "    event_stream,",
+        "    parse_body,",
+        "    require_json,",
+        "    rfc3339_date,",
+        "    rfc3339_date_time,",
+        ")",
         "",
     ]
     for op in ops:
@@ -189,7 +228,7 @@ def _tag_module(tag: str, ops: list[Operation]) -> str:
 
 
 def _has_result_class(op: Operation) -> bool:
-    return bool(op.success_headers) or len(op.success_statuses) > 1
+    return not op.streams and (bool(op.success_headers) or len(op.success_statuses) > 1)
 
 
 def _result_class(op: Operation) -> list[str]:
@@ -206,6 +245,8 @@ def _result_class(op: Operation) -> list[str]:
 
 
 def _return_type(op: Operation) -> str:
+    if op.streams:
+        return "EventStream"
     if _has_result_class(op):
         return _result_name(op)
     return f"models.{op.success_model}" if op.success_model else "None"
@@ -307,6 +348,10 @@ def _route(op: Operation) -> list[str]:
     args = [p.py_name for p in required] + (["body"] if op.body_model else []) + [p.py_name for p in optional]
     call = f"await handlers.{op.py_name}({', '.join(f'{a}={a}' for a in args)})"
     returns = f"models.{op.success_model}" if op.success_model else "Response"
+    if op.streams:
+        body = [f"    async def {op.py_name}({_signature(op, for_route=True)}) -> Response:"]
+        body.append(f"        return event_stream({call})")
+        return [*decorator, *body, ""]
     if op.not_modified:
         returns += " | Response"
     body = [f"    async def {op.py_name}({_signature(op, for_route=True)}) -> {returns}:"]

@@ -7,7 +7,7 @@ from datetime import date
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import MISSING, AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import MISSING, AwareDatetime, BaseModel, ConfigDict, Field, RootModel
 
 
 class Project(BaseModel):
@@ -205,6 +205,63 @@ class TaskPage(BaseModel):
     """
     Pass as `cursor` for the next page; `null` on the last page.
     """
+
+
+class Event(StrEnum):
+    task_created = "task.created"
+    task_updated = "task.updated"
+
+
+class Event1(StrEnum):
+    task_deleted = "task.deleted"
+
+
+class Event2(StrEnum):
+    member_added = "member.added"
+
+
+class Event3(StrEnum):
+    member_removed = "member.removed"
+
+
+class Event4(StrEnum):
+    project_updated = "project.updated"
+
+
+class Event5(StrEnum):
+    project_deleted = "project.deleted"
+
+
+class Event6(StrEnum):
+    reset = "reset"
+
+
+class DeletedResource(BaseModel):
+    """
+    The id of a deleted task or project.
+    """
+
+    model_config = ConfigDict(
+        validate_by_name=True,
+    )
+    id: Annotated[int, Field(examples=[42], ge=1, le=9223372036854775807)]
+
+
+class RemovedMember(BaseModel):
+    model_config = ConfigDict(
+        validate_by_name=True,
+    )
+    user_id: Annotated[int, Field(alias="userId", examples=[42], ge=1, le=9223372036854775807)]
+
+
+class Refetch(BaseModel):
+    """
+    Empty; the event's name says it all.
+    """
+
+    model_config = ConfigDict(
+        validate_by_name=True,
+    )
 
 
 class UserCreate(BaseModel):
@@ -452,6 +509,150 @@ class ProjectPage(BaseModel):
     """
 
 
+class TaskChangedEvent(BaseModel):
+    model_config = ConfigDict(
+        validate_by_name=True,
+    )
+    id: Annotated[str, Field(pattern="^[0-9]{1,18}$")]
+    """
+    Resume after this event with `Last-Event-ID`.
+    """
+    event: Event
+    data: Annotated[
+        str,
+        Field(
+            json_schema_extra={
+                "contentMediaType": "application/json",
+                "contentSchema": {"$ref": "#/components/schemas/Task"},
+            }
+        ),
+    ]
+
+
+class TaskDeletedEvent(BaseModel):
+    model_config = ConfigDict(
+        validate_by_name=True,
+    )
+    id: Annotated[str, Field(pattern="^[0-9]{1,18}$")]
+    """
+    Resume after this event with `Last-Event-ID`.
+    """
+    event: Event1
+    data: Annotated[
+        str,
+        Field(
+            json_schema_extra={
+                "contentMediaType": "application/json",
+                "contentSchema": {"$ref": "#/components/schemas/DeletedResource"},
+            }
+        ),
+    ]
+
+
+class MemberAddedEvent(BaseModel):
+    model_config = ConfigDict(
+        validate_by_name=True,
+    )
+    id: Annotated[str, Field(pattern="^[0-9]{1,18}$")]
+    """
+    Resume after this event with `Last-Event-ID`.
+    """
+    event: Event2
+    data: Annotated[
+        str,
+        Field(
+            json_schema_extra={
+                "contentMediaType": "application/json",
+                "contentSchema": {"$ref": "#/components/schemas/Member"},
+            }
+        ),
+    ]
+
+
+class MemberRemovedEvent(BaseModel):
+    model_config = ConfigDict(
+        validate_by_name=True,
+    )
+    id: Annotated[str, Field(pattern="^[0-9]{1,18}$")]
+    """
+    Resume after this event with `Last-Event-ID`.
+    """
+    event: Event3
+    data: Annotated[
+        str,
+        Field(
+            json_schema_extra={
+                "contentMediaType": "application/json",
+                "contentSchema": {"$ref": "#/components/schemas/RemovedMember"},
+            }
+        ),
+    ]
+
+
+class ProjectUpdatedEvent(BaseModel):
+    model_config = ConfigDict(
+        validate_by_name=True,
+    )
+    id: Annotated[str, Field(pattern="^[0-9]{1,18}$")]
+    """
+    Resume after this event with `Last-Event-ID`.
+    """
+    event: Event4
+    data: Annotated[
+        str,
+        Field(
+            json_schema_extra={
+                "contentMediaType": "application/json",
+                "contentSchema": {"$ref": "#/components/schemas/Project"},
+            }
+        ),
+    ]
+
+
+class ProjectDeletedEvent(BaseModel):
+    model_config = ConfigDict(
+        validate_by_name=True,
+    )
+    id: Annotated[str, Field(pattern="^[0-9]{1,18}$")]
+    """
+    Resume after this event with `Last-Event-ID`.
+    """
+    event: Event5
+    data: Annotated[
+        str,
+        Field(
+            json_schema_extra={
+                "contentMediaType": "application/json",
+                "contentSchema": {"$ref": "#/components/schemas/DeletedResource"},
+            }
+        ),
+    ]
+
+
+class ResetEvent(BaseModel):
+    """
+    The events after `Last-Event-ID` are no longer kept; refetch what the page shows.
+    """
+
+    model_config = ConfigDict(
+        validate_by_name=True,
+    )
+    id: Annotated[str, Field(pattern="^[0-9]{1,18}$")]
+    """
+    Resume after this event with `Last-Event-ID`.
+    """
+    event: Event6
+    data: Annotated[
+        str,
+        Field(
+            json_schema_extra={
+                "contentMediaType": "application/json",
+                "contentSchema": {"$ref": "#/components/schemas/Refetch"},
+            }
+        ),
+    ]
+
+
 class ValidationProblem(Problem):
     """
     A problem document that names every invalid field.
@@ -461,3 +662,30 @@ class ValidationProblem(Problem):
         validate_by_name=True,
     )
     errors: list[FieldError]
+
+
+class ProjectEvent(
+    RootModel[
+        TaskChangedEvent
+        | TaskDeletedEvent
+        | MemberAddedEvent
+        | MemberRemovedEvent
+        | ProjectUpdatedEvent
+        | ProjectDeletedEvent
+        | ResetEvent
+    ]
+):
+    root: (
+        TaskChangedEvent
+        | TaskDeletedEvent
+        | MemberAddedEvent
+        | MemberRemovedEvent
+        | ProjectUpdatedEvent
+        | ProjectDeletedEvent
+        | ResetEvent
+    )
+    """
+    One event of `streamProjectEvents`, as OpenAPI 3.2 describes Server-Sent Events: `data`
+    is JSON, whose schema the `event` name selects.
+
+    """

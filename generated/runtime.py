@@ -3,11 +3,14 @@
 
 import json
 import re
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from email.message import Message
 from typing import Any, TypeVar
 
 from fastapi import HTTPException, Request
 from fastapi.exceptions import RequestValidationError
+from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, ValidationError
 
 M = TypeVar("M", bound=BaseModel)
@@ -65,6 +68,34 @@ def rfc3339_date_time(value: object) -> object:
     if isinstance(value, str) and not re.fullmatch(pattern, value):
         raise ValueError("Input should be an RFC 3339 date-time with an offset")
     return value
+
+
+@dataclass(frozen=True, slots=True)
+class ServerSentEvent:
+    """One frame of a text/event-stream; a `comment` alone is a heartbeat."""
+
+    data: str | None = None
+    event: str | None = None
+    id: str | None = None
+    comment: str | None = None
+
+    def encode(self) -> bytes:
+        lines = [f": {self.comment}"] if self.comment is not None else []
+        lines += [f"id: {self.id}"] if self.id is not None else []
+        lines += [f"event: {self.event}"] if self.event is not None else []
+        lines += [f"data: {line}" for line in self.data.split("\n")] if self.data is not None else []
+        return ("\n".join(lines) + "\n\n").encode()
+
+
+EventStream = AsyncIterator[ServerSentEvent]
+
+
+def event_stream(events: EventStream) -> StreamingResponse:
+    async def frames() -> AsyncIterator[bytes]:
+        async for event in events:
+            yield event.encode()
+
+    return StreamingResponse(frames(), media_type="text/event-stream", headers={"Cache-Control": "no-store"})
 
 
 def etag_matches(if_none_match: str, etag: str) -> bool:

@@ -1,14 +1,19 @@
+import asyncio
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import FastAPI
+from sqlalchemy.exc import SQLAlchemyError
 
-from generated.api import health, members, projects, tasks, tokens, users
+from generated.api import events, health, members, projects, tasks, tokens, users
 from service.contract import ensure_complete, load_contract
+from service.events.handlers import EventsHandlers
 from service.health.handlers import HealthHandlers
 from service.kit.auth import authenticate
 from service.kit.database import Database
+from service.kit.events import Broadcaster, purge
 from service.kit.limits import BodyLimit
 from service.kit.problems import install_problem_handlers
 from service.members.handlers import MembersHandlers
@@ -17,6 +22,18 @@ from service.settings import Settings
 from service.tasks.handlers import TasksHandlers
 from service.tokens.handlers import TokensHandlers
 from service.users.handlers import UsersHandlers
+
+logger = logging.getLogger("taskboard")
+
+
+async def purge_events(database: Database, settings: Settings) -> None:
+    """Keeps the event log to its retention, for as long as the app runs."""
+    while True:
+        try:
+            await purge(database.writer, settings.event_retention)
+        except SQLAlchemyError:
+            logger.exception("purging the event log failed; trying again later")
+        await asyncio.sleep(settings.event_purge_interval.total_seconds())
 
 
 class ContractApp(FastAPI):
@@ -32,11 +49,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        app.state.database = Database(settings)
+        app.state.database = database = Database(settings)
+        app.state.broadcaster = broadcaster = Broadcaster()
+        purging = asyncio.create_task(purge_events(database, settings))
         try:
             yield
         finally:
-            await app.state.database.dispose()
+            broadcaster.close_all()
+            purging.cancel()
+            await asyncio.gather(purging, return_exceptions=True)
+            await database.dispose()
 
     app = ContractApp(
         title=contract["info"]["title"],
@@ -53,6 +75,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(projects.router(ProjectsHandlers, bearer_auth=authenticate))
     app.include_router(members.router(MembersHandlers, bearer_auth=authenticate))
     app.include_router(tasks.router(TasksHandlers, bearer_auth=authenticate))
+    app.include_router(events.router(EventsHandlers, bearer_auth=authenticate))
     app.include_router(tokens.router(TokensHandlers, bearer_auth=authenticate))
     app.include_router(health.router(HealthHandlers))
     ensure_complete(app)

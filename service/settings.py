@@ -14,11 +14,19 @@ class Settings(BaseSettings):
 
     database_url: str = "sqlite+aiosqlite:///./taskboard.db"
     database_echo: bool = False
+    database_pool_size: int = Field(default=5, ge=1)
+    database_max_overflow: int = Field(default=10, ge=0)
+    database_pool_timeout_seconds: float = Field(default=10.0, gt=0)
     sqlite_busy_timeout_ms: int = Field(default=5000, ge=0)
     token_ttl: timedelta = timedelta(hours=24)
     max_body_bytes: int = Field(default=1024 * 1024, ge=1)
     readiness_timeout_seconds: float = Field(default=2.0, gt=0)
     idempotency_ttl: timedelta = timedelta(hours=24)
+    event_retention: timedelta = timedelta(hours=24)
+    event_purge_interval: timedelta = timedelta(minutes=10)
+    stream_heartbeat_seconds: float = Field(default=15.0, gt=0)
+    # Streams end after this long; clients reconnect with Last-Event-ID (it bounds a stream's life).
+    stream_max_seconds: float = Field(default=3600.0, gt=0)
     # Signs pagination cursors. Random per process unless set: set it when several processes serve.
     secret_key: SecretStr = Field(default_factory=lambda: SecretStr(secrets.token_urlsafe(32)), min_length=16)
 

@@ -140,3 +140,31 @@ class IdempotencyRecord(Base):
     expires_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
     __table_args__ = (UniqueConstraint("user_id", "key"),)
+
+
+class ProjectEvent(Base):
+    """The persisted log of project changes behind the event streams, kept for a while."""
+
+    __tablename__ = "project_event"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    # No foreign key: a project's deletion is itself an event, and must outlive the project.
+    project_id: Mapped[int] = mapped_column(Id)
+    event: Mapped[str] = mapped_column(String(32))
+    data: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+    __table_args__ = (
+        Index(None, "project_id", "id"),
+        Index(None, "created_at"),
+        {"sqlite_autoincrement": True},
+    )
+
+
+class EventHorizon(Base):
+    """One row: the highest event id ever purged. A client that last saw an older one missed events."""
+
+    __tablename__ = "event_horizon"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    purged_through: Mapped[int] = mapped_column(Id)

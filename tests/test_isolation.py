@@ -30,6 +30,7 @@ def requests_for(project_id: int, task_id: int, user_id: int) -> list[tuple[str,
             {"json": {"title": "x"}, "headers": {"If-Match": '"1"'}},
         ),
         ("deleteTask", "DELETE", f"/v1/projects/{p}/tasks/{t}", {}),
+        ("streamProjectEvents", "GET", f"/v1/projects/{p}/events", {}),
     ]
 
 

@@ -21,6 +21,7 @@ OPERATIONS: tuple[Operation, ...] = (
     Operation("getProject", "GET", "/v1/projects/{projectId}", "projects"),
     Operation("deleteProject", "DELETE", "/v1/projects/{projectId}", "projects"),
     Operation("updateProject", "PATCH", "/v1/projects/{projectId}", "projects"),
+    Operation("streamProjectEvents", "GET", "/v1/projects/{projectId}/events", "events"),
     Operation("listMembers", "GET", "/v1/projects/{projectId}/members", "members"),
     Operation("addMember", "PUT", "/v1/projects/{projectId}/members/{userId}", "members"),
     Operation("removeMember", "DELETE", "/v1/projects/{projectId}/members/{userId}", "members"),
@@ -35,6 +36,7 @@ OPERATIONS: tuple[Operation, ...] = (
     Operation("getReadiness", "GET", "/readyz", "health"),
 )
 TAGS: tuple[str, ...] = (
+    "events",
     "health",
     "members",
     "projects",

@@ -9,7 +9,11 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Header, Path, Query, Request, Response
 
 from generated import models
-from generated.runtime import etag_matches, parse_body, require_json
+from generated.runtime import (
+    etag_matches,
+    parse_body,
+    require_json,
+)
 
 
 @dataclass(frozen=True, slots=True)

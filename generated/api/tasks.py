@@ -11,7 +11,12 @@ from fastapi import APIRouter, Depends, Header, Path, Query, Request, Response
 from pydantic import BeforeValidator
 
 from generated import models
-from generated.runtime import etag_matches, parse_body, require_json, rfc3339_date
+from generated.runtime import (
+    etag_matches,
+    parse_body,
+    require_json,
+    rfc3339_date,
+)
 
 
 @dataclass(frozen=True, slots=True)

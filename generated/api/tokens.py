@@ -8,7 +8,10 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request, Response
 
 from generated import models
-from generated.runtime import parse_body, require_json
+from generated.runtime import (
+    parse_body,
+    require_json,
+)
 
 
 class TokensApi(ABC):

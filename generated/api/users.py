@@ -9,7 +9,10 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
 
 from generated import models
-from generated.runtime import parse_body, require_json
+from generated.runtime import (
+    parse_body,
+    require_json,
+)
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,6 +6,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
+from service.kit.events import committed
 from service.settings import Settings
 
 # Requests with these methods only read, so they need no write lock.
@@ -32,7 +33,14 @@ class Database:
 
 
 def create_engine(settings: Settings) -> AsyncEngine:
-    engine = create_async_engine(settings.database_url, echo=settings.database_echo)
+    engine = create_async_engine(
+        settings.database_url,
+        echo=settings.database_echo,
+        pool_size=settings.database_pool_size,
+        max_overflow=settings.database_max_overflow,
+        pool_timeout=settings.database_pool_timeout_seconds,
+        pool_pre_ping=True,
+    )
     if engine.dialect.name == "sqlite":
         _configure_sqlite(engine, settings.sqlite_busy_timeout_ms)
     return engine
@@ -65,8 +73,12 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
     """
     database: Database = request.app.state.database
     factory = database.reader if request.method in READ_METHODS else database.writer
-    async with factory() as session, session.begin():
-        yield session
+    async with factory() as session:
+        async with session.begin():
+            yield session
+        # Committed: only now may the world hear of it.
+        if events := committed(session):
+            request.app.state.broadcaster.publish(events)
 
 
 DbSession = Annotated[AsyncSession, Depends(get_session, scope="function")]

@@ -1,14 +1,16 @@
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from generated import models
 from generated.api.members import AddMemberResult, MembersApi
+from service.kit import events
 from service.kit.handlers import Handlers
 from service.kit.pagination import Pager
 from service.kit.problems import Conflict, Forbidden, NotFound
 from service.kit.types import utcnow
 from service.projects import queries as projects
 from service.tables import Membership, Task, User
+from service.tasks.handlers import task_model
 from service.users import queries as users
 
 
@@ -43,7 +45,9 @@ class MembersHandlers(Handlers, MembersApi):
             if existing is None:
                 raise
             return AddMemberResult(status_code=200, body=member_model(existing, user.display_name))
-        return AddMemberResult(status_code=201, body=member_model(membership, user.display_name))
+        body = member_model(membership, user.display_name)
+        await events.record(self.db, project_id, "member.added", body)
+        return AddMemberResult(status_code=201, body=body)
 
     async def remove_member(self, *, project_id: int, user_id: int) -> None:
         caller = self.caller.user.id
@@ -56,14 +60,16 @@ class MembersHandlers(Handlers, MembersApi):
         if target.role == "owner":
             raise Conflict("The project's owner cannot leave or be removed.")
         now = utcnow()
-        await self.db.execute(
-            update(Task)
-            .where(Task.project_id == project_id, Task.assignee_id == user_id)
-            .values(assignee_id=None, version=Task.version + 1, updated_at=now)
-            .execution_options(synchronize_session=False)
-        )
+        assigned = (
+            await self.db.scalars(select(Task).where(Task.project_id == project_id, Task.assignee_id == user_id))
+        ).all()
+        for task in assigned:
+            task.assignee_id, task.updated_at = None, now
         await self.db.delete(target)
         await self.db.flush()
+        for task in assigned:
+            await events.record(self.db, project_id, "task.updated", task_model(task))
+        await events.record(self.db, project_id, "member.removed", models.RemovedMember(user_id=user_id))
 
 
 def member_model(membership: Membership, display_name: str) -> models.Member:

@@ -8,6 +8,7 @@ from generated.api.projects import (
     ProjectsApi,
     UpdateProjectResult,
 )
+from service.kit import events
 from service.kit.etags import check_if_match, etag
 from service.kit.handlers import Handlers
 from service.kit.idempotency import IdempotentRequest, Stored, create_once
@@ -71,12 +72,15 @@ class ProjectsHandlers(Handlers, ProjectsApi):
             project.description = body.description
         project.updated_at = utcnow()
         await self.db.flush()
-        return UpdateProjectResult(body=project_model(project), etag=etag(project.version))
+        updated = project_model(project)
+        await events.record(self.db, project_id, "project.updated", updated)
+        return UpdateProjectResult(body=updated, etag=etag(project.version))
 
     async def delete_project(self, *, project_id: int) -> None:
         await projects.owned(self.db, project_id, self.caller.user.id)
         # Memberships and tasks go with it (ON DELETE CASCADE).
         await self.db.execute(delete(Project).where(Project.id == project_id))
+        await events.record(self.db, project_id, "project.deleted", models.DeletedResource(id=project_id))
 
 
 def _key(project: Project) -> list[int]:

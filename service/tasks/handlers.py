@@ -7,6 +7,7 @@ from sqlalchemy import delete, select
 
 from generated import models
 from generated.api.tasks import CreateTaskResult, GetTaskResult, TasksApi, UpdateTaskResult
+from service.kit import events
 from service.kit.etags import check_if_match, etag
 from service.kit.handlers import Handlers
 from service.kit.idempotency import IdempotentRequest, Stored, create_once
@@ -88,8 +89,10 @@ class TasksHandlers(Handlers, TasksApi):
         )
         self.db.add(task)
         await self.db.flush()
+        created = task_model(task)
+        await events.record(self.db, project_id, "task.created", created)
         location = f"/v1/projects/{project_id}/tasks/{task.id}"
-        return CreateTaskResult(body=task_model(task), location=location, etag=etag(task.version))
+        return CreateTaskResult(body=created, location=location, etag=etag(task.version))
 
     async def _replay(self, stored: Stored) -> CreateTaskResult | None:
         if await self.db.get(Task, stored.body["id"]) is None:
@@ -120,11 +123,14 @@ class TasksHandlers(Handlers, TasksApi):
             task.due_date = body.due_date
         task.updated_at = utcnow()
         await self.db.flush()
-        return UpdateTaskResult(body=task_model(task), etag=etag(task.version))
+        updated = task_model(task)
+        await events.record(self.db, project_id, "task.updated", updated)
+        return UpdateTaskResult(body=updated, etag=etag(task.version))
 
     async def delete_task(self, *, project_id: int, task_id: int) -> None:
         await self._task(project_id, task_id)
         await self.db.execute(delete(Task).where(Task.id == task_id))
+        await events.record(self.db, project_id, "task.deleted", models.DeletedResource(id=task_id))
 
     async def _task(self, project_id: int, task_id: int) -> Task:
         await projects.visible(self.db, project_id, self.caller.user.id)

@@ -41,6 +41,7 @@ def test_reads_every_operation_of_the_contract() -> None:
         "getTask",
         "updateTask",
         "deleteTask",
+        "streamProjectEvents",
     }
     create = ops["createUser"]
     assert (create.method, create.path, create.tag, create.success_status) == ("post", "/v1/users", "users", 201)

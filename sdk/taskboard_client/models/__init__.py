@@ -1,20 +1,37 @@
 """Contains all the data models used in inputs/outputs"""
 
+from .deleted_resource import DeletedResource
 from .field_error import FieldError
 from .field_error_in import FieldErrorIn
 from .health import Health
 from .health_status import HealthStatus
 from .list_tasks_sort import ListTasksSort
 from .member import Member
+from .member_added_event import MemberAddedEvent
+from .member_added_event_event import MemberAddedEventEvent
 from .member_page import MemberPage
+from .member_removed_event import MemberRemovedEvent
+from .member_removed_event_event import MemberRemovedEventEvent
 from .member_role import MemberRole
 from .problem import Problem
 from .project import Project
 from .project_create import ProjectCreate
+from .project_deleted_event import ProjectDeletedEvent
+from .project_deleted_event_event import ProjectDeletedEventEvent
 from .project_page import ProjectPage
 from .project_update import ProjectUpdate
+from .project_updated_event import ProjectUpdatedEvent
+from .project_updated_event_event import ProjectUpdatedEventEvent
+from .refetch import Refetch
+from .removed_member import RemovedMember
+from .reset_event import ResetEvent
+from .reset_event_event import ResetEventEvent
 from .task import Task
+from .task_changed_event import TaskChangedEvent
+from .task_changed_event_event import TaskChangedEventEvent
 from .task_create import TaskCreate
+from .task_deleted_event import TaskDeletedEvent
+from .task_deleted_event_event import TaskDeletedEventEvent
 from .task_page import TaskPage
 from .task_status import TaskStatus
 from .task_update import TaskUpdate
@@ -29,21 +46,38 @@ from .user_update import UserUpdate
 from .validation_problem import ValidationProblem
 
 __all__ = (
+    "DeletedResource",
     "FieldError",
     "FieldErrorIn",
     "Health",
     "HealthStatus",
     "ListTasksSort",
     "Member",
+    "MemberAddedEvent",
+    "MemberAddedEventEvent",
     "MemberPage",
+    "MemberRemovedEvent",
+    "MemberRemovedEventEvent",
     "MemberRole",
     "Problem",
     "Project",
     "ProjectCreate",
+    "ProjectDeletedEvent",
+    "ProjectDeletedEventEvent",
     "ProjectPage",
     "ProjectUpdate",
+    "ProjectUpdatedEvent",
+    "ProjectUpdatedEventEvent",
+    "Refetch",
+    "RemovedMember",
+    "ResetEvent",
+    "ResetEventEvent",
     "Task",
+    "TaskChangedEvent",
+    "TaskChangedEventEvent",
     "TaskCreate",
+    "TaskDeletedEvent",
+    "TaskDeletedEventEvent",
     "TaskPage",
     "TaskStatus",
     "TaskUpdate",

@@ -1,0 +1,365 @@
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.member_added_event import MemberAddedEvent
+from ...models.member_removed_event import MemberRemovedEvent
+from ...models.problem import Problem
+from ...models.project_deleted_event import ProjectDeletedEvent
+from ...models.project_updated_event import ProjectUpdatedEvent
+from ...models.reset_event import ResetEvent
+from ...models.task_changed_event import TaskChangedEvent
+from ...models.task_deleted_event import TaskDeletedEvent
+from ...models.validation_problem import ValidationProblem
+from ...types import UNSET, Response, Unset
+
+
+def _get_kwargs(
+    project_id: int,
+    *,
+    last_event_id: str | Unset = UNSET,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+    if not isinstance(last_event_id, Unset):
+        headers["Last-Event-ID"] = last_event_id
+
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": "/v1/projects/{project_id}/events".format(
+            project_id=quote(str(project_id), safe=""),
+        ),
+    }
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> (
+    MemberAddedEvent
+    | MemberRemovedEvent
+    | ProjectDeletedEvent
+    | ProjectUpdatedEvent
+    | ResetEvent
+    | TaskChangedEvent
+    | TaskDeletedEvent
+    | Problem
+    | ValidationProblem
+    | None
+):
+    if response.status_code == 200:
+
+        def _parse_response_200(
+            data: object,
+        ) -> (
+            MemberAddedEvent
+            | MemberRemovedEvent
+            | ProjectDeletedEvent
+            | ProjectUpdatedEvent
+            | ResetEvent
+            | TaskChangedEvent
+            | TaskDeletedEvent
+        ):
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                componentsschemas_project_event_type_0 = TaskChangedEvent.from_dict(data)
+
+                return componentsschemas_project_event_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                componentsschemas_project_event_type_1 = TaskDeletedEvent.from_dict(data)
+
+                return componentsschemas_project_event_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                componentsschemas_project_event_type_2 = MemberAddedEvent.from_dict(data)
+
+                return componentsschemas_project_event_type_2
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                componentsschemas_project_event_type_3 = MemberRemovedEvent.from_dict(data)
+
+                return componentsschemas_project_event_type_3
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                componentsschemas_project_event_type_4 = ProjectUpdatedEvent.from_dict(data)
+
+                return componentsschemas_project_event_type_4
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                componentsschemas_project_event_type_5 = ProjectDeletedEvent.from_dict(data)
+
+                return componentsschemas_project_event_type_5
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            if not isinstance(data, dict):
+                raise TypeError()
+            componentsschemas_project_event_type_6 = ResetEvent.from_dict(data)
+
+            return componentsschemas_project_event_type_6
+
+        response_200 = _parse_response_200(response.text)
+
+        return response_200
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 422:
+        response_422 = ValidationProblem.from_dict(response.json())
+
+        return response_422
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[
+    MemberAddedEvent
+    | MemberRemovedEvent
+    | ProjectDeletedEvent
+    | ProjectUpdatedEvent
+    | ResetEvent
+    | TaskChangedEvent
+    | TaskDeletedEvent
+    | Problem
+    | ValidationProblem
+]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    project_id: int,
+    *,
+    client: AuthenticatedClient | Client,
+    last_event_id: str | Unset = UNSET,
+) -> Response[
+    MemberAddedEvent
+    | MemberRemovedEvent
+    | ProjectDeletedEvent
+    | ProjectUpdatedEvent
+    | ResetEvent
+    | TaskChangedEvent
+    | TaskDeletedEvent
+    | Problem
+    | ValidationProblem
+]:
+    """Live changes to a project
+
+     A Server-Sent Events stream of the project's changes, members only. Each event's `id`
+    increases within the project, its `event` names the change and its `data` is the
+    resource as the API returns it, or its id for a deletion (see `ProjectEvent`).
+
+    Reconnect with `Last-Event-ID` to receive every event missed since; when those are no
+    longer kept (the log keeps 24 hours), the stream starts with one `reset` event instead:
+    refetch, then carry on. A comment line (`:`) is sent every 15 seconds when nothing
+    happens. A stream ends when the caller leaves the project or the project is deleted, and
+    after at most an hour: reconnect with `Last-Event-ID`.
+
+    Args:
+        project_id (int):
+        last_event_id (str | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[MemberAddedEvent | MemberRemovedEvent | ProjectDeletedEvent | ProjectUpdatedEvent | ResetEvent | TaskChangedEvent | TaskDeletedEvent | Problem | ValidationProblem]
+    """
+
+    kwargs = _get_kwargs(
+        project_id=project_id,
+        last_event_id=last_event_id,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    project_id: int,
+    *,
+    client: AuthenticatedClient | Client,
+    last_event_id: str | Unset = UNSET,
+) -> (
+    MemberAddedEvent
+    | MemberRemovedEvent
+    | ProjectDeletedEvent
+    | ProjectUpdatedEvent
+    | ResetEvent
+    | TaskChangedEvent
+    | TaskDeletedEvent
+    | Problem
+    | ValidationProblem
+    | None
+):
+    """Live changes to a project
+
+     A Server-Sent Events stream of the project's changes, members only. Each event's `id`
+    increases within the project, its `event` names the change and its `data` is the
+    resource as the API returns it, or its id for a deletion (see `ProjectEvent`).
+
+    Reconnect with `Last-Event-ID` to receive every event missed since; when those are no
+    longer kept (the log keeps 24 hours), the stream starts with one `reset` event instead:
+    refetch, then carry on. A comment line (`:`) is sent every 15 seconds when nothing
+    happens. A stream ends when the caller leaves the project or the project is deleted, and
+    after at most an hour: reconnect with `Last-Event-ID`.
+
+    Args:
+        project_id (int):
+        last_event_id (str | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        MemberAddedEvent | MemberRemovedEvent | ProjectDeletedEvent | ProjectUpdatedEvent | ResetEvent | TaskChangedEvent | TaskDeletedEvent | Problem | ValidationProblem
+    """
+
+    return sync_detailed(
+        project_id=project_id,
+        client=client,
+        last_event_id=last_event_id,
+    ).parsed
+
+
+async def asyncio_detailed(
+    project_id: int,
+    *,
+    client: AuthenticatedClient | Client,
+    last_event_id: str | Unset = UNSET,
+) -> Response[
+    MemberAddedEvent
+    | MemberRemovedEvent
+    | ProjectDeletedEvent
+    | ProjectUpdatedEvent
+    | ResetEvent
+    | TaskChangedEvent
+    | TaskDeletedEvent
+    | Problem
+    | ValidationProblem
+]:
+    """Live changes to a project
+
+     A Server-Sent Events stream of the project's changes, members only. Each event's `id`
+    increases within the project, its `event` names the change and its `data` is the
+    resource as the API returns it, or its id for a deletion (see `ProjectEvent`).
+
+    Reconnect with `Last-Event-ID` to receive every event missed since; when those are no
+    longer kept (the log keeps 24 hours), the stream starts with one `reset` event instead:
+    refetch, then carry on. A comment line (`:`) is sent every 15 seconds when nothing
+    happens. A stream ends when the caller leaves the project or the project is deleted, and
+    after at most an hour: reconnect with `Last-Event-ID`.
+
+    Args:
+        project_id (int):
+        last_event_id (str | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[MemberAddedEvent | MemberRemovedEvent | ProjectDeletedEvent | ProjectUpdatedEvent | ResetEvent | TaskChangedEvent | TaskDeletedEvent | Problem | ValidationProblem]
+    """
+
+    kwargs = _get_kwargs(
+        project_id=project_id,
+        last_event_id=last_event_id,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    project_id: int,
+    *,
+    client: AuthenticatedClient | Client,
+    last_event_id: str | Unset = UNSET,
+) -> (
+    MemberAddedEvent
+    | MemberRemovedEvent
+    | ProjectDeletedEvent
+    | ProjectUpdatedEvent
+    | ResetEvent
+    | TaskChangedEvent
+    | TaskDeletedEvent
+    | Problem
+    | ValidationProblem
+    | None
+):
+    """Live changes to a project
+
+     A Server-Sent Events stream of the project's changes, members only. Each event's `id`
+    increases within the project, its `event` names the change and its `data` is the
+    resource as the API returns it, or its id for a deletion (see `ProjectEvent`).
+
+    Reconnect with `Last-Event-ID` to receive every event missed since; when those are no
+    longer kept (the log keeps 24 hours), the stream starts with one `reset` event instead:
+    refetch, then carry on. A comment line (`:`) is sent every 15 seconds when nothing
+    happens. A stream ends when the caller leaves the project or the project is deleted, and
+    after at most an hour: reconnect with `Last-Event-ID`.
+
+    Args:
+        project_id (int):
+        last_event_id (str | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        MemberAddedEvent | MemberRemovedEvent | ProjectDeletedEvent | ProjectUpdatedEvent | ResetEvent | TaskChangedEvent | TaskDeletedEvent | Problem | ValidationProblem
+    """
+
+    return (
+        await asyncio_detailed(
+            project_id=project_id,
+            client=client,
+            last_event_id=last_event_id,
+        )
+    ).parsed

@@ -1,0 +1,71 @@
+import asyncio
+import json
+import time
+
+from generated.api.events import EventsApi
+from generated.runtime import EventStream, ServerSentEvent
+from service.kit import events
+from service.kit.auth import MaybeCaller
+from service.kit.database import AppDatabase, DbSession
+from service.kit.handlers import Handlers
+from service.projects import queries as projects
+from service.settings import AppSettings
+
+
+class EventsHandlers(Handlers, EventsApi):
+    def __init__(
+        self,
+        db: DbSession,
+        caller: MaybeCaller,
+        settings: AppSettings,
+        database: AppDatabase,
+        broadcaster: events.AppBroadcaster,
+    ) -> None:
+        super().__init__(db, caller, settings, database)
+        self.broadcaster = broadcaster
+
+    async def stream_project_events(self, *, project_id: int, last_event_id: str | None = None) -> EventStream:
+        # Checked now, with the request's session, so that a non-member gets a 404 problem; the
+        # stream itself runs after the request's session is closed, and holds none.
+        await projects.visible(self.db, project_id, self.caller.user.id)
+        after = int(last_event_id) if last_event_id is not None else None
+        return self._stream(project_id, after)
+
+    async def _stream(self, project_id: int, after: int | None) -> EventStream:
+        heartbeat = self.settings.stream_heartbeat_seconds
+        deadline = time.monotonic() + self.settings.stream_max_seconds
+        me = self.caller.user.id
+        # Subscribed before the backlog is read, so that nothing falls between the two.
+        with self.broadcaster.subscribe(project_id) as subscription:
+            last = after or 0
+            if after is not None:
+                async for event in events.backlog(self.database.reader, project_id, after):
+                    yield _frame(event)
+                    last = event.id
+                    if _ends_stream(event, me):
+                        return
+            while (left := deadline - time.monotonic()) > 0:
+                try:
+                    async with asyncio.timeout(min(heartbeat, left)):
+                        live = await subscription.next()
+                except TimeoutError:
+                    yield ServerSentEvent(comment="heartbeat")
+                    continue
+                if live is None:  # closed: shutting down, or this stream fell too far behind
+                    return
+                if live.id <= last:
+                    continue
+                yield _frame(live)
+                last = live.id
+                if _ends_stream(live, me):
+                    return
+
+
+def _frame(event: events.Event) -> ServerSentEvent:
+    return ServerSentEvent(id=str(event.id), event=event.event, data=event.data)
+
+
+def _ends_stream(event: events.Event, me: int) -> bool:
+    if event.event == "project.deleted":
+        return True
+    return event.event == "member.removed" and json.loads(event.data)["userId"] == me

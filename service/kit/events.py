@@ -1,0 +1,151 @@
+"""Project events: written to the log in the change's transaction, broadcast after it commits."""
+
+import asyncio
+from collections import defaultdict
+from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Annotated, Any, cast
+
+from fastapi import Depends, Request
+from pydantic import BaseModel
+from sqlalchemy import CursorResult, delete, func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from service.kit.types import utcnow
+from service.tables import EventHorizon, ProjectEvent
+
+PENDING = "taskboard.events"
+BATCH = 500
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    id: int
+    project_id: int
+    event: str
+    data: str  # JSON
+
+
+async def record(db: AsyncSession, project_id: int, event: str, data: BaseModel) -> None:
+    """Logs an event of the session's transaction; it is broadcast only once that commits."""
+    row = ProjectEvent(
+        project_id=project_id, event=event, data=data.model_dump_json(by_alias=True), created_at=utcnow()
+    )
+    db.add(row)
+    await db.flush()
+    db.info.setdefault(PENDING, []).append(Event(row.id, project_id, event, row.data))
+
+
+def committed(db: AsyncSession) -> list[Event]:
+    """The events of the transaction that has just committed, taken off the session."""
+    events: list[Event] = db.info.pop(PENDING, [])
+    return events
+
+
+class Subscription:
+    def __init__(self, size: int) -> None:
+        self.queue: asyncio.Queue[Event | None] = asyncio.Queue(size)
+
+    async def next(self) -> Event | None:
+        """The next event; None once the subscription is closed."""
+        return await self.queue.get()
+
+    def close(self) -> None:
+        # Room for the closing None is made by dropping what the closed stream will not read.
+        while self.queue.full():
+            self.queue.get_nowait()
+        self.queue.put_nowait(None)
+
+
+class Broadcaster:
+    """Fans committed events out to the open streams of this process; holds no database resource.
+
+    A stream that falls `size` events behind is closed; its client reconnects with Last-Event-ID
+    and catches up from the log.
+    """
+
+    def __init__(self, size: int = 1000) -> None:
+        self.size = size
+        self.subscriptions: dict[int, set[Subscription]] = defaultdict(set)
+
+    @contextmanager
+    def subscribe(self, project_id: int) -> Iterator[Subscription]:
+        subscription = Subscription(self.size)
+        self.subscriptions[project_id].add(subscription)
+        try:
+            yield subscription
+        finally:
+            self.subscriptions[project_id].discard(subscription)
+            if not self.subscriptions[project_id]:
+                del self.subscriptions[project_id]
+
+    def publish(self, events: list[Event]) -> None:
+        for event in events:
+            for subscription in list(self.subscriptions.get(event.project_id, ())):
+                try:
+                    subscription.queue.put_nowait(event)
+                except asyncio.QueueFull:
+                    subscription.close()
+
+    def close_all(self) -> None:
+        for subscriptions in list(self.subscriptions.values()):
+            for subscription in list(subscriptions):
+                subscription.close()
+
+    @property
+    def open_streams(self) -> int:
+        return sum(len(s) for s in self.subscriptions.values())
+
+
+async def backlog(sessions: async_sessionmaker[AsyncSession], project_id: int, after: int) -> AsyncIterator[Event]:
+    """The logged events after `after`, read in short transactions of `BATCH` events each.
+
+    When events after `after` have been purged, yields one `reset` event instead, whose id is
+    the project's latest: the client refetches, and resumes from there.
+    """
+    async with sessions() as db, db.begin():
+        horizon = await db.scalar(select(EventHorizon.purged_through))
+        if horizon is not None and after < horizon:
+            latest = await db.scalar(select(func.max(ProjectEvent.id)).where(ProjectEvent.project_id == project_id))
+            yield Event(max(latest or 0, horizon), project_id, "reset", "{}")
+            return
+    while True:
+        async with sessions() as db, db.begin():
+            rows = (
+                await db.scalars(
+                    select(ProjectEvent)
+                    .where(ProjectEvent.project_id == project_id, ProjectEvent.id > after)
+                    .order_by(ProjectEvent.id)
+                    .limit(BATCH)
+                )
+            ).all()
+        for row in rows:
+            yield Event(row.id, row.project_id, row.event, row.data)
+            after = row.id
+        if len(rows) < BATCH:
+            return
+
+
+async def purge(sessions: async_sessionmaker[AsyncSession], retention: timedelta) -> int:
+    """Deletes the events older than `retention`, moving the horizon past them. Returns how many."""
+    async with sessions() as db, db.begin():
+        newest_old: Any = await db.scalar(
+            select(func.max(ProjectEvent.id)).where(ProjectEvent.created_at < utcnow() - retention)
+        )
+        if newest_old is None:
+            return 0
+        deleted = cast(CursorResult[Any], await db.execute(delete(ProjectEvent).where(ProjectEvent.id <= newest_old)))
+        await db.execute(
+            update(EventHorizon).where(EventHorizon.purged_through < newest_old).values(purged_through=newest_old)
+        )
+        return int(deleted.rowcount or 0)
+
+
+async def _app_broadcaster(request: Request) -> Broadcaster:
+    broadcaster: Broadcaster = request.app.state.broadcaster
+    return broadcaster
+
+
+AppBroadcaster = Annotated[Broadcaster, Depends(_app_broadcaster)]
