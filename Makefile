@@ -26,7 +26,7 @@ migrate: $(VENV)/.requirements
 
 run: migrate
 	$(BIN)/uvicorn --factory service.app:create_app --host $(HOST) --port $(PORT) --workers $(WORKERS) \
-		--loop uvloop --http httptools
+		--loop uvloop --http httptools --timeout-graceful-shutdown 2
 
 generate: $(VENV)/.requirements
 	$(BIN)/python -m codegen

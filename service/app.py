@@ -13,7 +13,7 @@ from service.events.handlers import EventsHandlers
 from service.health.handlers import HealthHandlers
 from service.kit.auth import authenticate
 from service.kit.database import Database
-from service.kit.events import Broadcaster, purge
+from service.kit.events import Broadcaster, close_on_exit_signals, purge
 from service.kit.limits import BodyLimit
 from service.kit.problems import install_problem_handlers
 from service.members.handlers import MembersHandlers
@@ -52,9 +52,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.database = database = Database(settings)
         app.state.broadcaster = broadcaster = Broadcaster()
         purging = asyncio.create_task(purge_events(database, settings))
+        restore_signals = close_on_exit_signals(broadcaster)
         try:
             yield
         finally:
+            restore_signals()
             broadcaster.close_all()
             purging.cancel()
             await asyncio.gather(purging, return_exceptions=True)

@@ -11,6 +11,8 @@ from types import TracebackType
 import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
+# As `make run` serves: open event streams are cut after 2 s of a graceful shutdown.
+SERVE_OPTIONS = ("--timeout-graceful-shutdown", "2")
 
 
 def free_port() -> int:
@@ -31,6 +33,7 @@ class LiveServer:
         command = [
             *(sys.executable, "-m", "uvicorn", "--factory", "service.app:create_app"),
             *("--host", "127.0.0.1", "--port", str(self.port), "--no-access-log"),
+            *SERVE_OPTIONS,
         ]
         self.process = subprocess.Popen(command, cwd=ROOT, env=self.env)
         deadline = time.monotonic() + 20

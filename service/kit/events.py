@@ -1,8 +1,9 @@
 """Project events: written to the log in the change's transaction, broadcast after it commits."""
 
 import asyncio
+import signal
 from collections import defaultdict
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
@@ -149,3 +150,30 @@ async def _app_broadcaster(request: Request) -> Broadcaster:
 
 
 AppBroadcaster = Annotated[Broadcaster, Depends(_app_broadcaster)]
+
+
+def close_on_exit_signals(broadcaster: Broadcaster) -> Callable[[], None]:
+    """Ends every open stream as soon as the server is told to stop; returns the undo.
+
+    uvicorn waits for open responses before it runs the lifespan's shutdown, so a stream must
+    end when the signal arrives, not when the lifespan ends. The server's own handler still runs.
+    """
+    loop = asyncio.get_running_loop()
+    previous: dict[signal.Signals, Any] = {}
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        handler = signal.getsignal(signum)
+        if not callable(handler):
+            continue
+
+        def close_then(received: int, frame: Any, handler: Callable[[int, Any], Any] = handler) -> None:
+            loop.call_soon_threadsafe(broadcaster.close_all)
+            handler(received, frame)
+
+        previous[signum] = handler
+        signal.signal(signum, close_then)
+
+    def restore() -> None:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+    return restore

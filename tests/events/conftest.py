@@ -1,5 +1,6 @@
 import asyncio
 from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,8 +23,14 @@ class Served:
 
 @pytest.fixture
 async def served(settings: Settings) -> AsyncIterator[Served]:
+    async with serve(settings.model_copy(update={"stream_heartbeat_seconds": 0.2})) as served:
+        yield served
+
+
+@asynccontextmanager
+async def serve(settings: Settings) -> AsyncIterator[Served]:
     """The app under a real uvicorn in this event loop, so that tests can look at its state."""
-    app = create_app(settings.model_copy(update={"stream_heartbeat_seconds": 0.2}))
+    app = create_app(settings)
     port = free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on"))
     task = asyncio.create_task(server.serve())
