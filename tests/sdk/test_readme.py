@@ -1,15 +1,32 @@
+import asyncio
 import re
-from pathlib import Path
+from typing import Any
 
 import pytest
+from taskboard_client import AuthenticatedClient
 
 from tests.live import ROOT, LiveServer
 
 
-def test_the_readme_sdk_example_works_as_written(live_server: LiveServer, capsys: pytest.CaptureFixture[str]) -> None:
+def readme_examples() -> list[str]:
     readme = (ROOT / "README.md").read_text()
-    [example] = [block for block in re.findall(r"```python\n(.*?)```", readme, re.S) if "taskboard_client" in block]
-    assert 'BASE_URL = "http://127.0.0.1:8000"' in example
-    code = example.replace('BASE_URL = "http://127.0.0.1:8000"', f'BASE_URL = "{live_server.url}"')
-    exec(compile(code, str(Path("README.md")), "exec"), {})
+    return [block for block in re.findall(r"```python\n(.*?)```", readme, re.S) if "taskboard_client" in block]
+
+
+def test_the_readme_sdk_examples_work_as_written(live_server: LiveServer, capsys: pytest.CaptureFixture[str]) -> None:
+    board, events = readme_examples()
+    assert 'BASE_URL = "http://127.0.0.1:8000"' in board
+    scope: dict[str, Any] = {}
+    exec(compile(board.replace("http://127.0.0.1:8000", live_server.url), "README.md", "exec"), scope)
     assert capsys.readouterr().out == "Draft copy in_progress\n"
+
+    exec(compile(events, "README.md", "exec"), scope)
+    # The live server ends streams after a second, so watching from the start returns.
+    with AuthenticatedClient(base_url=live_server.url, token=scope["token"].access_token) as client:
+        asyncio.run(scope["watch"](client, scope["project"].id, "0"))
+    assert capsys.readouterr().out.splitlines() == [
+        "task.created Draft copy",
+        "task.created Design hero",
+        "task.created Ship it",
+        "task.updated Draft copy",
+    ]
