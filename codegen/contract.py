@@ -59,6 +59,8 @@ class Operation:
     not_modified: bool = False
     # The success is a text/event-stream: the handler returns the events, the route streams them.
     streams: bool = False
+    # The success is a file (media types other than JSON): the handler names it, the route sends it.
+    downloads: bool = False
     errors: dict[int, str] = field(default_factory=dict)  # status -> description
 
     @property
@@ -147,7 +149,11 @@ def _operation(
     streams = any(EVENT_STREAM in responses[code].get("content", {}) for code in statuses)
     if streams and (len(statuses) != 1 or "Cache-Control" not in responses[statuses[0]].get("headers", {})):
         raise ContractError(f"{where}: an event stream must be the only 2xx, and document Cache-Control")
-    models = {None if streams else _success_model(where, responses[code]) for code in statuses}
+    media = {m for code in statuses for m in responses[code].get("content", {})}
+    downloads = bool(media) and not streams and "application/json" not in media
+    if downloads and "Content-Disposition" not in responses[statuses[0]].get("headers", {}):
+        raise ContractError(f"{where}: a file download must document Content-Disposition")
+    models = {None if streams or downloads else _success_model(where, responses[code]) for code in statuses}
     if len(models) != 1:
         raise ContractError(f"{where}: every 2xx response must have the same schema")
     headers = _success_headers(resolver, [responses[code] for code in statuses])
@@ -184,6 +190,7 @@ def _operation(
         success_headers=headers,
         not_modified=not_modified,
         streams=streams,
+        downloads=downloads,
         errors=errors,
     )
 

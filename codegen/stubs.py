@@ -17,11 +17,12 @@ import re
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from email.message import Message
+from pathlib import Path
 from typing import Any
 
 from fastapi import HTTPException, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import StreamingResponse
+from fastapi.responses import FileResponse, StreamingResponse
 from typing import TypeVar
 
 from pydantic import BaseModel, ValidationError
@@ -113,6 +114,19 @@ def event_stream(events: EventStream) -> StreamingResponse:
     return StreamingResponse(frames(), media_type="text/event-stream", headers={"Cache-Control": "no-store"})
 
 
+@dataclass(frozen=True, slots=True)
+class Download:
+    """A file to send as it is on disk, streamed in chunks, as an attachment named `filename`."""
+
+    path: Path
+    media_type: str
+    filename: str
+
+
+def file_response(download: Download) -> FileResponse:
+    return FileResponse(download.path, media_type=download.media_type, filename=download.filename)
+
+
 def etag_matches(if_none_match: str, etag: str) -> bool:
     """If-None-Match's weak comparison (RFC 9110 13.1.2) of a list of tags, or `*`, with `etag`."""
     if if_none_match.strip() == "*":
@@ -188,9 +202,11 @@ def _tag_module(tag: str, ops: list[Operation]) -> str:
         "",
         "from generated import models",
         "from generated.runtime import (",
+        "    Download,",
         "    EventStream,",
         "    etag_matches,",
         "    event_stream,",
+        "    file_response,",
         "    parse_body,",
         "    require_json,",
         "    rfc3339_date,",
@@ -228,7 +244,7 @@ def _tag_module(tag: str, ops: list[Operation]) -> str:
 
 
 def _has_result_class(op: Operation) -> bool:
-    return not op.streams and (bool(op.success_headers) or len(op.success_statuses) > 1)
+    return not (op.streams or op.downloads) and (bool(op.success_headers) or len(op.success_statuses) > 1)
 
 
 def _result_class(op: Operation) -> list[str]:
@@ -247,6 +263,8 @@ def _result_class(op: Operation) -> list[str]:
 def _return_type(op: Operation) -> str:
     if op.streams:
         return "EventStream"
+    if op.downloads:
+        return "Download"
     if _has_result_class(op):
         return _result_name(op)
     return f"models.{op.success_model}" if op.success_model else "None"
@@ -348,9 +366,9 @@ def _route(op: Operation) -> list[str]:
     args = [p.py_name for p in required] + (["body"] if op.body_model else []) + [p.py_name for p in optional]
     call = f"await handlers.{op.py_name}({', '.join(f'{a}={a}' for a in args)})"
     returns = f"models.{op.success_model}" if op.success_model else "Response"
-    if op.streams:
+    if op.streams or op.downloads:
         body = [f"    async def {op.py_name}({_signature(op, for_route=True)}) -> Response:"]
-        body.append(f"        return event_stream({call})")
+        body.append(f"        return {'event_stream' if op.streams else 'file_response'}({call})")
         return [*decorator, *body, ""]
     if op.not_modified:
         returns += " | Response"

@@ -264,6 +264,46 @@ class Refetch(BaseModel):
     )
 
 
+class ExportFormat(StrEnum):
+    csv = "csv"
+    ndjson = "ndjson"
+
+
+class ExportStatus(StrEnum):
+    queued = "queued"
+    running = "running"
+    succeeded = "succeeded"
+    failed = "failed"
+
+
+class ExportCreate(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        validate_by_name=True,
+    )
+    format: ExportFormat
+
+
+class Export(BaseModel):
+    model_config = ConfigDict(
+        validate_by_name=True,
+    )
+    id: Annotated[int, Field(examples=[42], ge=1, le=9223372036854775807)]
+    project_id: Annotated[int, Field(alias="projectId", examples=[42], ge=1, le=9223372036854775807)]
+    format: ExportFormat
+    status: ExportStatus
+    created_at: Annotated[AwareDatetime, Field(alias="createdAt")]
+    finished_at: Annotated[AwareDatetime | None, Field(alias="finishedAt")]
+    error: str | None
+    """
+    Why the export failed; `null` unless it did.
+    """
+    row_count: Annotated[int | None, Field(alias="rowCount", ge=0)]
+    """
+    How many tasks the file holds, once it is made.
+    """
+
+
 class UserCreate(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
@@ -435,7 +475,7 @@ class Token(BaseModel):
     expires_at: Annotated[AwareDatetime, Field(alias="expiresAt")]
 
 
-class Status(StrEnum):
+class HealthStatus(StrEnum):
     ok = "ok"
 
 
@@ -443,7 +483,7 @@ class Health(BaseModel):
     model_config = ConfigDict(
         validate_by_name=True,
     )
-    status: Status
+    status: HealthStatus
 
 
 class Problem(BaseModel):

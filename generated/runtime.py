@@ -6,11 +6,12 @@ import re
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from email.message import Message
+from pathlib import Path
 from typing import Any, TypeVar
 
 from fastapi import HTTPException, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import StreamingResponse
+from fastapi.responses import FileResponse, StreamingResponse
 from pydantic import BaseModel, ValidationError
 
 M = TypeVar("M", bound=BaseModel)
@@ -96,6 +97,19 @@ def event_stream(events: EventStream) -> StreamingResponse:
             yield event.encode()
 
     return StreamingResponse(frames(), media_type="text/event-stream", headers={"Cache-Control": "no-store"})
+
+
+@dataclass(frozen=True, slots=True)
+class Download:
+    """A file to send as it is on disk, streamed in chunks, as an attachment named `filename`."""
+
+    path: Path
+    media_type: str
+    filename: str
+
+
+def file_response(download: Download) -> FileResponse:
+    return FileResponse(download.path, media_type=download.media_type, filename=download.filename)
 
 
 def etag_matches(if_none_match: str, etag: str) -> bool:

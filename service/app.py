@@ -7,9 +7,11 @@ from typing import Any
 from fastapi import FastAPI
 from sqlalchemy.exc import SQLAlchemyError
 
-from generated.api import events, health, members, projects, tasks, tokens, users
+from generated.api import events, exports, health, members, projects, tasks, tokens, users
 from service.contract import ensure_complete, load_contract
 from service.events.handlers import EventsHandlers
+from service.exports.handlers import ExportsHandlers
+from service.exports.queue import InProcessQueue
 from service.health.handlers import HealthHandlers
 from service.kit.auth import authenticate
 from service.kit.database import Database
@@ -51,6 +53,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.database = database = Database(settings)
         app.state.broadcaster = broadcaster = Broadcaster()
+        app.state.exports = exports = InProcessQueue(database, settings.export_dir, settings.export_workers)
+        await exports.start()
         purging = asyncio.create_task(purge_events(database, settings))
         restore_signals = close_on_exit_signals(broadcaster)
         try:
@@ -58,6 +62,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         finally:
             restore_signals()
             broadcaster.close_all()
+            await exports.stop()
             purging.cancel()
             await asyncio.gather(purging, return_exceptions=True)
             await database.dispose()
@@ -78,6 +83,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(members.router(MembersHandlers, bearer_auth=authenticate))
     app.include_router(tasks.router(TasksHandlers, bearer_auth=authenticate))
     app.include_router(events.router(EventsHandlers, bearer_auth=authenticate))
+    app.include_router(exports.router(ExportsHandlers, bearer_auth=authenticate))
     app.include_router(tokens.router(TokensHandlers, bearer_auth=authenticate))
     app.include_router(health.router(HealthHandlers))
     ensure_complete(app)

@@ -1,5 +1,6 @@
 import secrets
 from datetime import timedelta
+from pathlib import Path
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -22,6 +23,9 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(default=1024 * 1024, ge=1)
     readiness_timeout_seconds: float = Field(default=2.0, gt=0)
     idempotency_ttl: timedelta = timedelta(hours=24)
+    # Where export files are written (created when missing).
+    export_dir: Path = Path("exports")
+    export_workers: int = Field(default=1, ge=1)
     event_retention: timedelta = timedelta(hours=24)
     event_purge_interval: timedelta = timedelta(minutes=10)
     stream_heartbeat_seconds: float = Field(default=15.0, gt=0)

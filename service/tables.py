@@ -168,3 +168,25 @@ class EventHorizon(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     purged_through: Mapped[int] = mapped_column(Id)
+
+
+class Export(Base):
+    """An export job: its state lives here, whichever worker runs it."""
+
+    __tablename__ = "export"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    project_id: Mapped[int] = mapped_column(Id, ForeignKey("project.id", ondelete="CASCADE"))
+    format: Mapped[str] = mapped_column(String(8))
+    status: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    error: Mapped[str | None] = mapped_column(Text)
+    row_count: Mapped[int | None] = mapped_column(Integer)
+
+    __table_args__ = (
+        CheckConstraint("status IN ('queued', 'running', 'succeeded', 'failed')", name="status"),
+        CheckConstraint("format IN ('csv', 'ndjson')", name="format"),
+        Index(None, "status"),
+        {"sqlite_autoincrement": True},
+    )

@@ -24,8 +24,8 @@ def db_path(template_db: Path, tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def settings(db_path: Path) -> Settings:
-    return Settings(database_url=sqlite_url(db_path))
+def settings(db_path: Path, tmp_path: Path) -> Settings:
+    return Settings(database_url=sqlite_url(db_path), export_dir=tmp_path / "exports")
 
 
 @pytest.fixture
@@ -45,5 +45,5 @@ async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
 @pytest.fixture
 def live_server(db_path: Path) -> Iterator[LiveServer]:
     # Streams end after a second, so that the fuzzer's reads of an event stream end too.
-    with LiveServer(sqlite_url(db_path), STREAM_MAX_SECONDS="1") as server:
+    with LiveServer(sqlite_url(db_path), STREAM_MAX_SECONDS="1", EXPORT_DIR=str(db_path.parent / "exports")) as server:
         yield server

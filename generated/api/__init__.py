@@ -30,6 +30,9 @@ OPERATIONS: tuple[Operation, ...] = (
     Operation("getTask", "GET", "/v1/projects/{projectId}/tasks/{taskId}", "tasks"),
     Operation("deleteTask", "DELETE", "/v1/projects/{projectId}/tasks/{taskId}", "tasks"),
     Operation("updateTask", "PATCH", "/v1/projects/{projectId}/tasks/{taskId}", "tasks"),
+    Operation("createExport", "POST", "/v1/projects/{projectId}/exports", "exports"),
+    Operation("getExport", "GET", "/v1/exports/{exportId}", "exports"),
+    Operation("downloadExport", "GET", "/v1/exports/{exportId}/content", "exports"),
     Operation("createToken", "POST", "/v1/tokens", "tokens"),
     Operation("revokeCurrentToken", "DELETE", "/v1/tokens/current", "tokens"),
     Operation("getHealth", "GET", "/healthz", "health"),
@@ -37,6 +40,7 @@ OPERATIONS: tuple[Operation, ...] = (
 )
 TAGS: tuple[str, ...] = (
     "events",
+    "exports",
     "health",
     "members",
     "projects",

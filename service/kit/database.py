@@ -1,12 +1,12 @@
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from sqlalchemy import event
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from starlette.datastructures import State
 
-from service.kit.events import committed
 from service.settings import Settings
 
 # Requests with these methods only read, so they need no write lock.
@@ -64,6 +64,17 @@ def _configure_sqlite(engine: AsyncEngine, busy_timeout_ms: int) -> None:
         connection.exec_driver_sql(f"BEGIN {mode}")
 
 
+AFTER_COMMIT = "taskboard.after_commit"
+
+
+def after_commit(session: AsyncSession, callback: Callable[[State], None]) -> None:
+    """Runs `callback` with the app's state once the request's transaction has committed.
+
+    For what must not happen for a change that rolls back: announcing it, or queueing work on it.
+    """
+    session.info.setdefault(AFTER_COMMIT, []).append(callback)
+
+
 async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
     """The request's session, and its one commit point.
 
@@ -77,8 +88,8 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
         async with session.begin():
             yield session
         # Committed: only now may the world hear of it.
-        if events := committed(session):
-            request.app.state.broadcaster.publish(events)
+        for callback in session.info.pop(AFTER_COMMIT, []):
+            callback(request.app.state)
 
 
 DbSession = Annotated[AsyncSession, Depends(get_session, scope="function")]

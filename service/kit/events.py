@@ -14,6 +14,7 @@ from pydantic import BaseModel
 from sqlalchemy import CursorResult, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from service.kit.database import after_commit
 from service.kit.types import utcnow
 from service.tables import EventHorizon, ProjectEvent
 
@@ -36,13 +37,11 @@ async def record(db: AsyncSession, project_id: int, event: str, data: BaseModel)
     )
     db.add(row)
     await db.flush()
-    db.info.setdefault(PENDING, []).append(Event(row.id, project_id, event, row.data))
-
-
-def committed(db: AsyncSession) -> list[Event]:
-    """The events of the transaction that has just committed, taken off the session."""
-    events: list[Event] = db.info.pop(PENDING, [])
-    return events
+    if PENDING not in db.info:
+        pending: list[Event] = []
+        db.info[PENDING] = pending
+        after_commit(db, lambda state: state.broadcaster.publish(pending))
+    db.info[PENDING].append(Event(row.id, project_id, event, row.data))
 
 
 class Subscription:

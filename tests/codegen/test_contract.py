@@ -42,6 +42,9 @@ def test_reads_every_operation_of_the_contract() -> None:
         "updateTask",
         "deleteTask",
         "streamProjectEvents",
+        "createExport",
+        "getExport",
+        "downloadExport",
     }
     create = ops["createUser"]
     assert (create.method, create.path, create.tag, create.success_status) == ("post", "/v1/users", "users", 201)

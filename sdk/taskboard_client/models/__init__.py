@@ -1,6 +1,10 @@
 """Contains all the data models used in inputs/outputs"""
 
 from .deleted_resource import DeletedResource
+from .export import Export
+from .export_create import ExportCreate
+from .export_format import ExportFormat
+from .export_status import ExportStatus
 from .field_error import FieldError
 from .field_error_in import FieldErrorIn
 from .health import Health
@@ -47,6 +51,10 @@ from .validation_problem import ValidationProblem
 
 __all__ = (
     "DeletedResource",
+    "Export",
+    "ExportCreate",
+    "ExportFormat",
+    "ExportStatus",
     "FieldError",
     "FieldErrorIn",
     "Health",

@@ -1,0 +1,183 @@
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.problem import Problem
+from ...models.validation_problem import ValidationProblem
+from ...types import Response
+
+
+def _get_kwargs(
+    export_id: int,
+) -> dict[str, Any]:
+
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": "/v1/exports/{export_id}/content".format(
+            export_id=quote(str(export_id), safe=""),
+        ),
+    }
+
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Problem | ValidationProblem | str | None:
+    if response.status_code == 200:
+        response_200 = response.text
+        return response_200
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 409:
+        response_409 = Problem.from_dict(response.json())
+
+        return response_409
+
+    if response.status_code == 422:
+        response_422 = ValidationProblem.from_dict(response.json())
+
+        return response_422
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[Problem | ValidationProblem | str]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    export_id: int,
+    *,
+    client: AuthenticatedClient | Client,
+) -> Response[Problem | ValidationProblem | str]:
+    """An export's file
+
+     The file of a `succeeded` export; 409 until then, or when it failed.
+
+    Args:
+        export_id (int):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Problem | ValidationProblem | str]
+    """
+
+    kwargs = _get_kwargs(
+        export_id=export_id,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    export_id: int,
+    *,
+    client: AuthenticatedClient | Client,
+) -> Problem | ValidationProblem | str | None:
+    """An export's file
+
+     The file of a `succeeded` export; 409 until then, or when it failed.
+
+    Args:
+        export_id (int):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Problem | ValidationProblem | str
+    """
+
+    return sync_detailed(
+        export_id=export_id,
+        client=client,
+    ).parsed
+
+
+async def asyncio_detailed(
+    export_id: int,
+    *,
+    client: AuthenticatedClient | Client,
+) -> Response[Problem | ValidationProblem | str]:
+    """An export's file
+
+     The file of a `succeeded` export; 409 until then, or when it failed.
+
+    Args:
+        export_id (int):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Problem | ValidationProblem | str]
+    """
+
+    kwargs = _get_kwargs(
+        export_id=export_id,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    export_id: int,
+    *,
+    client: AuthenticatedClient | Client,
+) -> Problem | ValidationProblem | str | None:
+    """An export's file
+
+     The file of a `succeeded` export; 409 until then, or when it failed.
+
+    Args:
+        export_id (int):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Problem | ValidationProblem | str
+    """
+
+    return (
+        await asyncio_detailed(
+            export_id=export_id,
+            client=client,
+        )
+    ).parsed

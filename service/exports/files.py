@@ -1,0 +1,93 @@
+"""Writing an export's file: in batches read in short transactions, to a file swapped in whole."""
+
+import csv
+import io
+import json
+import logging
+import os
+from pathlib import Path
+from typing import IO, Any, cast
+
+import anyio.to_thread
+from sqlalchemy import CursorResult, select, update
+
+from service.kit.database import Database
+from service.kit.types import utcnow
+from service.tables import Export, Task
+from service.tasks.handlers import task_model
+
+BATCH = 1000
+MEDIA_TYPES = {"csv": "text/csv", "ndjson": "application/x-ndjson"}
+COLUMNS = ("id", "projectId", "title", "description", "status", "assigneeId", "dueDate", "createdAt", "updatedAt")
+logger = logging.getLogger("taskboard.exports")
+
+
+def file_of(directory: Path, export_id: int, format: str) -> Path:
+    return directory / f"export-{export_id}.{format}"
+
+
+async def run(database: Database, directory: Path, export_id: int) -> None:
+    """Makes one export's file, if it is still queued; records how it ended."""
+    async with database.writer() as db, db.begin():
+        claim = update(Export).where(Export.id == export_id, Export.status == "queued").values(status="running")
+        claimed = cast(CursorResult[Any], await db.execute(claim)).rowcount
+        export = await db.get(Export, export_id) if claimed else None
+    if export is None:
+        return  # taken by another worker, or gone with its project
+    try:
+        count = await write(database, export.project_id, export.format, file_of(directory, export_id, export.format))
+    except Exception as error:
+        logger.exception("export %s failed", export_id)
+        outcome: dict[str, object] = {"status": "failed", "error": f"The export failed: {type(error).__name__}."}
+    else:
+        outcome = {"status": "succeeded", "row_count": count}
+    async with database.writer() as db, db.begin():
+        await db.execute(update(Export).where(Export.id == export_id).values(finished_at=utcnow(), **outcome))
+
+
+async def write(database: Database, project_id: int, format: str, path: Path) -> int:
+    """Writes every task of the project to `path`, which appears whole or not at all."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(path.name + ".part")
+    out: IO[str] = await anyio.to_thread.run_sync(lambda: partial.open("w", encoding="utf-8", newline=""))
+    count, after = 0, 0
+    try:
+        if format == "csv":
+            await anyio.to_thread.run_sync(out.write, ",".join(COLUMNS) + "\r\n")
+        while True:
+            async with database.reader() as db, db.begin():
+                query = select(Task).where(Task.project_id == project_id, Task.id > after).order_by(Task.id)
+                tasks = (await db.scalars(query.limit(BATCH))).all()
+            if not tasks:
+                break
+            rows = [task_model(task).model_dump(mode="json", by_alias=True) for task in tasks]
+            await anyio.to_thread.run_sync(out.write, _csv(rows) if format == "csv" else _ndjson(rows))
+            count, after = count + len(tasks), tasks[-1].id
+        await anyio.to_thread.run_sync(_finish, out, partial, path)
+    except BaseException:
+        await anyio.to_thread.run_sync(_discard, out, partial)
+        raise
+    return count
+
+
+def _csv(rows: list[dict[str, object]]) -> str:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, COLUMNS)
+    writer.writerows({key: "" if value is None else value for key, value in row.items()} for row in rows)
+    return buffer.getvalue()
+
+
+def _ndjson(rows: list[dict[str, object]]) -> str:
+    return "".join(json.dumps(row, separators=(",", ":"), ensure_ascii=False) + "\n" for row in rows)
+
+
+def _finish(out: IO[str], partial: Path, path: Path) -> None:
+    out.flush()
+    os.fsync(out.fileno())
+    out.close()
+    os.replace(partial, path)
+
+
+def _discard(out: IO[str], partial: Path) -> None:
+    out.close()
+    partial.unlink(missing_ok=True)

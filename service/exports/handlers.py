@@ -1,0 +1,60 @@
+from sqlalchemy import select
+
+from generated import models
+from generated.api.exports import CreateExportResult, ExportsApi
+from generated.runtime import Download
+from service.exports.files import MEDIA_TYPES, file_of
+from service.kit.database import after_commit
+from service.kit.handlers import Handlers
+from service.kit.problems import Conflict, NotFound
+from service.kit.types import utcnow
+from service.projects import queries as projects
+from service.tables import Export, Membership
+
+
+class ExportsHandlers(Handlers, ExportsApi):
+    async def create_export(self, *, project_id: int, body: models.ExportCreate) -> CreateExportResult:
+        await projects.visible(self.db, project_id, self.caller.user.id)
+        export = Export(project_id=project_id, format=body.format.value, status="queued", created_at=utcnow())
+        self.db.add(export)
+        await self.db.flush()
+        export_id = export.id
+        after_commit(self.db, lambda state: state.exports.submit(export_id))
+        return CreateExportResult(body=export_model(export), location=f"/v1/exports/{export.id}")
+
+    async def get_export(self, *, export_id: int) -> models.Export:
+        return export_model(await self._export(export_id))
+
+    async def download_export(self, *, export_id: int) -> Download:
+        export = await self._export(export_id)
+        if export.status != "succeeded":
+            raise Conflict(f"Export {export_id} is {export.status}, not succeeded.")
+        return Download(
+            path=file_of(self.settings.export_dir, export.id, export.format),
+            media_type=MEDIA_TYPES[export.format],
+            filename=f"project-{export.project_id}-tasks.{export.format}",
+        )
+
+    async def _export(self, export_id: int) -> Export:
+        """The export, if the caller is a member of its project; 404 as if it did not exist otherwise."""
+        export = await self.db.scalar(
+            select(Export)
+            .join(Membership, Membership.project_id == Export.project_id)
+            .where(Export.id == export_id, Membership.user_id == self.caller.user.id)
+        )
+        if export is None:
+            raise NotFound(f"No export with id {export_id}.")
+        return export
+
+
+def export_model(export: Export) -> models.Export:
+    return models.Export(
+        id=export.id,
+        project_id=export.project_id,
+        format=models.ExportFormat(export.format),
+        status=models.ExportStatus(export.status),
+        created_at=export.created_at,
+        finished_at=export.finished_at,
+        error=export.error,
+        row_count=export.row_count,
+    )

@@ -1,0 +1,127 @@
+import asyncio
+import csv
+import io
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+import httpx
+import pytest
+from fastapi import FastAPI
+from sqlalchemy import select
+
+from service.app import create_app
+from service.settings import Settings
+from service.tables import Export
+from tests.factories import SignedIn, add_member, assert_problem, create_project, create_task, sign_up
+
+
+async def finished(client: httpx.AsyncClient, who: SignedIn, location: str) -> dict[str, Any]:
+    async with asyncio.timeout(10):
+        while True:
+            export: dict[str, Any] = (await client.get(location, headers=who.headers)).json()
+            if export["status"] in ("succeeded", "failed"):
+                return export
+            await asyncio.sleep(0.05)
+
+
+async def board(client: httpx.AsyncClient) -> tuple[SignedIn, dict[str, Any], list[dict[str, Any]]]:
+    ada = await sign_up(client)
+    project = await create_project(client, ada)
+    tasks = [
+        await create_task(client, ada, project["id"], title="Plain"),
+        await create_task(client, ada, project["id"], title='Comma, "quote"\u2014dash', dueDate="2026-02-01"),
+        await create_task(client, ada, project["id"], title="Multi", description="line one\nline two"),
+    ]
+    return ada, project, tasks
+
+
+async def test_a_csv_export_from_request_to_file(client: httpx.AsyncClient) -> None:
+    ada, project, tasks = await board(client)
+    response = await client.post(f"/v1/projects/{project['id']}/exports", json={"format": "csv"}, headers=ada.headers)
+    assert response.status_code == 202
+    queued = response.json()
+    assert response.headers["location"] == f"/v1/exports/{queued['id']}"
+    assert (queued["status"], queued["format"], queued["projectId"]) == ("queued", "csv", project["id"])
+    assert (queued["finishedAt"], queued["error"], queued["rowCount"]) == (None, None, None)
+
+    done = await finished(client, ada, response.headers["location"])
+    assert done["status"] == "succeeded" and done["rowCount"] == 3 and done["finishedAt"] is not None
+
+    download = await client.get(f"/v1/exports/{queued['id']}/content", headers=ada.headers)
+    assert download.status_code == 200
+    assert download.headers["content-type"].startswith("text/csv")
+    assert download.headers["content-disposition"] == f'attachment; filename="project-{project["id"]}-tasks.csv"'
+    rows = list(csv.DictReader(io.StringIO(download.text)))
+    assert [r["title"] for r in rows] == [t["title"] for t in tasks]
+    assert rows[1]["dueDate"] == "2026-02-01" and rows[0]["dueDate"] == ""
+    assert rows[2]["description"] == "line one\nline two"
+    assert rows[0]["id"] == str(tasks[0]["id"]) and rows[0]["status"] == "todo"
+
+
+async def test_an_ndjson_export_holds_each_task_as_the_api_returns_it(client: httpx.AsyncClient) -> None:
+    ada, project, tasks = await board(client)
+    response = await client.post(
+        f"/v1/projects/{project['id']}/exports", json={"format": "ndjson"}, headers=ada.headers
+    )
+    assert (await finished(client, ada, response.headers["location"]))["status"] == "succeeded"
+    download = await client.get(f"{response.headers['location']}/content", headers=ada.headers)
+    assert download.headers["content-type"].startswith("application/x-ndjson")
+    assert [json.loads(line) for line in download.text.splitlines()] == tasks
+
+
+async def test_download_before_the_export_succeeded_is_409(client: httpx.AsyncClient, app: FastAPI) -> None:
+    ada = await sign_up(client)
+    project = await create_project(client, ada)
+    async with app.state.database.writer() as session, session.begin():
+        for status in ("queued", "running", "failed"):
+            session.add(Export(project_id=project["id"], format="csv", status=status, created_at=datetime.now(UTC)))
+    # Straight into the database, so no worker knows of them.
+    async with app.state.database.reader() as session:
+        ids = [e.id for e in (await session.scalars(select(Export))).all()]
+    for export_id in ids:
+        problem = assert_problem(await client.get(f"/v1/exports/{export_id}/content", headers=ada.headers), 409)
+        assert "not succeeded" in problem["detail"]
+
+
+async def test_only_members_see_a_projects_exports(client: httpx.AsyncClient) -> None:
+    ada, project, _ = await board(client)
+    bob, eve = await sign_up(client), await sign_up(client)
+    await add_member(client, ada, project["id"], bob)
+    response = await client.post(f"/v1/projects/{project['id']}/exports", json={"format": "csv"}, headers=ada.headers)
+    location = response.headers["location"]
+    await finished(client, ada, location)
+    assert (await client.get(location, headers=bob.headers)).status_code == 200
+    for url in (location, f"{location}/content"):
+        assert_problem(await client.get(url, headers=eve.headers), 404)
+    assert_problem(await client.get("/v1/exports/999999", headers=eve.headers), 404)
+
+
+async def test_a_format_outside_the_contract_is_422(client: httpx.AsyncClient) -> None:
+    ada = await sign_up(client)
+    project = await create_project(client, ada)
+    response = await client.post(f"/v1/projects/{project['id']}/exports", json={"format": "xlsx"}, headers=ada.headers)
+    assert assert_problem(response, 422)["errors"][0]["pointer"] == "/format"
+
+
+@pytest.mark.parametrize("left", ["queued", "running"])
+async def test_exports_left_by_a_crash_are_done_after_a_restart(settings: Settings, left: str) -> None:
+    first = create_app(settings)
+    async with first.router.lifespan_context(first):
+        transport = httpx.ASGITransport(app=first)
+        async with httpx.AsyncClient(transport=transport, base_url="http://taskboard.test") as client:
+            ada, project, tasks = await board(client)
+        # As a crash leaves it: queued, or running with no worker left to finish it.
+        async with first.state.database.writer() as session, session.begin():
+            export = Export(project_id=project["id"], format="ndjson", status=left, created_at=datetime.now(UTC))
+            session.add(export)
+        export_id = export.id
+
+    restarted = create_app(settings)
+    async with restarted.router.lifespan_context(restarted):
+        transport = httpx.ASGITransport(app=restarted)
+        async with httpx.AsyncClient(transport=transport, base_url="http://taskboard.test") as client:
+            done = await finished(client, ada, f"/v1/exports/{export_id}")
+            content = await client.get(f"/v1/exports/{export_id}/content", headers=ada.headers)
+    assert done["status"] == "succeeded" and done["rowCount"] == len(tasks)
+    assert [json.loads(line)["id"] for line in content.text.splitlines()] == [t["id"] for t in tasks]
