@@ -9,7 +9,7 @@ WORKERS ?= 1
 FUZZ_EXAMPLES ?= 200
 SDK_SOURCES := $(shell find sdk -type f -not -path '*/__pycache__/*' 2>/dev/null)
 
-.PHONY: run migrate test lint generate fuzz clean
+.PHONY: run worker migrate test lint generate fuzz clean
 
 $(VENV)/.requirements: requirements/service.txt requirements/dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -27,6 +27,10 @@ migrate: $(VENV)/.requirements
 run: migrate
 	$(BIN)/uvicorn --factory service.app:create_app --host $(HOST) --port $(PORT) --workers $(WORKERS) \
 		--loop uvloop --http httptools --timeout-graceful-shutdown 2
+
+# Export workers for EXPORT_QUEUE=saq (Redis at REDIS_URL); the default runs exports in the service.
+worker: migrate
+	$(BIN)/python -m saq service.exports.redis_queue.worker_settings
 
 generate: $(VENV)/.requirements
 	$(BIN)/python -m codegen

@@ -11,7 +11,8 @@ from generated.api import events, exports, health, members, projects, tasks, tok
 from service.contract import ensure_complete, load_contract
 from service.events.handlers import EventsHandlers
 from service.exports.handlers import ExportsHandlers
-from service.exports.queue import InProcessQueue
+from service.exports.queue import ExportQueue, InProcessQueue
+from service.exports.redis_queue import SaqQueue
 from service.health.handlers import HealthHandlers
 from service.kit.auth import authenticate
 from service.kit.database import Database
@@ -53,7 +54,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.database = database = Database(settings)
         app.state.broadcaster = broadcaster = Broadcaster()
-        app.state.exports = exports = InProcessQueue(database, settings.export_dir, settings.export_workers)
+        exports: ExportQueue
+        if settings.export_queue == "saq":
+            exports = SaqQueue(settings)
+        else:
+            exports = InProcessQueue(database, settings.export_dir, settings.export_workers)
+        app.state.exports = exports
         await exports.start()
         purging = asyncio.create_task(purge_events(database, settings))
         restore_signals = close_on_exit_signals(broadcaster)

@@ -1,7 +1,7 @@
 import secrets
 from datetime import timedelta
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import Depends, Request
 from pydantic import Field, SecretStr, field_validator
@@ -26,6 +26,11 @@ class Settings(BaseSettings):
     # Where export files are written (created when missing).
     export_dir: Path = Path("exports")
     export_workers: int = Field(default=1, ge=1)
+    # `inprocess`: the service runs exports itself. `saq`: workers started with `make worker` do,
+    # through Redis at REDIS_URL.
+    export_queue: Literal["inprocess", "saq"] = "inprocess"
+    redis_url: str = "redis://127.0.0.1:6379/0"
+    export_queue_name: str = "taskboard-exports"
     event_retention: timedelta = timedelta(hours=24)
     event_purge_interval: timedelta = timedelta(minutes=10)
     stream_heartbeat_seconds: float = Field(default=15.0, gt=0)

@@ -5,6 +5,7 @@ import io
 import json
 import logging
 import os
+import secrets
 from pathlib import Path
 from typing import IO, Any, cast
 
@@ -48,7 +49,8 @@ async def run(database: Database, directory: Path, export_id: int) -> None:
 async def write(database: Database, project_id: int, format: str, path: Path) -> int:
     """Writes every task of the project to `path`, which appears whole or not at all."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(path.name + ".part")
+    # Its own partial file per run: two workers that run one export never write into each other.
+    partial = path.with_name(f"{path.name}.{secrets.token_hex(4)}.part")
     out: IO[str] = await anyio.to_thread.run_sync(lambda: partial.open("w", encoding="utf-8", newline=""))
     count, after = 0, 0
     try:

@@ -1,0 +1,102 @@
+"""The second backend: saq, a maintained asyncio job queue, on Redis, with its own worker process.
+
+    python -m saq service.exports.redis_queue.worker_settings    (`make worker`)
+
+saq because it is asyncio-native like the service (arq is in maintenance), small, and runs on the
+Redis this deployment has (it can use PostgreSQL too). The job carries only the export's id: the
+database holds its state, so a job that Redis loses is taken up again when a worker starts.
+"""
+
+import asyncio
+import logging
+from typing import Any
+
+from saq import Queue
+from saq.types import Context, SettingsDict
+from sqlalchemy import select, update
+from sqlalchemy.exc import SQLAlchemyError
+
+from service.exports import files
+from service.kit.database import Database
+from service.settings import Settings
+from service.tables import Export
+
+logger = logging.getLogger("taskboard.exports")
+JOB = "export"
+
+
+def redis_queue(settings: Settings) -> Queue:
+    return Queue.from_url(settings.redis_url, name=settings.export_queue_name)
+
+
+async def _enqueue(queue: Queue, export_id: int) -> None:
+    # The key makes a second submission of one export a no-op while the first is pending.
+    await queue.enqueue(JOB, export_id=export_id, key=f"export-{export_id}", timeout=3600)
+
+
+class SaqQueue:
+    """Hands exports to saq workers; runs none itself."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.queue = redis_queue(settings)
+        self.sending: set[asyncio.Task[None]] = set()
+
+    async def start(self) -> None:
+        await self.queue.connect()
+
+    async def stop(self) -> None:
+        await asyncio.gather(*self.sending, return_exceptions=True)
+        await self.queue.disconnect()
+
+    def submit(self, export_id: int) -> None:
+        task = asyncio.create_task(self._send(export_id))
+        self.sending.add(task)
+        task.add_done_callback(self.sending.discard)
+
+    async def _send(self, export_id: int) -> None:
+        try:
+            await _enqueue(self.queue, export_id)
+        except Exception:
+            # Still queued in the database: the next worker start takes it up.
+            logger.exception("export %s could not be handed to the queue", export_id)
+
+
+async def _export(ctx: Context, *, export_id: int) -> None:
+    state: dict[str, Any] = ctx  # type: ignore[assignment]
+    await files.run(state["database"], state["settings"].export_dir, export_id)
+
+
+async def _startup(ctx: Context) -> None:
+    state: dict[str, Any] = ctx  # type: ignore[assignment]
+    settings = Settings()
+    state["settings"], state["database"] = settings, Database(settings)
+    await _requeue_left(state["database"], state["worker"].queue)
+
+
+async def _requeue_left(database: Database, queue: Queue) -> None:
+    """Queues again what a crash left behind: queued exports, and running ones no worker finished."""
+    try:
+        async with database.writer() as db, db.begin():
+            await db.execute(update(Export).where(Export.status == "running").values(status="queued"))
+            left = (await db.scalars(select(Export.id).where(Export.status == "queued"))).all()
+    except (OSError, SQLAlchemyError):
+        logger.exception("exports left by an earlier run cannot be read; they wait for the next start")
+        return
+    for export_id in left:
+        await _enqueue(queue, export_id)
+
+
+async def _shutdown(ctx: Context) -> None:
+    state: dict[str, Any] = ctx  # type: ignore[assignment]
+    await state["database"].dispose()
+
+
+def worker_settings() -> SettingsDict[Context]:
+    settings = Settings()
+    return {
+        "queue": redis_queue(settings),
+        "functions": [(JOB, _export)],
+        "concurrency": settings.export_workers,
+        "startup": _startup,
+        "shutdown": _shutdown,
+    }
