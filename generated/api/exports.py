@@ -73,7 +73,7 @@ def router(handlers: type[ExportsApi], *, bearer_auth: Callable[..., Any]) -> AP
         responses={
             401: {"description": "The bearer token is missing, malformed, expired or revoked."},
             404: {"description": "No such resource."},
-            409: {"description": "The export has not succeeded (yet); its `status` says why."},
+            409: {"description": "The export has not succeeded (yet), its `status` says why; or its file is gone."},
             422: {"description": "A parameter or the body breaks the schema; `errors` names each field."},
         },
         dependencies=[Depends(bearer_auth, scope="function")],

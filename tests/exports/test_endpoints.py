@@ -84,6 +84,15 @@ async def test_download_before_the_export_succeeded_is_409(client: httpx.AsyncCl
         assert "not succeeded" in problem["detail"]
 
 
+async def test_a_file_that_is_gone_is_409(client: httpx.AsyncClient, settings: Settings) -> None:
+    ada, project, _ = await board(client)
+    response = await client.post(f"/v1/projects/{project['id']}/exports", json={"format": "csv"}, headers=ada.headers)
+    export = await finished(client, ada, response.headers["location"])
+    (settings.export_dir / f"export-{export['id']}.csv").unlink()
+    problem = assert_problem(await client.get(f"{response.headers['location']}/content", headers=ada.headers), 409)
+    assert "gone" in problem["detail"]
+
+
 async def test_only_members_see_a_projects_exports(client: httpx.AsyncClient) -> None:
     ada, project, _ = await board(client)
     bob, eve = await sign_up(client), await sign_up(client)
