@@ -27,6 +27,14 @@ def file_of(directory: Path, export_id: int, format: str) -> Path:
     return directory / f"export-{export_id}.{format}"
 
 
+async def left_behind(database: Database) -> list[int]:
+    """The exports an earlier run did not finish, all queued again: queued ones, and running ones."""
+    async with database.writer() as db, db.begin():
+        await db.execute(update(Export).where(Export.status == "running").values(status="queued"))
+        queued = select(Export.id).where(Export.status == "queued").order_by(Export.id)
+        return list((await db.scalars(queued)).all())
+
+
 async def run(database: Database, directory: Path, export_id: int) -> None:
     """Makes one export's file, if it is still queued; records how it ended."""
     async with database.writer() as db, db.begin():

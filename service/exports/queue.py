@@ -5,12 +5,10 @@ import logging
 from pathlib import Path
 from typing import Protocol
 
-from sqlalchemy import select, update
 from sqlalchemy.exc import SQLAlchemyError
 
 from service.exports import files
 from service.kit.database import Database
-from service.tables import Export
 
 logger = logging.getLogger("taskboard.exports")
 
@@ -42,10 +40,7 @@ class InProcessQueue:
         # Retried, not fatal: the app starts, and reports not ready, while the database is away.
         while True:
             try:
-                async with self.database.writer() as db, db.begin():
-                    await db.execute(update(Export).where(Export.status == "running").values(status="queued"))
-                    queued = select(Export.id).where(Export.status == "queued").order_by(Export.id)
-                    left = (await db.scalars(queued)).all()
+                left = await files.left_behind(self.database)
             except (OSError, SQLAlchemyError):
                 logger.warning("exports left by an earlier run cannot be read yet; retrying")
                 await asyncio.sleep(retry_seconds)

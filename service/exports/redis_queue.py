@@ -13,13 +13,11 @@ from typing import Any
 
 from saq import Queue
 from saq.types import Context, SettingsDict
-from sqlalchemy import select, update
 from sqlalchemy.exc import SQLAlchemyError
 
 from service.exports import files
 from service.kit.database import Database
 from service.settings import Settings
-from service.tables import Export
 
 logger = logging.getLogger("taskboard.exports")
 JOB = "export"
@@ -76,9 +74,7 @@ async def _startup(ctx: Context) -> None:
 async def _requeue_left(database: Database, queue: Queue) -> None:
     """Queues again what a crash left behind: queued exports, and running ones no worker finished."""
     try:
-        async with database.writer() as db, db.begin():
-            await db.execute(update(Export).where(Export.status == "running").values(status="queued"))
-            left = (await db.scalars(select(Export.id).where(Export.status == "queued"))).all()
+        left = await files.left_behind(database)
     except (OSError, SQLAlchemyError):
         logger.exception("exports left by an earlier run cannot be read; they wait for the next start")
         return
