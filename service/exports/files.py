@@ -51,7 +51,9 @@ async def run(database: Database, directory: Path, export_id: int) -> None:
     else:
         outcome = {"status": "succeeded", "row_count": count}
     async with database.writer() as db, db.begin():
-        await db.execute(update(Export).where(Export.id == export_id).values(finished_at=utcnow(), **outcome))
+        # Only the run that holds the claim records its end: a recovery may have queued it again.
+        mine = (Export.id == export_id, Export.status == "running")
+        await db.execute(update(Export).where(*mine).values(finished_at=utcnow(), **outcome))
 
 
 async def write(database: Database, project_id: int, format: str, path: Path) -> int:

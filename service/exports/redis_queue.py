@@ -28,8 +28,10 @@ def redis_queue(settings: Settings) -> Queue:
 
 
 async def _enqueue(queue: Queue, export_id: int) -> None:
-    # The key makes a second submission of one export a no-op while the first is pending.
-    await queue.enqueue(JOB, export_id=export_id, key=f"export-{export_id}", timeout=3600)
+    # A fresh job each time, no dedup key: a key would still be held by the job of a worker that
+    # died, and the export could never be queued again. Running one export twice is prevented by
+    # the database's claim (queued -> running), not by Redis.
+    await queue.enqueue(JOB, export_id=export_id, timeout=3600)
 
 
 class SaqQueue:
@@ -44,7 +46,10 @@ class SaqQueue:
 
     async def stop(self) -> None:
         await asyncio.gather(*self.sending, return_exceptions=True)
-        await self.queue.disconnect()
+        try:
+            await self.queue.disconnect()
+        except Exception:
+            logger.exception("the connection to the export queue did not close cleanly")
 
     def submit(self, export_id: int) -> None:
         task = asyncio.create_task(self._send(export_id))

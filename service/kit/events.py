@@ -2,6 +2,7 @@
 
 import asyncio
 import signal
+import threading
 from collections import defaultdict
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import contextmanager
@@ -16,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from service.kit.database import after_commit
 from service.kit.types import utcnow
-from service.tables import EventHorizon, ProjectEvent
+from service.tables import EventHorizon, Project, ProjectEvent
 
 PENDING = "taskboard.events"
 BATCH = 500
@@ -31,7 +32,13 @@ class Event:
 
 
 async def record(db: AsyncSession, project_id: int, event: str, data: BaseModel) -> None:
-    """Logs an event of the session's transaction; it is broadcast only once that commits."""
+    """Logs an event of the session's transaction; it is broadcast only once that commits.
+
+    The project's row is locked first (PostgreSQL; SQLite's writers are serialised anyway), so
+    that a project's events commit in the order of their ids: a stream skips any id below the
+    last it sent, and a later id committing first would hide an earlier one for good.
+    """
+    await db.execute(select(Project.id).where(Project.id == project_id).with_for_update())
     row = ProjectEvent(
         project_id=project_id, event=event, data=data.model_dump_json(by_alias=True), created_at=utcnow()
     )
@@ -47,14 +54,25 @@ async def record(db: AsyncSession, project_id: int, event: str, data: BaseModel)
 class Subscription:
     def __init__(self, size: int) -> None:
         self.queue: asyncio.Queue[Event | None] = asyncio.Queue(size)
+        self.closed = False
 
     async def next(self) -> Event | None:
         """The next event; None once the subscription is closed."""
         return await self.queue.get()
 
+    def offer(self, event: Event) -> None:
+        if self.closed:
+            return
+        try:
+            self.queue.put_nowait(event)
+        except asyncio.QueueFull:
+            self.close()
+
     def close(self) -> None:
-        # Room for the closing None is made by dropping what the closed stream will not read.
-        while self.queue.full():
+        # Everything unread goes: a stream must not deliver events past a gap it skipped, or its
+        # client's Last-Event-ID would pass over the gap. The client resumes from the log instead.
+        self.closed = True
+        while not self.queue.empty():
             self.queue.get_nowait()
         self.queue.put_nowait(None)
 
@@ -84,10 +102,7 @@ class Broadcaster:
     def publish(self, events: list[Event]) -> None:
         for event in events:
             for subscription in list(self.subscriptions.get(event.project_id, ())):
-                try:
-                    subscription.queue.put_nowait(event)
-                except asyncio.QueueFull:
-                    subscription.close()
+                subscription.offer(event)
 
     def close_all(self) -> None:
         for subscriptions in list(self.subscriptions.values()):
@@ -102,17 +117,20 @@ class Broadcaster:
 async def backlog(sessions: async_sessionmaker[AsyncSession], project_id: int, after: int) -> AsyncIterator[Event]:
     """The logged events after `after`, read in short transactions of `BATCH` events each.
 
-    When events after `after` have been purged, yields one `reset` event instead, whose id is
-    the project's latest: the client refetches, and resumes from there.
+    When events after `after` have been purged, or `after` names no event this server ever
+    logged (a restored database, another deployment), yields one `reset` event instead, whose id
+    is the project's latest: the client refetches, and resumes from there.
     """
-    async with sessions() as db, db.begin():
-        horizon = await db.scalar(select(EventHorizon.purged_through))
-        if horizon is not None and after < horizon:
-            latest = await db.scalar(select(func.max(ProjectEvent.id)).where(ProjectEvent.project_id == project_id))
-            yield Event(max(latest or 0, horizon), project_id, "reset", "{}")
-            return
     while True:
         async with sessions() as db, db.begin():
+            # Checked with every batch: a purge may pass a slow reader between two of them.
+            horizon = await db.scalar(select(EventHorizon.purged_through)) or 0
+            newest = max(horizon, await db.scalar(select(func.max(ProjectEvent.id))) or 0)
+            if after < horizon or after > newest:
+                latest = await db.scalar(select(func.max(ProjectEvent.id)).where(ProjectEvent.project_id == project_id))
+                reset = Event(max(latest or 0, horizon), project_id, "reset", "{}")
+            else:
+                reset = None
             rows = (
                 await db.scalars(
                     select(ProjectEvent)
@@ -121,6 +139,9 @@ async def backlog(sessions: async_sessionmaker[AsyncSession], project_id: int, a
                     .limit(BATCH)
                 )
             ).all()
+        if reset is not None:
+            yield reset
+            return
         for row in rows:
             yield Event(row.id, row.project_id, row.event, row.data)
             after = row.id
@@ -159,6 +180,8 @@ def close_on_exit_signals(broadcaster: Broadcaster) -> Callable[[], None]:
     """
     loop = asyncio.get_running_loop()
     previous: dict[signal.Signals, Any] = {}
+    if threading.current_thread() is not threading.main_thread():
+        return lambda: None  # only the main thread may set handlers; a server there is not ours
     for signum in (signal.SIGINT, signal.SIGTERM):
         handler = signal.getsignal(signum)
         if not callable(handler):

@@ -132,3 +132,16 @@ async def test_a_disconnected_client_leaves_no_subscription(served: Served) -> N
     async with served.client.stream("GET", url, headers=ada.headers):
         await until(lambda: broadcaster.open_streams == 1)
     await until(lambda: broadcaster.open_streams == 0)
+
+
+async def test_a_last_event_id_from_elsewhere_gets_a_reset(served: Served) -> None:
+    ada = await sign_up(served.client)
+    project = await create_project(served.client, ada)
+    url = f"/v1/projects/{project['id']}/events"
+    async with served.client.stream("GET", url, headers={**ada.headers, "Last-Event-ID": "999999999"}) as stream:
+        reader = Events(stream)
+        [reset] = await reader.take(1)
+        task = await create_task(served.client, ada, project["id"])
+        [live] = await reader.take(1)
+    assert reset["event"] == "reset"
+    assert json.loads(live["data"]) == task

@@ -134,3 +134,14 @@ async def test_exports_left_by_a_crash_are_done_after_a_restart(settings: Settin
             content = await client.get(f"/v1/exports/{export_id}/content", headers=ada.headers)
     assert done["status"] == "succeeded" and done["rowCount"] == len(tasks)
     assert [json.loads(line)["id"] for line in content.text.splitlines()] == [t["id"] for t in tasks]
+
+
+async def test_a_range_request_gets_the_whole_file(client: httpx.AsyncClient) -> None:
+    ada, project, _ = await board(client)
+    response = await client.post(f"/v1/projects/{project['id']}/exports", json={"format": "csv"}, headers=ada.headers)
+    await finished(client, ada, response.headers["location"])
+    url = f"{response.headers['location']}/content"
+    whole = await client.get(url, headers=ada.headers)
+    ranged = await client.get(url, headers={**ada.headers, "Range": "bytes=0-10"})
+    assert ranged.status_code == 200 and ranged.content == whole.content
+    assert "accept-ranges" not in ranged.headers

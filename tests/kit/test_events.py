@@ -1,0 +1,28 @@
+from service.kit.events import Broadcaster, Event
+
+
+def event(n: int) -> Event:
+    return Event(id=n, project_id=1, event="task.deleted", data=f'{{"id": {n}}}')
+
+
+async def test_a_stream_that_falls_behind_is_closed_with_nothing_past_the_gap() -> None:
+    broadcaster = Broadcaster(size=3)
+    with broadcaster.subscribe(1) as slow, broadcaster.subscribe(1) as fast:
+        broadcaster.publish([event(1), event(2)])
+        assert [await fast.next(), await fast.next()] == [event(1), event(2)]
+        broadcaster.publish([event(3), event(4), event(5)])
+        # The slow one holds 1, 2, 3 when 4 arrives: it is closed, and delivers nothing after.
+        assert await slow.next() is None
+        assert slow.queue.empty()
+        assert [await fast.next() for _ in range(3)] == [event(3), event(4), event(5)]
+    assert broadcaster.open_streams == 0
+
+
+async def test_close_all_ends_every_stream() -> None:
+    broadcaster = Broadcaster()
+    with broadcaster.subscribe(1) as one, broadcaster.subscribe(2) as two:
+        broadcaster.publish([event(1)])
+        broadcaster.close_all()
+        assert await one.next() is None and await two.next() is None
+        broadcaster.publish([event(2)])
+        assert one.queue.empty()
