@@ -32,11 +32,12 @@ logger = logging.getLogger("taskboard")
 async def purge_events(database: Database, settings: Settings) -> None:
     """Keeps the event log to its retention, for as long as the app runs."""
     while True:
+        # Sleep first: a shutdown then cancels a sleep, not a query in a driver thread.
+        await asyncio.sleep(settings.event_purge_interval.total_seconds())
         try:
             await purge(database.writer, settings.event_retention)
         except SQLAlchemyError:
             logger.exception("purging the event log failed; trying again later")
-        await asyncio.sleep(settings.event_purge_interval.total_seconds())
 
 
 class ContractApp(FastAPI):

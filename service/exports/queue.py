@@ -50,6 +50,9 @@ class InProcessQueue:
             return
 
     async def stop(self) -> None:
+        # The recovery is a short query: let it finish rather than cut it off in a driver thread.
+        if self.tasks:
+            await asyncio.wait(self.tasks[:1], timeout=5)
         for task in self.tasks:
             task.cancel()
         await asyncio.gather(*self.tasks, return_exceptions=True)
