@@ -1,0 +1,132 @@
+"""Request checks shared by the generated routers."""
+
+import json
+import re
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from email.message import Message
+from pathlib import Path
+from typing import Any, TypeVar
+
+import anyio
+from fastapi import HTTPException, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import StreamingResponse
+from pydantic import BaseModel, ValidationError
+
+M = TypeVar("M", bound=BaseModel)
+
+
+async def parse_body(request: Request, model: type[M]) -> M:
+    """Validates the body as JSON against the contract's schema as strictly as JSON Schema does:
+    `"5"` is no integer and `0` no date, but `5.0` is an integer. A body that is not JSON at all
+    fails with a `json_invalid` error."""
+    raw = await request.body()
+    try:
+        try:
+            return model.model_validate_json(raw, strict=True)
+        except ValidationError as error:
+            if not any(_integral_float(e) for e in error.errors()):
+                raise
+            normalised = json.dumps(json.loads(raw, parse_float=_number))
+            return model.model_validate_json(normalised, strict=True)
+    except ValidationError as error:
+        errors = [{**e, "loc": ("body", *e["loc"])} for e in error.errors(include_url=False)]
+        raise RequestValidationError(errors) from None
+
+
+def _integral_float(error: Any) -> bool:
+    value = error.get("input")
+    return error["type"] == "int_type" and isinstance(value, float) and value.is_integer()
+
+
+def _number(text: str) -> int | float:
+    value = float(text)
+    return int(value) if value.is_integer() else value
+
+
+async def require_json(request: Request) -> None:
+    """Refuses a body that is not JSON with 415, before it is validated."""
+    if not await request.body():
+        return
+    message = Message()
+    message["content-type"] = request.headers.get("content-type", "")
+    subtype = message.get_content_subtype()
+    if message.get_content_maintype() != "application" or not (subtype == "json" or subtype.endswith("+json")):
+        raise HTTPException(415, "The request body must be application/json.")
+
+
+def rfc3339_date(value: object) -> object:
+    """Lets only a `full-date` (YYYY-MM-DD) through to be parsed as a date."""
+    if isinstance(value, str) and not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
+        raise ValueError("Input should be a date in YYYY-MM-DD form")
+    return value
+
+
+def rfc3339_date_time(value: object) -> object:
+    """Lets only an RFC 3339 `date-time`, with its offset, through to be parsed."""
+    pattern = r"[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2})"
+    if isinstance(value, str) and not re.fullmatch(pattern, value):
+        raise ValueError("Input should be an RFC 3339 date-time with an offset")
+    return value
+
+
+@dataclass(frozen=True, slots=True)
+class ServerSentEvent:
+    """One frame of a text/event-stream; a `comment` alone is a heartbeat."""
+
+    data: str | None = None
+    event: str | None = None
+    id: str | None = None
+    comment: str | None = None
+
+    def encode(self) -> bytes:
+        lines = [f": {self.comment}"] if self.comment is not None else []
+        lines += [f"id: {self.id}"] if self.id is not None else []
+        lines += [f"event: {self.event}"] if self.event is not None else []
+        lines += [f"data: {line}" for line in self.data.split("\n")] if self.data is not None else []
+        return ("\n".join(lines) + "\n\n").encode()
+
+
+EventStream = AsyncIterator[ServerSentEvent]
+
+
+def event_stream(events: EventStream) -> StreamingResponse:
+    async def frames() -> AsyncIterator[bytes]:
+        async for event in events:
+            yield event.encode()
+
+    return StreamingResponse(frames(), media_type="text/event-stream", headers={"Cache-Control": "no-store"})
+
+
+@dataclass(frozen=True, slots=True)
+class Download:
+    """A file to send as it is on disk, streamed in chunks, as an attachment named `filename`."""
+
+    path: Path
+    media_type: str
+    filename: str
+
+
+def file_response(download: Download) -> StreamingResponse:
+    """The whole file, in chunks read off the event loop.
+
+    Not Starlette's FileResponse: it also answers Range requests (206, and 416 in text/plain),
+    which the contract does not offer.
+    """
+
+    async def chunks() -> AsyncIterator[bytes]:
+        async with await anyio.open_file(download.path, "rb") as file:
+            while chunk := await file.read(64 * 1024):
+                yield chunk
+
+    disposition = f'attachment; filename="{download.filename}"'
+    return StreamingResponse(chunks(), media_type=download.media_type, headers={"Content-Disposition": disposition})
+
+
+def etag_matches(if_none_match: str, etag: str) -> bool:
+    """If-None-Match's weak comparison (RFC 9110 13.1.2) of a list of tags, or `*`, with `etag`."""
+    if if_none_match.strip() == "*":
+        return True
+    wanted = etag.removeprefix("W/")
+    return any(tag.strip().removeprefix("W/") == wanted for tag in if_none_match.split(","))
