@@ -20,6 +20,7 @@ from service.kit.types import utcnow
 from service.tables import EventHorizon, Project, ProjectEvent
 
 PENDING = "taskboard.events"
+LOCKED = "taskboard.locked_projects"
 BATCH = 500
 
 
@@ -38,7 +39,10 @@ async def record(db: AsyncSession, project_id: int, event: str, data: BaseModel)
     that a project's events commit in the order of their ids: a stream skips any id below the
     last it sent, and a later id committing first would hide an earlier one for good.
     """
-    await db.execute(select(Project.id).where(Project.id == project_id).with_for_update())
+    locked: set[int] = db.info.setdefault(LOCKED, set())
+    if project_id not in locked:  # once per transaction: the lock lasts until it ends
+        await db.execute(select(Project.id).where(Project.id == project_id).with_for_update())
+        locked.add(project_id)
     row = ProjectEvent(
         project_id=project_id, event=event, data=data.model_dump_json(by_alias=True), created_at=utcnow()
     )

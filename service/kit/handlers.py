@@ -1,3 +1,5 @@
+from functools import cached_property
+
 from service.kit.auth import Caller, MaybeCaller
 from service.kit.database import AppDatabase, Database, DbSession
 from service.kit.pagination import Cursors
@@ -14,7 +16,11 @@ class Handlers:
         self.database: Database = database
         self.settings: Settings = settings
         self._caller = caller
-        self.cursors = Cursors(settings.secret_key.get_secret_value())
+
+    @cached_property
+    def cursors(self) -> Cursors:
+        # Made when a list needs it, not on every request.
+        return Cursors(self.settings.secret_key.get_secret_value())
 
     @property
     def caller(self) -> Caller:

@@ -7,7 +7,7 @@ import hmac
 import json
 from collections.abc import Callable, Sequence
 from datetime import date, datetime
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from sqlalchemy import ColumnElement, Date, Select, and_, literal, or_
 from sqlalchemy.orm import QueryableAttribute
@@ -79,6 +79,16 @@ def _from_json(value: Any, key: SortKey) -> Any:
 
 
 Row = TypeVar("Row")
+
+
+class HasId(Protocol):
+    @property
+    def id(self) -> int: ...
+
+
+def by_id(row: HasId) -> list[int]:
+    """The cursor values of a list ordered by id alone."""
+    return [row.id]
 
 
 class Pager:

@@ -12,7 +12,7 @@ from service.kit import events
 from service.kit.etags import check_if_match, etag
 from service.kit.handlers import Handlers
 from service.kit.idempotency import IdempotentRequest, Stored, create_once
-from service.kit.pagination import Pager
+from service.kit.pagination import Pager, by_id
 from service.kit.types import utcnow
 from service.projects import queries as projects
 from service.tables import Membership, Project
@@ -23,7 +23,7 @@ class ProjectsHandlers(Handlers, ProjectsApi):
         pager = Pager(self.cursors, "projects", [Project.id])
         mine = select(Project).join(Membership, Membership.project_id == Project.id)
         query = mine.where(Membership.user_id == self.caller.user.id)
-        rows, next_cursor = pager.page((await self.db.scalars(pager.query(query, cursor, limit))).all(), limit, _key)
+        rows, next_cursor = pager.page((await self.db.scalars(pager.query(query, cursor, limit))).all(), limit, by_id)
         return models.ProjectPage(items=[project_model(p) for p in rows], next_cursor=next_cursor)
 
     async def create_project(
@@ -81,10 +81,6 @@ class ProjectsHandlers(Handlers, ProjectsApi):
         # Memberships and tasks go with it (ON DELETE CASCADE).
         await self.db.execute(delete(Project).where(Project.id == project_id))
         await events.record(self.db, project_id, "project.deleted", models.DeletedResource(id=project_id))
-
-
-def _key(project: Project) -> list[int]:
-    return [project.id]
 
 
 def project_model(project: Project) -> models.Project:

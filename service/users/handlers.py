@@ -4,7 +4,7 @@ from sqlalchemy import select
 from generated import models
 from generated.api.users import CreateUserResult, UsersApi
 from service.kit.handlers import Handlers
-from service.kit.pagination import Pager
+from service.kit.pagination import Pager, by_id
 from service.kit.problems import Conflict, Forbidden, NotFound, Unprocessable
 from service.kit.secrets import hash_password, verify_password
 from service.kit.types import utcnow
@@ -51,7 +51,7 @@ class UsersHandlers(Handlers, UsersApi):
     async def list_users(self, *, limit: int = 20, cursor: str | None = None) -> models.UserProfilePage:
         pager = Pager(self.cursors, "users", [User.id])
         query = select(User).where(users.visible_to(self.caller.user.id))
-        rows, next_cursor = pager.page((await self.db.scalars(pager.query(query, cursor, limit))).all(), limit, _key)
+        rows, next_cursor = pager.page((await self.db.scalars(pager.query(query, cursor, limit))).all(), limit, by_id)
         items = [models.UserProfile(id=u.id, display_name=u.display_name) for u in rows]
         return models.UserProfilePage(items=items, next_cursor=next_cursor)
 
@@ -68,10 +68,6 @@ def _check_email_lengths(email: str) -> None:
     if len(local) > 64 or any(len(label) > 63 for label in domain.split(".")):
         detail = "The local part may have at most 64 characters, and each domain label 63."
         raise Unprocessable(detail, where="body", pointer="/email")
-
-
-def _key(user: User) -> list[int]:
-    return [user.id]
 
 
 def _account(user: User) -> models.User:
