@@ -7,6 +7,8 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 WORKERS ?= 1
 FUZZ_EXAMPLES ?= 200
+# The second run of `make test`. Where no server answers it is skipped, unless REQUIRE_POSTGRES=1 (CI).
+TEST_POSTGRES_URL ?= postgresql+asyncpg://postgres@127.0.0.1:5432/test
 SDK_SOURCES := $(shell find sdk -type f -not -path '*/__pycache__/*' 2>/dev/null)
 
 .PHONY: run worker migrate test lint generate fuzz clean
@@ -46,6 +48,13 @@ lint: $(VENV)/.sdk
 
 test: lint
 	$(BIN)/pytest
+	@if reason=$$($(BIN)/python -m tests.database $(TEST_POSTGRES_URL)); then \
+		echo "== the suite again, on PostgreSQL"; TEST_DATABASE_URL=$(TEST_POSTGRES_URL) $(BIN)/pytest; \
+	elif [ -n "$(REQUIRE_POSTGRES)" ]; then \
+		echo "PostgreSQL is required but does not answer at $(TEST_POSTGRES_URL): $$reason"; exit 1; \
+	else \
+		echo "SKIPPED the PostgreSQL run: nothing answers at $(TEST_POSTGRES_URL) ($$reason)"; \
+	fi
 
 fuzz: $(VENV)/.sdk
 	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) FUZZ_SEED=random $(BIN)/pytest tests/contract -v -s

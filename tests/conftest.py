@@ -1,3 +1,4 @@
+import os
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
@@ -7,25 +8,60 @@ from fastapi import FastAPI
 
 from service.app import create_app
 from service.settings import Settings
-from tests.database import copy_database, migrate, sqlite_url
+from tests.database import PostgresDatabases, ScratchDatabases, SQLiteDatabases
 from tests.live import LiveServer
+
+# Where set, the whole suite runs on this PostgreSQL server instead of SQLite (tests/database.py).
+POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
+BACKEND = "postgresql" if POSTGRES_URL else "sqlite"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "sqlite: looks inside SQLite itself; runs only on the SQLite run")
+    config.addinivalue_line("markers", "postgresql: a PostgreSQL behaviour; runs only on the PostgreSQL run")
+
+
+def pytest_report_header() -> str:
+    return f"database: {BACKEND}"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    other = "sqlite" if BACKEND == "postgresql" else "postgresql"
+    deselected = [item for item in items if item.get_closest_marker(other)]
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = [item for item in items if not item.get_closest_marker(other)]
 
 
 @pytest.fixture(scope="session")
-def template_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("template") / "taskboard.db"
-    migrate(sqlite_url(path))
-    return path
+def databases(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ScratchDatabases]:
+    databases: ScratchDatabases = (
+        PostgresDatabases(POSTGRES_URL) if POSTGRES_URL else SQLiteDatabases(tmp_path_factory.mktemp("template"))
+    )
+    try:
+        yield databases
+    finally:
+        databases.close()
 
 
 @pytest.fixture
-def db_path(template_db: Path, tmp_path: Path) -> Path:
-    return copy_database(template_db, tmp_path / "taskboard.db")
+def database_url(databases: ScratchDatabases, tmp_path: Path) -> Iterator[str]:
+    """A migrated database of this test's own."""
+    url = databases.new(tmp_path)
+    yield url
+    databases.drop(url)
 
 
 @pytest.fixture
-def settings(db_path: Path, tmp_path: Path) -> Settings:
-    return Settings(database_url=sqlite_url(db_path), export_dir=tmp_path / "exports")
+def db_path(database_url: str) -> Path:
+    """The SQLite file, for tests marked `sqlite` that look inside it."""
+    assert database_url.startswith("sqlite"), "only tests marked sqlite may ask for db_path"
+    return Path(database_url.removeprefix("sqlite+aiosqlite:///"))
+
+
+@pytest.fixture
+def settings(database_url: str, tmp_path: Path) -> Settings:
+    return Settings(database_url=database_url, export_dir=tmp_path / "exports")
 
 
 @pytest.fixture
@@ -43,7 +79,7 @@ async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
 
 
 @pytest.fixture
-def live_server(db_path: Path) -> Iterator[LiveServer]:
+def live_server(database_url: str, tmp_path: Path) -> Iterator[LiveServer]:
     # Streams end after a second, so that the fuzzer's reads of an event stream end too.
-    with LiveServer(sqlite_url(db_path), STREAM_MAX_SECONDS="1", EXPORT_DIR=str(db_path.parent / "exports")) as server:
+    with LiveServer(database_url, STREAM_MAX_SECONDS="1", EXPORT_DIR=str(tmp_path / "exports")) as server:
         yield server

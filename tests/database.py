@@ -1,10 +1,23 @@
-"""Test databases: a migrated template, copied for each test."""
+"""Test databases: one migrated template per run, and a fresh copy of it for each test.
 
+The suite runs on SQLite by default. With TEST_DATABASE_URL=postgresql+asyncpg://… it runs on that
+server instead: the URL names a database used only to create and drop this run's own databases
+(`taskboard_test_<run>_…`), which are all dropped when the run ends; no other data is touched.
+"""
+
+import asyncio
+import itertools
+import os
+import secrets
 import shutil
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Protocol
 
+import asyncpg
 from alembic import command
 from alembic.config import Config
+from sqlalchemy.engine import make_url
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -20,6 +33,106 @@ def migrate(url: str) -> None:
     command.upgrade(config, "head")
 
 
-def copy_database(template: Path, target: Path) -> Path:
-    shutil.copyfile(template, target)
-    return target
+class ScratchDatabases(Protocol):
+    kind: str
+
+    def new(self, directory: Path, *, migrated: bool = True) -> str:
+        """A new database of this run's own, and its URL."""
+        ...
+
+    def drop(self, url: str) -> None: ...
+
+    def close(self) -> None: ...
+
+
+class SQLiteDatabases:
+    kind = "sqlite"
+
+    def __init__(self, directory: Path) -> None:
+        self.template = directory / "template.db"
+        migrate(sqlite_url(self.template))
+
+    def new(self, directory: Path, *, migrated: bool = True) -> str:
+        path = directory / "taskboard.db"
+        if migrated:
+            shutil.copyfile(self.template, path)
+        return sqlite_url(path)
+
+    def drop(self, url: str) -> None:
+        pass  # the test's own temporary folder goes with it
+
+    def close(self) -> None:
+        pass
+
+
+class PostgresDatabases:
+    kind = "postgresql"
+
+    def __init__(self, admin_url: str) -> None:
+        self.admin = make_url(admin_url)
+        self.prefix = f"taskboard_test_{os.getpid()}_{secrets.token_hex(3)}"
+        self.names = itertools.count()
+        self.created: list[str] = []
+        self.template = self._create(f"{self.prefix}_template")
+        migrate(self.url(self.template))
+
+    def url(self, name: str) -> str:
+        return self.admin.set(database=name).render_as_string(hide_password=False)
+
+    def new(self, directory: Path, *, migrated: bool = True) -> str:
+        name = f"{self.prefix}_{next(self.names)}"
+        return self.url(self._create(name, template=self.template if migrated else None))
+
+    def drop(self, url: str) -> None:
+        name = make_url(url).database
+        assert name is not None and name.startswith(self.prefix), name
+        self._admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        self.created.remove(name)
+
+    def close(self) -> None:
+        for name in reversed(self.created):
+            self._admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        self.created.clear()
+
+    def _create(self, name: str, template: str | None = None) -> str:
+        self._admin(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else ""))
+        self.created.append(name)
+        return name
+
+    def _admin(self, statement: str) -> None:
+        async def run() -> None:
+            dsn = self.admin.set(drivername="postgresql").render_as_string(hide_password=False)
+            connection = await asyncpg.connect(dsn)
+            try:
+                await connection.execute(statement)
+            finally:
+                await connection.close()
+
+        # In a thread of its own: fixtures of async tests run while the test's event loop does.
+        with ThreadPoolExecutor(1) as thread:
+            thread.submit(asyncio.run, run()).result()
+
+
+def postgres_reachable(admin_url: str) -> str | None:
+    """Why the server at `admin_url` cannot be used, or None when it can."""
+
+    async def ping() -> None:
+        dsn = make_url(admin_url).set(drivername="postgresql").render_as_string(hide_password=False)
+        connection = await asyncpg.connect(dsn, timeout=3)
+        await connection.close()
+
+    try:
+        asyncio.run(ping())
+    except (OSError, asyncpg.PostgresError, TimeoutError) as error:
+        return f"{type(error).__name__}: {error}"
+    return None
+
+
+if __name__ == "__main__":
+    # `python -m tests.database URL`: exits 0 when the PostgreSQL server answers, else says why.
+    import sys
+
+    reason = postgres_reachable(sys.argv[1])
+    if reason:
+        print(reason)
+    sys.exit(1 if reason else 0)

@@ -3,12 +3,10 @@
 import asyncio
 import signal
 import time
-from pathlib import Path
 
 import httpx
 
 from service.settings import Settings
-from tests.database import sqlite_url
 from tests.events.conftest import Events, serve
 from tests.factories import create_project, create_task, sign_up
 from tests.live import LiveServer
@@ -54,8 +52,8 @@ async def _open(client: httpx.AsyncClient, url: str, headers: dict[str, str]) ->
     return await client.send(request, stream=True)
 
 
-def test_shutdown_ends_open_streams(db_path: Path) -> None:
-    with LiveServer(sqlite_url(db_path)) as server:
+def test_shutdown_ends_open_streams(database_url: str) -> None:
+    with LiveServer(database_url) as server:
         asyncio.run(_hold_streams_through_sigterm(server))
 
 

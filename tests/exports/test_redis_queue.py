@@ -12,25 +12,24 @@ import httpx
 import pytest
 import redis
 
-from tests.database import sqlite_url
 from tests.live import ROOT, LiveServer
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 
 
 @pytest.fixture
-def queue_env(db_path: Path) -> Iterator[dict[str, str]]:
+def queue_env(database_url: str, tmp_path: Path) -> Iterator[dict[str, str]]:
     try:
         redis.Redis.from_url(REDIS_URL).ping()
     except redis.RedisError as error:
         pytest.skip(f"no Redis at {REDIS_URL} ({error}); .ci/run starts one")
     name = f"taskboard-test-{uuid.uuid4().hex}"
     yield {
-        "DATABASE_URL": sqlite_url(db_path),
+        "DATABASE_URL": database_url,
         "EXPORT_QUEUE": "saq",
         "REDIS_URL": REDIS_URL,
         "EXPORT_QUEUE_NAME": name,
-        "EXPORT_DIR": str(db_path.parent / "exports"),
+        "EXPORT_DIR": str(tmp_path / "exports"),
     }
     client = redis.Redis.from_url(REDIS_URL)
     for key in client.scan_iter(f"*{name}*"):

@@ -6,7 +6,7 @@ from fastapi import FastAPI
 from service.app import create_app
 from service.kit.database import Database
 from service.settings import Settings
-from tests.database import sqlite_url
+from tests.database import ScratchDatabases
 from tests.factories import assert_problem
 
 
@@ -37,8 +37,9 @@ async def test_not_ready_when_the_database_does_not_answer(app: FastAPI, client:
     assert (await client.get("/healthz")).status_code == 200
 
 
-async def test_not_ready_until_the_database_is_migrated(tmp_path: Path) -> None:
-    app = create_app(Settings(database_url=sqlite_url(tmp_path / "empty.db")))
+async def test_not_ready_until_the_database_is_migrated(databases: ScratchDatabases, tmp_path: Path) -> None:
+    url = databases.new(tmp_path, migrated=False)
+    app = create_app(Settings(database_url=url))
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://taskboard.test") as client:

@@ -1,12 +1,14 @@
 import sqlite3
 from pathlib import Path
 
+import pytest
 from sqlalchemy import text
 
 from service.kit.database import Database
 from service.settings import Settings
 
 
+@pytest.mark.sqlite
 async def test_sqlite_connections_are_configured_for_a_server(settings: Settings) -> None:
     database = Database(settings)
     try:
@@ -20,6 +22,7 @@ async def test_sqlite_connections_are_configured_for_a_server(settings: Settings
     assert pragmas == {"journal_mode": "wal", "foreign_keys": 1, "busy_timeout": 5000}
 
 
+@pytest.mark.sqlite
 async def test_write_sessions_take_the_write_lock_up_front(settings: Settings, db_path: Path) -> None:
     database = Database(settings)
     other = sqlite3.connect(db_path, timeout=0, isolation_level=None)

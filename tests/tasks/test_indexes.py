@@ -12,6 +12,7 @@ from sqlalchemy import event
 from tests.factories import create_project, create_task, sign_up
 
 
+@pytest.mark.sqlite
 @pytest.mark.parametrize(
     ("sort", "index"),
     [

@@ -1,11 +1,9 @@
-import sqlite3
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import httpx
 import pytest
 from fastapi import FastAPI
-from sqlalchemy import update
+from sqlalchemy import text, update
 
 from service.tables import AccessToken
 from tests.factories import assert_problem, sign_up
@@ -26,11 +24,11 @@ async def test_create_token(client: httpx.AsyncClient) -> None:
     assert me.status_code == 200
 
 
-async def test_tokens_are_stored_only_as_digests(client: httpx.AsyncClient, db_path: Path) -> None:
+async def test_tokens_are_stored_only_as_digests(client: httpx.AsyncClient, app: FastAPI) -> None:
     ada = await sign_up(client)
-    with sqlite3.connect(db_path) as connection:
-        stored = connection.execute("SELECT token_hash FROM access_token").fetchall()
-        hashes = connection.execute("SELECT password_hash FROM user_account").fetchall()
+    async with app.state.database.reader() as session:
+        stored = (await session.execute(text("SELECT token_hash FROM access_token"))).all()
+        hashes = (await session.execute(text("SELECT password_hash FROM user_account"))).all()
     assert stored and all(ada.token not in row[0] for row in stored)
     assert hashes[0][0].startswith("$argon2id$") and ada.password not in hashes[0][0]
 
