@@ -1,6 +1,6 @@
 import asyncio
-from typing import Any
 from pathlib import Path
+from typing import Any
 
 import pytest
 from alembic.autogenerate import compare_metadata
