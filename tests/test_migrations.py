@@ -1,11 +1,10 @@
 import asyncio
 from pathlib import Path
-from typing import Any
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import Column, Connection, text
+from sqlalchemy import Column, text
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from service.tables import Base
@@ -22,7 +21,7 @@ def test_migrations_build_exactly_the_tables_the_code_declares(databases: Scratc
     async def compare() -> list[object]:
         engine = create_async_engine(url)
         async with engine.connect() as connection:
-            diff = await connection.run_sync(
+            diff: list[object] = await connection.run_sync(
                 lambda sync: compare_metadata(MigrationContext.configure(sync), Base.metadata)
             )
         await engine.dispose()
@@ -50,7 +49,3 @@ async def test_migrations_build_the_expression_indexes(database_url: str) -> Non
     await engine.dispose()
     assert declared == {"task_project_id_due_last_asc_idx", "task_project_id_due_last_desc_idx"}
     assert declared <= built
-
-
-def _compare(connection: Connection) -> Any:
-    return compare_metadata(MigrationContext.configure(connection), Base.metadata)
