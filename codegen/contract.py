@@ -14,6 +14,10 @@ PROBLEM_JSON = "application/problem+json"
 EVENT_STREAM = "text/event-stream"
 
 
+# 400 malformed JSON, 408 body too slow, 413 too large, 415 not JSON, 422 not the schema.
+BODY_ERRORS = frozenset({400, 408, 413, 415, 422})
+
+
 class ContractError(Exception):
     """The contract breaks a house rule; the message names the operation."""
 
@@ -174,6 +178,11 @@ def _operation(
         if list(response.get("content", {})) != [PROBLEM_JSON]:
             raise ContractError(f"{where}: the {code} response must be {PROBLEM_JSON} only")
         errors[code] = response.get("description", "")
+    # What the generated route itself may answer for a body, before the handler runs.
+    if body_model and (missing := sorted(BODY_ERRORS - set(errors))):
+        raise ContractError(f"{where}: an operation with a body must document {missing}")
+    if 429 in responses and "Retry-After" not in responses[429].get("headers", {}):
+        raise ContractError(f"{where}: a 429 must document Retry-After")
 
     return Operation(
         operation_id=op_id,

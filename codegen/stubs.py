@@ -102,10 +102,12 @@ def _tag_module(tag: str, ops: list[Operation]) -> str:
             f'        """{op.operation_id}: {op.method.upper()} {op.path}"""',
             "",
         ]
-    scheme_args = "".join(f", {snake_case(s)}: Callable[..., Any]" for s in schemes)
+    # Operations that document 429 run the rate limiter the app passes in, after their security.
+    hooks = [snake_case(s) for s in schemes] + (["rate_limit"] if any(429 in op.errors for op in ops) else [])
+    hook_args = "".join(f", {name}: Callable[..., Any]" for name in hooks)
     lines += [
         "",
-        f"def router(handlers: type[{cls}]{', *' if schemes else ''}{scheme_args}) -> APIRouter:",
+        f"def router(handlers: type[{cls}]{', *' if hooks else ''}{hook_args}) -> APIRouter:",
         f'    """The routes of `{tag}`; each asks FastAPI for a `handlers` instance to delegate to."""',
         "    if inspect.isabstract(handlers):",
         "        missing = ', '.join(sorted(handlers.__abstractmethods__))",
@@ -224,6 +226,8 @@ def _array_constraints(schema: dict[str, Any]) -> list[str]:
 def _route(op: Operation) -> list[str]:
     # Function scope: the security dependency may use the request's session, which is function-scoped.
     deps = [f"Depends({snake_case(s)}, scope='function')" for s in op.security]
+    if 429 in op.errors:
+        deps.append("Depends(rate_limit, scope='function')")
     if op.body_model:
         deps.append("Depends(require_json)")
     responses = ", ".join(f"{code}: {{'description': {desc!r}}}" for code, desc in op.errors.items())

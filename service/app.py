@@ -15,10 +15,12 @@ from service.exports.queue import ExportQueue, InProcessQueue
 from service.exports.redis_queue import SaqQueue
 from service.health.handlers import HealthHandlers
 from service.kit.auth import authenticate
+from service.kit.cors import Cors
 from service.kit.database import Database
 from service.kit.events import Broadcaster, close_on_exit_signals, purge
 from service.kit.limits import BodyLimit
 from service.kit.problems import install_problem_handlers
+from service.kit.ratelimits import rate_limit
 from service.members.handlers import MembersHandlers
 from service.projects.handlers import ProjectsHandlers
 from service.settings import Settings
@@ -84,14 +86,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     install_problem_handlers(app)
-    app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
-    app.include_router(users.router(UsersHandlers, bearer_auth=authenticate))
-    app.include_router(projects.router(ProjectsHandlers, bearer_auth=authenticate))
-    app.include_router(members.router(MembersHandlers, bearer_auth=authenticate))
-    app.include_router(tasks.router(TasksHandlers, bearer_auth=authenticate))
-    app.include_router(events.router(EventsHandlers, bearer_auth=authenticate))
-    app.include_router(exports.router(ExportsHandlers, bearer_auth=authenticate))
-    app.include_router(tokens.router(TokensHandlers, bearer_auth=authenticate))
+    app.add_middleware(BodyLimit, limit=settings.max_body_bytes, timeout=settings.request_body_timeout_seconds)
+    # Outermost, so that every answer (a 413 too) carries the CORS headers a browser needs to read it.
+    app.add_middleware(Cors, origins=settings.cors_origins)
+    app.include_router(users.router(UsersHandlers, bearer_auth=authenticate, rate_limit=rate_limit))
+    app.include_router(projects.router(ProjectsHandlers, bearer_auth=authenticate, rate_limit=rate_limit))
+    app.include_router(members.router(MembersHandlers, bearer_auth=authenticate, rate_limit=rate_limit))
+    app.include_router(tasks.router(TasksHandlers, bearer_auth=authenticate, rate_limit=rate_limit))
+    app.include_router(events.router(EventsHandlers, bearer_auth=authenticate, rate_limit=rate_limit))
+    app.include_router(exports.router(ExportsHandlers, bearer_auth=authenticate, rate_limit=rate_limit))
+    app.include_router(tokens.router(TokensHandlers, bearer_auth=authenticate, rate_limit=rate_limit))
     app.include_router(health.router(HealthHandlers))
     ensure_complete(app)
     return app

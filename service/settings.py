@@ -5,7 +5,7 @@ from typing import Annotated, Literal
 
 from fastapi import Depends, Request
 from pydantic import Field, SecretStr, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 
 class Settings(BaseSettings):
@@ -18,9 +18,26 @@ class Settings(BaseSettings):
     database_pool_size: int = Field(default=5, ge=1)
     database_max_overflow: int = Field(default=10, ge=0)
     database_pool_timeout_seconds: float = Field(default=10.0, gt=0)
+    # Connections older than this are replaced (servers and proxies drop idle ones).
+    database_pool_recycle_seconds: float = Field(default=1800.0, gt=0)
+    database_connect_timeout_seconds: float = Field(default=5.0, gt=0)
+    # PostgreSQL cancels a statement that runs longer (503 to the client); 0 turns it off.
+    database_statement_timeout_seconds: float = Field(default=30.0, ge=0)
     sqlite_busy_timeout_ms: int = Field(default=5000, ge=0)
     token_ttl: timedelta = timedelta(hours=24)
     max_body_bytes: int = Field(default=1024 * 1024, ge=1)
+    # A request body that takes longer to arrive is refused with 408 (a slow client holds nothing).
+    request_body_timeout_seconds: float = Field(default=30.0, gt=0)
+    # Requests per RATE_LIMIT_PERIOD: per token when signed in, per client address otherwise.
+    rate_limit_period: timedelta = timedelta(minutes=1)
+    rate_limit_per_token: int = Field(default=600, ge=1)
+    rate_limit_per_address: int = Field(default=30, ge=1)
+    # Failed sign-ins for one email: free ones, then 1 s, 2 s, 4 s… between attempts, then a lockout.
+    sign_in_free_failures: int = Field(default=5, ge=1)
+    sign_in_lockout_failures: int = Field(default=10, ge=2)
+    sign_in_lockout: timedelta = timedelta(minutes=15)
+    # Frontend origins allowed to call the API from a browser (CORS), comma-separated.
+    cors_origins: Annotated[list[str], NoDecode] = []
     readiness_timeout_seconds: float = Field(default=2.0, gt=0)
     idempotency_ttl: timedelta = timedelta(hours=24)
     # Where export files are written (created when missing).
@@ -46,12 +63,19 @@ class Settings(BaseSettings):
             raise ValueError("DATABASE_URL must use sqlite+aiosqlite:// or postgresql+asyncpg://")
         return url
 
-    @field_validator("token_ttl")
+    @field_validator("token_ttl", "rate_limit_period", "sign_in_lockout")
     @classmethod
-    def _positive_ttl(cls, ttl: timedelta) -> timedelta:
-        if ttl <= timedelta(0):
-            raise ValueError("TOKEN_TTL must be positive")
-        return ttl
+    def _positive_duration(cls, duration: timedelta) -> timedelta:
+        if duration <= timedelta(0):
+            raise ValueError("durations must be positive")
+        return duration
+
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def _comma_separated(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [origin.strip().rstrip("/") for origin in value.split(",") if origin.strip()]
+        return value
 
 
 async def _app_settings(request: Request) -> Settings:

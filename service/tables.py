@@ -4,6 +4,7 @@ from sqlalchemy import (
     CheckConstraint,
     ColumnElement,
     Date,
+    Double,
     ForeignKey,
     Index,
     Integer,
@@ -190,3 +191,32 @@ class Export(Base):
         Index(None, "status"),
         {"sqlite_autoincrement": True},
     )
+
+
+class RateLimit(Base):
+    """One rate-limited key (a token, a client address): its GCRA theoretical arrival time.
+
+    A request is allowed while `tat` lies less than one period ahead of now; each allowed request
+    pushes it one emission interval further. Rows whose `tat` has passed are as good as absent.
+    """
+
+    __tablename__ = "rate_limit"
+
+    key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    tat: Mapped[float] = mapped_column(Double)
+
+    __table_args__ = (Index(None, "tat"),)
+
+
+class SignInFailure(Base):
+    """Recent failed sign-ins for one email, whether or not an account has it."""
+
+    __tablename__ = "sign_in_failure"
+
+    # SHA-256 of the folded email: the table names no one.
+    email_digest: Mapped[str] = mapped_column(String(64), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer)
+    last_failed_at: Mapped[float] = mapped_column(Double)
+    locked_until: Mapped[float | None] = mapped_column(Double)
+
+    __table_args__ = (Index(None, "last_failed_at"),)

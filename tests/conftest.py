@@ -59,9 +59,18 @@ def db_path(database_url: str) -> Path:
     return Path(database_url.removeprefix("sqlite+aiosqlite:///"))
 
 
+# Tests make many requests from one address and token: limits that only their own tests reach.
+UNLIMITED = {"RATE_LIMIT_PER_TOKEN": "1000000", "RATE_LIMIT_PER_ADDRESS": "1000000"}
+
+
 @pytest.fixture
 def settings(database_url: str, tmp_path: Path) -> Settings:
-    return Settings(database_url=database_url, export_dir=tmp_path / "exports")
+    return Settings(
+        database_url=database_url,
+        export_dir=tmp_path / "exports",
+        rate_limit_per_token=int(UNLIMITED["RATE_LIMIT_PER_TOKEN"]),
+        rate_limit_per_address=int(UNLIMITED["RATE_LIMIT_PER_ADDRESS"]),
+    )
 
 
 @pytest.fixture
@@ -81,5 +90,5 @@ async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
 @pytest.fixture
 def live_server(database_url: str, tmp_path: Path) -> Iterator[LiveServer]:
     # Streams end after a second, so that the fuzzer's reads of an event stream end too.
-    with LiveServer(database_url, STREAM_MAX_SECONDS="1", EXPORT_DIR=str(tmp_path / "exports")) as server:
+    with LiveServer(database_url, STREAM_MAX_SECONDS="1", EXPORT_DIR=str(tmp_path / "exports"), **UNLIMITED) as server:
         yield server

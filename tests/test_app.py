@@ -39,7 +39,7 @@ def test_app_refuses_to_start_without_a_handler_for_every_operation(settings: Se
     from fastapi import FastAPI
 
     app = FastAPI()
-    app.include_router(users.router(UsersHandlers, bearer_auth=lambda: None))
+    app.include_router(users.router(UsersHandlers, bearer_auth=lambda: None, rate_limit=lambda: None))
     with pytest.raises(RuntimeError, match="createToken, revokeCurrentToken, getHealth, getReadiness"):
         ensure_complete(app)
 
@@ -51,7 +51,7 @@ def test_a_handler_class_missing_an_operation_is_refused() -> None:
         update_current_user = UsersHandlers.update_current_user
 
     with pytest.raises(TypeError, match="Partial does not implement get_user"):
-        users.router(Partial, bearer_auth=lambda: None)  # type: ignore[type-abstract]
+        users.router(Partial, bearer_auth=lambda: None, rate_limit=lambda: None)  # type: ignore[type-abstract]
 
 
 def test_models_use_wire_names_and_python_names() -> None:

@@ -21,7 +21,7 @@ class EventsApi(ABC):
         """streamProjectEvents: GET /v1/projects/{projectId}/events"""
 
 
-def router(handlers: type[EventsApi], *, bearer_auth: Callable[..., Any]) -> APIRouter:
+def router(handlers: type[EventsApi], *, bearer_auth: Callable[..., Any], rate_limit: Callable[..., Any]) -> APIRouter:
     """The routes of `events`; each asks FastAPI for a `handlers` instance to delegate to."""
     if inspect.isabstract(handlers):
         missing = ", ".join(sorted(handlers.__abstractmethods__))
@@ -38,8 +38,14 @@ def router(handlers: type[EventsApi], *, bearer_auth: Callable[..., Any]) -> API
             401: {"description": "The bearer token is missing, malformed, expired or revoked."},
             404: {"description": "No such resource."},
             422: {"description": "A parameter or the body breaks the schema; `errors` names each field."},
+            429: {
+                "description": "Too many requests from this token (or, for public operations, from this client address), or too many failed sign-ins for this email; retry after `Retry-After` seconds."
+            },
+            503: {
+                "description": "The database does not answer or is too busy to answer in time; retry after `Retry-After` seconds."
+            },
         },
-        dependencies=[Depends(bearer_auth, scope="function")],
+        dependencies=[Depends(bearer_auth, scope="function"), Depends(rate_limit, scope="function")],
         summary="Live changes to a project",
     )
     async def stream_project_events(

@@ -39,7 +39,7 @@ class ExportsApi(ABC):
         """downloadExport: GET /v1/exports/{exportId}/content"""
 
 
-def router(handlers: type[ExportsApi], *, bearer_auth: Callable[..., Any]) -> APIRouter:
+def router(handlers: type[ExportsApi], *, bearer_auth: Callable[..., Any], rate_limit: Callable[..., Any]) -> APIRouter:
     """The routes of `exports`; each asks FastAPI for a `handlers` instance to delegate to."""
     if inspect.isabstract(handlers):
         missing = ", ".join(sorted(handlers.__abstractmethods__))
@@ -56,8 +56,14 @@ def router(handlers: type[ExportsApi], *, bearer_auth: Callable[..., Any]) -> AP
             401: {"description": "The bearer token is missing, malformed, expired or revoked."},
             404: {"description": "No such resource."},
             422: {"description": "A parameter or the body breaks the schema; `errors` names each field."},
+            429: {
+                "description": "Too many requests from this token (or, for public operations, from this client address), or too many failed sign-ins for this email; retry after `Retry-After` seconds."
+            },
+            503: {
+                "description": "The database does not answer or is too busy to answer in time; retry after `Retry-After` seconds."
+            },
         },
-        dependencies=[Depends(bearer_auth, scope="function")],
+        dependencies=[Depends(bearer_auth, scope="function"), Depends(rate_limit, scope="function")],
         summary="An export's progress",
     )
     async def get_export(
@@ -75,8 +81,14 @@ def router(handlers: type[ExportsApi], *, bearer_auth: Callable[..., Any]) -> AP
             404: {"description": "No such resource."},
             409: {"description": "The export has not succeeded (yet), its `status` says why; or its file is gone."},
             422: {"description": "A parameter or the body breaks the schema; `errors` names each field."},
+            429: {
+                "description": "Too many requests from this token (or, for public operations, from this client address), or too many failed sign-ins for this email; retry after `Retry-After` seconds."
+            },
+            503: {
+                "description": "The database does not answer or is too busy to answer in time; retry after `Retry-After` seconds."
+            },
         },
-        dependencies=[Depends(bearer_auth, scope="function")],
+        dependencies=[Depends(bearer_auth, scope="function"), Depends(rate_limit, scope="function")],
         summary="An export's file",
     )
     async def download_export(
@@ -93,11 +105,24 @@ def router(handlers: type[ExportsApi], *, bearer_auth: Callable[..., Any]) -> AP
             400: {"description": "The request body is not valid JSON."},
             401: {"description": "The bearer token is missing, malformed, expired or revoked."},
             404: {"description": "No such resource."},
+            408: {
+                "description": "The request body did not arrive in time (`REQUEST_BODY_TIMEOUT_SECONDS`, 30 s by default)."
+            },
             413: {"description": "The request body is larger than 1 MiB."},
             415: {"description": "The request body is not `application/json`."},
             422: {"description": "A parameter or the body breaks the schema; `errors` names each field."},
+            429: {
+                "description": "Too many requests from this token (or, for public operations, from this client address), or too many failed sign-ins for this email; retry after `Retry-After` seconds."
+            },
+            503: {
+                "description": "The database does not answer or is too busy to answer in time; retry after `Retry-After` seconds."
+            },
         },
-        dependencies=[Depends(bearer_auth, scope="function"), Depends(require_json)],
+        dependencies=[
+            Depends(bearer_auth, scope="function"),
+            Depends(rate_limit, scope="function"),
+            Depends(require_json),
+        ],
         summary="Export a project's tasks",
     )
     async def create_export(

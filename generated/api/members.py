@@ -33,7 +33,7 @@ class MembersApi(ABC):
         """removeMember: DELETE /v1/projects/{projectId}/members/{userId}"""
 
 
-def router(handlers: type[MembersApi], *, bearer_auth: Callable[..., Any]) -> APIRouter:
+def router(handlers: type[MembersApi], *, bearer_auth: Callable[..., Any], rate_limit: Callable[..., Any]) -> APIRouter:
     """The routes of `members`; each asks FastAPI for a `handlers` instance to delegate to."""
     if inspect.isabstract(handlers):
         missing = ", ".join(sorted(handlers.__abstractmethods__))
@@ -51,8 +51,14 @@ def router(handlers: type[MembersApi], *, bearer_auth: Callable[..., Any]) -> AP
             401: {"description": "The bearer token is missing, malformed, expired or revoked."},
             404: {"description": "No such resource."},
             422: {"description": "A parameter or the body breaks the schema; `errors` names each field."},
+            429: {
+                "description": "Too many requests from this token (or, for public operations, from this client address), or too many failed sign-ins for this email; retry after `Retry-After` seconds."
+            },
+            503: {
+                "description": "The database does not answer or is too busy to answer in time; retry after `Retry-After` seconds."
+            },
         },
-        dependencies=[Depends(bearer_auth, scope="function")],
+        dependencies=[Depends(bearer_auth, scope="function"), Depends(rate_limit, scope="function")],
         summary="A project's members",
     )
     async def list_members(
@@ -75,8 +81,14 @@ def router(handlers: type[MembersApi], *, bearer_auth: Callable[..., Any]) -> AP
             403: {"description": "Only the project's owner may do this."},
             404: {"description": "No such resource."},
             422: {"description": "A parameter or the body breaks the schema; `errors` names each field."},
+            429: {
+                "description": "Too many requests from this token (or, for public operations, from this client address), or too many failed sign-ins for this email; retry after `Retry-After` seconds."
+            },
+            503: {
+                "description": "The database does not answer or is too busy to answer in time; retry after `Retry-After` seconds."
+            },
         },
-        dependencies=[Depends(bearer_auth, scope="function")],
+        dependencies=[Depends(bearer_auth, scope="function"), Depends(rate_limit, scope="function")],
         summary="Add a member",
     )
     async def add_member(
@@ -100,8 +112,14 @@ def router(handlers: type[MembersApi], *, bearer_auth: Callable[..., Any]) -> AP
             404: {"description": "No such resource."},
             409: {"description": "The project's owner cannot leave or be removed."},
             422: {"description": "A parameter or the body breaks the schema; `errors` names each field."},
+            429: {
+                "description": "Too many requests from this token (or, for public operations, from this client address), or too many failed sign-ins for this email; retry after `Retry-After` seconds."
+            },
+            503: {
+                "description": "The database does not answer or is too busy to answer in time; retry after `Retry-After` seconds."
+            },
         },
-        dependencies=[Depends(bearer_auth, scope="function")],
+        dependencies=[Depends(bearer_auth, scope="function"), Depends(rate_limit, scope="function")],
         summary="Remove a member",
     )
     async def remove_member(

@@ -64,7 +64,9 @@ class ProjectsApi(ABC):
         """updateProject: PATCH /v1/projects/{projectId}"""
 
 
-def router(handlers: type[ProjectsApi], *, bearer_auth: Callable[..., Any]) -> APIRouter:
+def router(
+    handlers: type[ProjectsApi], *, bearer_auth: Callable[..., Any], rate_limit: Callable[..., Any]
+) -> APIRouter:
     """The routes of `projects`; each asks FastAPI for a `handlers` instance to delegate to."""
     if inspect.isabstract(handlers):
         missing = ", ".join(sorted(handlers.__abstractmethods__))
@@ -81,8 +83,14 @@ def router(handlers: type[ProjectsApi], *, bearer_auth: Callable[..., Any]) -> A
             400: {"description": "The cursor was altered, or belongs to other filters or another sort."},
             401: {"description": "The bearer token is missing, malformed, expired or revoked."},
             422: {"description": "A parameter or the body breaks the schema; `errors` names each field."},
+            429: {
+                "description": "Too many requests from this token (or, for public operations, from this client address), or too many failed sign-ins for this email; retry after `Retry-After` seconds."
+            },
+            503: {
+                "description": "The database does not answer or is too busy to answer in time; retry after `Retry-After` seconds."
+            },
         },
-        dependencies=[Depends(bearer_auth, scope="function")],
+        dependencies=[Depends(bearer_auth, scope="function"), Depends(rate_limit, scope="function")],
         summary="The caller's projects",
     )
     async def list_projects(
@@ -102,12 +110,25 @@ def router(handlers: type[ProjectsApi], *, bearer_auth: Callable[..., Any]) -> A
         responses={
             400: {"description": "The request body is not valid JSON."},
             401: {"description": "The bearer token is missing, malformed, expired or revoked."},
+            408: {
+                "description": "The request body did not arrive in time (`REQUEST_BODY_TIMEOUT_SECONDS`, 30 s by default)."
+            },
             409: {"description": "A request with the same `Idempotency-Key` is still in flight; retry later."},
             413: {"description": "The request body is larger than 1 MiB."},
             415: {"description": "The request body is not `application/json`."},
             422: {"description": "A parameter or the body breaks the schema; `errors` names each field."},
+            429: {
+                "description": "Too many requests from this token (or, for public operations, from this client address), or too many failed sign-ins for this email; retry after `Retry-After` seconds."
+            },
+            503: {
+                "description": "The database does not answer or is too busy to answer in time; retry after `Retry-After` seconds."
+            },
         },
-        dependencies=[Depends(bearer_auth, scope="function"), Depends(require_json)],
+        dependencies=[
+            Depends(bearer_auth, scope="function"),
+            Depends(rate_limit, scope="function"),
+            Depends(require_json),
+        ],
         summary="Create a project",
     )
     async def create_project(
@@ -135,8 +156,14 @@ def router(handlers: type[ProjectsApi], *, bearer_auth: Callable[..., Any]) -> A
             401: {"description": "The bearer token is missing, malformed, expired or revoked."},
             404: {"description": "No such resource."},
             422: {"description": "A parameter or the body breaks the schema; `errors` names each field."},
+            429: {
+                "description": "Too many requests from this token (or, for public operations, from this client address), or too many failed sign-ins for this email; retry after `Retry-After` seconds."
+            },
+            503: {
+                "description": "The database does not answer or is too busy to answer in time; retry after `Retry-After` seconds."
+            },
         },
-        dependencies=[Depends(bearer_auth, scope="function")],
+        dependencies=[Depends(bearer_auth, scope="function"), Depends(rate_limit, scope="function")],
         summary="A project",
     )
     async def get_project(
@@ -161,8 +188,14 @@ def router(handlers: type[ProjectsApi], *, bearer_auth: Callable[..., Any]) -> A
             403: {"description": "Only the project's owner may do this."},
             404: {"description": "No such resource."},
             422: {"description": "A parameter or the body breaks the schema; `errors` names each field."},
+            429: {
+                "description": "Too many requests from this token (or, for public operations, from this client address), or too many failed sign-ins for this email; retry after `Retry-After` seconds."
+            },
+            503: {
+                "description": "The database does not answer or is too busy to answer in time; retry after `Retry-After` seconds."
+            },
         },
-        dependencies=[Depends(bearer_auth, scope="function")],
+        dependencies=[Depends(bearer_auth, scope="function"), Depends(rate_limit, scope="function")],
         summary="Delete a project",
     )
     async def delete_project(
@@ -181,6 +214,9 @@ def router(handlers: type[ProjectsApi], *, bearer_auth: Callable[..., Any]) -> A
             401: {"description": "The bearer token is missing, malformed, expired or revoked."},
             403: {"description": "Only the project's owner may do this."},
             404: {"description": "No such resource."},
+            408: {
+                "description": "The request body did not arrive in time (`REQUEST_BODY_TIMEOUT_SECONDS`, 30 s by default)."
+            },
             412: {
                 "description": "`If-Match` does not match the current `ETag`: someone else changed it first. Nothing was changed."
             },
@@ -188,8 +224,18 @@ def router(handlers: type[ProjectsApi], *, bearer_auth: Callable[..., Any]) -> A
             415: {"description": "The request body is not `application/json`."},
             422: {"description": "A parameter or the body breaks the schema; `errors` names each field."},
             428: {"description": "`If-Match` is missing."},
+            429: {
+                "description": "Too many requests from this token (or, for public operations, from this client address), or too many failed sign-ins for this email; retry after `Retry-After` seconds."
+            },
+            503: {
+                "description": "The database does not answer or is too busy to answer in time; retry after `Retry-After` seconds."
+            },
         },
-        dependencies=[Depends(bearer_auth, scope="function"), Depends(require_json)],
+        dependencies=[
+            Depends(bearer_auth, scope="function"),
+            Depends(rate_limit, scope="function"),
+            Depends(require_json),
+        ],
         summary="Update a project",
     )
     async def update_project(

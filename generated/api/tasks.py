@@ -77,7 +77,7 @@ class TasksApi(ABC):
         """updateTask: PATCH /v1/projects/{projectId}/tasks/{taskId}"""
 
 
-def router(handlers: type[TasksApi], *, bearer_auth: Callable[..., Any]) -> APIRouter:
+def router(handlers: type[TasksApi], *, bearer_auth: Callable[..., Any], rate_limit: Callable[..., Any]) -> APIRouter:
     """The routes of `tasks`; each asks FastAPI for a `handlers` instance to delegate to."""
     if inspect.isabstract(handlers):
         missing = ", ".join(sorted(handlers.__abstractmethods__))
@@ -95,8 +95,14 @@ def router(handlers: type[TasksApi], *, bearer_auth: Callable[..., Any]) -> APIR
             401: {"description": "The bearer token is missing, malformed, expired or revoked."},
             404: {"description": "No such resource."},
             422: {"description": "A parameter or the body breaks the schema; `errors` names each field."},
+            429: {
+                "description": "Too many requests from this token (or, for public operations, from this client address), or too many failed sign-ins for this email; retry after `Retry-After` seconds."
+            },
+            503: {
+                "description": "The database does not answer or is too busy to answer in time; retry after `Retry-After` seconds."
+            },
         },
-        dependencies=[Depends(bearer_auth, scope="function")],
+        dependencies=[Depends(bearer_auth, scope="function"), Depends(rate_limit, scope="function")],
         summary="A project's tasks",
     )
     async def list_tasks(
@@ -132,12 +138,25 @@ def router(handlers: type[TasksApi], *, bearer_auth: Callable[..., Any]) -> APIR
             400: {"description": "The request body is not valid JSON."},
             401: {"description": "The bearer token is missing, malformed, expired or revoked."},
             404: {"description": "No such resource."},
+            408: {
+                "description": "The request body did not arrive in time (`REQUEST_BODY_TIMEOUT_SECONDS`, 30 s by default)."
+            },
             409: {"description": "A request with the same `Idempotency-Key` is still in flight; retry later."},
             413: {"description": "The request body is larger than 1 MiB."},
             415: {"description": "The request body is not `application/json`."},
             422: {"description": "A parameter or the body breaks the schema; `errors` names each field."},
+            429: {
+                "description": "Too many requests from this token (or, for public operations, from this client address), or too many failed sign-ins for this email; retry after `Retry-After` seconds."
+            },
+            503: {
+                "description": "The database does not answer or is too busy to answer in time; retry after `Retry-After` seconds."
+            },
         },
-        dependencies=[Depends(bearer_auth, scope="function"), Depends(require_json)],
+        dependencies=[
+            Depends(bearer_auth, scope="function"),
+            Depends(rate_limit, scope="function"),
+            Depends(require_json),
+        ],
         summary="Create a task",
     )
     async def create_task(
@@ -166,8 +185,14 @@ def router(handlers: type[TasksApi], *, bearer_auth: Callable[..., Any]) -> APIR
             401: {"description": "The bearer token is missing, malformed, expired or revoked."},
             404: {"description": "No such resource."},
             422: {"description": "A parameter or the body breaks the schema; `errors` names each field."},
+            429: {
+                "description": "Too many requests from this token (or, for public operations, from this client address), or too many failed sign-ins for this email; retry after `Retry-After` seconds."
+            },
+            503: {
+                "description": "The database does not answer or is too busy to answer in time; retry after `Retry-After` seconds."
+            },
         },
-        dependencies=[Depends(bearer_auth, scope="function")],
+        dependencies=[Depends(bearer_auth, scope="function"), Depends(rate_limit, scope="function")],
         summary="A task",
     )
     async def get_task(
@@ -192,8 +217,14 @@ def router(handlers: type[TasksApi], *, bearer_auth: Callable[..., Any]) -> APIR
             401: {"description": "The bearer token is missing, malformed, expired or revoked."},
             404: {"description": "No such resource."},
             422: {"description": "A parameter or the body breaks the schema; `errors` names each field."},
+            429: {
+                "description": "Too many requests from this token (or, for public operations, from this client address), or too many failed sign-ins for this email; retry after `Retry-After` seconds."
+            },
+            503: {
+                "description": "The database does not answer or is too busy to answer in time; retry after `Retry-After` seconds."
+            },
         },
-        dependencies=[Depends(bearer_auth, scope="function")],
+        dependencies=[Depends(bearer_auth, scope="function"), Depends(rate_limit, scope="function")],
         summary="Delete a task",
     )
     async def delete_task(
@@ -213,6 +244,9 @@ def router(handlers: type[TasksApi], *, bearer_auth: Callable[..., Any]) -> APIR
             400: {"description": "The request body is not valid JSON."},
             401: {"description": "The bearer token is missing, malformed, expired or revoked."},
             404: {"description": "No such resource."},
+            408: {
+                "description": "The request body did not arrive in time (`REQUEST_BODY_TIMEOUT_SECONDS`, 30 s by default)."
+            },
             412: {
                 "description": "`If-Match` does not match the current `ETag`: someone else changed it first. Nothing was changed."
             },
@@ -220,8 +254,18 @@ def router(handlers: type[TasksApi], *, bearer_auth: Callable[..., Any]) -> APIR
             415: {"description": "The request body is not `application/json`."},
             422: {"description": "A parameter or the body breaks the schema; `errors` names each field."},
             428: {"description": "`If-Match` is missing."},
+            429: {
+                "description": "Too many requests from this token (or, for public operations, from this client address), or too many failed sign-ins for this email; retry after `Retry-After` seconds."
+            },
+            503: {
+                "description": "The database does not answer or is too busy to answer in time; retry after `Retry-After` seconds."
+            },
         },
-        dependencies=[Depends(bearer_auth, scope="function"), Depends(require_json)],
+        dependencies=[
+            Depends(bearer_auth, scope="function"),
+            Depends(rate_limit, scope="function"),
+            Depends(require_json),
+        ],
         summary="Update a task",
     )
     async def update_task(

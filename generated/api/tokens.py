@@ -26,7 +26,7 @@ class TokensApi(ABC):
         """revokeCurrentToken: DELETE /v1/tokens/current"""
 
 
-def router(handlers: type[TokensApi], *, bearer_auth: Callable[..., Any]) -> APIRouter:
+def router(handlers: type[TokensApi], *, bearer_auth: Callable[..., Any], rate_limit: Callable[..., Any]) -> APIRouter:
     """The routes of `tokens`; each asks FastAPI for a `handlers` instance to delegate to."""
     if inspect.isabstract(handlers):
         missing = ", ".join(sorted(handlers.__abstractmethods__))
@@ -42,11 +42,20 @@ def router(handlers: type[TokensApi], *, bearer_auth: Callable[..., Any]) -> API
         responses={
             400: {"description": "The request body is not valid JSON."},
             401: {"description": "The email and password do not match an account."},
+            408: {
+                "description": "The request body did not arrive in time (`REQUEST_BODY_TIMEOUT_SECONDS`, 30 s by default)."
+            },
             413: {"description": "The request body is larger than 1 MiB."},
             415: {"description": "The request body is not `application/json`."},
             422: {"description": "A parameter or the body breaks the schema; `errors` names each field."},
+            429: {
+                "description": "Too many requests from this token (or, for public operations, from this client address), or too many failed sign-ins for this email; retry after `Retry-After` seconds."
+            },
+            503: {
+                "description": "The database does not answer or is too busy to answer in time; retry after `Retry-After` seconds."
+            },
         },
-        dependencies=[Depends(require_json)],
+        dependencies=[Depends(rate_limit, scope="function"), Depends(require_json)],
         summary="Sign in",
     )
     async def create_token(handlers: Handlers, request: Request) -> models.Token:
@@ -58,8 +67,16 @@ def router(handlers: type[TokensApi], *, bearer_auth: Callable[..., Any]) -> API
         operation_id="revokeCurrentToken",
         status_code=204,
         response_model=None,
-        responses={401: {"description": "The bearer token is missing, malformed, expired or revoked."}},
-        dependencies=[Depends(bearer_auth, scope="function")],
+        responses={
+            401: {"description": "The bearer token is missing, malformed, expired or revoked."},
+            429: {
+                "description": "Too many requests from this token (or, for public operations, from this client address), or too many failed sign-ins for this email; retry after `Retry-After` seconds."
+            },
+            503: {
+                "description": "The database does not answer or is too busy to answer in time; retry after `Retry-After` seconds."
+            },
+        },
+        dependencies=[Depends(bearer_auth, scope="function"), Depends(rate_limit, scope="function")],
         summary="Sign out",
     )
     async def revoke_current_token(handlers: Handlers) -> Response:

@@ -45,7 +45,7 @@ class UsersApi(ABC):
         """getUser: GET /v1/users/{userId}"""
 
 
-def router(handlers: type[UsersApi], *, bearer_auth: Callable[..., Any]) -> APIRouter:
+def router(handlers: type[UsersApi], *, bearer_auth: Callable[..., Any], rate_limit: Callable[..., Any]) -> APIRouter:
     """The routes of `users`; each asks FastAPI for a `handlers` instance to delegate to."""
     if inspect.isabstract(handlers):
         missing = ", ".join(sorted(handlers.__abstractmethods__))
@@ -62,8 +62,14 @@ def router(handlers: type[UsersApi], *, bearer_auth: Callable[..., Any]) -> APIR
             400: {"description": "The cursor was altered, or belongs to other filters or another sort."},
             401: {"description": "The bearer token is missing, malformed, expired or revoked."},
             422: {"description": "A parameter or the body breaks the schema; `errors` names each field."},
+            429: {
+                "description": "Too many requests from this token (or, for public operations, from this client address), or too many failed sign-ins for this email; retry after `Retry-After` seconds."
+            },
+            503: {
+                "description": "The database does not answer or is too busy to answer in time; retry after `Retry-After` seconds."
+            },
         },
-        dependencies=[Depends(bearer_auth, scope="function")],
+        dependencies=[Depends(bearer_auth, scope="function"), Depends(rate_limit, scope="function")],
         summary="The people the caller works with",
     )
     async def list_users(
@@ -82,12 +88,21 @@ def router(handlers: type[UsersApi], *, bearer_auth: Callable[..., Any]) -> APIR
         response_model=models.User,
         responses={
             400: {"description": "The request body is not valid JSON."},
+            408: {
+                "description": "The request body did not arrive in time (`REQUEST_BODY_TIMEOUT_SECONDS`, 30 s by default)."
+            },
             409: {"description": "An account with this email (in any letter case) already exists."},
             413: {"description": "The request body is larger than 1 MiB."},
             415: {"description": "The request body is not `application/json`."},
             422: {"description": "A parameter or the body breaks the schema; `errors` names each field."},
+            429: {
+                "description": "Too many requests from this token (or, for public operations, from this client address), or too many failed sign-ins for this email; retry after `Retry-After` seconds."
+            },
+            503: {
+                "description": "The database does not answer or is too busy to answer in time; retry after `Retry-After` seconds."
+            },
         },
-        dependencies=[Depends(require_json)],
+        dependencies=[Depends(rate_limit, scope="function"), Depends(require_json)],
         summary="Sign up",
     )
     async def create_user(response: Response, handlers: Handlers, request: Request) -> models.User:
@@ -101,8 +116,16 @@ def router(handlers: type[UsersApi], *, bearer_auth: Callable[..., Any]) -> APIR
         operation_id="getCurrentUser",
         status_code=200,
         response_model=models.User,
-        responses={401: {"description": "The bearer token is missing, malformed, expired or revoked."}},
-        dependencies=[Depends(bearer_auth, scope="function")],
+        responses={
+            401: {"description": "The bearer token is missing, malformed, expired or revoked."},
+            429: {
+                "description": "Too many requests from this token (or, for public operations, from this client address), or too many failed sign-ins for this email; retry after `Retry-After` seconds."
+            },
+            503: {
+                "description": "The database does not answer or is too busy to answer in time; retry after `Retry-After` seconds."
+            },
+        },
+        dependencies=[Depends(bearer_auth, scope="function"), Depends(rate_limit, scope="function")],
         summary="The caller's account",
     )
     async def get_current_user(handlers: Handlers) -> models.User:
@@ -117,11 +140,24 @@ def router(handlers: type[UsersApi], *, bearer_auth: Callable[..., Any]) -> APIR
             400: {"description": "The request body is not valid JSON."},
             401: {"description": "The bearer token is missing, malformed, expired or revoked."},
             403: {"description": "`currentPassword` is not the account's password."},
+            408: {
+                "description": "The request body did not arrive in time (`REQUEST_BODY_TIMEOUT_SECONDS`, 30 s by default)."
+            },
             413: {"description": "The request body is larger than 1 MiB."},
             415: {"description": "The request body is not `application/json`."},
             422: {"description": "A parameter or the body breaks the schema; `errors` names each field."},
+            429: {
+                "description": "Too many requests from this token (or, for public operations, from this client address), or too many failed sign-ins for this email; retry after `Retry-After` seconds."
+            },
+            503: {
+                "description": "The database does not answer or is too busy to answer in time; retry after `Retry-After` seconds."
+            },
         },
-        dependencies=[Depends(bearer_auth, scope="function"), Depends(require_json)],
+        dependencies=[
+            Depends(bearer_auth, scope="function"),
+            Depends(rate_limit, scope="function"),
+            Depends(require_json),
+        ],
         summary="Update the caller's account",
     )
     async def update_current_user(handlers: Handlers, request: Request) -> models.User:
@@ -136,8 +172,14 @@ def router(handlers: type[UsersApi], *, bearer_auth: Callable[..., Any]) -> APIR
         responses={
             404: {"description": "No such resource."},
             422: {"description": "A parameter or the body breaks the schema; `errors` names each field."},
+            429: {
+                "description": "Too many requests from this token (or, for public operations, from this client address), or too many failed sign-ins for this email; retry after `Retry-After` seconds."
+            },
+            503: {
+                "description": "The database does not answer or is too busy to answer in time; retry after `Retry-After` seconds."
+            },
         },
-        dependencies=[],
+        dependencies=[Depends(rate_limit, scope="function")],
         summary="A user's public profile",
     )
     async def get_user(

@@ -33,13 +33,22 @@ class Database:
 
 
 def create_engine(settings: Settings) -> AsyncEngine:
+    connect_args: dict[str, Any] = {}
+    if settings.database_url.startswith("postgresql"):
+        timeout_ms = int(settings.database_statement_timeout_seconds * 1000)
+        connect_args = {
+            "timeout": settings.database_connect_timeout_seconds,
+            "server_settings": {"statement_timeout": str(timeout_ms), "application_name": "taskboard"},
+        }
     engine = create_async_engine(
         settings.database_url,
         echo=settings.database_echo,
         pool_size=settings.database_pool_size,
         max_overflow=settings.database_max_overflow,
         pool_timeout=settings.database_pool_timeout_seconds,
+        pool_recycle=settings.database_pool_recycle_seconds,
         pool_pre_ping=True,
+        connect_args=connect_args,
     )
     if engine.dialect.name == "sqlite":
         _configure_sqlite(engine, settings.sqlite_busy_timeout_ms)

@@ -1,9 +1,11 @@
 """RFC 9457 problem details: the one error hierarchy and the handlers that render it."""
 
+import logging
 from collections.abc import Iterable, Mapping
 from http import HTTPStatus
 from typing import Any, ClassVar
 
+import sqlalchemy.exc
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -16,6 +18,8 @@ PROBLEM_JSON = "application/problem+json"
 # RFC 9110 names where Python's HTTPStatus still has the older ones.
 TITLES = {413: "Content Too Large", 422: "Unprocessable Content"}
 VALIDATION_TYPE = "urn:taskboard:problem:validation"
+
+logger = logging.getLogger("taskboard")
 
 
 class Problem(Exception):
@@ -151,6 +155,31 @@ async def _on_stale(_request: Request, _exc: Exception) -> JSONResponse:
     return problem_response(412, "The resource changed while this request was being handled; fetch it again.")
 
 
+# The database is away, restarting, locked for too long or too slow: the client should come back.
+UNAVAILABLE = "The database is unavailable or too busy to answer in time; retry later."
+# What asyncpg raises for a cancelled statement (statement_timeout) or a lost connection.
+_UNAVAILABLE_DRIVER_ERRORS = frozenset({"QueryCanceledError", "ConnectionDoesNotExistError", "InterfaceError"})
+
+
+def database_unavailable(exc: BaseException) -> bool:
+    if isinstance(exc, OSError | sqlalchemy.exc.TimeoutError | sqlalchemy.exc.DisconnectionError):
+        return True
+    if isinstance(exc, sqlalchemy.exc.DBAPIError):
+        if exc.connection_invalidated or isinstance(
+            exc, sqlalchemy.exc.OperationalError | sqlalchemy.exc.InterfaceError
+        ):
+            return True
+        return type(exc.orig).__name__ in _UNAVAILABLE_DRIVER_ERRORS or isinstance(exc.orig, OSError)
+    return False
+
+
+async def _on_database_error(request: Request, exc: Exception) -> JSONResponse:
+    if database_unavailable(exc):
+        return problem_response(503, UNAVAILABLE, headers={"Retry-After": "5"})
+    logger.error("unexpected database error", exc_info=exc)
+    return await _on_unexpected(request, exc)
+
+
 async def _on_unexpected(_request: Request, _exc: Exception) -> JSONResponse:
     return problem_response(500, "An unexpected error occurred.")
 
@@ -169,4 +198,6 @@ def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(HTTPException, _on_http_exception)
     app.add_exception_handler(RequestValidationError, _on_validation_error)
     app.add_exception_handler(StaleDataError, _on_stale)
+    for error in (sqlalchemy.exc.DBAPIError, sqlalchemy.exc.TimeoutError, sqlalchemy.exc.DisconnectionError, OSError):
+        app.add_exception_handler(error, _on_database_error)
     app.add_exception_handler(Exception, _on_unexpected)

@@ -51,7 +51,7 @@ def test_reads_every_operation_of_the_contract() -> None:
     assert create.security == ops["getUser"].security == () and ops["getCurrentUser"].security == ("bearerAuth",)
     assert create.body_model == "UserCreate" and create.success_model == "User"
     assert [(h.name, h.required) for h in create.success_headers] == [("Location", True)]
-    assert set(create.errors) == {400, 409, 413, 415, 422}
+    assert set(create.errors) == {400, 408, 409, 413, 415, 422, 429, 503}
     [user_id] = ops["getUser"].params
     assert (user_id.name, user_id.py_name, user_id.location) == ("userId", "user_id", "path")
     assert user_id.schema["maximum"] == 9223372036854775807
@@ -97,9 +97,22 @@ def _plain_json_error(spec: dict[str, Any]) -> None:
     }
 
 
+def _body_without_408(spec: dict[str, Any]) -> None:
+    del spec["paths"]["/v1/users"]["post"]["responses"]["408"]
+
+
+def _429_without_retry_after(spec: dict[str, Any]) -> None:
+    spec["paths"]["/v1/users"]["post"]["responses"]["429"] = {
+        "description": "slow down",
+        "content": {"application/problem+json": {"schema": {"type": "object"}}},
+    }
+
+
 @pytest.mark.parametrize(
     ("change", "message"),
     [
+        (_body_without_408, "createUser (POST /v1/users): an operation with a body must document [408]"),
+        (_429_without_retry_after, "createUser (POST /v1/users): a 429 must document Retry-After"),
         (_drop_operation_id, "POST /v1/users: every operation needs an operationId"),
         (_drop_tag, "createUser (POST /v1/users): every operation needs exactly one tag"),
         (
@@ -115,7 +128,7 @@ def _plain_json_error(spec: dict[str, Any]) -> None:
         (
             _default_response,
             "getUser (GET /v1/users/{userId}): responses need explicit status codes,"
-            " not ['200', '404', '422', 'default']",
+            " not ['200', '404', '422', '429', '503', 'default']",
         ),
         (_kebab_operation_id, "POST /v1/users: operationId 'create-user' must be camelCase letters and digits"),
     ],
@@ -150,3 +163,16 @@ def test_literal_paths_are_routed_before_templates(tmp_path: Path) -> None:
     stubs.write(contract.operations(spec_with(templated_first)), tmp_path)
     module = (tmp_path / "api" / "users.py").read_text()
     assert module.index('"/v1/users/me"') < module.index('"/v1/users/{userId}"')
+
+
+def test_the_rate_limiter_guards_exactly_the_operations_that_document_429(tmp_path: Path) -> None:
+    def health_checks_limited(spec: dict[str, Any]) -> None:
+        spec["paths"]["/healthz"]["get"]["responses"]["429"] = spec["paths"]["/v1/users"]["post"]["responses"]["429"]
+
+    ops = contract.operations(spec_with(health_checks_limited))
+    stubs.write(ops, tmp_path)
+    health = (tmp_path / "api" / "health.py").read_text()
+    users = (tmp_path / "api" / "users.py").read_text()
+    assert "def router(handlers: type[HealthApi], *, rate_limit: Callable[..., Any])" in health
+    assert health.count("Depends(rate_limit, scope='function')") == 1
+    assert users.count("Depends(rate_limit, scope='function')") == sum(op.tag == "users" for op in ops)
