@@ -5,7 +5,6 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import FastAPI
-from sqlalchemy.exc import SQLAlchemyError
 
 from generated.api import events, exports, health, members, projects, tasks, tokens, users
 from service.contract import ensure_complete, load_contract
@@ -14,10 +13,11 @@ from service.exports.handlers import ExportsHandlers
 from service.exports.queue import ExportQueue, InProcessQueue
 from service.exports.redis_queue import SaqQueue
 from service.health.handlers import HealthHandlers
+from service.housekeeping import keep_clean
 from service.kit.auth import authenticate
 from service.kit.cors import Cors
 from service.kit.database import Database
-from service.kit.events import Broadcaster, close_on_exit_signals, purge
+from service.kit.events import Broadcaster, close_on_exit_signals
 from service.kit.limits import BodyLimit
 from service.kit.problems import install_problem_handlers
 from service.kit.ratelimits import rate_limit
@@ -29,17 +29,6 @@ from service.tokens.handlers import TokensHandlers
 from service.users.handlers import UsersHandlers
 
 logger = logging.getLogger("taskboard")
-
-
-async def purge_events(database: Database, settings: Settings) -> None:
-    """Keeps the event log to its retention, for as long as the app runs."""
-    while True:
-        # Sleep first: a shutdown then cancels a sleep, not a query in a driver thread.
-        await asyncio.sleep(settings.event_purge_interval.total_seconds())
-        try:
-            await purge(database.writer, settings.event_retention)
-        except SQLAlchemyError:
-            logger.exception("purging the event log failed; trying again later")
 
 
 class ContractApp(FastAPI):
@@ -64,7 +53,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             exports = InProcessQueue(database, settings.export_dir, settings.export_workers)
         app.state.exports = exports
         await exports.start()
-        purging = asyncio.create_task(purge_events(database, settings))
+        purging = asyncio.create_task(keep_clean(database, settings))
         restore_signals = close_on_exit_signals(broadcaster)
         try:
             yield

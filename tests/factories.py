@@ -1,10 +1,15 @@
 """Small builders of valid objects, with overridable fields."""
 
 import itertools
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
 
 import httpx
+
+from service.app import create_app
+from service.settings import Settings
 
 _serial = itertools.count(1)
 PASSWORD = "correct horse battery"
@@ -65,3 +70,13 @@ async def create_task(client: httpx.AsyncClient, member: SignedIn, project_id: i
 async def add_member(client: httpx.AsyncClient, owner: SignedIn, project_id: int, user: SignedIn) -> None:
     response = await client.put(f"/v1/projects/{project_id}/members/{user.user['id']}", headers=owner.headers)
     assert response.status_code == 201, response.text
+
+
+@asynccontextmanager
+async def client_for(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
+    """A client of a new app with these settings, its lifespan running."""
+    app = create_app(settings)
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://taskboard.test") as client:
+            yield client

@@ -1,0 +1,64 @@
+import pytest
+
+from service.settings import Settings
+from tests.factories import assert_problem, client_for, sign_up
+
+FRONTEND = "https://board.example"
+
+
+@pytest.fixture
+def with_cors(settings: Settings) -> Settings:
+    return settings.model_copy(update={"cors_origins": [FRONTEND]})
+
+
+async def test_a_preflight_from_a_configured_origin_is_allowed(with_cors: Settings) -> None:
+    async with client_for(with_cors) as client:
+        response = await client.options(
+            "/v1/projects/1/tasks/2",
+            headers={
+                "Origin": FRONTEND,
+                "Access-Control-Request-Method": "PATCH",
+                "Access-Control-Request-Headers": "authorization, content-type, if-match",
+            },
+        )
+    assert response.status_code == 200
+    assert response.headers["access-control-allow-origin"] == FRONTEND
+    assert "PATCH" in response.headers["access-control-allow-methods"]
+    allowed = {h.strip().lower() for h in response.headers["access-control-allow-headers"].split(",")}
+    assert {"authorization", "content-type", "if-match", "idempotency-key", "last-event-id"} <= allowed
+
+
+@pytest.mark.parametrize(
+    ("origin", "method", "refused"),
+    [("https://evil.example", "GET", "origin"), (FRONTEND, "TRACE", "method")],
+)
+async def test_other_preflights_get_a_problem(with_cors: Settings, origin: str, method: str, refused: str) -> None:
+    async with client_for(with_cors) as client:
+        response = await client.options(
+            "/v1/projects", headers={"Origin": origin, "Access-Control-Request-Method": method}
+        )
+    problem = assert_problem(response, 400)
+    assert problem["detail"] == f"Disallowed CORS {refused}."
+
+
+async def test_responses_to_a_configured_origin_let_the_browser_read_them(with_cors: Settings) -> None:
+    async with client_for(with_cors) as client:
+        ada = await sign_up(client)
+        response = await client.post(
+            "/v1/projects", json={"name": "Board"}, headers={**ada.headers, "Origin": FRONTEND}
+        )
+        other = await client.get("/v1/users/me", headers={**ada.headers, "Origin": "https://evil.example"})
+    assert response.status_code == 201
+    assert response.headers["access-control-allow-origin"] == FRONTEND
+    exposed = {h.strip().lower() for h in response.headers["access-control-expose-headers"].split(",")}
+    assert {"etag", "location", "retry-after", "idempotent-replayed"} <= exposed
+    assert other.status_code == 200
+    assert "access-control-allow-origin" not in other.headers
+
+
+async def test_without_configured_origins_no_origin_is_allowed(settings: Settings) -> None:
+    async with client_for(settings) as client:
+        response = await client.options(
+            "/v1/projects", headers={"Origin": FRONTEND, "Access-Control-Request-Method": "GET"}
+        )
+    assert_problem(response, 400)

@@ -1,0 +1,93 @@
+import asyncio
+from datetime import timedelta
+
+import pytest
+
+from service.kit.database import Database
+from service.kit.ratelimits import Rate, hit
+from service.settings import Settings
+from tests.factories import assert_problem, client_for, new_user, sign_up
+
+
+async def test_a_key_may_spend_its_allowance_at_once_then_one_per_interval(settings: Settings) -> None:
+    database = Database(settings)
+    rate = Rate(count=3, period_seconds=60)  # one every 20 s
+    try:
+        at = 1_000_000.0
+        assert [await hit(database, "k", rate, now=at) for _ in range(3)] == [0, 0, 0]
+        assert await hit(database, "k", rate, now=at) == pytest.approx(20)
+        assert await hit(database, "k", rate, now=at + 5) == pytest.approx(15)
+        assert await hit(database, "k", rate, now=at + 20) == 0
+        assert await hit(database, "k", rate, now=at + 20) == pytest.approx(20)
+        assert await hit(database, "other", rate, now=at) == 0  # keys are apart
+        assert await hit(database, "k", rate, now=at + 200) == 0  # a quiet key starts afresh
+    finally:
+        await database.dispose()
+
+
+async def test_concurrent_hits_never_overspend(settings: Settings) -> None:
+    database = Database(settings)
+    try:
+        waits = await asyncio.gather(*(hit(database, "burst", Rate(5, 60), now=1_000.0) for _ in range(20)))
+    finally:
+        await database.dispose()
+    assert sum(wait == 0 for wait in waits) == 5
+
+
+async def test_a_token_over_its_limit_gets_429_with_retry_after(settings: Settings) -> None:
+    limited = settings.model_copy(update={"rate_limit_per_token": 3, "rate_limit_period": timedelta(minutes=1)})
+    async with client_for(limited) as client:
+        ada, bob = await sign_up(client), await sign_up(client)
+        statuses = [(await client.get("/v1/users/me", headers=ada.headers)).status_code for _ in range(3)]
+        refused = await client.get("/v1/users/me", headers=ada.headers)
+        other = await client.get("/v1/users/me", headers=bob.headers)
+    assert statuses == [200, 200, 200]
+    problem = assert_problem(refused, 429)
+    assert "slow down" in problem["detail"]
+    assert 1 <= int(refused.headers["retry-after"]) <= 20
+    assert other.status_code == 200  # per token, not per server
+
+
+async def test_public_operations_are_limited_per_client_address(settings: Settings) -> None:
+    limited = settings.model_copy(update={"rate_limit_per_address": 2})
+    async with client_for(limited) as client:
+        first = await client.post("/v1/users", json=new_user())
+        second = await client.post("/v1/tokens", json={"email": "x@example.com", "password": "whatever it is"})
+        third = await client.post("/v1/users", json=new_user())
+    assert first.status_code == 201
+    assert second.status_code == 401
+    assert_problem(third, 429)
+    assert int(third.headers["retry-after"]) == 30
+
+
+async def test_an_unauthenticated_request_is_refused_before_it_is_counted(settings: Settings) -> None:
+    limited = settings.model_copy(update={"rate_limit_per_address": 1})
+    async with client_for(limited) as client:
+        for _ in range(3):
+            assert_problem(await client.get("/v1/users/me"), 401)
+        assert (await client.post("/v1/users", json=new_user())).status_code == 201
+
+
+@pytest.mark.parametrize("wrong", ["", "Bearer tb_not-a-token"])
+async def test_bad_tokens_do_not_spend_anyones_allowance(settings: Settings, wrong: str) -> None:
+    limited = settings.model_copy(update={"rate_limit_per_token": 2})
+    async with client_for(limited) as client:
+        ada = await sign_up(client)
+        for _ in range(3):
+            assert (await client.get("/v1/users/me", headers={"Authorization": wrong})).status_code == 401
+        responses = [await client.get("/v1/users/me", headers=ada.headers) for _ in range(2)]
+    assert [r.status_code for r in responses] == [200, 200]
+
+
+async def test_health_probes_are_not_limited(settings: Settings) -> None:
+    limited = settings.model_copy(update={"rate_limit_per_address": 1})
+    async with client_for(limited) as client:
+        statuses = {(await client.get(path)).status_code for path in ["/healthz", "/readyz"] * 3}
+    assert statuses == {200}
+
+
+def test_rate_limit_settings_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("RATE_LIMIT_PER_TOKEN", "5")
+    monkeypatch.setenv("RATE_LIMIT_PERIOD", "PT10S")
+    settings = Settings()
+    assert (settings.rate_limit_per_token, settings.rate_limit_period) == (5, timedelta(seconds=10))
