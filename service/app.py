@@ -21,6 +21,7 @@ from service.kit.events import Broadcaster, close_on_exit_signals
 from service.kit.limits import BodyLimit
 from service.kit.problems import install_problem_handlers
 from service.kit.ratelimits import rate_limit
+from service.kit.relay import create_relay
 from service.members.handlers import MembersHandlers
 from service.projects.handlers import ProjectsHandlers
 from service.settings import Settings
@@ -46,6 +47,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.database = database = Database(settings)
         app.state.broadcaster = broadcaster = Broadcaster()
+        app.state.relay = relay = create_relay(database, broadcaster, settings)
+        await relay.start()
         exports: ExportQueue
         if settings.export_queue == "saq":
             exports = SaqQueue(settings)
@@ -60,6 +63,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         finally:
             restore_signals()
             broadcaster.close_all()
+            await relay.stop()
             await exports.stop()
             purging.cancel()
             await asyncio.gather(purging, return_exceptions=True)

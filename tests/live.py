@@ -23,19 +23,31 @@ def free_port() -> int:
 
 
 class LiveServer:
-    def __init__(self, database_url: str, **env: str) -> None:
+    """`workers` > 1 serves with uvicorn's worker processes; `log` takes the server's output."""
+
+    def __init__(self, database_url: str, *, workers: int = 1, log: Path | None = None, **env: str) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.env = {**os.environ, "DATABASE_URL": database_url, **env}
+        self.workers = workers
+        self.log = log
         self.process: subprocess.Popen[bytes] | None = None
 
     def __enter__(self) -> "LiveServer":
+        return self.start()
+
+    def start(self) -> "LiveServer":
+        """Starts (or starts again, on the same port) and waits until it answers."""
         command = [
             *(sys.executable, "-m", "uvicorn", "--factory", "service.app:create_app"),
-            *("--host", "127.0.0.1", "--port", str(self.port), "--no-access-log"),
+            *("--host", "127.0.0.1", "--port", str(self.port), "--workers", str(self.workers)),
+            *(("--no-access-log",) if self.log is None else ()),
             *SERVE_OPTIONS,
         ]
-        self.process = subprocess.Popen(command, cwd=ROOT, env=self.env)
+        output = None if self.log is None else self.log.open("ab")
+        self.process = subprocess.Popen(command, cwd=ROOT, env=self.env, stdout=output, stderr=output)
+        if output is not None:
+            output.close()
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -52,6 +64,12 @@ class LiveServer:
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         self.stop()
+
+    def kill(self) -> None:
+        """SIGKILL: no shutdown of any kind."""
+        assert self.process is not None
+        self.process.kill()
+        self.process.wait()
 
     def stop(self) -> None:
         if self.process is not None and self.process.poll() is None:

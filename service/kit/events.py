@@ -1,4 +1,8 @@
-"""Project events: written to the log in the change's transaction, broadcast after it commits."""
+"""Project events: written to the log in the change's transaction, broadcast after it commits.
+
+The broadcaster is fed by this process's relay (service/kit/relay.py), from whichever process
+committed the events.
+"""
 
 import asyncio
 import signal
@@ -19,9 +23,11 @@ from service.kit.database import after_commit
 from service.kit.types import utcnow
 from service.tables import EventHorizon, Project, ProjectEvent
 
-PENDING = "taskboard.events"
+PENDING = "taskboard.events_logged"
 LOCKED = "taskboard.locked_projects"
 BATCH = 500
+# The PostgreSQL NOTIFY channel on which each logged event's id is announced when it commits.
+CHANNEL = "taskboard_events"
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,11 +54,12 @@ async def record(db: AsyncSession, project_id: int, event: str, data: BaseModel)
     )
     db.add(row)
     await db.flush()
+    if db.get_bind().dialect.name == "postgresql":
+        # Delivered to every relay when (and only if) the transaction commits, in commit order.
+        await db.execute(select(func.pg_notify(CHANNEL, str(row.id))))
     if PENDING not in db.info:
-        pending: list[Event] = []
-        db.info[PENDING] = pending
-        after_commit(db, lambda state: state.broadcaster.publish(pending))
-    db.info[PENDING].append(Event(row.id, project_id, event, row.data))
+        db.info[PENDING] = True
+        after_commit(db, lambda state: state.relay.wake())
 
 
 class Subscription:

@@ -1,0 +1,184 @@
+"""How committed events reach this process's broadcaster, from whichever process committed them.
+
+Every process runs one relay, and only the relay publishes: so a stream sees a project's events
+in the order they committed, whether they were written here, by another worker or by another
+machine.
+
+- SQLite serialises writers, so event ids commit in order: the relay reads the log past the last
+  id it saw, when a commit here wakes it and every EVENT_POLL_SECONDS for other processes' commits.
+- PostgreSQL assigns ids before commit, so a later id can commit first and reading "past the last
+  id" could skip one. Each event write also sends NOTIFY with its id, which PostgreSQL delivers
+  only on commit and in commit order; the relay LISTENs on a connection of its own and reads the
+  notified events. When that connection is lost, events may have been missed: the relay closes
+  every open stream (their clients resume from the log with Last-Event-ID) and reconnects.
+"""
+
+import asyncio
+import contextlib
+import logging
+from typing import Any, Protocol
+
+import asyncpg
+from sqlalchemy import func, select
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
+
+from service.kit.database import Database
+from service.kit.events import BATCH, CHANNEL, Broadcaster, Event
+from service.settings import Settings
+from service.tables import ProjectEvent
+
+logger = logging.getLogger("taskboard")
+
+
+class Relay(Protocol):
+    async def start(self) -> None: ...
+
+    async def stop(self) -> None: ...
+
+    def wake(self) -> None:
+        """Called after a commit here that logged events: look for them now."""
+
+
+def create_relay(database: Database, broadcaster: Broadcaster, settings: Settings) -> Relay:
+    if database.engine.dialect.name == "postgresql":
+        return NotifyRelay(database, broadcaster, settings)
+    return PollingRelay(database, broadcaster, settings.event_poll_seconds)
+
+
+def _event(row: ProjectEvent) -> Event:
+    return Event(row.id, row.project_id, row.event, row.data)
+
+
+class PollingRelay:
+    def __init__(self, database: Database, broadcaster: Broadcaster, interval: float) -> None:
+        self.database = database
+        self.broadcaster = broadcaster
+        self.interval = interval
+        self.woken = asyncio.Event()
+        self.task: asyncio.Task[None] | None = None
+        self.last: int | None = None  # known once the log could first be read
+
+    async def start(self) -> None:
+        with contextlib.suppress(SQLAlchemyError, OSError):  # else the first round tries again
+            await self._catch_up()
+        self.task = asyncio.create_task(self._run())
+
+    async def stop(self) -> None:
+        if self.task is not None:
+            self.task.cancel()
+            await asyncio.gather(self.task, return_exceptions=True)
+
+    def wake(self) -> None:
+        self.woken.set()
+
+    async def _run(self) -> None:
+        while True:
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(self.interval):
+                    await self.woken.wait()
+            self.woken.clear()
+            try:
+                await self._catch_up()
+            except (SQLAlchemyError, OSError):
+                logger.warning("the event relay cannot read the log; trying again", exc_info=True)
+
+    async def _catch_up(self) -> None:
+        if self.last is None:
+            async with self.database.reader() as db, db.begin():
+                self.last = await db.scalar(select(func.max(ProjectEvent.id))) or 0
+            return
+        while True:
+            async with self.database.reader() as db, db.begin():
+                rows = (
+                    await db.scalars(
+                        select(ProjectEvent).where(ProjectEvent.id > self.last).order_by(ProjectEvent.id).limit(BATCH)
+                    )
+                ).all()
+            if rows:
+                self.broadcaster.publish([_event(row) for row in rows])
+                self.last = rows[-1].id
+            if len(rows) < BATCH:
+                return
+
+
+class NotifyRelay:
+    def __init__(self, database: Database, broadcaster: Broadcaster, settings: Settings) -> None:
+        self.database = database
+        self.broadcaster = broadcaster
+        url = make_url(settings.database_url).set(drivername="postgresql")
+        self.dsn = url.render_as_string(hide_password=False)
+        self.connect_timeout = settings.database_connect_timeout_seconds
+        self.ids: asyncio.Queue[int] = asyncio.Queue()
+        self.lost = asyncio.Event()
+        self.listening = asyncio.Event()
+        self.tasks: list[asyncio.Task[None]] = []
+
+    async def start(self) -> None:
+        self.tasks = [asyncio.create_task(self._listen()), asyncio.create_task(self._publish())]
+        # Up to the connect timeout: a service that starts while its database is away still starts.
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(self.connect_timeout):
+                await self.listening.wait()
+
+    async def stop(self) -> None:
+        for task in self.tasks:
+            task.cancel()
+        await asyncio.gather(*self.tasks, return_exceptions=True)
+
+    def wake(self) -> None:
+        pass  # NOTIFY wakes every relay, this one included
+
+    async def _listen(self) -> None:
+        delay = 0.1
+        while True:
+            try:
+                connection = await asyncpg.connect(self.dsn, timeout=self.connect_timeout)
+            except (OSError, asyncpg.PostgresError, TimeoutError) as error:
+                logger.warning("the event relay cannot reach PostgreSQL (%s); retrying in %.1f s", error, delay)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 5.0)
+                continue
+            delay = 0.1
+            self.lost.clear()
+            connection.add_termination_listener(lambda _connection: self.lost.set())
+            try:
+                await connection.add_listener(CHANNEL, self._on_notify)
+                self.listening.set()
+                await self._hold(connection)
+            except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as error:
+                logger.warning("the event relay lost PostgreSQL (%s)", error)
+            finally:
+                self.listening.clear()
+                with contextlib.suppress(Exception):
+                    await asyncio.shield(connection.close(timeout=1))
+            # Notifications sent while nobody listened are gone: streams resume from the log.
+            self.broadcaster.close_all()
+
+    async def _hold(self, connection: Any) -> None:
+        """Returns when the connection is lost: closed by the server, or no longer answering."""
+        while not self.lost.is_set():
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(5):
+                    await self.lost.wait()
+            if not self.lost.is_set():
+                # A quiet connection may be dead without a word (a network gone): ask it.
+                await connection.fetchval("SELECT 1", timeout=self.connect_timeout)
+
+    def _on_notify(self, _connection: Any, _pid: int, _channel: str, payload: str) -> None:
+        self.ids.put_nowait(int(payload))
+
+    async def _publish(self) -> None:
+        while True:
+            ids = [await self.ids.get()]
+            while not self.ids.empty() and len(ids) < BATCH:
+                ids.append(self.ids.get_nowait())
+            try:
+                async with self.database.reader() as db, db.begin():
+                    rows = (await db.scalars(select(ProjectEvent).where(ProjectEvent.id.in_(ids)))).all()
+            except (SQLAlchemyError, OSError):
+                logger.warning("the event relay cannot read notified events; closing streams", exc_info=True)
+                self.broadcaster.close_all()
+                continue
+            # Notifications come in commit order; ids order events within a project the same way.
+            self.broadcaster.publish(sorted((_event(row) for row in rows), key=lambda e: e.id))

@@ -1,0 +1,22 @@
+"""Several real service processes sharing one database, as several workers or machines would."""
+
+import secrets
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from pathlib import Path
+
+from tests.conftest import UNLIMITED
+from tests.live import LiveServer
+
+
+@contextmanager
+def cluster(database_url: str, size: int, tmp_path: Path, **env: str) -> Iterator[list[LiveServer]]:
+    """`size` processes on one database; they share only it and the settings every deployment shares."""
+    shared = {
+        "SECRET_KEY": secrets.token_urlsafe(32),
+        "EXPORT_DIR": str(tmp_path / "exports"),
+        **UNLIMITED,
+        **env,
+    }
+    with ExitStack() as stack:
+        yield [stack.enter_context(LiveServer(database_url, **shared)) for _ in range(size)]
