@@ -90,5 +90,7 @@ async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
 @pytest.fixture
 def live_server(database_url: str, tmp_path: Path) -> Iterator[LiveServer]:
     # Streams end after a second, so that the fuzzer's reads of an event stream end too.
-    with LiveServer(database_url, STREAM_MAX_SECONDS="1", EXPORT_DIR=str(tmp_path / "exports"), **UNLIMITED) as server:
+    with LiveServer(
+        database_url, {"STREAM_MAX_SECONDS": "1", "EXPORT_DIR": str(tmp_path / "exports"), **UNLIMITED}
+    ) as server:
         yield server

@@ -5,6 +5,7 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Mapping
 from pathlib import Path
 from types import TracebackType
 
@@ -25,10 +26,12 @@ def free_port() -> int:
 class LiveServer:
     """`workers` > 1 serves with uvicorn's worker processes; `log` takes the server's output."""
 
-    def __init__(self, database_url: str, *, workers: int = 1, log: Path | None = None, **env: str) -> None:
+    def __init__(
+        self, database_url: str, env: Mapping[str, str] | None = None, *, workers: int = 1, log: Path | None = None
+    ) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        self.env = {**os.environ, "DATABASE_URL": database_url, **env}
+        self.env = {**os.environ, "DATABASE_URL": database_url, **(env or {})}
         self.workers = workers
         self.log = log
         self.process: subprocess.Popen[bytes] | None = None

@@ -64,7 +64,7 @@ def wait_for(client: httpx.Client, url: str, headers: dict[str, str]) -> dict[st
 
 
 def test_a_worker_process_runs_exports_and_takes_up_what_was_left(queue_env: dict[str, str]) -> None:
-    with LiveServer(queue_env["DATABASE_URL"], **queue_env) as server, httpx.Client(base_url=server.url) as client:
+    with LiveServer(queue_env["DATABASE_URL"], queue_env) as server, httpx.Client(base_url=server.url) as client:
         body = {"email": "q@example.com", "password": "correct horse battery", "displayName": "Q"}
         client.post("/v1/users", json=body).raise_for_status()
         token = client.post("/v1/tokens", json={"email": body["email"], "password": body["password"]}).json()

@@ -19,4 +19,4 @@ def cluster(database_url: str, size: int, tmp_path: Path, **env: str) -> Iterato
         **env,
     }
     with ExitStack() as stack:
-        yield [stack.enter_context(LiveServer(database_url, **shared)) for _ in range(size)]
+        yield [stack.enter_context(LiveServer(database_url, shared)) for _ in range(size)]

@@ -113,7 +113,7 @@ async def test_four_uvicorn_workers_act_as_one(database_url: str, tmp_path: Path
         "RATE_LIMIT_PER_TOKEN": "40",
         "RATE_LIMIT_PER_ADDRESS": "1000",
     }
-    with LiveServer(database_url, workers=4, EXPORT_DIR=str(tmp_path / "exports"), **env) as server:
+    with LiveServer(database_url, {**env, "EXPORT_DIR": str(tmp_path / "exports")}, workers=4) as server:
         limits = httpx.Limits(max_connections=40, max_keepalive_connections=0)  # a new connection, any worker
         async with httpx.AsyncClient(base_url=server.url, timeout=10, limits=limits) as http:
             user = new_user()
