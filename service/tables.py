@@ -40,7 +40,9 @@ class User(Base):
     # The email folded to lower case: the unique key that makes sign-up case-insensitive.
     email_key: Mapped[str] = mapped_column(String(254), unique=True)
     display_name: Mapped[str] = mapped_column(String(100))
-    password_hash: Mapped[str] = mapped_column(String(255))
+    # Loaded only where a password is checked, so that the hash rides along with no other read
+    # (the caller of every request is a User): raiseload makes a forgotten undefer() an error.
+    password_hash: Mapped[str] = mapped_column(String(255), deferred=True, deferred_raiseload=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 

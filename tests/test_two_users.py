@@ -51,6 +51,7 @@ class Call:
 Probe = tuple[str, int, Callable[[Ids], Call]]
 # Creations made with an Idempotency-Key: (operationId, key, body).
 Keys = list[tuple[str, str, dict[str, Any]]]
+IF_ANY = {"If-Match": "*"}
 
 
 def probes(bob: Ids) -> list[Probe]:
@@ -93,9 +94,6 @@ def probes(bob: Ids) -> list[Probe]:
         ("getExport", 404, lambda t: Call({"exportId": t.export})),
         ("downloadExport", 404, lambda t: Call({"exportId": t.export})),
     ]
-
-
-IF_ANY = {"If-Match": "*"}
 
 
 @dataclass

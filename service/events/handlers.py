@@ -8,6 +8,7 @@ from service.kit import events
 from service.kit.auth import MaybeCaller
 from service.kit.database import AppDatabase, DbSession
 from service.kit.handlers import Handlers
+from service.kit.problems import ServiceUnavailable
 from service.projects import queries as projects
 from service.settings import AppSettings
 
@@ -28,6 +29,8 @@ class EventsHandlers(Handlers, EventsApi):
         # Checked now, with the request's session, so that a non-member gets a 404 problem; the
         # stream itself runs after the request's session is closed, and holds none.
         await projects.visible(self.db, project_id, self.caller.user.id)
+        if not self.broadcaster.fed:
+            raise ServiceUnavailable("Live events are reconnecting to the database; retry shortly.", 1)
         after = int(last_event_id) if last_event_id is not None else None
         return self._stream(project_id, after)
 

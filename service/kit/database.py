@@ -1,3 +1,4 @@
+import logging
 from collections.abc import AsyncIterator, Callable
 from typing import Annotated, Any
 
@@ -49,9 +50,13 @@ def create_engine(settings: Settings) -> AsyncEngine:
         pool_recycle=settings.database_pool_recycle_seconds,
         pool_pre_ping=True,
         connect_args=connect_args,
+        # Bound values are passwords' hashes and tokens' digests: they stay out of logs and errors.
+        hide_parameters=True,
     )
     if engine.dialect.name == "sqlite":
         _configure_sqlite(engine, settings.sqlite_busy_timeout_ms)
+        # aiosqlite logs every statement with its bound values at DEBUG: never those.
+        logging.getLogger("aiosqlite").setLevel(max(logging.INFO, logging.getLogger("aiosqlite").level))
     return engine
 
 

@@ -47,7 +47,9 @@ async def record(db: AsyncSession, project_id: int, event: str, data: BaseModel)
     """
     locked: set[int] = db.info.setdefault(LOCKED, set())
     if project_id not in locked:  # once per transaction: the lock lasts until it ends
-        await db.execute(select(Project.id).where(Project.id == project_id).with_for_update())
+        # NO KEY UPDATE: it waits for other event writers, but not for the KEY SHARE lock that the
+        # task's foreign key takes on the project, which every writer may already hold (deadlock).
+        await db.execute(select(Project.id).where(Project.id == project_id).with_for_update(key_share=True))
         locked.add(project_id)
     row = ProjectEvent(
         project_id=project_id, event=event, data=data.model_dump_json(by_alias=True), created_at=utcnow()
@@ -98,6 +100,9 @@ class Broadcaster:
     def __init__(self, size: int = 1000) -> None:
         self.size = size
         self.subscriptions: dict[int, set[Subscription]] = defaultdict(set)
+        # Set by the relay while it is sure to hear of every commit: a stream opened otherwise
+        # could miss events without anyone knowing.
+        self.fed = False
 
     @contextmanager
     def subscribe(self, project_id: int) -> Iterator[Subscription]:

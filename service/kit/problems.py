@@ -157,8 +157,17 @@ async def _on_stale(_request: Request, _exc: Exception) -> JSONResponse:
 
 # The database is away, restarting, locked for too long or too slow: the client should come back.
 UNAVAILABLE = "The database is unavailable or too busy to answer in time; retry later."
-# What asyncpg raises for a cancelled statement (statement_timeout) or a lost connection.
-_UNAVAILABLE_DRIVER_ERRORS = frozenset({"QueryCanceledError", "ConnectionDoesNotExistError", "InterfaceError"})
+# What asyncpg raises for a cancelled statement (statement_timeout), a lost connection, or a
+# transaction that PostgreSQL chose to abort for others to go on (a retry succeeds).
+_UNAVAILABLE_DRIVER_ERRORS = frozenset(
+    {
+        "QueryCanceledError",
+        "ConnectionDoesNotExistError",
+        "InterfaceError",
+        "DeadlockDetectedError",
+        "SerializationError",
+    }
+)
 
 
 def database_unavailable(exc: BaseException) -> bool:

@@ -10,7 +10,8 @@ machine.
   id" could skip one. Each event write also sends NOTIFY with its id, which PostgreSQL delivers
   only on commit and in commit order; the relay LISTENs on a connection of its own and reads the
   notified events. When that connection is lost, events may have been missed: the relay closes
-  every open stream (their clients resume from the log with Last-Event-ID) and reconnects.
+  every open stream (their clients resume from the log with Last-Event-ID) and reconnects; until
+  it listens again, new streams are refused with 503.
 """
 
 import asyncio
@@ -87,6 +88,7 @@ class PollingRelay:
         if self.last is None:
             async with self.database.reader() as db, db.begin():
                 self.last = await db.scalar(select(func.max(ProjectEvent.id))) or 0
+            self.broadcaster.fed = True  # from here on the log is read past `last`: nothing is missed
             return
         while True:
             async with self.database.reader() as db, db.begin():
@@ -145,10 +147,12 @@ class NotifyRelay:
             try:
                 await connection.add_listener(CHANNEL, self._on_notify)
                 self.listening.set()
+                self.broadcaster.fed = True
                 await self._hold(connection)
             except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as error:
                 logger.warning("the event relay lost PostgreSQL (%s)", error)
             finally:
+                self.broadcaster.fed = False
                 self.listening.clear()
                 with contextlib.suppress(Exception):
                     await asyncio.shield(connection.close(timeout=1))

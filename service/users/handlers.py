@@ -34,7 +34,9 @@ class UsersHandlers(Handlers, UsersApi):
             if body.current_password is MISSING:
                 raise Unprocessable("Required with password.", where="body", pointer="/currentPassword")
             # Argon2 before the first statement, so that no write lock is held while it works.
-            if not await verify_password(self.caller.user.password_hash, body.current_password):
+            async with self.database.reader() as session, session.begin():
+                current_hash = await users.password_hash(session, self.caller.user.id)
+            if not await verify_password(current_hash, body.current_password):
                 raise Forbidden("currentPassword is not this account's password.")
             new_hash = await hash_password(body.password)
         user = await self.db.get_one(User, self.caller.user.id)

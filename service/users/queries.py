@@ -1,7 +1,7 @@
 from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import aliased, undefer
 
 from service.kit.problems import Conflict
 from service.kit.types import utcnow
@@ -14,8 +14,16 @@ def email_key(email: str) -> str:
 
 
 async def find_by_email(db: AsyncSession, email: str) -> User | None:
-    result = await db.execute(select(User).where(User.email_key == email_key(email)))
+    """The account with this email, its password hash loaded for a sign-in."""
+    result = await db.execute(
+        select(User).where(User.email_key == email_key(email)).options(undefer(User.password_hash))
+    )
     return result.scalar_one_or_none()
+
+
+async def password_hash(db: AsyncSession, user_id: int) -> str | None:
+    hashed: str | None = await db.scalar(select(User.password_hash).where(User.id == user_id))
+    return hashed
 
 
 async def get(db: AsyncSession, user_id: int) -> User | None:

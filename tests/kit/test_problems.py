@@ -1,9 +1,11 @@
 from collections.abc import AsyncIterator
 
+import asyncpg
 import httpx
 import pytest
+import sqlalchemy.exc
 
-from service.kit.problems import json_pointer
+from service.kit.problems import database_unavailable, json_pointer
 from tests.factories import assert_problem, new_user, sign_up
 
 
@@ -101,3 +103,19 @@ async def test_operations_without_a_body_ignore_a_large_one(client: httpx.AsyncC
 async def test_a_trailing_slash_is_not_redirected(client: httpx.AsyncClient) -> None:
     assert_problem(await client.get("/v1/users/me/"), 404)
     assert_problem(await client.post("/v1/users/", json=new_user()), 404)
+
+
+@pytest.mark.parametrize(
+    ("error", "unavailable"),
+    [
+        (ConnectionRefusedError(111, "refused"), True),
+        (sqlalchemy.exc.TimeoutError("pool exhausted"), True),
+        (sqlalchemy.exc.OperationalError("BEGIN", {}, Exception("database is locked")), True),
+        (sqlalchemy.exc.DBAPIError("SELECT", {}, asyncpg.exceptions.QueryCanceledError("statement timeout")), True),
+        (sqlalchemy.exc.DBAPIError("SELECT", {}, asyncpg.exceptions.DeadlockDetectedError("deadlock")), True),
+        (sqlalchemy.exc.IntegrityError("INSERT", {}, Exception("unique")), False),
+        (sqlalchemy.exc.DBAPIError("SELECT", {}, ValueError("bad value")), False),
+    ],
+)
+def test_which_database_errors_mean_come_back_later(error: Exception, unavailable: bool) -> None:
+    assert database_unavailable(error) is unavailable

@@ -1,0 +1,116 @@
+"""The database goes away under a running service: requests get 503 with Retry-After quickly,
+not hangs or 500s, and the service recovers by itself when the database is back."""
+
+import asyncio
+import sqlite3
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.conftest import UNLIMITED
+from tests.database import migrate
+from tests.events.conftest import Events
+from tests.factories import PASSWORD, assert_problem, new_user
+from tests.live import LiveServer
+from tests.reliability import own_postgres
+
+
+async def sign_in(http: httpx.AsyncClient) -> dict[str, str]:
+    user = new_user()
+    assert (await http.post("/v1/users", json=user)).status_code == 201
+    token = await http.post("/v1/tokens", json={"email": user["email"], "password": PASSWORD})
+    return {"Authorization": f"Bearer {token.json()['accessToken']}"}
+
+
+async def assert_unavailable(response: httpx.Response) -> None:
+    problem = assert_problem(response, 503)
+    assert int(response.headers["retry-after"]) >= 1
+    assert "retry" in problem["detail"].lower()
+
+
+async def until_ok(http: httpx.AsyncClient, method: str, url: str, seconds: float = 20, **kwargs: object) -> float:
+    """Retries until a 2xx; returns how long that took."""
+    started = time.monotonic()
+    while True:
+        response = await http.request(method, url, **kwargs)  # type: ignore[arg-type]
+        if response.is_success:
+            return time.monotonic() - started
+        assert response.status_code == 503, response.text
+        assert time.monotonic() - started < seconds, f"still {response.status_code} after {seconds} s"
+        await asyncio.sleep(0.2)
+
+
+@pytest.mark.postgresql
+async def test_postgresql_stops_and_comes_back(tmp_path: Path) -> None:
+    if reason := own_postgres.available():
+        pytest.fail(f"the database-loss test needs a PostgreSQL server of its own: {reason}")
+    with own_postgres.own_postgres() as database:
+        await asyncio.to_thread(migrate, database.url)
+        env = {**UNLIMITED, "EXPORT_DIR": str(tmp_path / "exports"), "DATABASE_CONNECT_TIMEOUT_SECONDS": "2"}
+        with LiveServer(database.url, env) as server:
+            async with httpx.AsyncClient(base_url=server.url, timeout=30) as http:
+                headers = await sign_in(http)
+                project = (await http.post("/v1/projects", json={"name": "B"}, headers=headers)).json()
+                tasks = f"/v1/projects/{project['id']}/tasks"
+                async with http.stream("GET", f"/v1/projects/{project['id']}/events", headers=headers) as stream:
+                    await asyncio.to_thread(database.stop)
+                    # The relay lost its connection: the stream ends, and its client resumes later.
+                    async with asyncio.timeout(15):
+                        await Events(stream).rest()
+
+                for method, url, body in [
+                    ("GET", "/v1/users/me", None),
+                    ("POST", tasks, {"title": "t"}),
+                    ("GET", tasks, None),
+                ]:
+                    started = time.monotonic()
+                    response = await http.request(method, url, json=body, headers=headers)
+                    await assert_unavailable(response)
+                    assert time.monotonic() - started < 5, f"{method} {url} took {time.monotonic() - started:.1f} s"
+                not_ready = await http.get("/readyz")
+                assert_problem(not_ready, 503)
+                assert not_ready.headers["retry-after"] == "5"
+                assert (await http.get("/healthz")).status_code == 200
+
+                await asyncio.to_thread(database.start)
+                await until_ok(http, "GET", "/readyz")
+                await until_ok(http, "GET", "/v1/users/me", headers=headers)
+                # New streams are refused (503) until the relay listens again, so none misses an event.
+                async with asyncio.timeout(20):
+                    while True:
+                        async with http.stream(
+                            "GET", f"/v1/projects/{project['id']}/events", headers=headers
+                        ) as stream:
+                            if stream.status_code == 503:
+                                await asyncio.sleep(0.2)
+                                continue
+                            assert stream.status_code == 200
+                            created = await http.post(tasks, json={"title": "after"}, headers=headers)
+                            [event] = await Events(stream).take(1, seconds=10)
+                            break
+                assert created.status_code == 201
+                assert event["event"] == "task.created"
+
+
+@pytest.mark.sqlite
+async def test_sqlite_locked_for_too_long_then_free(db_path: Path, tmp_path: Path) -> None:
+    """SQLite's way of being away: another process holds the write lock (a backup, a migration)."""
+    env = {**UNLIMITED, "EXPORT_DIR": str(tmp_path / "exports"), "SQLITE_BUSY_TIMEOUT_MS": "300"}
+    with LiveServer(f"sqlite+aiosqlite:///{db_path}", env) as server:
+        async with httpx.AsyncClient(base_url=server.url, timeout=30) as http:
+            headers = await sign_in(http)
+            project = (await http.post("/v1/projects", json={"name": "B"}, headers=headers)).json()
+            tasks = f"/v1/projects/{project['id']}/tasks"
+            holder = sqlite3.connect(db_path, isolation_level=None)
+            try:
+                holder.execute("BEGIN EXCLUSIVE")
+                for method, body in [("POST", {"title": "t"}), ("GET", None)]:
+                    started = time.monotonic()
+                    await assert_unavailable(await http.request(method, tasks, json=body, headers=headers))
+                    assert time.monotonic() - started < 5
+            finally:
+                holder.execute("ROLLBACK")
+                holder.close()
+            assert (await http.post(tasks, json={"title": "after"}, headers=headers)).status_code == 201

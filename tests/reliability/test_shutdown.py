@@ -1,0 +1,53 @@
+"""SIGTERM while requests are in flight and streams are open: the requests finish, the streams
+end, and the process is gone within 10 s."""
+
+import asyncio
+import signal
+import time
+from pathlib import Path
+
+import httpx
+
+from tests.conftest import UNLIMITED
+from tests.events.conftest import Events
+from tests.factories import PASSWORD, new_user
+from tests.live import LiveServer
+
+IN_FLIGHT = 24
+
+
+async def test_sigterm_finishes_requests_ends_streams_and_exits(database_url: str, tmp_path: Path) -> None:
+    with LiveServer(database_url, {**UNLIMITED, "EXPORT_DIR": str(tmp_path / "exports")}) as server:
+        assert server.process is not None
+        limits = httpx.Limits(max_connections=IN_FLIGHT + 4)
+        async with httpx.AsyncClient(base_url=server.url, timeout=20, limits=limits) as http:
+            user = new_user()
+            await http.post("/v1/users", json=user)
+            token = await http.post("/v1/tokens", json={"email": user["email"], "password": PASSWORD})
+            headers = {"Authorization": f"Bearer {token.json()['accessToken']}"}
+            project = (await http.post("/v1/projects", json={"name": "B"}, headers=headers)).json()
+            url = f"/v1/projects/{project['id']}/events"
+            async with http.stream("GET", url, headers=headers) as one, http.stream("GET", url, headers=headers) as two:
+                # Sign-ups hash a password each (tens of milliseconds), tasks write: together a backlog.
+                requests = [
+                    asyncio.create_task(
+                        http.post("/v1/users", json=new_user())
+                        if n % 2
+                        else http.post(f"/v1/projects/{project['id']}/tasks", json={"title": f"t{n}"}, headers=headers)
+                    )
+                    for n in range(IN_FLIGHT)
+                ]
+                done, _ = await asyncio.wait(requests, return_when=asyncio.FIRST_COMPLETED)
+                server.process.send_signal(signal.SIGTERM)
+                signalled = time.monotonic()
+                answers = await asyncio.gather(*requests)
+                ended = await asyncio.gather(Events(one).rest(), Events(two).rest())
+                streams_ended = time.monotonic() - signalled
+            exited = await asyncio.to_thread(server.process.wait, 10)
+            gone = time.monotonic() - signalled
+    assert len(done) < IN_FLIGHT, "every request finished before the signal: nothing was in flight"
+    assert [a.status_code for a in answers] == [201] * IN_FLIGHT
+    assert all(isinstance(lines, list) for lines in ended)
+    assert streams_ended < 5, f"the streams ended {streams_ended:.1f} s after SIGTERM"
+    assert exited == -signal.SIGTERM
+    assert gone < 10, f"the process took {gone:.1f} s to exit"
