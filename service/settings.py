@@ -1,4 +1,3 @@
-import secrets
 from datetime import timedelta
 from pathlib import Path
 from typing import Annotated, Literal
@@ -55,8 +54,9 @@ class Settings(BaseSettings):
     stream_heartbeat_seconds: float = Field(default=15.0, gt=0)
     # Streams end after this long; clients reconnect with Last-Event-ID (it bounds a stream's life).
     stream_max_seconds: float = Field(default=3600.0, gt=0)
-    # Signs pagination cursors. Random per process unless set: set it when several processes serve.
-    secret_key: SecretStr = Field(default_factory=lambda: SecretStr(secrets.token_urlsafe(32)), min_length=16)
+    # Signs pagination cursors. When unset, a random key is made once and kept in the database, so
+    # that every process (and every restart) signs alike.
+    secret_key: SecretStr | None = Field(default=None, min_length=16)
 
     @field_validator("database_url")
     @classmethod

@@ -222,3 +222,12 @@ class SignInFailure(Base):
     locked_until: Mapped[float | None] = mapped_column(Double)
 
     __table_args__ = (Index(None, "last_failed_at"),)
+
+
+class SharedSecret(Base):
+    """Secrets every process must share (the key that signs cursors), made once by whichever needs one first."""
+
+    __tablename__ = "shared_secret"
+
+    name: Mapped[str] = mapped_column(String(50), primary_key=True)
+    value: Mapped[str] = mapped_column(String(100))

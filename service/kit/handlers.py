@@ -1,9 +1,8 @@
-from functools import cached_property
-
 from service.kit.auth import Caller, MaybeCaller
 from service.kit.database import AppDatabase, Database, DbSession
 from service.kit.pagination import Cursors
 from service.kit.problems import Unauthenticated
+from service.kit.secrets import shared_secret
 from service.settings import AppSettings, Settings
 
 
@@ -17,10 +16,10 @@ class Handlers:
         self.settings: Settings = settings
         self._caller = caller
 
-    @cached_property
-    def cursors(self) -> Cursors:
-        # Made when a list needs it, not on every request.
-        return Cursors(self.settings.secret_key.get_secret_value())
+    async def cursors(self) -> Cursors:
+        """Made when a list needs them, with SECRET_KEY or else the key all processes share."""
+        key = self.settings.secret_key
+        return Cursors(key.get_secret_value() if key else await shared_secret(self.database, "cursors"))
 
     @property
     def caller(self) -> Caller:

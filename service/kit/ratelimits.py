@@ -14,11 +14,9 @@ from dataclasses import dataclass
 
 from fastapi import Request
 from sqlalchemy import ColumnElement, Delete, case, delete, literal, select
-from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from service.kit.auth import Caller
-from service.kit.database import AppDatabase, Database
+from service.kit.database import AppDatabase, Database, upsert
 from service.kit.problems import Problem
 from service.settings import AppSettings
 from service.tables import RateLimit
@@ -58,13 +56,6 @@ async def hit(database: Database, key: str, rate: Rate, now: float | None = None
             return 0.0
         tat = await session.scalar(select(RateLimit.tat).where(RateLimit.key == key))
     return max(0.0, (tat or now) + rate.interval - rate.period_seconds - now)
-
-
-def upsert(session: AsyncSession, table: type, **values: object) -> postgresql.Insert | sqlite.Insert:
-    """An INSERT that can say ON CONFLICT, in the session's dialect."""
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    return insert(table).values(**values)
 
 
 def expired(now: float | None = None) -> Delete:

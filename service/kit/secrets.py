@@ -4,6 +4,10 @@ import secrets
 import anyio.to_thread
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import select
+
+from service.kit.database import Database, upsert
+from service.tables import SharedSecret
 
 _hasher = PasswordHasher()
 # Verified when the email is unknown, so that a wrong email costs as long as a wrong password.
@@ -36,3 +40,13 @@ def new_token() -> str:
 
 def token_digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+async def shared_secret(database: Database, name: str) -> str:
+    """A random secret that every process using this database shares: made by the first to ask."""
+    if name not in database.secrets:
+        async with database.writer() as db, db.begin():
+            statement = upsert(db, SharedSecret, name=name, value=secrets.token_urlsafe(32))
+            await db.execute(statement.on_conflict_do_nothing(index_elements=[SharedSecret.name]))
+            database.secrets[name] = await db.scalar(select(SharedSecret.value).where(SharedSecret.name == name)) or ""
+    return database.secrets[name]

@@ -17,7 +17,7 @@ from service.users import queries as users
 class MembersHandlers(Handlers, MembersApi):
     async def list_members(self, *, project_id: int, limit: int = 20, cursor: str | None = None) -> models.MemberPage:
         await projects.visible(self.db, project_id, self.caller.user.id)
-        pager = Pager(self.cursors, f"members:{project_id}", [Membership.user_id])
+        pager = Pager(await self.cursors(), f"members:{project_id}", [Membership.user_id])
         query = (
             select(Membership, User.display_name)
             .join(User, User.id == Membership.user_id)

@@ -20,7 +20,7 @@ from service.tables import Membership, Project
 
 class ProjectsHandlers(Handlers, ProjectsApi):
     async def list_projects(self, *, limit: int = 20, cursor: str | None = None) -> models.ProjectPage:
-        pager = Pager(self.cursors, "projects", [Project.id])
+        pager = Pager(await self.cursors(), "projects", [Project.id])
         mine = select(Project).join(Membership, Membership.project_id == Project.id)
         query = mine.where(Membership.user_id == self.caller.user.id)
         rows, next_cursor = pager.page((await self.db.scalars(pager.query(query, cursor, limit))).all(), limit, by_id)

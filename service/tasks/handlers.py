@@ -49,7 +49,7 @@ class TasksHandlers(Handlers, TasksApi):
         await projects.visible(self.db, project_id, self.caller.user.id)
         statuses = sorted(set(status or []))
         scope = f"tasks:{project_id}:{','.join(statuses)}:{assignee_id}:{due_before}:{sort}"
-        pager = Pager(self.cursors, scope, SORT_KEYS[sort], descending=sort.startswith("-"))
+        pager = Pager(await self.cursors(), scope, SORT_KEYS[sort], descending=sort.startswith("-"))
         query = select(Task).where(Task.project_id == project_id)
         if statuses:
             query = query.where(Task.status.in_(statuses))

@@ -13,8 +13,8 @@ import time
 from sqlalchemy import Delete, case, delete, literal, or_
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from service.kit.database import Database
-from service.kit.ratelimits import TooManyRequests, upsert
+from service.kit.database import Database, upsert
+from service.kit.ratelimits import TooManyRequests
 from service.settings import Settings
 from service.tables import SignInFailure
 

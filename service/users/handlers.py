@@ -51,7 +51,7 @@ class UsersHandlers(Handlers, UsersApi):
         return _account(user)
 
     async def list_users(self, *, limit: int = 20, cursor: str | None = None) -> models.UserProfilePage:
-        pager = Pager(self.cursors, "users", [User.id])
+        pager = Pager(await self.cursors(), "users", [User.id])
         query = select(User).where(users.visible_to(self.caller.user.id))
         rows, next_cursor = pager.page((await self.db.scalars(pager.query(query, cursor, limit))).all(), limit, by_id)
         items = [models.UserProfile(id=u.id, display_name=u.display_name) for u in rows]

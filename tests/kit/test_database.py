@@ -1,3 +1,4 @@
+import asyncio
 import sqlite3
 from pathlib import Path
 
@@ -5,6 +6,7 @@ import pytest
 from sqlalchemy import text
 
 from service.kit.database import Database
+from service.kit.secrets import shared_secret
 from service.settings import Settings
 
 
@@ -43,3 +45,15 @@ async def test_write_sessions_take_the_write_lock_up_front(settings: Settings, d
         other.close()
         await database.dispose()
     assert locked
+
+
+async def test_processes_share_one_secret_through_the_database(settings: Settings) -> None:
+    one, two = Database(settings), Database(settings)
+    try:
+        first = await asyncio.gather(*(shared_secret(one, "cursors") for _ in range(3)), shared_secret(two, "cursors"))
+        other = await shared_secret(two, "another")
+    finally:
+        await one.dispose()
+        await two.dispose()
+    assert len(set(first)) == 1 and len(first[0]) >= 43
+    assert other != first[0]

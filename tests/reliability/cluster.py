@@ -1,6 +1,5 @@
 """Several real service processes sharing one database, as several workers or machines would."""
 
-import secrets
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
@@ -11,9 +10,8 @@ from tests.live import LiveServer
 
 @contextmanager
 def cluster(database_url: str, size: int, tmp_path: Path, **env: str) -> Iterator[list[LiveServer]]:
-    """`size` processes on one database; they share only it and the settings every deployment shares."""
+    """`size` processes on one database, sharing nothing else (not even a SECRET_KEY)."""
     shared = {
-        "SECRET_KEY": secrets.token_urlsafe(32),
         "EXPORT_DIR": str(tmp_path / "exports"),
         **UNLIMITED,
         **env,

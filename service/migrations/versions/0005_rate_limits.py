@@ -1,4 +1,4 @@
-"""rate limits and sign-in throttling
+"""rate limits, sign-in throttling, shared secrets
 
 Revision ID: 0005
 Revises: 0004
@@ -32,9 +32,16 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("email_digest", name=op.f("sign_in_failure_pkey")),
     )
     op.create_index(op.f("sign_in_failure_last_failed_at_idx"), "sign_in_failure", ["last_failed_at"])
+    op.create_table(
+        "shared_secret",
+        sa.Column("name", sa.String(length=50), nullable=False),
+        sa.Column("value", sa.String(length=100), nullable=False),
+        sa.PrimaryKeyConstraint("name", name=op.f("shared_secret_pkey")),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("shared_secret")
     op.drop_index(op.f("sign_in_failure_last_failed_at_idx"), table_name="sign_in_failure")
     op.drop_table("sign_in_failure")
     op.drop_index(op.f("rate_limit_tat_idx"), table_name="rate_limit")
