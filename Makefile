@@ -5,13 +5,14 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
-WORKERS ?= 1
+# Worker processes of `make run`; uvicorn's WEB_CONCURRENCY sets it too.
+WORKERS ?= $(or $(WEB_CONCURRENCY),1)
 FUZZ_EXAMPLES ?= 200
 # The second run of `make test`. Where no server answers it is skipped, unless REQUIRE_POSTGRES=1 (CI).
 TEST_POSTGRES_URL ?= postgresql+asyncpg://postgres@127.0.0.1:5432/test
 SDK_SOURCES := $(shell find sdk -type f -not -path '*/__pycache__/*' 2>/dev/null)
 
-.PHONY: run worker migrate test lint generate fuzz clean
+.PHONY: run worker migrate test reliability lint generate fuzz clean
 
 $(VENV)/.requirements: requirements/service.txt requirements/dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -46,15 +47,25 @@ lint: $(VENV)/.sdk
 	$(BIN)/python -m codegen --check
 	$(BIN)/mypy
 
-test: lint
-	$(BIN)/pytest
+# pytest with these arguments on SQLite, then on PostgreSQL.
+define on_both_databases
+	$(BIN)/pytest $(1)
 	@if reason=$$($(BIN)/python -m tests.database $(TEST_POSTGRES_URL)); then \
-		echo "== the suite again, on PostgreSQL"; TEST_DATABASE_URL=$(TEST_POSTGRES_URL) $(BIN)/pytest; \
+		echo "== again, on PostgreSQL"; TEST_DATABASE_URL=$(TEST_POSTGRES_URL) $(BIN)/pytest $(1); \
 	elif [ -n "$(REQUIRE_POSTGRES)" ]; then \
 		echo "PostgreSQL is required but does not answer at $(TEST_POSTGRES_URL): $$reason"; exit 1; \
 	else \
 		echo "SKIPPED the PostgreSQL run: nothing answers at $(TEST_POSTGRES_URL) ($$reason)"; \
 	fi
+endef
+
+test: lint
+	$(call on_both_databases,)
+
+# The races, crash, shutdown and database-loss tests, RELIABILITY_ROUNDS times each.
+reliability: export RELIABILITY_ROUNDS ?= 10
+reliability: $(VENV)/.sdk
+	$(call on_both_databases,tests/reliability)
 
 fuzz: $(VENV)/.sdk
 	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) FUZZ_SEED=random $(BIN)/pytest tests/contract -v -s

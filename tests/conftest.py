@@ -59,18 +59,20 @@ def db_path(database_url: str) -> Path:
     return Path(database_url.removeprefix("sqlite+aiosqlite:///"))
 
 
-# Tests make many requests from one address and token: limits that only their own tests reach.
-UNLIMITED = {"RATE_LIMIT_PER_TOKEN": "1000000", "RATE_LIMIT_PER_ADDRESS": "1000000"}
+# Tests (and the fuzzer) make many requests from one address and token, and fail many sign-ins:
+# limits that only the tests of the limits themselves reach.
+UNLIMITED = {
+    "RATE_LIMIT_PER_TOKEN": "1000000",
+    "RATE_LIMIT_PER_ADDRESS": "1000000",
+    "SIGN_IN_FREE_FAILURES": "1000000",
+    "SIGN_IN_LOCKOUT_FAILURES": "1000001",
+}
 
 
 @pytest.fixture
 def settings(database_url: str, tmp_path: Path) -> Settings:
-    return Settings(
-        database_url=database_url,
-        export_dir=tmp_path / "exports",
-        rate_limit_per_token=int(UNLIMITED["RATE_LIMIT_PER_TOKEN"]),
-        rate_limit_per_address=int(UNLIMITED["RATE_LIMIT_PER_ADDRESS"]),
-    )
+    unlimited = {name.lower(): int(value) for name, value in UNLIMITED.items()}
+    return Settings.model_validate({"database_url": database_url, "export_dir": tmp_path / "exports", **unlimited})
 
 
 @pytest.fixture
