@@ -50,7 +50,7 @@ class Settings(BaseSettings):
     event_retention: timedelta = timedelta(hours=24)
     event_purge_interval: timedelta = timedelta(minutes=10)
     # On SQLite, how often each process looks in the log for events that other processes committed.
-    event_poll_seconds: float = Field(default=0.25, gt=0)
+    event_poll_seconds: float = Field(default=0.1, gt=0)
     stream_heartbeat_seconds: float = Field(default=15.0, gt=0)
     # Streams end after this long; clients reconnect with Last-Event-ID (it bounds a stream's life).
     stream_max_seconds: float = Field(default=3600.0, gt=0)
