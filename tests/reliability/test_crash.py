@@ -10,8 +10,8 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from tests.conftest import UNLIMITED
-from tests.factories import PASSWORD, new_user
 from tests.live import LiveServer
+from tests.reliability.cluster import signed_in
 
 WRITERS = 8
 
@@ -35,10 +35,7 @@ async def test_acknowledged_writes_survive_a_kill(database_url: str, tmp_path: P
     server = LiveServer(database_url, env).start()
     try:
         async with httpx.AsyncClient(base_url=server.url, timeout=10) as http:
-            user = new_user()
-            await http.post("/v1/users", json=user)
-            token = await http.post("/v1/tokens", json={"email": user["email"], "password": PASSWORD})
-            headers = {"Authorization": f"Bearer {token.json()['accessToken']}"}
+            headers = await signed_in(http)
             project = (await http.post("/v1/projects", json={"name": "B"}, headers=headers)).json()
             path = f"/v1/projects/{project['id']}/tasks"
             load = [asyncio.create_task(write_until_it_dies(http, path, headers, n)) for n in range(WRITERS)]

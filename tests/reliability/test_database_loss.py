@@ -12,16 +12,10 @@ import pytest
 from tests.conftest import UNLIMITED
 from tests.database import migrate
 from tests.events.conftest import Events
-from tests.factories import PASSWORD, assert_problem, new_user
+from tests.factories import assert_problem
 from tests.live import LiveServer
 from tests.reliability import own_postgres
-
-
-async def sign_in(http: httpx.AsyncClient) -> dict[str, str]:
-    user = new_user()
-    assert (await http.post("/v1/users", json=user)).status_code == 201
-    token = await http.post("/v1/tokens", json={"email": user["email"], "password": PASSWORD})
-    return {"Authorization": f"Bearer {token.json()['accessToken']}"}
+from tests.reliability.cluster import signed_in
 
 
 async def assert_unavailable(response: httpx.Response) -> None:
@@ -51,7 +45,7 @@ async def test_postgresql_stops_and_comes_back(tmp_path: Path) -> None:
         env = {**UNLIMITED, "EXPORT_DIR": str(tmp_path / "exports"), "DATABASE_CONNECT_TIMEOUT_SECONDS": "2"}
         with LiveServer(database.url, env) as server:
             async with httpx.AsyncClient(base_url=server.url, timeout=30) as http:
-                headers = await sign_in(http)
+                headers = await signed_in(http)
                 project = (await http.post("/v1/projects", json={"name": "B"}, headers=headers)).json()
                 tasks = f"/v1/projects/{project['id']}/tasks"
                 async with http.stream("GET", f"/v1/projects/{project['id']}/events", headers=headers) as stream:
@@ -100,7 +94,7 @@ async def test_sqlite_locked_for_too_long_then_free(db_path: Path, tmp_path: Pat
     env = {**UNLIMITED, "EXPORT_DIR": str(tmp_path / "exports"), "SQLITE_BUSY_TIMEOUT_MS": "300"}
     with LiveServer(f"sqlite+aiosqlite:///{db_path}", env) as server:
         async with httpx.AsyncClient(base_url=server.url, timeout=30) as http:
-            headers = await sign_in(http)
+            headers = await signed_in(http)
             project = (await http.post("/v1/projects", json={"name": "B"}, headers=headers)).json()
             tasks = f"/v1/projects/{project['id']}/tasks"
             holder = sqlite3.connect(db_path, isolation_level=None)

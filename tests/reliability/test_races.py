@@ -8,17 +8,10 @@ from pathlib import Path
 
 import httpx
 
-from tests.factories import PASSWORD, new_user
-from tests.reliability.cluster import cluster
+from tests.factories import new_user
+from tests.reliability.cluster import cluster, signed_in
 
 RACERS = 32
-
-
-async def signed_in(http: httpx.AsyncClient, url: str) -> dict[str, str]:
-    user = new_user()
-    assert (await http.post(f"{url}/v1/users", json=user)).status_code == 201
-    token = await http.post(f"{url}/v1/tokens", json={"email": user["email"], "password": PASSWORD})
-    return {"Authorization": f"Bearer {token.json()['accessToken']}"}
 
 
 async def test_concurrent_sign_ups_with_one_email(database_url: str, tmp_path: Path) -> None:

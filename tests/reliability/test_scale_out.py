@@ -9,19 +9,14 @@ import httpx
 from tests.events.conftest import Events
 from tests.factories import assert_problem, new_user
 from tests.live import LiveServer
-from tests.reliability.cluster import cluster
+from tests.reliability.cluster import cluster, signed_in
 
 
 async def test_a_session_works_whichever_process_answers(database_url: str, tmp_path: Path) -> None:
     with cluster(database_url, 3, tmp_path) as (a, b, c):
         async with httpx.AsyncClient(timeout=10) as http:
-            user = new_user()
-            assert (await http.post(f"{a.url}/v1/users", json=user)).status_code == 201
-            signed_in = await http.post(
-                f"{b.url}/v1/tokens", json={"email": user["email"], "password": user["password"]}
-            )
-            headers = {"Authorization": f"Bearer {signed_in.json()['accessToken']}"}
-            assert (await http.get(f"{c.url}/v1/users/me", headers=headers)).json()["email"] == user["email"]
+            headers = await signed_in(http, a.url, b.url)
+            assert (await http.get(f"{c.url}/v1/users/me", headers=headers)).status_code == 200
 
             project = (await http.post(f"{a.url}/v1/projects", json={"name": "B"}, headers=headers)).json()
             tasks = f"/v1/projects/{project['id']}/tasks"
@@ -61,12 +56,7 @@ async def test_a_session_works_whichever_process_answers(database_url: str, tmp_
 async def test_events_reach_streams_on_every_process(database_url: str, tmp_path: Path) -> None:
     with cluster(database_url, 3, tmp_path, STREAM_HEARTBEAT_SECONDS="0.5") as servers:
         async with httpx.AsyncClient(timeout=10) as http:
-            user = new_user()
-            await http.post(f"{servers[0].url}/v1/users", json=user)
-            token = await http.post(
-                f"{servers[0].url}/v1/tokens", json={"email": user["email"], "password": user["password"]}
-            )
-            headers = {"Authorization": f"Bearer {token.json()['accessToken']}"}
+            headers = await signed_in(http, servers[0].url)
             project = (await http.post(f"{servers[0].url}/v1/projects", json={"name": "B"}, headers=headers)).json()
             url = f"/v1/projects/{project['id']}/events"
             async with (
@@ -115,10 +105,7 @@ async def test_four_uvicorn_workers_act_as_one(database_url: str, tmp_path: Path
     with LiveServer(database_url, {**env, "EXPORT_DIR": str(tmp_path / "exports")}, workers=4) as server:
         limits = httpx.Limits(max_connections=40, max_keepalive_connections=0)  # a new connection, any worker
         async with httpx.AsyncClient(base_url=server.url, timeout=10, limits=limits) as http:
-            user = new_user()
-            await http.post("/v1/users", json=user)
-            token = await http.post("/v1/tokens", json={"email": user["email"], "password": user["password"]})
-            headers = {"Authorization": f"Bearer {token.json()['accessToken']}"}
+            headers = await signed_in(http)
             project = (await http.post("/v1/projects", json={"name": "B"}, headers=headers)).json()
             url = f"/v1/projects/{project['id']}/events"
             async with asyncio.timeout(20):

@@ -10,8 +10,9 @@ import httpx
 
 from tests.conftest import UNLIMITED
 from tests.events.conftest import Events
-from tests.factories import PASSWORD, new_user
+from tests.factories import new_user
 from tests.live import LiveServer
+from tests.reliability.cluster import signed_in
 
 IN_FLIGHT = 24
 
@@ -21,10 +22,7 @@ async def test_sigterm_finishes_requests_ends_streams_and_exits(database_url: st
         assert server.process is not None
         limits = httpx.Limits(max_connections=IN_FLIGHT + 4)
         async with httpx.AsyncClient(base_url=server.url, timeout=20, limits=limits) as http:
-            user = new_user()
-            await http.post("/v1/users", json=user)
-            token = await http.post("/v1/tokens", json={"email": user["email"], "password": PASSWORD})
-            headers = {"Authorization": f"Bearer {token.json()['accessToken']}"}
+            headers = await signed_in(http)
             project = (await http.post("/v1/projects", json={"name": "B"}, headers=headers)).json()
             url = f"/v1/projects/{project['id']}/events"
             async with http.stream("GET", url, headers=headers) as one, http.stream("GET", url, headers=headers) as two:
