@@ -186,6 +186,9 @@ class Export(Base):
     finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     error: Mapped[str | None] = mapped_column(Text)
     row_count: Mapped[int | None] = mapped_column(Integer)
+    # While running: until when the run's worker holds it. It renews this as it writes; once the
+    # time has passed, the worker is taken for dead and any process may queue the export again.
+    lease_expires_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
     __table_args__ = (
         CheckConstraint("status IN ('queued', 'running', 'succeeded', 'failed')", name="status"),

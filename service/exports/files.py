@@ -6,11 +6,13 @@ import json
 import logging
 import os
 import secrets
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
 from pathlib import Path
 from typing import IO, Any, cast
 
 import anyio.to_thread
-from sqlalchemy import CursorResult, select, update
+from sqlalchemy import CursorResult, or_, select, update
 
 from service.kit.database import Database
 from service.kit.types import utcnow
@@ -18,6 +20,8 @@ from service.tables import Export, Task
 from service.tasks.handlers import task_model
 
 BATCH = 1000
+# How long a running export's worker holds it without renewing (it renews after every batch).
+LEASE = timedelta(seconds=60)
 MEDIA_TYPES = {"csv": "text/csv", "ndjson": "application/x-ndjson"}
 COLUMNS = ("id", "projectId", "title", "description", "status", "assigneeId", "dueDate", "createdAt", "updatedAt")
 logger = logging.getLogger("taskboard.exports")
@@ -28,9 +32,11 @@ def file_of(directory: Path, export_id: int, format: str) -> Path:
 
 
 async def left_behind(database: Database) -> list[int]:
-    """The exports an earlier run did not finish, all queued again: queued ones, and running ones."""
+    """The exports no live worker holds, all queued again: queued ones, and running ones whose
+    worker let its lease run out (it crashed, or was killed)."""
     async with database.writer() as db, db.begin():
-        await db.execute(update(Export).where(Export.status == "running").values(status="queued"))
+        abandoned = or_(Export.lease_expires_at.is_(None), Export.lease_expires_at < utcnow())
+        await db.execute(update(Export).where(Export.status == "running", abandoned).values(status="queued"))
         queued = select(Export.id).where(Export.status == "queued").order_by(Export.id)
         return list((await db.scalars(queued)).all())
 
@@ -38,13 +44,24 @@ async def left_behind(database: Database) -> list[int]:
 async def run(database: Database, directory: Path, export_id: int) -> None:
     """Makes one export's file, if it is still queued; records how it ended."""
     async with database.writer() as db, db.begin():
-        claim = update(Export).where(Export.id == export_id, Export.status == "queued").values(status="running")
+        claim = (
+            update(Export)
+            .where(Export.id == export_id, Export.status == "queued")
+            .values(status="running", lease_expires_at=utcnow() + LEASE)
+        )
         claimed = cast(CursorResult[Any], await db.execute(claim)).rowcount
         export = await db.get(Export, export_id) if claimed else None
     if export is None:
         return  # taken by another worker, or gone with its project
+
+    async def renew() -> None:
+        async with database.writer() as db, db.begin():
+            mine = (Export.id == export_id, Export.status == "running")
+            await db.execute(update(Export).where(*mine).values(lease_expires_at=utcnow() + LEASE))
+
     try:
-        count = await write(database, export.project_id, export.format, file_of(directory, export_id, export.format))
+        path = file_of(directory, export_id, export.format)
+        count = await write(database, export.project_id, export.format, path, after_batch=renew)
     except Exception as error:
         logger.exception("export %s failed", export_id)
         outcome: dict[str, object] = {"status": "failed", "error": f"The export failed: {type(error).__name__}."}
@@ -53,10 +70,16 @@ async def run(database: Database, directory: Path, export_id: int) -> None:
     async with database.writer() as db, db.begin():
         # Only the run that holds the claim records its end: a recovery may have queued it again.
         mine = (Export.id == export_id, Export.status == "running")
-        await db.execute(update(Export).where(*mine).values(finished_at=utcnow(), **outcome))
+        await db.execute(update(Export).where(*mine).values(finished_at=utcnow(), lease_expires_at=None, **outcome))
 
 
-async def write(database: Database, project_id: int, format: str, path: Path) -> int:
+async def write(
+    database: Database,
+    project_id: int,
+    format: str,
+    path: Path,
+    after_batch: Callable[[], Awaitable[None]] | None = None,
+) -> int:
     """Writes every task of the project to `path`, which appears whole or not at all."""
     path.parent.mkdir(parents=True, exist_ok=True)
     # Its own partial file per run: two workers that run one export never write into each other.
@@ -75,6 +98,8 @@ async def write(database: Database, project_id: int, format: str, path: Path) ->
             rows = [task_model(task).model_dump(mode="json", by_alias=True) for task in tasks]
             await anyio.to_thread.run_sync(out.write, _csv(rows) if format == "csv" else _ndjson(rows))
             count, after = count + len(tasks), tasks[-1].id
+            if after_batch is not None:
+                await after_batch()
         await anyio.to_thread.run_sync(_finish, out, partial, path)
     except BaseException:
         await anyio.to_thread.run_sync(_discard, out, partial)

@@ -1,6 +1,7 @@
 """Dispatching export jobs: one small interface, and the in-process backend behind it."""
 
 import asyncio
+import contextlib
 import logging
 from pathlib import Path
 from typing import Protocol
@@ -23,12 +24,16 @@ class ExportQueue(Protocol):
 class InProcessQueue:
     """Runs exports in this process, on workers the app's lifespan starts and stops.
 
-    On start it takes up what an earlier process left queued or running (a crash or a restart
-    interrupted it): the database, not memory, says what is to be done.
+    On start, and every `sweep_seconds` after, it takes up what no live worker holds: exports left
+    queued, or running under a lease that ran out (a process that crashed or was killed, this one
+    or another). The database, not memory, says what is to be done; its claim (queued -> running)
+    makes sure that only one process runs an export.
     """
 
-    def __init__(self, database: Database, directory: Path, workers: int = 1) -> None:
+    def __init__(self, database: Database, directory: Path, workers: int = 1, sweep_seconds: float = 30) -> None:
         self.database, self.directory, self.workers = database, directory, workers
+        self.sweep_seconds = sweep_seconds
+        self.idle = asyncio.Event()  # clear while a sweep's query runs
         self.pending: asyncio.Queue[int] = asyncio.Queue()
         self.tasks: list[asyncio.Task[None]] = []
 
@@ -36,23 +41,25 @@ class InProcessQueue:
         self.tasks = [asyncio.create_task(self._recover())]
         self.tasks += [asyncio.create_task(self._work()) for _ in range(self.workers)]
 
-    async def _recover(self, retry_seconds: float = 5) -> None:
-        # Retried, not fatal: the app starts, and reports not ready, while the database is away.
+    async def _recover(self) -> None:
+        # Not fatal: the app starts, and reports not ready, while the database is away.
         while True:
+            self.idle.clear()
             try:
                 left = await files.left_behind(self.database)
             except (OSError, SQLAlchemyError):
-                logger.warning("exports left by an earlier run cannot be read yet; retrying")
-                await asyncio.sleep(retry_seconds)
-                continue
-            for export_id in left:
-                self.submit(export_id)
-            return
+                logger.warning("exports that no worker holds cannot be read now; trying again later")
+            else:
+                for export_id in left:
+                    self.submit(export_id)
+            finally:
+                self.idle.set()
+            await asyncio.sleep(self.sweep_seconds)
 
     async def stop(self) -> None:
-        # The recovery is a short query: let it finish rather than cut it off in a driver thread.
-        if self.tasks:
-            await asyncio.wait(self.tasks[:1], timeout=5)
+        # A sweep is a short query: let it finish rather than cut it off in a driver thread.
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self.idle.wait(), timeout=5)
         for task in self.tasks:
             task.cancel()
         await asyncio.gather(*self.tasks, return_exceptions=True)

@@ -2,7 +2,7 @@ import asyncio
 import csv
 import io
 import json
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -11,6 +11,7 @@ from fastapi import FastAPI
 from sqlalchemy import select
 
 from service.app import create_app
+from service.exports import files
 from service.settings import Settings
 from service.tables import Export
 from tests.factories import SignedIn, add_member, assert_problem, create_project, create_task, sign_up
@@ -113,16 +114,22 @@ async def test_a_format_outside_the_contract_is_422(client: httpx.AsyncClient) -
     assert assert_problem(response, 422)["errors"][0]["pointer"] == "/format"
 
 
-@pytest.mark.parametrize("left", ["queued", "running"])
-async def test_exports_left_by_a_crash_are_done_after_a_restart(settings: Settings, left: str) -> None:
+@pytest.mark.parametrize(("left", "lease"), [("queued", None), ("running", None), ("running", -1)])
+async def test_exports_left_by_a_crash_are_done_after_a_restart(
+    settings: Settings, left: str, lease: int | None
+) -> None:
     first = create_app(settings)
     async with first.router.lifespan_context(first):
         transport = httpx.ASGITransport(app=first)
         async with httpx.AsyncClient(transport=transport, base_url="http://taskboard.test") as client:
             ada, project, tasks = await board(client)
-        # As a crash leaves it: queued, or running with no worker left to finish it.
+        # As a crash leaves it: queued, or running with no worker left to renew its lease.
         async with first.state.database.writer() as session, session.begin():
-            export = Export(project_id=project["id"], format="ndjson", status=left, created_at=datetime.now(UTC))
+            now = datetime.now(UTC)
+            expiry = None if lease is None else now + timedelta(seconds=lease)
+            export = Export(
+                project_id=project["id"], format="ndjson", status=left, created_at=now, lease_expires_at=expiry
+            )
             session.add(export)
         export_id = export.id
 
@@ -145,3 +152,25 @@ async def test_a_range_request_gets_the_whole_file(client: httpx.AsyncClient) ->
     ranged = await client.get(url, headers={**ada.headers, "Range": "bytes=0-10"})
     assert ranged.status_code == 200 and ranged.content == whole.content
     assert "accept-ranges" not in ranged.headers
+
+
+async def test_an_export_under_a_live_lease_is_left_to_its_worker(settings: Settings) -> None:
+    app = create_app(settings)
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://taskboard.test") as client:
+            ada, project, _ = await board(client)
+        # Another process's worker is writing this one, and renews its lease as it goes.
+        async with app.state.database.writer() as session, session.begin():
+            now = datetime.now(UTC)
+            held = Export(
+                project_id=project["id"],
+                format="csv",
+                status="running",
+                created_at=now,
+                lease_expires_at=now + timedelta(seconds=60),
+            )
+            session.add(held)
+        assert await files.left_behind(app.state.database) == []
+        async with app.state.database.reader() as session:
+            assert (await session.get_one(Export, held.id)).status == "running"

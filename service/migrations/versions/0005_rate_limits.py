@@ -1,4 +1,4 @@
-"""rate limits, sign-in throttling, shared secrets
+"""rate limits, sign-in throttling, shared secrets, export leases
 
 Revision ID: 0005
 Revises: 0004
@@ -39,8 +39,12 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("name", name=op.f("shared_secret_pkey")),
     )
 
+    op.add_column("export", sa.Column("lease_expires_at", sa.DateTime(timezone=True), nullable=True))
+
 
 def downgrade() -> None:
+    with op.batch_alter_table("export") as batch:
+        batch.drop_column("lease_expires_at")
     op.drop_table("shared_secret")
     op.drop_index(op.f("sign_in_failure_last_failed_at_idx"), table_name="sign_in_failure")
     op.drop_table("sign_in_failure")
