@@ -159,7 +159,7 @@ async def test_an_export_under_a_live_lease_is_left_to_its_worker(settings: Sett
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://taskboard.test") as client:
-            ada, project, _ = await board(client)
+            _, project, _ = await board(client)
         # Another process's worker is writing this one, and renews its lease as it goes.
         async with app.state.database.writer() as session, session.begin():
             now = datetime.now(UTC)
