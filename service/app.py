@@ -62,7 +62,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             yield
         finally:
             restore_signals()
-            broadcaster.close_all()
+            broadcaster.shut_down()
             await relay.stop()
             await exports.stop()
             purging.cancel()

@@ -12,8 +12,9 @@ from types import TracebackType
 import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
-# As `make run` serves: open event streams are cut after 2 s of a graceful shutdown.
-SERVE_OPTIONS = ("--timeout-graceful-shutdown", "2")
+# As `make run` serves: requests still running 8 s into a graceful shutdown are cut off (streams
+# end at the signal; this bounds a client that stops reading).
+SERVE_OPTIONS = ("--timeout-graceful-shutdown", "8")
 
 
 def free_port() -> int:

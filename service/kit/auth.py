@@ -5,6 +5,7 @@ from fastapi import Depends, Request
 
 from service.kit.database import AppDatabase
 from service.kit.problems import Unauthenticated
+from service.kit.ratelimits import limit_address
 from service.kit.secrets import TOKEN_PREFIX
 from service.tables import User
 from service.tokens import queries as tokens
@@ -33,6 +34,8 @@ async def authenticate(request: Request, database: AppDatabase) -> Caller:
     async with database.reader() as session, session.begin():
         found = await tokens.find_active(session, token.strip())
     if found is None:
+        # A lookup that found nothing costs what a request does: it counts against the address.
+        await limit_address(request, database, request.app.state.settings)
         raise Unauthenticated("The token is unknown, expired or revoked.")
     caller = Caller(user=found.user, token_id=found.token_id)
     request.state.caller = caller

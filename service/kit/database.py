@@ -7,6 +7,7 @@ from sqlalchemy import event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.pool import NullPool
 from starlette.datastructures import State
 
 from service.settings import Settings
@@ -36,7 +37,8 @@ class Database:
         await self.engine.dispose()
 
 
-def create_engine(settings: Settings) -> AsyncEngine:
+def create_engine(settings: Settings, *, pooled: bool = True) -> AsyncEngine:
+    """The engine for DATABASE_URL; unpooled, for a connection held for good (LISTEN)."""
     connect_args: dict[str, Any] = {}
     if settings.database_url.startswith("postgresql"):
         timeout_ms = int(settings.database_statement_timeout_seconds * 1000)
@@ -44,14 +46,19 @@ def create_engine(settings: Settings) -> AsyncEngine:
             "timeout": settings.database_connect_timeout_seconds,
             "server_settings": {"statement_timeout": str(timeout_ms), "application_name": "taskboard"},
         }
+    pool: dict[str, Any] = {"poolclass": NullPool}
+    if pooled:
+        pool = {
+            "pool_size": settings.database_pool_size,
+            "max_overflow": settings.database_max_overflow,
+            "pool_timeout": settings.database_pool_timeout_seconds,
+            "pool_recycle": settings.database_pool_recycle_seconds,
+            "pool_pre_ping": True,
+        }
     engine = create_async_engine(
         settings.database_url,
         echo=settings.database_echo,
-        pool_size=settings.database_pool_size,
-        max_overflow=settings.database_max_overflow,
-        pool_timeout=settings.database_pool_timeout_seconds,
-        pool_recycle=settings.database_pool_recycle_seconds,
-        pool_pre_ping=True,
+        **pool,
         connect_args=connect_args,
         # Bound values are passwords' hashes and tokens' digests: they stay out of logs and errors.
         hide_parameters=True,

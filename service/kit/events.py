@@ -103,10 +103,13 @@ class Broadcaster:
         # Set by the relay while it is sure to hear of every commit: a stream opened otherwise
         # could miss events without anyone knowing.
         self.fed = False
+        self.closing = False  # the server is shutting down
 
     @contextmanager
     def subscribe(self, project_id: int) -> Iterator[Subscription]:
         subscription = Subscription(self.size)
+        if self.closing:
+            subscription.close()
         self.subscriptions[project_id].add(subscription)
         try:
             yield subscription
@@ -119,6 +122,11 @@ class Broadcaster:
         for event in events:
             for subscription in list(self.subscriptions.get(event.project_id, ())):
                 subscription.offer(event)
+
+    def shut_down(self) -> None:
+        """Closes every stream for good: one that starts later ends at once, as if just closed."""
+        self.closing = True
+        self.close_all()
 
     def close_all(self) -> None:
         for subscriptions in list(self.subscriptions.values()):
@@ -204,7 +212,7 @@ def close_on_exit_signals(broadcaster: Broadcaster) -> Callable[[], None]:
             continue
 
         def close_then(received: int, frame: Any, handler: Callable[[int, Any], Any] = handler) -> None:
-            loop.call_soon_threadsafe(broadcaster.close_all)
+            loop.call_soon_threadsafe(broadcaster.shut_down)
             handler(received, frame)
 
         previous[signum] = handler

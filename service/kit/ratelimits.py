@@ -1,6 +1,6 @@
 """Rate limits that hold across every worker: their state is in the database.
 
-Each key (a token, a client address) is limited by GCRA, the generic cell rate algorithm: one
+Each key (a user, a client address) is limited by GCRA, the generic cell rate algorithm: one
 number per key, the theoretical arrival time (`tat`) of its next request. A request is allowed
 while `tat` lies less than one period ahead of now, and each allowed request pushes `tat` one
 emission interval (period / count) further. So a key may spend its whole allowance at once, then
@@ -8,18 +8,25 @@ gets one request per interval. Counting is one upsert in a short transaction of 
 request that fails later is still counted.
 """
 
+import ipaddress
 import math
 import time
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from fastapi import Request
 from sqlalchemy import ColumnElement, Delete, case, delete, literal, select
 
-from service.kit.auth import Caller
 from service.kit.database import AppDatabase, Database, upsert
 from service.kit.problems import Problem
-from service.settings import AppSettings
+from service.settings import AppSettings, Settings
 from service.tables import RateLimit
+
+if TYPE_CHECKING:
+    from service.kit.auth import Caller
+
+
+SLOW_DOWN = "Too many requests; slow down and retry after Retry-After seconds."
 
 
 class TooManyRequests(Problem):
@@ -66,17 +73,39 @@ def expired(now: float | None = None) -> Delete:
 async def rate_limit(request: Request, database: AppDatabase, settings: AppSettings) -> None:
     """The generated routes' rate limiter, for each operation that documents 429.
 
-    It runs after the operation's security: a signed-in request counts against its token, any other
-    against its client address (behind a proxy, uvicorn's --forwarded-allow-ips makes that the
-    client's, not the proxy's).
+    It runs after the operation's security: a signed-in request counts against its user (however
+    many tokens they hold), any other against its client address.
     """
     caller: Caller | None = getattr(request.state, "caller", None)
-    period = settings.rate_limit_period.total_seconds()
-    if caller is not None:
-        key, rate = f"token:{caller.token_id}", Rate(settings.rate_limit_per_token, period)
-    else:
-        address = request.client.host if request.client else "unknown"
-        key, rate = f"address:{address}", Rate(settings.rate_limit_per_address, period)
-    wait = await hit(database, key, rate)
+    if caller is None:
+        await limit_address(request, database, settings)
+        return
+    rate = Rate(settings.rate_limit_per_token, settings.rate_limit_period.total_seconds())
+    wait = await hit(database, f"user:{caller.user.id}", rate)
     if wait:
-        raise TooManyRequests("Too many requests; slow down and retry after Retry-After seconds.", wait)
+        raise TooManyRequests(SLOW_DOWN, wait)
+
+
+async def limit_address(request: Request, database: Database, settings: Settings) -> None:
+    """Counts a request against its client address: anonymous ones, and failed authentications."""
+    rate = Rate(settings.rate_limit_per_address, settings.rate_limit_period.total_seconds())
+    wait = await hit(database, address_key(request.client.host if request.client else ""), rate)
+    if wait:
+        raise TooManyRequests(SLOW_DOWN, wait)
+
+
+def address_key(host: str) -> str:
+    """The address's key: IPv6 clients by their /64 (one subscriber's), anything unparsable together.
+
+    Behind a proxy, uvicorn's --forwarded-allow-ips (the proxy's address, never `*`) makes `host`
+    the client's rather than the proxy's.
+    """
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return "address:unknown"
+    if isinstance(address, ipaddress.IPv6Address):
+        if address.ipv4_mapped is not None:
+            return f"address:{address.ipv4_mapped}"
+        return f"address:{ipaddress.IPv6Network((address, 64), strict=False)}"
+    return f"address:{address}"

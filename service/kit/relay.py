@@ -21,10 +21,9 @@ from typing import Any, Protocol
 
 import asyncpg
 from sqlalchemy import func, select
-from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
-from service.kit.database import Database
+from service.kit.database import Database, create_engine
 from service.kit.events import BATCH, CHANNEL, Broadcaster, Event
 from service.settings import Settings
 from service.tables import ProjectEvent
@@ -108,8 +107,8 @@ class NotifyRelay:
     def __init__(self, database: Database, broadcaster: Broadcaster, settings: Settings) -> None:
         self.database = database
         self.broadcaster = broadcaster
-        url = make_url(settings.database_url).set(drivername="postgresql")
-        self.dsn = url.render_as_string(hide_password=False)
+        # Connected as every other connection is (URL, SSL, timeouts), but outside the pool.
+        self.engine = create_engine(settings, pooled=False)
         self.connect_timeout = settings.database_connect_timeout_seconds
         self.ids: asyncio.Queue[int] = asyncio.Queue()
         self.lost = asyncio.Event()
@@ -127,6 +126,7 @@ class NotifyRelay:
         for task in self.tasks:
             task.cancel()
         await asyncio.gather(*self.tasks, return_exceptions=True)
+        await self.engine.dispose()
 
     def wake(self) -> None:
         pass  # NOTIFY wakes every relay, this one included
@@ -135,27 +135,29 @@ class NotifyRelay:
         delay = 0.1
         while True:
             try:
-                connection = await asyncpg.connect(self.dsn, timeout=self.connect_timeout)
-            except (OSError, asyncpg.PostgresError, TimeoutError) as error:
-                logger.warning("the event relay cannot reach PostgreSQL (%s); retrying in %.1f s", error, delay)
+                held = await self.engine.connect()
+            except (OSError, SQLAlchemyError) as error:
+                logger.error("the event relay cannot reach PostgreSQL (%s); retrying in %.1f s", error, delay)
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, 5.0)
                 continue
             delay = 0.1
             self.lost.clear()
-            connection.add_termination_listener(lambda _connection: self.lost.set())
             try:
+                # The driver's own connection: SQLAlchemy has no LISTEN of its own.
+                connection: Any = (await held.get_raw_connection()).driver_connection
+                connection.add_termination_listener(lambda _connection: self.lost.set())
                 await connection.add_listener(CHANNEL, self._on_notify)
                 self.listening.set()
                 self.broadcaster.fed = True
                 await self._hold(connection)
-            except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as error:
-                logger.warning("the event relay lost PostgreSQL (%s)", error)
+            except (OSError, SQLAlchemyError, asyncpg.PostgresError, asyncpg.InterfaceError) as error:
+                logger.error("the event relay lost PostgreSQL (%s)", error)
             finally:
                 self.broadcaster.fed = False
                 self.listening.clear()
                 with contextlib.suppress(Exception):
-                    await asyncio.shield(connection.close(timeout=1))
+                    await asyncio.shield(held.invalidate())
             # Notifications sent while nobody listened are gone: streams resume from the log.
             self.broadcaster.close_all()
 

@@ -13,13 +13,12 @@ class TokensHandlers(Handlers, TokensApi):
     async def create_token(self, *, body: models.TokenCreate) -> models.Token:
         # Read and verify outside the request's write transaction: Argon2 takes a while, and
         # SQLite's write lock must not be held meanwhile.
-        digest = throttle.email_digest(body.email)
+        digest = await throttle.email_digest(self.database, body.email)
+        await throttle.attempt(self.database, digest, self.settings)
         async with self.database.reader() as session, session.begin():
-            await throttle.check(session, digest, self.settings)
             user = await users.find_by_email(session, body.email)
         valid = await verify_password(user.password_hash if user else None, body.password)
         if user is None or not valid:
-            await throttle.record_failure(self.database, digest, self.settings)
             raise Unauthenticated("The email and password do not match an account.", error=None)
         await throttle.forget(self.db, digest)
         expires_at = utcnow() + self.settings.token_ttl

@@ -26,3 +26,12 @@ async def test_close_all_ends_every_stream() -> None:
         assert await one.next() is None and await two.next() is None
         broadcaster.publish([event(2)])
         assert one.queue.empty()
+
+
+async def test_after_shutdown_a_new_subscription_is_already_closed() -> None:
+    broadcaster = Broadcaster()
+    with broadcaster.subscribe(1) as before:
+        broadcaster.shut_down()
+        with broadcaster.subscribe(1) as after:
+            assert await before.next() is None
+            assert await after.next() is None

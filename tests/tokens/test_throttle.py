@@ -1,5 +1,6 @@
 """Failed sign-ins for one email slow down, then lock out, saying nothing about the email."""
 
+import asyncio
 from datetime import timedelta
 
 import httpx
@@ -73,3 +74,12 @@ async def test_the_email_is_throttled_in_any_letter_case(strict: Settings) -> No
         for email in ("Someone@Example.com", "someone@example.com"):
             assert (await sign_in(client, email, WRONG)).status_code == 401
         assert_problem(await sign_in(client, "SOMEONE@EXAMPLE.COM", WRONG), 429)
+
+
+async def test_parallel_attempts_are_counted_as_strictly_as_serial_ones(strict: Settings) -> None:
+    async with client_for(strict) as client:
+        email = (await sign_up(client)).user["email"]
+        answers = await asyncio.gather(*(sign_in(client, email, WRONG) for _ in range(12)))
+    statuses = sorted(a.status_code for a in answers)
+    # Two free attempts; every other one came too soon after them.
+    assert statuses == [401] * 2 + [429] * 10
