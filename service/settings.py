@@ -3,7 +3,7 @@ from pathlib import Path
 from typing import Annotated, Literal
 
 from fastapi import Depends, Request
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 
@@ -71,6 +71,12 @@ class Settings(BaseSettings):
         if duration <= timedelta(0):
             raise ValueError("durations must be positive")
         return duration
+
+    @model_validator(mode="after")
+    def _lockout_after_free_failures(self) -> "Settings":
+        if self.sign_in_lockout_failures <= self.sign_in_free_failures:
+            raise ValueError("SIGN_IN_LOCKOUT_FAILURES must be more than SIGN_IN_FREE_FAILURES")
+        return self
 
     @field_validator("cors_origins", mode="before")
     @classmethod

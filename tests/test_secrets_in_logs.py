@@ -22,7 +22,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 
 from service.kit.secrets import token_digest
 from service.kit.types import utcnow
-from service.tables import AccessToken, User
+from service.tables import AccessToken, SharedSecret, User
 from tests.conftest import UNLIMITED
 from tests.live import LiveServer
 
@@ -144,12 +144,16 @@ def run_flow(flow: Flow) -> None:
         assert time.monotonic() < deadline, "the export did not succeed within 10 s"
         time.sleep(0.05)
     send("GET", f"{export.headers['location']}/content", 200, headers=bearer(token))
+    # A list with a next page: its cursor is signed with the key the processes share.
+    page = send("GET", tasks, 200, params={"limit": 1}, headers=bearer(token)).json()
+    send("GET", tasks, 200, params={"limit": 1, "cursor": page["nextCursor"]}, headers=bearer(token))
 
     send("DELETE", "/v1/tokens/current", 204, headers=bearer(token))
     send("GET", "/v1/users/me", 401, headers=bearer(token))
     send("DELETE", "/v1/tokens/current", 401, headers=bearer(token))
     send("GET", "/v1/users/me", 200, headers=bearer(fresh))
     flow.keep_password_hashes()
+    flow.secrets |= {f"shared secret {name!r}": value for name, value in asyncio.run(shared_secrets(flow.database_url))}
 
 
 JSON = {"Content-Type": "application/json"}
@@ -162,6 +166,17 @@ async def password_hashes(database_url: str) -> list[str]:
             return list((await connection.scalars(select(User.password_hash))).all())
     finally:
         await engine.dispose()
+
+
+async def shared_secrets(database_url: str) -> list[tuple[str, str]]:
+    engine = create_async_engine(database_url)
+    try:
+        async with engine.connect() as connection:
+            rows = (await connection.execute(select(SharedSecret.name, SharedSecret.value))).all()
+    finally:
+        await engine.dispose()
+    assert {name for name, _ in rows} == {"cursors", "sign-in"}, "the flow should have made both"
+    return [(name, value) for name, value in rows]
 
 
 async def expire(database_url: str, token: str) -> None:
@@ -247,9 +262,8 @@ def test_no_secret_in_any_log_line_or_response(verbosity: str, database_url: str
 
 
 def row_logged_hash(leak: Leak) -> bool:
-    """The one thing a deployment's own DEBUG logging of SQLAlchemy shows: the result rows, and a
-    sign-in must read the account's password hash. No setting of the service turns that on
-    (DATABASE_ECHO logs statements, without their values); the README says so."""
-    return (
-        leak.secret.startswith("password hash") and leak.source == "sqlalchemy.engine.Engine" and "Row (" in leak.text
-    )
+    """What a deployment's own DEBUG logging of SQLAlchemy shows: result rows. A sign-in must read
+    the account's password hash, and a process reads each shared secret once. No setting of the
+    service turns that on (DATABASE_ECHO logs statements, without their values); the README says so."""
+    read_in_rows = leak.secret.startswith(("password hash", "shared secret"))
+    return read_in_rows and leak.source == "sqlalchemy.engine.Engine" and "Row (" in leak.text

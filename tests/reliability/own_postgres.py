@@ -1,5 +1,6 @@
 """A PostgreSQL server of a test's own, in a temporary folder, that the test may stop and start."""
 
+import glob
 import os
 import shutil
 import subprocess
@@ -53,10 +54,12 @@ def own_postgres() -> Iterator[OwnPostgres]:
 
 
 def available() -> str | None:
-    """Why no server of a test's own can run here, or None."""
-    for tool in ("initdb", "pg_ctl"):
-        if shutil.which(tool) is None:
-            return f"{tool} is not on PATH"
+    """Why no server of a test's own can run here, or None. Debian keeps the tools out of PATH."""
+    if shutil.which("initdb") is None:
+        found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
+        if not found:
+            return "initdb is neither on PATH nor in /usr/lib/postgresql/*/bin"
+        os.environ["PATH"] = f"{os.path.dirname(found[-1])}{os.pathsep}{os.environ['PATH']}"
     if os.geteuid() == 0 and shutil.which("runuser") is None:
         return "running as root without runuser"
     return None

@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import httpx
 import pytest
+from pydantic import ValidationError
 
 from service.settings import Settings
 from tests.factories import assert_problem, client_for, sign_up
@@ -83,3 +84,8 @@ async def test_parallel_attempts_are_counted_as_strictly_as_serial_ones(strict: 
     statuses = sorted(a.status_code for a in answers)
     # Two free attempts; every other one came too soon after them.
     assert statuses == [401] * 2 + [429] * 10
+
+
+def test_the_lockout_must_come_after_the_free_failures() -> None:
+    with pytest.raises(ValidationError, match="SIGN_IN_LOCKOUT_FAILURES must be more"):
+        Settings(sign_in_free_failures=5, sign_in_lockout_failures=5)
