@@ -27,9 +27,9 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(default=1024 * 1024, ge=1)
     # A request body that takes longer to arrive is refused with 408 (a slow client holds nothing).
     request_body_timeout_seconds: float = Field(default=30.0, gt=0)
-    # Requests per RATE_LIMIT_PERIOD: per token when signed in, per client address otherwise.
+    # Requests per RATE_LIMIT_PERIOD: per user when signed in, per client address otherwise.
     rate_limit_period: timedelta = timedelta(minutes=1)
-    rate_limit_per_token: int = Field(default=600, ge=1)
+    rate_limit_per_user: int = Field(default=600, ge=1)
     rate_limit_per_address: int = Field(default=30, ge=1)
     # Failed sign-ins for one email: free ones, then 1 s, 2 s, 4 s… between attempts, then a lockout.
     sign_in_free_failures: int = Field(default=5, ge=1)

@@ -57,7 +57,7 @@ def router(handlers: type[ExportsApi], *, bearer_auth: Callable[..., Any], rate_
             404: {"description": "No such resource."},
             422: {"description": "A parameter or the body breaks the schema; `errors` names each field."},
             429: {
-                "description": "Too many requests from this token (or, for public operations, from this client address), or too many failed sign-ins for this email; retry after `Retry-After` seconds."
+                "description": "Too many requests from this user (or, for public operations, from this client address), or too many failed sign-ins for this email; retry after `Retry-After` seconds."
             },
             503: {
                 "description": "The database does not answer or is too busy to answer in time; retry after `Retry-After` seconds."
@@ -82,7 +82,7 @@ def router(handlers: type[ExportsApi], *, bearer_auth: Callable[..., Any], rate_
             409: {"description": "The export has not succeeded (yet), its `status` says why; or its file is gone."},
             422: {"description": "A parameter or the body breaks the schema; `errors` names each field."},
             429: {
-                "description": "Too many requests from this token (or, for public operations, from this client address), or too many failed sign-ins for this email; retry after `Retry-After` seconds."
+                "description": "Too many requests from this user (or, for public operations, from this client address), or too many failed sign-ins for this email; retry after `Retry-After` seconds."
             },
             503: {
                 "description": "The database does not answer or is too busy to answer in time; retry after `Retry-After` seconds."
@@ -112,7 +112,7 @@ def router(handlers: type[ExportsApi], *, bearer_auth: Callable[..., Any], rate_
             415: {"description": "The request body is not `application/json`."},
             422: {"description": "A parameter or the body breaks the schema; `errors` names each field."},
             429: {
-                "description": "Too many requests from this token (or, for public operations, from this client address), or too many failed sign-ins for this email; retry after `Retry-After` seconds."
+                "description": "Too many requests from this user (or, for public operations, from this client address), or too many failed sign-ins for this email; retry after `Retry-After` seconds."
             },
             503: {
                 "description": "The database does not answer or is too busy to answer in time; retry after `Retry-After` seconds."

@@ -84,7 +84,7 @@ def router(
             401: {"description": "The bearer token is missing, malformed, expired or revoked."},
             422: {"description": "A parameter or the body breaks the schema; `errors` names each field."},
             429: {
-                "description": "Too many requests from this token (or, for public operations, from this client address), or too many failed sign-ins for this email; retry after `Retry-After` seconds."
+                "description": "Too many requests from this user (or, for public operations, from this client address), or too many failed sign-ins for this email; retry after `Retry-After` seconds."
             },
             503: {
                 "description": "The database does not answer or is too busy to answer in time; retry after `Retry-After` seconds."
@@ -118,7 +118,7 @@ def router(
             415: {"description": "The request body is not `application/json`."},
             422: {"description": "A parameter or the body breaks the schema; `errors` names each field."},
             429: {
-                "description": "Too many requests from this token (or, for public operations, from this client address), or too many failed sign-ins for this email; retry after `Retry-After` seconds."
+                "description": "Too many requests from this user (or, for public operations, from this client address), or too many failed sign-ins for this email; retry after `Retry-After` seconds."
             },
             503: {
                 "description": "The database does not answer or is too busy to answer in time; retry after `Retry-After` seconds."
@@ -157,7 +157,7 @@ def router(
             404: {"description": "No such resource."},
             422: {"description": "A parameter or the body breaks the schema; `errors` names each field."},
             429: {
-                "description": "Too many requests from this token (or, for public operations, from this client address), or too many failed sign-ins for this email; retry after `Retry-After` seconds."
+                "description": "Too many requests from this user (or, for public operations, from this client address), or too many failed sign-ins for this email; retry after `Retry-After` seconds."
             },
             503: {
                 "description": "The database does not answer or is too busy to answer in time; retry after `Retry-After` seconds."
@@ -189,7 +189,7 @@ def router(
             404: {"description": "No such resource."},
             422: {"description": "A parameter or the body breaks the schema; `errors` names each field."},
             429: {
-                "description": "Too many requests from this token (or, for public operations, from this client address), or too many failed sign-ins for this email; retry after `Retry-After` seconds."
+                "description": "Too many requests from this user (or, for public operations, from this client address), or too many failed sign-ins for this email; retry after `Retry-After` seconds."
             },
             503: {
                 "description": "The database does not answer or is too busy to answer in time; retry after `Retry-After` seconds."
@@ -225,7 +225,7 @@ def router(
             422: {"description": "A parameter or the body breaks the schema; `errors` names each field."},
             428: {"description": "`If-Match` is missing."},
             429: {
-                "description": "Too many requests from this token (or, for public operations, from this client address), or too many failed sign-ins for this email; retry after `Retry-After` seconds."
+                "description": "Too many requests from this user (or, for public operations, from this client address), or too many failed sign-ins for this email; retry after `Retry-After` seconds."
             },
             503: {
                 "description": "The database does not answer or is too busy to answer in time; retry after `Retry-After` seconds."

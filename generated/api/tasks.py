@@ -96,7 +96,7 @@ def router(handlers: type[TasksApi], *, bearer_auth: Callable[..., Any], rate_li
             404: {"description": "No such resource."},
             422: {"description": "A parameter or the body breaks the schema; `errors` names each field."},
             429: {
-                "description": "Too many requests from this token (or, for public operations, from this client address), or too many failed sign-ins for this email; retry after `Retry-After` seconds."
+                "description": "Too many requests from this user (or, for public operations, from this client address), or too many failed sign-ins for this email; retry after `Retry-After` seconds."
             },
             503: {
                 "description": "The database does not answer or is too busy to answer in time; retry after `Retry-After` seconds."
@@ -146,7 +146,7 @@ def router(handlers: type[TasksApi], *, bearer_auth: Callable[..., Any], rate_li
             415: {"description": "The request body is not `application/json`."},
             422: {"description": "A parameter or the body breaks the schema; `errors` names each field."},
             429: {
-                "description": "Too many requests from this token (or, for public operations, from this client address), or too many failed sign-ins for this email; retry after `Retry-After` seconds."
+                "description": "Too many requests from this user (or, for public operations, from this client address), or too many failed sign-ins for this email; retry after `Retry-After` seconds."
             },
             503: {
                 "description": "The database does not answer or is too busy to answer in time; retry after `Retry-After` seconds."
@@ -186,7 +186,7 @@ def router(handlers: type[TasksApi], *, bearer_auth: Callable[..., Any], rate_li
             404: {"description": "No such resource."},
             422: {"description": "A parameter or the body breaks the schema; `errors` names each field."},
             429: {
-                "description": "Too many requests from this token (or, for public operations, from this client address), or too many failed sign-ins for this email; retry after `Retry-After` seconds."
+                "description": "Too many requests from this user (or, for public operations, from this client address), or too many failed sign-ins for this email; retry after `Retry-After` seconds."
             },
             503: {
                 "description": "The database does not answer or is too busy to answer in time; retry after `Retry-After` seconds."
@@ -218,7 +218,7 @@ def router(handlers: type[TasksApi], *, bearer_auth: Callable[..., Any], rate_li
             404: {"description": "No such resource."},
             422: {"description": "A parameter or the body breaks the schema; `errors` names each field."},
             429: {
-                "description": "Too many requests from this token (or, for public operations, from this client address), or too many failed sign-ins for this email; retry after `Retry-After` seconds."
+                "description": "Too many requests from this user (or, for public operations, from this client address), or too many failed sign-ins for this email; retry after `Retry-After` seconds."
             },
             503: {
                 "description": "The database does not answer or is too busy to answer in time; retry after `Retry-After` seconds."
@@ -255,7 +255,7 @@ def router(handlers: type[TasksApi], *, bearer_auth: Callable[..., Any], rate_li
             422: {"description": "A parameter or the body breaks the schema; `errors` names each field."},
             428: {"description": "`If-Match` is missing."},
             429: {
-                "description": "Too many requests from this token (or, for public operations, from this client address), or too many failed sign-ins for this email; retry after `Retry-After` seconds."
+                "description": "Too many requests from this user (or, for public operations, from this client address), or too many failed sign-ins for this email; retry after `Retry-After` seconds."
             },
             503: {
                 "description": "The database does not answer or is too busy to answer in time; retry after `Retry-After` seconds."

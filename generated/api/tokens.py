@@ -49,7 +49,7 @@ def router(handlers: type[TokensApi], *, bearer_auth: Callable[..., Any], rate_l
             415: {"description": "The request body is not `application/json`."},
             422: {"description": "A parameter or the body breaks the schema; `errors` names each field."},
             429: {
-                "description": "Too many requests from this token (or, for public operations, from this client address), or too many failed sign-ins for this email; retry after `Retry-After` seconds."
+                "description": "Too many requests from this user (or, for public operations, from this client address), or too many failed sign-ins for this email; retry after `Retry-After` seconds."
             },
             503: {
                 "description": "The database does not answer or is too busy to answer in time; retry after `Retry-After` seconds."
@@ -70,7 +70,7 @@ def router(handlers: type[TokensApi], *, bearer_auth: Callable[..., Any], rate_l
         responses={
             401: {"description": "The bearer token is missing, malformed, expired or revoked."},
             429: {
-                "description": "Too many requests from this token (or, for public operations, from this client address), or too many failed sign-ins for this email; retry after `Retry-After` seconds."
+                "description": "Too many requests from this user (or, for public operations, from this client address), or too many failed sign-ins for this email; retry after `Retry-After` seconds."
             },
             503: {
                 "description": "The database does not answer or is too busy to answer in time; retry after `Retry-After` seconds."

@@ -63,7 +63,7 @@ def router(handlers: type[UsersApi], *, bearer_auth: Callable[..., Any], rate_li
             401: {"description": "The bearer token is missing, malformed, expired or revoked."},
             422: {"description": "A parameter or the body breaks the schema; `errors` names each field."},
             429: {
-                "description": "Too many requests from this token (or, for public operations, from this client address), or too many failed sign-ins for this email; retry after `Retry-After` seconds."
+                "description": "Too many requests from this user (or, for public operations, from this client address), or too many failed sign-ins for this email; retry after `Retry-After` seconds."
             },
             503: {
                 "description": "The database does not answer or is too busy to answer in time; retry after `Retry-After` seconds."
@@ -96,7 +96,7 @@ def router(handlers: type[UsersApi], *, bearer_auth: Callable[..., Any], rate_li
             415: {"description": "The request body is not `application/json`."},
             422: {"description": "A parameter or the body breaks the schema; `errors` names each field."},
             429: {
-                "description": "Too many requests from this token (or, for public operations, from this client address), or too many failed sign-ins for this email; retry after `Retry-After` seconds."
+                "description": "Too many requests from this user (or, for public operations, from this client address), or too many failed sign-ins for this email; retry after `Retry-After` seconds."
             },
             503: {
                 "description": "The database does not answer or is too busy to answer in time; retry after `Retry-After` seconds."
@@ -119,7 +119,7 @@ def router(handlers: type[UsersApi], *, bearer_auth: Callable[..., Any], rate_li
         responses={
             401: {"description": "The bearer token is missing, malformed, expired or revoked."},
             429: {
-                "description": "Too many requests from this token (or, for public operations, from this client address), or too many failed sign-ins for this email; retry after `Retry-After` seconds."
+                "description": "Too many requests from this user (or, for public operations, from this client address), or too many failed sign-ins for this email; retry after `Retry-After` seconds."
             },
             503: {
                 "description": "The database does not answer or is too busy to answer in time; retry after `Retry-After` seconds."
@@ -147,7 +147,7 @@ def router(handlers: type[UsersApi], *, bearer_auth: Callable[..., Any], rate_li
             415: {"description": "The request body is not `application/json`."},
             422: {"description": "A parameter or the body breaks the schema; `errors` names each field."},
             429: {
-                "description": "Too many requests from this token (or, for public operations, from this client address), or too many failed sign-ins for this email; retry after `Retry-After` seconds."
+                "description": "Too many requests from this user (or, for public operations, from this client address), or too many failed sign-ins for this email; retry after `Retry-After` seconds."
             },
             503: {
                 "description": "The database does not answer or is too busy to answer in time; retry after `Retry-After` seconds."
@@ -173,7 +173,7 @@ def router(handlers: type[UsersApi], *, bearer_auth: Callable[..., Any], rate_li
             404: {"description": "No such resource."},
             422: {"description": "A parameter or the body breaks the schema; `errors` names each field."},
             429: {
-                "description": "Too many requests from this token (or, for public operations, from this client address), or too many failed sign-ins for this email; retry after `Retry-After` seconds."
+                "description": "Too many requests from this user (or, for public operations, from this client address), or too many failed sign-ins for this email; retry after `Retry-After` seconds."
             },
             503: {
                 "description": "The database does not answer or is too busy to answer in time; retry after `Retry-After` seconds."

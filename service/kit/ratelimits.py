@@ -80,7 +80,7 @@ async def rate_limit(request: Request, database: AppDatabase, settings: AppSetti
     if caller is None:
         await limit_address(request, database, settings)
         return
-    rate = Rate(settings.rate_limit_per_token, settings.rate_limit_period.total_seconds())
+    rate = Rate(settings.rate_limit_per_user, settings.rate_limit_period.total_seconds())
     wait = await hit(database, f"user:{caller.user.id}", rate)
     if wait:
         raise TooManyRequests(SLOW_DOWN, wait)

@@ -35,7 +35,7 @@ async def test_concurrent_hits_never_overspend(settings: Settings) -> None:
 
 
 async def test_a_user_over_the_limit_gets_429_with_retry_after_whatever_token(settings: Settings) -> None:
-    limited = settings.model_copy(update={"rate_limit_per_token": 3, "rate_limit_period": timedelta(hours=1)})
+    limited = settings.model_copy(update={"rate_limit_per_user": 3, "rate_limit_period": timedelta(hours=1)})
     async with client_for(limited) as client:
         ada, bob = await sign_up(client), await sign_up(client)
         statuses = [(await client.get("/v1/users/me", headers=ada.headers)).status_code for _ in range(2)]
@@ -93,7 +93,7 @@ def test_addresses_are_keyed_by_what_one_client_controls(host: str, key: str) ->
 
 @pytest.mark.parametrize("wrong", ["", "Bearer tb_not-a-token"])
 async def test_bad_tokens_do_not_spend_anyones_allowance(settings: Settings, wrong: str) -> None:
-    limited = settings.model_copy(update={"rate_limit_per_token": 2})
+    limited = settings.model_copy(update={"rate_limit_per_user": 2})
     async with client_for(limited) as client:
         ada = await sign_up(client)
         for _ in range(3):
@@ -110,7 +110,7 @@ async def test_health_probes_are_not_limited(settings: Settings) -> None:
 
 
 def test_rate_limit_settings_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("RATE_LIMIT_PER_TOKEN", "5")
+    monkeypatch.setenv("RATE_LIMIT_PER_USER", "5")
     monkeypatch.setenv("RATE_LIMIT_PERIOD", "PT10S")
     settings = Settings()
-    assert (settings.rate_limit_per_token, settings.rate_limit_period) == (5, timedelta(seconds=10))
+    assert (settings.rate_limit_per_user, settings.rate_limit_period) == (5, timedelta(seconds=10))

@@ -78,7 +78,7 @@ async def test_events_reach_streams_on_every_process(database_url: str, tmp_path
 
 async def test_rate_limits_hold_across_processes(database_url: str, tmp_path: Path) -> None:
     # Per hour: the allowance does not refill while the test runs, however slow the machine.
-    limits = {"RATE_LIMIT_PER_TOKEN": "6", "RATE_LIMIT_PER_ADDRESS": "4", "RATE_LIMIT_PERIOD": "PT1H"}
+    limits = {"RATE_LIMIT_PER_USER": "6", "RATE_LIMIT_PER_ADDRESS": "4", "RATE_LIMIT_PERIOD": "PT1H"}
     with cluster(database_url, 3, tmp_path, **limits) as servers:
         async with httpx.AsyncClient(timeout=10) as http:
             user = new_user()
@@ -101,7 +101,7 @@ async def test_rate_limits_hold_across_processes(database_url: str, tmp_path: Pa
 
 async def test_four_uvicorn_workers_act_as_one(database_url: str, tmp_path: Path) -> None:
     env = {
-        "RATE_LIMIT_PER_TOKEN": "50",
+        "RATE_LIMIT_PER_USER": "50",
         "RATE_LIMIT_PER_ADDRESS": "1000",
         "RATE_LIMIT_PERIOD": "PT1H",
     }
