@@ -549,6 +549,17 @@ class ProjectPage(BaseModel):
     """
 
 
+class ExportPage(BaseModel):
+    model_config = ConfigDict(
+        validate_by_name=True,
+    )
+    items: list[Export]
+    next_cursor: Annotated[str | None, Field(alias="nextCursor")]
+    """
+    Pass as `cursor` for the next page; `null` on the last page.
+    """
+
+
 class TaskChangedEvent(BaseModel):
     model_config = ConfigDict(
         validate_by_name=True,

@@ -90,6 +90,7 @@ def probes(bob: Ids) -> list[Probe]:
         ),
         ("deleteTask", 404, lambda t: Call({"projectId": t.project, "taskId": t.task})),
         ("deleteTask", 404, lambda t: Call({"projectId": bob.project, "taskId": t.task})),
+        ("listExports", 404, lambda t: Call({"projectId": t.project})),
         ("createExport", 404, lambda t: Call({"projectId": t.project}, json={"format": "csv"})),
         ("getExport", 404, lambda t: Call({"exportId": t.export})),
         ("downloadExport", 404, lambda t: Call({"exportId": t.export})),
@@ -123,6 +124,7 @@ class World:
             ("listMembers", Call({"projectId": p})),
             ("listTasks", Call({"projectId": p})),
             ("getTask", Call({"projectId": p, "taskId": t})),
+            ("listExports", Call({"projectId": p})),
             ("getExport", Call({"exportId": e})),
             ("downloadExport", Call({"exportId": e})),
         ]

@@ -30,6 +30,7 @@ OPERATIONS: tuple[Operation, ...] = (
     Operation("getTask", "GET", "/v1/projects/{projectId}/tasks/{taskId}", "tasks"),
     Operation("deleteTask", "DELETE", "/v1/projects/{projectId}/tasks/{taskId}", "tasks"),
     Operation("updateTask", "PATCH", "/v1/projects/{projectId}/tasks/{taskId}", "tasks"),
+    Operation("listExports", "GET", "/v1/projects/{projectId}/exports", "exports"),
     Operation("createExport", "POST", "/v1/projects/{projectId}/exports", "exports"),
     Operation("getExport", "GET", "/v1/exports/{exportId}", "exports"),
     Operation("downloadExport", "GET", "/v1/exports/{exportId}/content", "exports"),

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Path, Request, Response
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
 
 from generated import models
 from generated.runtime import (
@@ -25,6 +25,10 @@ class CreateExportResult:
 
 class ExportsApi(ABC):
     """The operations tagged `exports`."""
+
+    @abstractmethod
+    async def list_exports(self, *, project_id: int, limit: int = 20, cursor: str | None = None) -> models.ExportPage:
+        """listExports: GET /v1/projects/{projectId}/exports"""
 
     @abstractmethod
     async def create_export(self, *, project_id: int, body: models.ExportCreate) -> CreateExportResult:
@@ -95,6 +99,36 @@ def router(handlers: type[ExportsApi], *, bearer_auth: Callable[..., Any], rate_
         handlers: Handlers, export_id: Annotated[int, Path(alias="exportId", ge=1, le=9223372036854775807)]
     ) -> Response:
         return file_response(await handlers.download_export(export_id=export_id))
+
+    @api.get(
+        "/v1/projects/{projectId}/exports",
+        operation_id="listExports",
+        status_code=200,
+        response_model=models.ExportPage,
+        responses={
+            400: {"description": "The cursor was altered, or belongs to other filters or another sort."},
+            401: {"description": "The bearer token is missing, malformed, expired or revoked."},
+            404: {"description": "No such resource."},
+            422: {"description": "A parameter or the body breaks the schema; `errors` names each field."},
+            429: {
+                "description": "Too many requests from this user (or, for public operations, from this client address), or too many failed sign-ins for this email; retry after `Retry-After` seconds."
+            },
+            503: {
+                "description": "The database does not answer or is too busy to answer in time; retry after `Retry-After` seconds."
+            },
+        },
+        dependencies=[Depends(bearer_auth, scope="function"), Depends(rate_limit, scope="function")],
+        summary="A project's exports",
+    )
+    async def list_exports(
+        handlers: Handlers,
+        project_id: Annotated[int, Path(alias="projectId", ge=1, le=9223372036854775807)],
+        limit: Annotated[int, Query(alias="limit", ge=1, le=100)] = 20,
+        cursor: Annotated[
+            str | None, Query(alias="cursor", min_length=1, max_length=1024, pattern="^[A-Za-z0-9_-]+$")
+        ] = None,
+    ) -> models.ExportPage:
+        return await handlers.list_exports(project_id=project_id, limit=limit, cursor=cursor)
 
     @api.post(
         "/v1/projects/{projectId}/exports",

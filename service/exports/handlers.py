@@ -7,6 +7,7 @@ from generated.runtime import Download
 from service.exports.files import MEDIA_TYPES, file_of
 from service.kit.database import after_commit
 from service.kit.handlers import Handlers
+from service.kit.pagination import Pager, by_id
 from service.kit.problems import Conflict, NotFound
 from service.kit.types import utcnow
 from service.projects import queries as projects
@@ -14,6 +15,14 @@ from service.tables import Export, Membership
 
 
 class ExportsHandlers(Handlers, ExportsApi):
+    async def list_exports(self, *, project_id: int, limit: int = 20, cursor: str | None = None) -> models.ExportPage:
+        await projects.visible(self.db, project_id, self.caller.user.id)
+        pager = Pager(await self.cursors(), f"exports:{project_id}", [Export.id], descending=True)
+        query = select(Export).where(Export.project_id == project_id)
+        found = (await self.db.scalars(pager.query(query, cursor, limit))).all()
+        exports, next_cursor = pager.page(found, limit, by_id)
+        return models.ExportPage(items=[export_model(e) for e in exports], next_cursor=next_cursor)
+
     async def create_export(self, *, project_id: int, body: models.ExportCreate) -> CreateExportResult:
         await projects.visible(self.db, project_id, self.caller.user.id)
         export = Export(project_id=project_id, format=body.format.value, status="queued", created_at=utcnow())

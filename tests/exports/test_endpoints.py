@@ -174,3 +174,26 @@ async def test_an_export_under_a_live_lease_is_left_to_its_worker(settings: Sett
         assert await files.left_behind(app.state.database) == []
         async with app.state.database.reader() as session:
             assert (await session.get_one(Export, held.id)).status == "running"
+
+
+async def test_members_list_every_export_of_the_project_newest_first(client: httpx.AsyncClient) -> None:
+    ada, project, _ = await board(client)
+    bob = await sign_up(client)
+    await add_member(client, ada, project["id"], bob)
+    url = f"/v1/projects/{project['id']}/exports"
+    started = []
+    for who, format in [(ada, "csv"), (bob, "ndjson"), (ada, "ndjson")]:
+        response = await client.post(url, json={"format": format}, headers=who.headers)
+        started.append(response.json()["id"])
+    first = await client.get(url, params={"limit": 2}, headers=bob.headers)
+    assert first.status_code == 200
+    page = first.json()
+    rest = (await client.get(url, params={"limit": 2, "cursor": page["nextCursor"]}, headers=ada.headers)).json()
+    assert [e["id"] for e in page["items"] + rest["items"]] == started[::-1]
+    assert rest["nextCursor"] is None
+    assert {e["projectId"] for e in page["items"]} == {project["id"]}
+    other = await create_project(client, bob)
+    assert (await client.get(f"/v1/projects/{other['id']}/exports", headers=bob.headers)).json() == {
+        "items": [],
+        "nextCursor": None,
+    }

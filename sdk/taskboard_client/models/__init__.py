@@ -4,6 +4,7 @@ from .deleted_resource import DeletedResource
 from .export import Export
 from .export_create import ExportCreate
 from .export_format import ExportFormat
+from .export_page import ExportPage
 from .export_status import ExportStatus
 from .field_error import FieldError
 from .field_error_in import FieldErrorIn
@@ -54,6 +55,7 @@ __all__ = (
     "Export",
     "ExportCreate",
     "ExportFormat",
+    "ExportPage",
     "ExportStatus",
     "FieldError",
     "FieldErrorIn",
