@@ -3,11 +3,13 @@
 import os
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import httpx
 import yaml
 
+from codegen import contract
 from tests.live import ROOT, LiveServer
 
 CONFIG = Path(__file__).with_name("schemathesis.toml")
@@ -63,3 +65,14 @@ def test_the_running_service_keeps_the_contract(live_server: LiveServer, tmp_pat
     print(result.stdout[-20000:], result.stderr[-5000:])
     assert result.returncode == 0, "schemathesis found contract failures (see the output above)"
     assert "Selected: 27/27" in result.stdout and "Tested: 27" in result.stdout
+
+
+def test_every_paged_list_expects_400_for_a_forged_cursor() -> None:
+    config = tomllib.loads(CONFIG.read_text())
+    declared = next(
+        set(entry["include-operation-id"])
+        for entry in config["operations"]
+        if "400" in entry["checks"]["positive_data_acceptance"]["expected-statuses"]
+    )
+    operations = contract.operations(contract.load(ROOT / "openapi.yaml"))
+    assert declared == {op.operation_id for op in operations if any(p.name == "cursor" for p in op.params)}
