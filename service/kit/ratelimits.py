@@ -49,7 +49,7 @@ class Rate:
 async def hit(database: Database, key: str, rate: Rate, now: float | None = None) -> float:
     """Counts one request for `key`: 0 when it is allowed, else the seconds until one would be."""
     now = time.time() if now is None else now
-    async with database.writer() as session, session.begin():
+    async with database.short_write() as session:
         earliest: ColumnElement[float] = case((RateLimit.tat > now, RateLimit.tat), else_=literal(now))
         statement = upsert(session, RateLimit, key=key, tat=now + rate.interval)
         allowed = await session.scalar(

@@ -36,7 +36,7 @@ async def attempt(database: Database, digest: str, settings: Settings, now: floa
     the email may not try now. In a transaction of its own: the request's may roll back."""
     now = time.time() if now is None else now
     lockout = settings.sign_in_lockout.total_seconds()
-    async with database.writer() as db, db.begin():
+    async with database.short_write() as db:
         while True:  # compare-and-set: another attempt may count first
             row = await db.get(SignInFailure, digest, populate_existing=True)
             if row is None:
