@@ -31,7 +31,7 @@ async def clean(database: Database, settings: Settings) -> None:
     """One round: each deletion in a short transaction of its own."""
     await purge(database.writer, settings.event_retention)
     for statement in _stale_records(settings):
-        async with database.writer() as session, session.begin():
+        async with database.short_write() as session:
             await session.execute(statement)
 
 

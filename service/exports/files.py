@@ -34,7 +34,7 @@ def file_of(directory: Path, export_id: int, format: str) -> Path:
 async def left_behind(database: Database) -> list[int]:
     """The exports no live worker holds, all queued again: queued ones, and running ones whose
     worker let its lease run out (it crashed, or was killed)."""
-    async with database.writer() as db, db.begin():
+    async with database.short_write() as db:
         abandoned = or_(Export.lease_expires_at.is_(None), Export.lease_expires_at < utcnow())
         await db.execute(update(Export).where(Export.status == "running", abandoned).values(status="queued"))
         queued = select(Export.id).where(Export.status == "queued").order_by(Export.id)
@@ -43,7 +43,7 @@ async def left_behind(database: Database) -> list[int]:
 
 async def run(database: Database, directory: Path, export_id: int) -> None:
     """Makes one export's file, if it is still queued; records how it ended."""
-    async with database.writer() as db, db.begin():
+    async with database.short_write() as db:
         claim = (
             update(Export)
             .where(Export.id == export_id, Export.status == "queued")
@@ -55,7 +55,7 @@ async def run(database: Database, directory: Path, export_id: int) -> None:
         return  # taken by another worker, or gone with its project
 
     async def renew() -> None:
-        async with database.writer() as db, db.begin():
+        async with database.short_write() as db:
             mine = (Export.id == export_id, Export.status == "running")
             await db.execute(update(Export).where(*mine).values(lease_expires_at=utcnow() + LEASE))
 
@@ -67,7 +67,7 @@ async def run(database: Database, directory: Path, export_id: int) -> None:
         outcome: dict[str, object] = {"status": "failed", "error": f"The export failed: {type(error).__name__}."}
     else:
         outcome = {"status": "succeeded", "row_count": count}
-    async with database.writer() as db, db.begin():
+    async with database.short_write() as db:
         # Only the run that holds the claim records its end: a recovery may have queued it again.
         mine = (Export.id == export_id, Export.status == "running")
         await db.execute(update(Export).where(*mine).values(finished_at=utcnow(), lease_expires_at=None, **outcome))

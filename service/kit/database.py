@@ -39,7 +39,8 @@ class Database:
 
     @asynccontextmanager
     async def short_write(self) -> AsyncIterator[AsyncSession]:
-        """A write transaction of its own, for a statement or two (a rate limit, a sign-in count).
+        """A write transaction of its own, for a statement or two (a rate limit, a sign-in count, an
+        export's claim or lease, a clean-up); request transactions go through get_session.
 
         On SQLite these queue here, in order, rather than in SQLite's busy handler, whose growing
         sleeps make a convoy when every request writes: 32 clients of getTask saw p99 1.38 s
