@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import text
 
 from service.kit.database import Database
+from service.kit.ratelimits import Rate, hit
 from service.kit.secrets import shared_secret
 from service.settings import Settings
 
@@ -57,3 +58,14 @@ async def test_processes_share_one_secret_through_the_database(settings: Setting
         await two.dispose()
     assert len(set(first)) == 1 and len(first[0]) >= 43
     assert other != first[0]
+
+
+@pytest.mark.sqlite
+async def test_short_writes_queue_in_the_process_not_in_sqlites_busy_handler(settings: Settings) -> None:
+    # With no busy timeout at all, concurrent writers would fail at once ("database is locked").
+    database = Database(settings.model_copy(update={"sqlite_busy_timeout_ms": 0}))
+    try:
+        waits = await asyncio.gather(*(hit(database, f"key{n % 3}", Rate(1000, 60)) for n in range(30)))
+    finally:
+        await database.dispose()
+    assert waits == [0.0] * 30
