@@ -12,7 +12,7 @@ FUZZ_EXAMPLES ?= 200
 TEST_POSTGRES_URL ?= postgresql+asyncpg://postgres@127.0.0.1:5432/test
 SDK_SOURCES := $(shell find sdk -type f -not -path '*/__pycache__/*' 2>/dev/null)
 
-.PHONY: run worker migrate test reliability lint generate fuzz clean
+.PHONY: run worker migrate test reliability lint generate fuzz bench load-generator clean
 
 $(VENV)/.requirements: requirements/service.txt requirements/dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -59,7 +59,7 @@ define on_both_databases
 	fi
 endef
 
-test: lint
+test: lint load-generator
 	$(call on_both_databases,)
 
 # The races, crash, shutdown and database-loss tests, RELIABILITY_ROUNDS times each.
@@ -69,6 +69,16 @@ reliability: $(VENV)/.sdk
 
 fuzz: $(VENV)/.sdk
 	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) FUZZ_SEED=random $(BIN)/pytest tests/contract -v -s
+
+# The performance report (docs/performance.md): about 5 minutes, written to bench-results/.
+bench: $(VENV)/.sdk load-generator
+	$(BIN)/python -m bench
+
+# wrk drives `make bench` and its smoke run in `make test`; Debian's package, installed when missing.
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
+load-generator:
+	@command -v wrk >/dev/null || $(SUDO) apt-get install -y -qq wrk >/dev/null \
+		|| { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq wrk >/dev/null; }
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis .schemathesis

@@ -5,6 +5,7 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import FastAPI
+from sqlalchemy.exc import SQLAlchemyError
 
 from generated.api import events, exports, health, members, projects, tasks, tokens, users
 from service.contract import ensure_complete, load_contract
@@ -22,6 +23,7 @@ from service.kit.limits import BodyLimit
 from service.kit.problems import install_problem_handlers
 from service.kit.ratelimits import rate_limit
 from service.kit.relay import create_relay
+from service.kit.secrets import SHARED_SECRETS, shared_secret
 from service.members.handlers import MembersHandlers
 from service.projects.handlers import ProjectsHandlers
 from service.settings import Settings
@@ -39,6 +41,15 @@ class ContractApp(FastAPI):
         return load_contract()
 
 
+async def read_shared_secrets(database: Database) -> None:
+    """Best effort: while the database is away, each secret is read when first used instead."""
+    try:
+        for name in SHARED_SECRETS:
+            await shared_secret(database, name)
+    except (SQLAlchemyError, OSError, TimeoutError) as error:
+        logger.warning("shared secrets not read at start-up, but when first used: %s", error)
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
     contract = load_contract()
@@ -46,6 +57,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.database = database = Database(settings)
+        await read_shared_secrets(database)
         app.state.broadcaster = broadcaster = Broadcaster()
         app.state.relay = relay = create_relay(database, broadcaster, settings)
         await relay.start()

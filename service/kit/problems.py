@@ -12,6 +12,7 @@ from fastapi.responses import JSONResponse
 from fastapi.routing import iter_route_contexts
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException
+from starlette.requests import ClientDisconnect
 from starlette.routing import Match
 
 PROBLEM_JSON = "application/problem+json"
@@ -155,6 +156,12 @@ async def _on_stale(_request: Request, _exc: Exception) -> JSONResponse:
     return problem_response(412, "The resource changed while this request was being handled; fetch it again.")
 
 
+async def _on_client_gone(_request: Request, _exc: Exception) -> JSONResponse:
+    # The client closed the connection before its body arrived: nothing was done, and no one will
+    # read this answer, but it keeps an everyday event out of the error log.
+    return problem_response(400, "The connection closed before the request body arrived.")
+
+
 # The database is away, restarting, locked for too long or too slow: the client should come back.
 UNAVAILABLE = "The database is unavailable or too busy to answer in time; retry later."
 # What asyncpg raises for a cancelled statement (statement_timeout), a lost connection, or a
@@ -207,6 +214,7 @@ def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(HTTPException, _on_http_exception)
     app.add_exception_handler(RequestValidationError, _on_validation_error)
     app.add_exception_handler(StaleDataError, _on_stale)
+    app.add_exception_handler(ClientDisconnect, _on_client_gone)
     for error in (sqlalchemy.exc.DBAPIError, sqlalchemy.exc.TimeoutError, sqlalchemy.exc.DisconnectionError, OSError):
         app.add_exception_handler(error, _on_database_error)
     app.add_exception_handler(Exception, _on_unexpected)

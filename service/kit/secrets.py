@@ -42,6 +42,11 @@ def token_digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+# Every shared secret: read (or made) at start-up, so that no request needs a second connection
+# for one while it holds its own, a deadlock when the pool runs dry.
+SHARED_SECRETS = ("cursors", "sign-in")
+
+
 async def shared_secret(database: Database, name: str) -> str:
     """A random secret that every process using this database shares: made by the first to ask."""
     if name not in database.secrets:

@@ -1,0 +1,79 @@
+"""wrk, driven by bench/load.lua, and what it measured."""
+
+import json
+import os
+import shutil
+import subprocess
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+SCRIPT = Path(__file__).with_name("load.lua")
+CONNECTIONS = 32
+THREADS = 2
+
+
+@dataclass(frozen=True, slots=True)
+class Load:
+    method: str
+    path: str
+    headers: Mapping[str, str]
+    body: str = ""
+    ids: int = 1  # "{id}" in `path` cycles through 1..ids
+
+
+@dataclass(frozen=True, slots=True)
+class Figures:
+    requests: int
+    seconds: float
+    errors: int  # connect, read, write and timeout errors, and answers that were not 2xx/3xx
+    p50_ms: float
+    p99_ms: float
+    max_ms: float
+
+    @property
+    def rate(self) -> float:
+        return self.requests / self.seconds if self.seconds else 0.0
+
+    def as_dict(self) -> dict[str, float]:
+        return {**asdict(self), "rate": round(self.rate, 1)}
+
+
+def wrk_version() -> str:
+    found = subprocess.run(["wrk", "-v"], capture_output=True, text=True, check=False)
+    return (found.stdout or found.stderr).splitlines()[0].strip() if found.stdout or found.stderr else "unknown"
+
+
+def require_wrk() -> None:
+    if shutil.which("wrk") is None:
+        raise SystemExit("wrk is not installed: `make bench` installs it (apt-get install wrk).")
+
+
+def run(url: str, load: Load, seconds: int, connections: int = CONNECTIONS) -> Figures:
+    """`connections` connections over THREADS threads for `seconds`, after a warm-up of a fifth as long."""
+    env = {
+        **os.environ,
+        "BENCH_METHOD": load.method,
+        "BENCH_PATH": load.path,
+        "BENCH_BODY": load.body,
+        "BENCH_IDS": str(load.ids),
+        "BENCH_HEADERS": "\n".join(f"{name}: {value}" for name, value in load.headers.items()),
+    }
+    _wrk(url, env, max(1, seconds // 5), connections)
+    return _wrk(url, env, seconds, connections)
+
+
+def _wrk(url: str, env: Mapping[str, str], seconds: int, connections: int) -> Figures:
+    command = ["wrk", f"-t{THREADS}", f"-c{connections}", f"-d{seconds}s", "--timeout", "5s", "-s", str(SCRIPT), url]
+    output = subprocess.run(command, env=env, capture_output=True, text=True, check=True).stdout
+    line = next(line for line in output.splitlines() if line.startswith("BENCH "))
+    found = json.loads(line.removeprefix("BENCH "))
+    errors = sum(found[kind] for kind in ("connect", "read", "write", "status", "timeout"))
+    return Figures(
+        requests=found["requests"],
+        seconds=found["duration_us"] / 1e6,
+        errors=errors,
+        p50_ms=found["p50_us"] / 1000,
+        p99_ms=found["p99_us"] / 1000,
+        max_ms=found["max_us"] / 1000,
+    )

@@ -1,0 +1,78 @@
+"""Processes the bench starts and stops: uvicorn serving an app, and the static responder."""
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from types import TracebackType
+
+ROOT = Path(__file__).resolve().parent.parent
+# As in production (and `make run`): uvloop, httptools, no access log.
+PRODUCTION = ("--loop", "uvloop", "--http", "httptools", "--no-access-log", "--log-level", "warning")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+class Server:
+    """A process serving on a free port of 127.0.0.1, ready once `ready_path` answers 200."""
+
+    def __init__(
+        self,
+        command: Sequence[str],
+        *,
+        ready_path: str = "/",
+        ready_headers: Mapping[str, str] | None = None,
+        env: Mapping[str, str] | None = None,
+    ) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.command = [part.replace("{port}", str(self.port)) for part in command]
+        self.ready = urllib.request.Request(self.url + ready_path, headers=dict(ready_headers or {}))
+        self.env = {**os.environ, **(env or {})}
+        self.process: subprocess.Popen[bytes] | None = None
+        self.startup_seconds = 0.0
+
+    @classmethod
+    def uvicorn(cls, app: str, *, workers: int = 1, factory: bool = False, **options: object) -> "Server":
+        command = [sys.executable, "-m", "uvicorn", app, "--port", "{port}", "--workers", str(workers), *PRODUCTION]
+        return cls([*command, *(["--factory"] if factory else [])], **options)  # type: ignore[arg-type]
+
+    def __enter__(self) -> "Server":
+        started = time.perf_counter()
+        self.process = subprocess.Popen(self.command, cwd=ROOT, env=self.env, start_new_session=True)
+        deadline = started + 30
+        while time.perf_counter() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"{self.command} exited with {self.process.returncode}")
+            try:
+                with urllib.request.urlopen(self.ready, timeout=1) as response:
+                    if response.status == 200:
+                        self.startup_seconds = time.perf_counter() - started
+                        return self
+            except (urllib.error.URLError, ConnectionError):
+                time.sleep(0.01)
+        self.__exit__(None, None, None)
+        raise RuntimeError(f"{self.command} did not answer within 30 s")
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        if self.process is None or self.process.poll() is not None:
+            return
+        os.killpg(self.process.pid, signal.SIGTERM)
+        try:
+            self.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait()

@@ -1,0 +1,22 @@
+"""No request holds a pooled connection while it waits for another."""
+
+import asyncio
+from pathlib import Path
+
+import httpx
+
+from tests.live import LiveServer
+from tests.reliability.cluster import signed_in
+
+
+async def test_the_first_lists_on_a_new_server_do_not_drain_a_small_pool(database_url: str, tmp_path: Path) -> None:
+    # The first list of a process needs the cursor key: were it read then, each list would hold its
+    # connection while waiting for a second one, and two lists at once would wait on each other.
+    pool = {"DATABASE_POOL_SIZE": "2", "DATABASE_MAX_OVERFLOW": "0", "DATABASE_POOL_TIMEOUT_SECONDS": "3"}
+    with LiveServer(database_url, {"RATE_LIMIT_PER_USER": "10000", **pool}) as server:
+        async with httpx.AsyncClient(base_url=server.url, timeout=30) as http:
+            auth = await signed_in(http)
+            project = (await http.post("/v1/projects", json={"name": "P"}, headers=auth)).json()["id"]
+            lists = [http.get(f"/v1/projects/{project}/tasks", headers=auth) for _ in range(12)]
+            answers = await asyncio.gather(*lists)
+    assert [answer.status_code for answer in answers] == [200] * 12
