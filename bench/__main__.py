@@ -117,12 +117,16 @@ def measure(report: Report, name: str, url: str, what: Load, seconds: int) -> No
     )
 
 
+EXTRA_ENV: dict[str, str] = {}
+
+
 def service(seeded: Seeded, workers: int = 1) -> Server:
     env = {
         "DATABASE_URL": seeded.url,
         # Counted on every request as always, but never refusing the load.
         "RATE_LIMIT_PER_USER": "1000000000",
         "RATE_LIMIT_PER_ADDRESS": "1000000000",
+        **EXTRA_ENV,
     }
     ready = f"/v1/projects/{seeded.small_project}/tasks/1"
     headers = {"Authorization": f"Bearer {seeded.token}"}

@@ -1,8 +1,9 @@
 """Request checks shared by the generated routers."""
 
+import inspect
 import json
 import re
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from email.message import Message
 from pathlib import Path
@@ -15,6 +16,23 @@ from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, ValidationError
 
 M = TypeVar("M", bound=BaseModel)
+
+
+H = TypeVar("H")
+
+
+def built_on_the_loop(handlers: type[H]) -> Callable[..., Awaitable[H]]:
+    """`handlers` as a dependency that FastAPI builds on the event loop, with the same parameters.
+
+    FastAPI runs a class dependency's __init__ in a worker thread: a thread hand-off on every
+    request for a constructor that only stores its arguments.
+    """
+
+    async def build(*args: Any, **kwargs: Any) -> H:
+        return handlers(*args, **kwargs)
+
+    build.__signature__ = inspect.signature(handlers)  # type: ignore[attr-defined]
+    return build
 
 
 async def parse_body(request: Request, model: type[M]) -> M:

@@ -80,6 +80,7 @@ def _tag_module(tag: str, ops: list[Operation]) -> str:
         "from generated import models",
         "from generated.runtime import (",
         "    Download,",
+        "    built_on_the_loop,",
         "    EventStream,",
         "    etag_matches,",
         "    event_stream,",
@@ -113,7 +114,7 @@ def _tag_module(tag: str, ops: list[Operation]) -> str:
         "        missing = ', '.join(sorted(handlers.__abstractmethods__))",
         '        raise TypeError(f"{handlers.__name__} does not implement {missing}")',
         "    api = APIRouter()",
-        f"    Handlers = Annotated[{cls}, Depends(handlers, scope='function')]",
+        f"    Handlers = Annotated[{cls}, Depends(built_on_the_loop(handlers), scope='function')]",
         "",
     ]
     for op in sorted(ops, key=_route_order):

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, Header, Path, Response
 
 from generated.runtime import (
     EventStream,
+    built_on_the_loop,
     event_stream,
 )
 
@@ -27,7 +28,7 @@ def router(handlers: type[EventsApi], *, bearer_auth: Callable[..., Any], rate_l
         missing = ", ".join(sorted(handlers.__abstractmethods__))
         raise TypeError(f"{handlers.__name__} does not implement {missing}")
     api = APIRouter()
-    Handlers = Annotated[EventsApi, Depends(handlers, scope="function")]
+    Handlers = Annotated[EventsApi, Depends(built_on_the_loop(handlers), scope="function")]
 
     @api.get(
         "/v1/projects/{projectId}/events",

@@ -11,6 +11,7 @@ from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from generated import models
 from generated.runtime import (
     Download,
+    built_on_the_loop,
     file_response,
     parse_body,
     require_json,
@@ -49,7 +50,7 @@ def router(handlers: type[ExportsApi], *, bearer_auth: Callable[..., Any], rate_
         missing = ", ".join(sorted(handlers.__abstractmethods__))
         raise TypeError(f"{handlers.__name__} does not implement {missing}")
     api = APIRouter()
-    Handlers = Annotated[ExportsApi, Depends(handlers, scope="function")]
+    Handlers = Annotated[ExportsApi, Depends(built_on_the_loop(handlers), scope="function")]
 
     @api.get(
         "/v1/exports/{exportId}",

@@ -7,6 +7,9 @@ from typing import Annotated
 from fastapi import APIRouter, Depends
 
 from generated import models
+from generated.runtime import (
+    built_on_the_loop,
+)
 
 
 class HealthApi(ABC):
@@ -27,7 +30,7 @@ def router(handlers: type[HealthApi]) -> APIRouter:
         missing = ", ".join(sorted(handlers.__abstractmethods__))
         raise TypeError(f"{handlers.__name__} does not implement {missing}")
     api = APIRouter()
-    Handlers = Annotated[HealthApi, Depends(handlers, scope="function")]
+    Handlers = Annotated[HealthApi, Depends(built_on_the_loop(handlers), scope="function")]
 
     @api.get(
         "/healthz",

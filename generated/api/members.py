@@ -9,6 +9,9 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Path, Query, Response
 
 from generated import models
+from generated.runtime import (
+    built_on_the_loop,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,7 +42,7 @@ def router(handlers: type[MembersApi], *, bearer_auth: Callable[..., Any], rate_
         missing = ", ".join(sorted(handlers.__abstractmethods__))
         raise TypeError(f"{handlers.__name__} does not implement {missing}")
     api = APIRouter()
-    Handlers = Annotated[MembersApi, Depends(handlers, scope="function")]
+    Handlers = Annotated[MembersApi, Depends(built_on_the_loop(handlers), scope="function")]
 
     @api.get(
         "/v1/projects/{projectId}/members",

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, Header, Path, Query, Request, Response
 
 from generated import models
 from generated.runtime import (
+    built_on_the_loop,
     etag_matches,
     parse_body,
     require_json,
@@ -72,7 +73,7 @@ def router(
         missing = ", ".join(sorted(handlers.__abstractmethods__))
         raise TypeError(f"{handlers.__name__} does not implement {missing}")
     api = APIRouter()
-    Handlers = Annotated[ProjectsApi, Depends(handlers, scope="function")]
+    Handlers = Annotated[ProjectsApi, Depends(built_on_the_loop(handlers), scope="function")]
 
     @api.get(
         "/v1/projects",

@@ -12,6 +12,7 @@ from pydantic import BeforeValidator
 
 from generated import models
 from generated.runtime import (
+    built_on_the_loop,
     etag_matches,
     parse_body,
     require_json,
@@ -83,7 +84,7 @@ def router(handlers: type[TasksApi], *, bearer_auth: Callable[..., Any], rate_li
         missing = ", ".join(sorted(handlers.__abstractmethods__))
         raise TypeError(f"{handlers.__name__} does not implement {missing}")
     api = APIRouter()
-    Handlers = Annotated[TasksApi, Depends(handlers, scope="function")]
+    Handlers = Annotated[TasksApi, Depends(built_on_the_loop(handlers), scope="function")]
 
     @api.get(
         "/v1/projects/{projectId}/tasks",

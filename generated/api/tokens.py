@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, Request, Response
 
 from generated import models
 from generated.runtime import (
+    built_on_the_loop,
     parse_body,
     require_json,
 )
@@ -32,7 +33,7 @@ def router(handlers: type[TokensApi], *, bearer_auth: Callable[..., Any], rate_l
         missing = ", ".join(sorted(handlers.__abstractmethods__))
         raise TypeError(f"{handlers.__name__} does not implement {missing}")
     api = APIRouter()
-    Handlers = Annotated[TokensApi, Depends(handlers, scope="function")]
+    Handlers = Annotated[TokensApi, Depends(built_on_the_loop(handlers), scope="function")]
 
     @api.post(
         "/v1/tokens",

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, Path, Query, Request, Response
 
 from generated import models
 from generated.runtime import (
+    built_on_the_loop,
     parse_body,
     require_json,
 )
@@ -51,7 +52,7 @@ def router(handlers: type[UsersApi], *, bearer_auth: Callable[..., Any], rate_li
         missing = ", ".join(sorted(handlers.__abstractmethods__))
         raise TypeError(f"{handlers.__name__} does not implement {missing}")
     api = APIRouter()
-    Handlers = Annotated[UsersApi, Depends(handlers, scope="function")]
+    Handlers = Annotated[UsersApi, Depends(built_on_the_loop(handlers), scope="function")]
 
     @api.get(
         "/v1/users",

@@ -7,11 +7,12 @@ from typing import Annotated, Any
 from fastapi import Depends, Request
 from sqlalchemy import event
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.pool import NullPool
 from starlette.datastructures import State
 
+from service.kit.sqlite import connector as one_hop_connector
 from service.settings import Settings
 
 # Requests with these methods only read, so they need no write lock.
@@ -55,27 +56,32 @@ class Database:
 
 def create_engine(settings: Settings, *, pooled: bool = True) -> AsyncEngine:
     """The engine for DATABASE_URL; unpooled, for a connection held for good (LISTEN)."""
-    connect_args: dict[str, Any] = {}
-    if settings.database_url.startswith("postgresql"):
+    url = make_url(settings.database_url)
+    sqlite = url.get_backend_name() == "sqlite"
+    options: dict[str, Any] = {}
+    if sqlite:
+        options["async_creator"] = one_hop_connector(url)
+    else:
         timeout_ms = int(settings.database_statement_timeout_seconds * 1000)
-        connect_args = {
+        options["connect_args"] = {
             "timeout": settings.database_connect_timeout_seconds,
             "server_settings": {"statement_timeout": str(timeout_ms), "application_name": "taskboard"},
         }
-    pool: dict[str, Any] = {"poolclass": NullPool}
     if pooled:
-        pool = {
+        options |= {
             "pool_size": settings.database_pool_size,
             "max_overflow": settings.database_max_overflow,
             "pool_timeout": settings.database_pool_timeout_seconds,
             "pool_recycle": settings.database_pool_recycle_seconds,
-            "pool_pre_ping": True,
+            # A server's connections can drop between two uses; a SQLite file's cannot.
+            "pool_pre_ping": not sqlite,
         }
+    else:
+        options["poolclass"] = NullPool
     engine = create_async_engine(
-        settings.database_url,
+        url,
         echo=settings.database_echo,
-        **pool,
-        connect_args=connect_args,
+        **options,
         # Bound values are passwords' hashes and tokens' digests: they stay out of logs and errors.
         hide_parameters=True,
     )

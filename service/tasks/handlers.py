@@ -15,7 +15,7 @@ from service.kit.pagination import Pager, SortKey
 from service.kit.problems import NotFound, Unprocessable
 from service.kit.types import utcnow
 from service.projects import queries as projects
-from service.tables import DUE_LAST_ASC, DUE_LAST_DESC, Task
+from service.tables import DUE_LAST_ASC, DUE_LAST_DESC, Membership, Task
 
 Sort = Literal["createdAt", "-createdAt", "dueDate", "-dueDate"]
 SORT_KEYS: dict[str, list[SortKey]] = {
@@ -133,9 +133,13 @@ class TasksHandlers(Handlers, TasksApi):
         await events.record(self.db, project_id, "task.deleted", models.DeletedResource(id=task_id))
 
     async def _task(self, project_id: int, task_id: int) -> Task:
-        await projects.visible(self.db, project_id, self.caller.user.id)
-        task = await self.db.scalar(select(Task).where(Task.id == task_id, Task.project_id == project_id))
+        """The task, when the caller is a member of its project: one query when it is there."""
+        member = (Membership.project_id == Task.project_id) & (Membership.user_id == self.caller.user.id)
+        task = await self.db.scalar(
+            select(Task).join(Membership, member).where(Task.id == task_id, Task.project_id == project_id)
+        )
         if task is None:
+            await projects.visible(self.db, project_id, self.caller.user.id)  # which of the two is missing
             raise NotFound(f"No task with id {task_id} in project {project_id}.")
         return task
 
