@@ -1,8 +1,8 @@
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager, nullcontext
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Request
 from sqlalchemy import event
@@ -15,6 +15,7 @@ from starlette.datastructures import State
 from service.kit.sqlite import connector as one_hop_connector
 from service.settings import Settings
 
+T = TypeVar("T")
 # Requests with these methods only read, so they need no write lock.
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
@@ -37,6 +38,46 @@ class Database:
         self.secrets: dict[str, str] = {}
         sqlite = self.engine.dialect.name == "sqlite"
         self._short_writes: AbstractAsyncContextManager[Any] = asyncio.Lock() if sqlite else nullcontext()
+        self._batch: list[tuple[Callable[[AsyncSession], Awaitable[Any]], asyncio.Future[Any]]] = []
+        self._batching: asyncio.Task[None] | None = None
+
+    async def batched_write(self, work: Callable[[AsyncSession], Awaitable[T]]) -> T:
+        """`work` in a short write transaction shared with the others asked for meanwhile.
+
+        Group commit: while one batch's transaction runs, new work queues for the next, so under
+        load one BEGIN and one COMMIT serve many requests. Each piece still runs its statements in
+        order, seeing the ones before it, and hears its result only once the batch has committed;
+        when the batch fails, every piece in it fails with that error.
+        """
+        done: asyncio.Future[T] = asyncio.get_running_loop().create_future()
+        self._batch.append((work, done))
+        if self._batching is None:
+            self._batching = asyncio.create_task(self._run_batches())
+        return await done
+
+    async def _run_batches(self) -> None:
+        batch: list[tuple[Callable[[AsyncSession], Awaitable[Any]], asyncio.Future[Any]]] = []
+        try:
+            while self._batch:
+                batch, self._batch = self._batch, []
+                try:
+                    async with self.short_write() as session:
+                        results = [await work(session) for work, _ in batch]
+                except Exception as error:
+                    for _, done in batch:
+                        if not done.done():
+                            done.set_exception(error)
+                else:
+                    for (_, done), result in zip(batch, results, strict=True):
+                        if not done.done():
+                            done.set_result(result)
+        except BaseException as error:  # cancelled: nobody may wait for ever
+            for _, done in batch + self._batch:
+                if not done.done():
+                    done.set_exception(error if isinstance(error, Exception) else RuntimeError("shutting down"))
+            raise
+        finally:
+            self._batching = None
 
     @asynccontextmanager
     async def short_write(self) -> AsyncIterator[AsyncSession]:
@@ -60,7 +101,9 @@ def create_engine(settings: Settings, *, pooled: bool = True) -> AsyncEngine:
     sqlite = url.get_backend_name() == "sqlite"
     options: dict[str, Any] = {}
     if sqlite:
-        options["async_creator"] = one_hop_connector(url)
+        options["async_creator"] = one_hop_connector(
+            url, settings.database_pool_timeout_seconds, settings.sqlite_busy_timeout_ms / 1000
+        )
     else:
         timeout_ms = int(settings.database_statement_timeout_seconds * 1000)
         options["connect_args"] = {

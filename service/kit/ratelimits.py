@@ -5,19 +5,24 @@ number per key, the theoretical arrival time (`tat`) of its next request. A requ
 while `tat` lies less than one period ahead of now, and each allowed request pushes `tat` one
 emission interval (period / count) further. So a key may spend its whole allowance at once, then
 gets one request per interval. Counting is one upsert in a short transaction of its own, so a
-request that fails later is still counted.
+request that fails later is still counted; under load, the hits of many requests share one such
+transaction (Database.batched_write), each still decided by its own upsert, in order.
 """
 
 import ipaddress
 import math
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from fastapi import Request
-from sqlalchemy import ColumnElement, Delete, case, delete, literal, select
+from sqlalchemy import ColumnElement, Delete, Double, String, bindparam, case, delete, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql.dml import ReturningInsert
 
-from service.kit.database import AppDatabase, Database, upsert
+from service.kit.database import AppDatabase, Database
 from service.kit.problems import Problem
 from service.settings import AppSettings, Settings
 from service.tables import RateLimit
@@ -46,23 +51,39 @@ class Rate:
         return self.period_seconds / self.count
 
 
+def _counting(insert: Callable[[type[RateLimit]], postgresql.Insert | sqlite.Insert]) -> ReturningInsert[tuple[float]]:
+    """One hit, as one statement: the new `tat` when allowed, no row when not."""
+    now, interval = bindparam("now", type_=Double), bindparam("interval", type_=Double)
+    earliest: ColumnElement[float] = case((RateLimit.tat > now, RateLimit.tat), else_=now)
+    return (
+        insert(RateLimit)
+        .values(key=bindparam("key", type_=String), tat=now + interval)
+        .on_conflict_do_update(
+            index_elements=[RateLimit.key],
+            set_={"tat": earliest + interval},
+            where=earliest + interval - now <= bindparam("period", type_=Double),
+        )
+        .returning(RateLimit.tat)
+    )
+
+
+# Built once: building and keying a statement costs more than running it.
+COUNT = {"sqlite": _counting(sqlite.insert), "postgresql": _counting(postgresql.insert)}
+TAT = select(RateLimit.tat).where(RateLimit.key == bindparam("key", type_=String))
+
+
 async def hit(database: Database, key: str, rate: Rate, now: float | None = None) -> float:
     """Counts one request for `key`: 0 when it is allowed, else the seconds until one would be."""
-    now = time.time() if now is None else now
-    async with database.short_write() as session:
-        earliest: ColumnElement[float] = case((RateLimit.tat > now, RateLimit.tat), else_=literal(now))
-        statement = upsert(session, RateLimit, key=key, tat=now + rate.interval)
-        allowed = await session.scalar(
-            statement.on_conflict_do_update(
-                index_elements=[RateLimit.key],
-                set_={"tat": earliest + rate.interval},
-                where=earliest + rate.interval - now <= rate.period_seconds,
-            ).returning(RateLimit.tat)
-        )
-        if allowed is not None:
+    at = time.time() if now is None else now
+
+    async def count(session: AsyncSession) -> float:
+        values = {"key": key, "now": at, "interval": rate.interval, "period": rate.period_seconds}
+        if await session.scalar(COUNT[session.get_bind().dialect.name], values) is not None:
             return 0.0
-        tat = await session.scalar(select(RateLimit.tat).where(RateLimit.key == key))
-    return max(0.0, (tat or now) + rate.interval - rate.period_seconds - now)
+        tat = await session.scalar(TAT, {"key": key})
+        return max(0.0, (tat or at) + rate.interval - rate.period_seconds - at)
+
+    return await database.batched_write(count)
 
 
 def expired(now: float | None = None) -> Delete:

@@ -1,4 +1,4 @@
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from service.kit.problems import Forbidden, NotFound
@@ -7,15 +7,16 @@ from service.tables import Membership, Project
 OWNER_ONLY = "Only the project's owner may do this."
 
 
+VISIBLE = (
+    select(Project, Membership)
+    .join(Membership, Membership.project_id == Project.id)
+    .where(Project.id == bindparam("project_id"), Membership.user_id == bindparam("user_id"))
+)
+
+
 async def visible(db: AsyncSession, project_id: int, user_id: int) -> tuple[Project, Membership]:
     """The project and the caller's membership; 404, as if it did not exist, for a non-member."""
-    row = (
-        await db.execute(
-            select(Project, Membership)
-            .join(Membership, Membership.project_id == Project.id)
-            .where(Project.id == project_id, Membership.user_id == user_id)
-        )
-    ).one_or_none()
+    row = (await db.execute(VISIBLE, {"project_id": project_id, "user_id": user_id})).one_or_none()
     if row is None:
         raise NotFound(f"No project with id {project_id}.")
     return row[0], row[1]

@@ -3,7 +3,7 @@ from collections.abc import Callable
 from typing import Any, Literal
 
 from pydantic import MISSING
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select
 
 from generated import models
 from generated.api.tasks import CreateTaskResult, GetTaskResult, TasksApi, UpdateTaskResult
@@ -32,6 +32,12 @@ SORT_VALUES: dict[str, Callable[[Task], list[Any]]] = {
     "-dueDate": lambda t: [t.due_date or datetime.date(1, 1, 1), t.id],
 }
 NOT_A_MEMBER = "The assignee must be a member of the project."
+# A task, with its project's membership of the caller.
+MEMBERS_TASK = (
+    select(Task)
+    .join(Membership, (Membership.project_id == Task.project_id) & (Membership.user_id == bindparam("user_id")))
+    .where(Task.id == bindparam("task_id"), Task.project_id == bindparam("project_id"))
+)
 
 
 class TasksHandlers(Handlers, TasksApi):
@@ -134,10 +140,8 @@ class TasksHandlers(Handlers, TasksApi):
 
     async def _task(self, project_id: int, task_id: int) -> Task:
         """The task, when the caller is a member of its project: one query when it is there."""
-        member = (Membership.project_id == Task.project_id) & (Membership.user_id == self.caller.user.id)
-        task = await self.db.scalar(
-            select(Task).join(Membership, member).where(Task.id == task_id, Task.project_id == project_id)
-        )
+        where = {"task_id": task_id, "project_id": project_id, "user_id": self.caller.user.id}
+        task = await self.db.scalar(MEMBERS_TASK, where)
         if task is None:
             await projects.visible(self.db, project_id, self.caller.user.id)  # which of the two is missing
             raise NotFound(f"No task with id {task_id} in project {project_id}.")

@@ -1,14 +1,17 @@
 import asyncio
 import sqlite3
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import event, insert, select, text
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from service.kit.database import Database
 from service.kit.ratelimits import Rate, hit
 from service.kit.secrets import shared_secret
 from service.settings import Settings
+from service.tables import RateLimit
 
 
 @pytest.mark.sqlite
@@ -69,3 +72,33 @@ async def test_short_writes_queue_in_the_process_not_in_sqlites_busy_handler(set
     finally:
         await database.dispose()
     assert waits == [0.0] * 30
+
+
+async def test_batched_writes_share_one_commit_and_fail_together(settings: Settings) -> None:
+    database = Database(settings)
+    commits: list[object] = []
+    event.listen(database.engine.sync_engine, "commit", commits.append)
+
+    def insert_key(key: str) -> Callable[[AsyncSession], Awaitable[str]]:
+        async def work(session: AsyncSession) -> str:
+            await session.execute(insert(RateLimit).values(key=key, tat=1.0))
+            if key == "bad":
+                raise ValueError(key)
+            return key
+
+        return work
+
+    try:
+        keys = await asyncio.gather(*(database.batched_write(insert_key(f"k{n}")) for n in range(10)))
+        assert keys == [f"k{n}" for n in range(10)]
+        assert len(commits) == 1
+        failed = await asyncio.gather(
+            *(database.batched_write(insert_key(key)) for key in ("x", "bad", "y")), return_exceptions=True
+        )
+        assert [type(outcome) for outcome in failed] == [ValueError] * 3
+        assert await database.batched_write(insert_key("after")) == "after"
+        async with database.reader() as session:
+            stored = (await session.scalars(select(RateLimit.key).order_by(RateLimit.key))).all()
+        assert stored == ["after", *(f"k{n}" for n in range(10))]
+    finally:
+        await database.dispose()

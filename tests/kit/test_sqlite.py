@@ -1,11 +1,15 @@
-"""The SQLite connection: one hand-off to its thread per statement, with the driver's answers intact."""
+"""The SQLite connection: one hand-off to its thread per statement, with the driver's answers intact,
+and one process's write transactions queued in order."""
 
+import asyncio
+import sqlite3
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy import insert, select, text
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from service.kit import sqlite
 from service.kit.database import Database
@@ -46,7 +50,7 @@ async def test_a_statement_is_one_hand_off_and_a_rollback_of_nothing_is_none(
         async with database.writer() as session, session.begin():
             hand_offs.clear()
             await session.scalar(select(RateLimit.tat).where(RateLimit.key == "none"))
-            assert hand_offs == ["_statement", "_statement"]  # BEGIN IMMEDIATE, then the SELECT
+            assert hand_offs == ["_begin_immediate", "_statement"]
     finally:
         await database.dispose()
 
@@ -70,3 +74,63 @@ async def test_rows_counts_ids_and_errors_come_back_as_the_driver_gives_them(set
             assert await session.scalar(select(RateLimit.tat).where(RateLimit.key == "x")) == 1.5
     finally:
         await database.dispose()
+
+
+async def test_write_transactions_of_a_process_queue_in_order_without_the_busy_handler(settings: Settings) -> None:
+    database = Database(settings.model_copy(update={"sqlite_busy_timeout_ms": 0}))
+    order: list[int] = []
+
+    async def write(n: int) -> None:
+        async with database.writer() as session, session.begin():
+            await session.execute(insert(RateLimit).values(key=f"k{n}", tat=float(n)))
+            order.append(n)
+            await asyncio.sleep(0.001)  # others try to begin meanwhile
+
+    try:
+        await asyncio.gather(*(write(n) for n in range(20)))  # SQLite alone would say "locked"
+    finally:
+        await database.dispose()
+    assert sorted(order) == list(range(20))
+
+
+async def test_a_write_waits_its_turn_no_longer_than_the_pool_timeout_then_all_is_well(settings: Settings) -> None:
+    database = Database(settings.model_copy(update={"database_pool_timeout_seconds": 0.1}))
+    try:
+        holding = asyncio.Event()
+
+        async def hold() -> None:
+            async with database.writer() as session, session.begin():
+                await session.execute(insert(RateLimit).values(key="held", tat=1.0))
+                holding.set()
+                await asyncio.sleep(0.5)
+
+        holder = asyncio.create_task(hold())
+        await holding.wait()
+        with pytest.raises(OperationalError, match="database is locked"):
+            async with database.writer() as session, session.begin():
+                await session.execute(insert(RateLimit).values(key="late", tat=1.0))
+        await holder
+        async with database.writer() as session, session.begin():
+            await session.execute(insert(RateLimit).values(key="after", tat=1.0))
+        async with database.reader() as session:
+            keys = (await session.scalars(select(RateLimit.key).order_by(RateLimit.key))).all()
+        assert keys == ["after", "held"]
+    finally:
+        await database.dispose()
+
+
+async def test_a_write_waits_for_another_process_writer(settings: Settings, db_path: Path) -> None:
+    other = sqlite3.connect(db_path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # as another process would
+    database = Database(settings)
+    try:
+        loop = asyncio.get_running_loop()
+        loop.call_later(0.3, other.execute, "COMMIT")
+        started = loop.time()
+        async with database.writer() as session, session.begin():
+            await session.execute(insert(RateLimit).values(key="after", tat=1.0))
+        waited = loop.time() - started
+    finally:
+        await database.dispose()
+        other.close()
+    assert 0.3 <= waited < 2
