@@ -40,8 +40,10 @@ class Figures:
 
 
 def wrk_version() -> str:
+    """As `wrk -v` names it, without the copyright: "debian/4.1.0-3+b2", say."""
     found = subprocess.run(["wrk", "-v"], capture_output=True, text=True, check=False)
-    return (found.stdout or found.stderr).splitlines()[0].strip() if found.stdout or found.stderr else "unknown"
+    first = (found.stdout or found.stderr or "unknown").splitlines()[0]
+    return first.split(" [")[0].removeprefix("wrk ").strip()
 
 
 def require_wrk() -> None:

@@ -1,4 +1,6 @@
 import asyncio
+import functools
+import gc
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -41,6 +43,17 @@ class ContractApp(FastAPI):
         return load_contract()
 
 
+@functools.cache  # once per process
+def settle_garbage_collector() -> None:
+    """Fewer, shorter pauses: what start-up made lives as long as the process, so the collector
+    stops walking it, and young objects are collected after 50,000 allocations instead of 700.
+    With 1,000 event streams open, collections stretched an event's fan-out from 70 ms to 270 ms.
+    """
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(50_000, 20, 100)
+
+
 async def read_shared_secrets(database: Database) -> None:
     """Best effort: while the database is away, each secret is read when first used instead."""
     try:
@@ -58,6 +71,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.database = database = Database(settings)
         await read_shared_secrets(database)
+        settle_garbage_collector()
         app.state.broadcaster = broadcaster = Broadcaster()
         app.state.relay = relay = create_relay(database, broadcaster, settings)
         await relay.start()
