@@ -3,7 +3,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from service.kit.database import AppDatabase
+from service.kit.database import READ_METHODS, AppDatabase, DbSession
 from service.kit.problems import Unauthenticated
 from service.kit.ratelimits import limit_address
 from service.kit.secrets import TOKEN_PREFIX
@@ -17,7 +17,7 @@ class Caller:
     token_id: int
 
 
-async def authenticate(request: Request, database: AppDatabase) -> Caller:
+async def authenticate(request: Request, database: AppDatabase, db: DbSession) -> Caller:
     """The bearer security scheme: resolves the request's token to its user, or answers 401.
 
     In a short read transaction of its own, so that a writing request takes SQLite's write lock
@@ -31,8 +31,11 @@ async def authenticate(request: Request, database: AppDatabase) -> Caller:
         raise Unauthenticated("The Authorization header must be 'Bearer <token>'.", error=None)
     if not token.strip().startswith(TOKEN_PREFIX):
         raise Unauthenticated("The token is unknown, expired or revoked.")
-    async with database.reader() as session, session.begin():
-        found = await tokens.find_active(session, token.strip())
+    if request.method in READ_METHODS:
+        found = await tokens.find_active(db, token.strip())
+    else:
+        async with database.reader() as session, session.begin():
+            found = await tokens.find_active(session, token.strip())
     if found is None:
         # A lookup that found nothing costs what a request does: it counts against the address.
         await limit_address(request, database, request.app.state.settings)

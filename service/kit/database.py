@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.pool import NullPool
 from starlette.datastructures import State
 
+from service.kit.sqlite import WriteQueue
 from service.kit.sqlite import connector as one_hop_connector
 from service.settings import Settings
 
@@ -29,10 +30,18 @@ class Database:
     """
 
     def __init__(self, settings: Settings) -> None:
-        self.engine = create_engine(settings)
+        sqlite = make_url(settings.database_url).get_backend_name() == "sqlite"
+        writes = WriteQueue(settings.database_pool_timeout_seconds, settings.sqlite_busy_timeout_ms / 1000)
+        self.engine = create_engine(settings, writes=writes)
         self.reader = async_sessionmaker(self.engine, expire_on_commit=False)
         self.writer = async_sessionmaker(
             self.engine.execution_options(sqlite_begin="IMMEDIATE"), expire_on_commit=False
+        )
+        # Short writes have connections of their own: a request may wait for one (its rate limit)
+        # while it holds a pooled connection, and were the pool dry, that wait would never end.
+        self.short_engine = create_engine(settings, connections=1 if sqlite else 2, writes=writes)
+        self._short_writer = async_sessionmaker(
+            self.short_engine.execution_options(sqlite_begin="IMMEDIATE"), expire_on_commit=False
         )
         # The shared secrets read so far (service/kit/secrets.py): they never change.
         self.secrets: dict[str, str] = {}
@@ -88,32 +97,43 @@ class Database:
         sleeps make a convoy when every request writes: 32 clients of getTask saw p99 1.38 s
         without this queue and 230 ms with it.
         """
-        async with self._short_writes, self.writer() as session, session.begin():
+        async with self._short_writes, self._short_writer() as session, session.begin():
             yield session
 
     async def dispose(self) -> None:
         await self.engine.dispose()
+        await self.short_engine.dispose()
 
 
-def create_engine(settings: Settings, *, pooled: bool = True) -> AsyncEngine:
-    """The engine for DATABASE_URL; unpooled, for a connection held for good (LISTEN)."""
+def create_engine(
+    settings: Settings, *, connections: int | None = None, writes: WriteQueue | None = None
+) -> AsyncEngine:
+    """The engine for DATABASE_URL: pooled as the settings say, or with `connections` kept open
+    (0: unpooled, for a connection held for good, LISTEN). On SQLite, the engines of one process
+    share `writes`, the queue of its write transactions."""
     url = make_url(settings.database_url)
     sqlite = url.get_backend_name() == "sqlite"
     options: dict[str, Any] = {}
     if sqlite:
-        options["async_creator"] = one_hop_connector(
-            url, settings.database_pool_timeout_seconds, settings.sqlite_busy_timeout_ms / 1000
-        )
+        writes = writes or WriteQueue(settings.database_pool_timeout_seconds, settings.sqlite_busy_timeout_ms / 1000)
+        options["async_creator"] = one_hop_connector(url, writes)
     else:
         timeout_ms = int(settings.database_statement_timeout_seconds * 1000)
         options["connect_args"] = {
             "timeout": settings.database_connect_timeout_seconds,
             "server_settings": {"statement_timeout": str(timeout_ms), "application_name": "taskboard"},
         }
-    if pooled:
+    if connections != 0:
+        size, overflow = settings.database_pool_size, settings.database_max_overflow
+        if connections is not None:
+            size, overflow = connections, 0
+        elif sqlite:
+            # A SQLite connection is a file and a thread, cheap to keep and dear to open (the thread):
+            # all of them stay open, where an overflow one would be closed after every use.
+            size, overflow = size + overflow, 0
         options |= {
-            "pool_size": settings.database_pool_size,
-            "max_overflow": settings.database_max_overflow,
+            "pool_size": size,
+            "max_overflow": overflow,
             "pool_timeout": settings.database_pool_timeout_seconds,
             "pool_recycle": settings.database_pool_recycle_seconds,
             # A server's connections can drop between two uses; a SQLite file's cannot.

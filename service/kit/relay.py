@@ -108,7 +108,7 @@ class NotifyRelay:
         self.database = database
         self.broadcaster = broadcaster
         # Connected as every other connection is (URL, SSL, timeouts), but outside the pool.
-        self.engine = create_engine(settings, pooled=False)
+        self.engine = create_engine(settings, connections=0)
         self.connect_timeout = settings.database_connect_timeout_seconds
         self.ids: asyncio.Queue[int] = asyncio.Queue()
         self.lost = asyncio.Event()

@@ -175,7 +175,7 @@ def _statements(connection: sqlite3.Connection, sql: str, parameters: list[Any])
         cursor.close()
 
 
-def connector(url: URL, write_wait_seconds: float, busy_timeout: float) -> Callable[[], Awaitable[Connection]]:
+def connector(url: URL, writes: WriteQueue) -> Callable[[], Awaitable[Connection]]:
     """An `async_creator` for create_async_engine: the connection the URL names, as ours."""
     from sqlalchemy.dialects.sqlite.aiosqlite import SQLiteDialect_aiosqlite
 
@@ -185,8 +185,6 @@ def connector(url: URL, write_wait_seconds: float, busy_timeout: float) -> Calla
 
     def open_file() -> sqlite3.Connection:
         return sqlite3.connect(*args, **options)  # type: ignore[call-overload, no-any-return]
-
-    writes = WriteQueue(write_wait_seconds, busy_timeout)
 
     async def connect() -> Connection:
         connection = Connection(open_file, writes)

@@ -77,7 +77,7 @@ async def test_short_writes_queue_in_the_process_not_in_sqlites_busy_handler(set
 async def test_batched_writes_share_one_commit_and_fail_together(settings: Settings) -> None:
     database = Database(settings)
     commits: list[object] = []
-    event.listen(database.engine.sync_engine, "commit", commits.append)
+    event.listen(database.short_engine.sync_engine, "commit", commits.append)
 
     def insert_key(key: str) -> Callable[[AsyncSession], Awaitable[str]]:
         async def work(session: AsyncSession) -> str:
