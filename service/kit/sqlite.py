@@ -11,7 +11,8 @@ statement's work on the database, is aiosqlite's and sqlite3's own.
 Write transactions (BEGIN IMMEDIATE) also wait here rather than in SQLite's busy handler, which
 sleeps in growing steps (up to 100 ms) while it waits: 32 writers at once made a convoy with a p99
 over a second. Those of one process queue in order; another process's writer is waited for in
-steps of at most 5 ms.
+steps of half a millisecond: with two workers, steps of up to 5 ms gave 1.3 times one worker's
+getTask rate, these 2.5 times.
 """
 
 import asyncio
@@ -82,17 +83,17 @@ class Connection(aiosqlite.Connection):
     async def begin_writing(self) -> None:
         """BEGIN IMMEDIATE, after this process's other write transactions (waiting as long as for a
         pooled connection), then after other processes' (waiting as long as SQLite's busy timeout,
-        but on the event loop, in short steps, rather than in the busy handler's long sleeps)."""
+        but on the event loop, in steps of 0.5 ms, rather than in the busy handler's long sleeps)."""
         await self._writes.acquire()
         self._writing = True
         try:
             deadline = asyncio.get_running_loop().time() + self._writes.busy_timeout
-            pause = 0.0005
+            pause = 0.00025
             while not await self.call(_begin_immediate, self._writes.busy_timeout):
                 if asyncio.get_running_loop().time() + pause > deadline:
                     raise sqlite3.OperationalError("database is locked")
                 await asyncio.sleep(pause)
-                pause = min(pause * 2, 0.005)
+                pause = min(pause * 2, 0.0005)
         except BaseException:
             self._done_writing()
             raise
