@@ -118,6 +118,11 @@ class Connection(aiosqlite.Connection):
         finally:
             self._done_writing()
 
+    def stop(self) -> asyncio.Future[Any] | None:
+        # How SQLAlchemy terminates a connection it gave up on, without close().
+        self._done_writing()
+        return super().stop()
+
     def _done_writing(self) -> None:
         if self._writing:
             self._writing = False

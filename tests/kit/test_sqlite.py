@@ -134,3 +134,19 @@ async def test_a_write_waits_for_another_process_writer(settings: Settings, db_p
         await database.dispose()
         other.close()
     assert 0.3 <= waited < 2
+
+
+async def test_a_connection_given_up_in_the_middle_of_a_write_gives_the_turn_back(settings: Settings) -> None:
+    database = Database(settings.model_copy(update={"database_pool_timeout_seconds": 0.5}))
+    try:
+        async with database.writer() as session:
+            await session.begin()
+            await session.execute(insert(RateLimit).values(key="lost", tat=1.0))
+            await (await session.connection()).invalidate()  # as on an error SQLAlchemy gives up on
+        async with database.writer() as session, session.begin():
+            await session.execute(insert(RateLimit).values(key="after", tat=1.0))
+        async with database.reader() as session:
+            keys = (await session.scalars(select(RateLimit.key))).all()
+        assert keys == ["after"]
+    finally:
+        await database.dispose()
