@@ -1,12 +1,12 @@
 """Processes the bench starts and stops: uvicorn serving an app, and the static responder."""
 
+import http.client
 import os
 import signal
 import socket
 import subprocess
 import sys
 import time
-import urllib.error
 import urllib.request
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -60,7 +60,7 @@ class Server:
                     if response.status == 200:
                         self.startup_seconds = time.perf_counter() - started
                         return self
-            except (urllib.error.URLError, ConnectionError):
+            except (OSError, http.client.HTTPException):  # refused, reset, or not answered within 1 s
                 time.sleep(0.01)
         self.__exit__(None, None, None)
         raise RuntimeError(f"{self.command} did not answer within 30 s")

@@ -32,7 +32,8 @@ def built_on_the_loop(handlers: type[H]) -> Callable[..., Awaitable[H]]:
     async def build(*args: Any, **kwargs: Any) -> H:
         return handlers(*args, **kwargs)
 
-    build.__signature__ = inspect.signature(handlers)  # type: ignore[attr-defined]
+    # Annotations evaluated where the handlers live, not here, where their names mean nothing.
+    build.__signature__ = inspect.signature(handlers, eval_str=True)  # type: ignore[attr-defined]
     return build
 
 

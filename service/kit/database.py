@@ -39,7 +39,7 @@ class Database:
         )
         # Short writes have connections of their own: a request may wait for one (its rate limit)
         # while it holds a pooled connection, and were the pool dry, that wait would never end.
-        self.short_engine = create_engine(settings, connections=1 if sqlite else 2, writes=writes)
+        self.short_engine = create_engine(settings, connections=1 if sqlite else 3, writes=writes)
         self._short_writer = async_sessionmaker(
             self.short_engine.execution_options(sqlite_begin="IMMEDIATE"), expire_on_commit=False
         )
@@ -55,8 +55,9 @@ class Database:
 
         Group commit: while one batch's transaction runs, new work queues for the next, so under
         load one BEGIN and one COMMIT serve many requests. Each piece still runs its statements in
-        order, seeing the ones before it, and hears its result only once the batch has committed;
-        when the batch fails, every piece in it fails with that error.
+        order, seeing the ones before it, and hears its result only once the batch has committed.
+        When a batch fails (a piece's own error, or a deadlock between batches of two processes on
+        PostgreSQL), its pieces run again one transaction each, so that only a failing one fails.
         """
         done: asyncio.Future[T] = asyncio.get_running_loop().create_future()
         self._batch.append((work, done))
@@ -72,10 +73,9 @@ class Database:
                 try:
                     async with self.short_write() as session:
                         results = [await work(session) for work, _ in batch]
-                except Exception as error:
-                    for _, done in batch:
-                        if not done.done():
-                            done.set_exception(error)
+                except Exception:
+                    for work, done in batch:
+                        await self._run_alone(work, done)
                 else:
                     for (_, done), result in zip(batch, results, strict=True):
                         if not done.done():
@@ -87,6 +87,17 @@ class Database:
             raise
         finally:
             self._batching = None
+
+    async def _run_alone(self, work: Callable[[AsyncSession], Awaitable[Any]], done: asyncio.Future[Any]) -> None:
+        try:
+            async with self.short_write() as session:
+                result = await work(session)
+        except Exception as error:
+            if not done.done():
+                done.set_exception(error)
+        else:
+            if not done.done():
+                done.set_result(result)
 
     @asynccontextmanager
     async def short_write(self) -> AsyncIterator[AsyncSession]:
@@ -101,6 +112,8 @@ class Database:
             yield session
 
     async def dispose(self) -> None:
+        if self._batching is not None:
+            await asyncio.gather(self._batching, return_exceptions=True)
         await self.engine.dispose()
         await self.short_engine.dispose()
 

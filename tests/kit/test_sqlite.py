@@ -2,6 +2,7 @@
 and one process's write transactions queued in order."""
 
 import asyncio
+import gc
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
@@ -9,7 +10,7 @@ from typing import Any
 
 import pytest
 from sqlalchemy import insert, select, text
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import IntegrityError, OperationalError, SAWarning
 
 from service.kit import sqlite
 from service.kit.database import Database
@@ -148,5 +149,25 @@ async def test_a_connection_given_up_in_the_middle_of_a_write_gives_the_turn_bac
         async with database.reader() as session:
             keys = (await session.scalars(select(RateLimit.key))).all()
         assert keys == ["after"]
+    finally:
+        await database.dispose()
+
+
+async def test_a_write_connection_dropped_without_closing_gives_the_turn_back(settings: Settings) -> None:
+    database = Database(settings.model_copy(update={"database_pool_timeout_seconds": 0.5}))
+    try:
+
+        async def abandon() -> None:
+            session = database.writer()
+            await session.begin()
+            await session.execute(insert(RateLimit).values(key="dropped", tat=1.0))
+            # Neither committed, rolled back nor closed: the garbage collector finds the connection.
+
+        await abandon()
+        with pytest.warns(SAWarning, match="non-checked-in connection"):
+            gc.collect()
+        await asyncio.sleep(0.05)
+        async with database.writer() as session, session.begin():
+            await session.execute(insert(RateLimit).values(key="after", tat=1.0))
     finally:
         await database.dispose()
