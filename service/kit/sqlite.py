@@ -11,7 +11,7 @@ statement's work on the database, is aiosqlite's and sqlite3's own.
 Write transactions (BEGIN IMMEDIATE) also wait here rather than in SQLite's busy handler, which
 sleeps in growing steps (up to 100 ms) while it waits: 32 writers at once made a convoy with a p99
 over a second. Those of one process queue in order; another process's writer is waited for in
-steps of about a millisecond, backing off only after 20 ms: with two workers, steps of up to 5 ms
+steps of about a millisecond, backing off only after 100 ms: with two workers, steps of up to 5 ms
 from the start gave 1.3 times one worker's getTask rate, these 2.5 times.
 """
 
@@ -105,7 +105,7 @@ class Connection(aiosqlite.Connection):
                 if loop.time() + pause > deadline:
                     raise sqlite3.OperationalError("database is locked")
                 await asyncio.sleep(pause)
-                if loop.time() - started > 0.02:  # a long writer: poll it less
+                if loop.time() - started > 0.1:  # a long writer: poll it less
                     pause = min(pause * 2, 0.005)
         except BaseException:
             self._done_writing()
