@@ -117,16 +117,12 @@ def measure(report: Report, name: str, url: str, what: Load, seconds: int) -> No
     )
 
 
-EXTRA_ENV: dict[str, str] = {}
-
-
 def service(seeded: Seeded, workers: int = 1) -> Server:
     env = {
         "DATABASE_URL": seeded.url,
         # Counted on every request as always, but never refusing the load.
         "RATE_LIMIT_PER_USER": "1000000000",
         "RATE_LIMIT_PER_ADDRESS": "1000000000",
-        **EXTRA_ENV,
     }
     ready = f"/v1/projects/{seeded.small_project}/tasks/1"
     headers = {"Authorization": f"Bearer {seeded.token}"}
@@ -181,10 +177,11 @@ def judge(report: Report, plan: Plan) -> None:
         "The service checks tokens, memberships and ETags as always, and counts every request against"
         " its user's rate limit in the database; the limits are set too high to refuse any."
     )
-    report.target("getTask vs R2 read", "≥ 0.40", report.ratio("getTask", "R2 FastAPI+sqlite3 read"), False)
+    ratio = report.ratio("getTask", "R2 FastAPI+sqlite3 read")
+    report.target("getTask vs R2 read", "≥ 0.40", ratio, ratio >= 0.4)
     for name in ("createTask", "updateTask"):
         ratio = report.ratio(name, "R2 FastAPI+sqlite3 insert")
-        report.target(f"{name} vs R2 insert", "≥ 0.40", ratio, False)
+        report.target(f"{name} vs R2 insert", "≥ 0.40", ratio, ratio >= 0.4)
         report.target(f"{name} p99 ms", "≤ 50", figures[name].p99_ms, figures[name].p99_ms <= 50)
         report.target(f"{name} errors", "0", figures[name].errors, figures[name].errors == 0)
     small, large = (figures[f"listTasks, {n:,} tasks"].p50_ms for n in (plan.small, plan.large))
@@ -204,11 +201,6 @@ def judge(report: Report, plan: Plan) -> None:
         report.target("make generate, s", "≤ 10", seconds, seconds <= 10)
     startup = report.extra["startup_seconds"]
     report.target("start-up to first answered getTask, s", "≤ 2", startup, startup <= 2)
-    for target in report.targets:
-        if target.bar == "≥ 0.40" and not target.met:
-            report.targets[report.targets.index(target)] = type(target)(
-                target.name, target.bar, target.value, target.value >= 0.40
-            )
 
 
 if __name__ == "__main__":
