@@ -1,0 +1,58 @@
+"""What keeps the request path short: measured by `make bench`, held here by its mechanisms."""
+
+import asyncio
+import gc
+import threading
+from typing import Any
+
+import httpx
+import pytest
+from fastapi import FastAPI
+from sqlalchemy import event
+
+from service.health.handlers import HealthHandlers
+from service.kit.database import Database
+from service.settings import Settings
+from tests.reliability.cluster import signed_in
+
+
+async def test_handlers_are_built_on_the_event_loop(client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    built_on: list[threading.Thread] = []
+    original = HealthHandlers.__init__
+
+    def recording(self: HealthHandlers, *args: Any, **kwargs: Any) -> None:
+        built_on.append(threading.current_thread())
+        original(self, *args, **kwargs)
+
+    monkeypatch.setattr(HealthHandlers, "__init__", recording)
+    assert (await client.get("/healthz")).status_code == 200
+    assert built_on == [threading.main_thread()]  # not one of FastAPI's worker threads
+
+
+async def test_a_read_uses_one_pooled_connection_and_one_transaction(app: FastAPI, client: httpx.AsyncClient) -> None:
+    auth = await signed_in(client)
+    project = (await client.post("/v1/projects", json={"name": "P"}, headers=auth)).json()["id"]
+    task = (await client.post(f"/v1/projects/{project}/tasks", json={"title": "T"}, headers=auth)).json()["id"]
+    await asyncio.sleep(0.5)  # the relay reads the create's event from the log meanwhile
+    checkouts: list[object] = []
+    pool = app.state.database.engine.sync_engine.pool
+    event.listen(pool, "checkout", lambda *_: checkouts.append(1))
+    answer = await client.get(f"/v1/projects/{project}/tasks/{task}", headers=auth)
+    assert answer.status_code == 200
+    assert len(checkouts) == 1  # the token, the membership and the task in the request's own
+
+
+def test_pools_keep_sqlite_connections_open_and_short_writes_apart(settings: Settings) -> None:
+    database = Database(settings)
+    pool, short = database.engine.sync_engine.pool, database.short_engine.sync_engine.pool
+    if database.engine.dialect.name == "sqlite":
+        assert pool.size() == settings.database_pool_size + settings.database_max_overflow  # type: ignore[attr-defined]
+        assert short.size() == 1  # type: ignore[attr-defined]
+    else:
+        assert pool.size() == settings.database_pool_size  # type: ignore[attr-defined]
+        assert short.size() == 3  # type: ignore[attr-defined]
+
+
+async def test_the_collector_leaves_start_up_alone_and_young_objects_longer(app: FastAPI) -> None:
+    assert gc.get_freeze_count() > 0
+    assert gc.get_threshold() == (50_000, 10, 10)
