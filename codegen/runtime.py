@@ -143,9 +143,37 @@ def file_response(download: Download) -> StreamingResponse:
     return StreamingResponse(chunks(), media_type=download.media_type, headers={"Content-Disposition": disposition})
 
 
+def joined(lines: list[str] | None) -> str | None:
+    """A list header's field lines as one value (RFC 9110 5.3)."""
+    return ", ".join(lines) if lines else None
+
+
+_ENTITY_TAG = re.compile(r'\s*(W/)?"[\x21\x23-\x7e\x80-\xff]*"\s*')
+
+
+def entity_tags(value: str) -> list[str] | None:
+    """The entity tags of an If-Match or If-None-Match value (RFC 9110 8.8.3, 13.1): `["*"]` for
+    `*`; None when the value is no list of entity tags, which then matches nothing. Empty list
+    elements are allowed, as RFC 9110 5.6.1 says; a comma inside a tag's quotes is part of it."""
+    if value.strip() == "*":
+        return ["*"]
+    tags, at = [], 0
+    while at < len(value):
+        if value[at] in ", \t":
+            at += 1
+            continue
+        found = _ENTITY_TAG.match(value, at)
+        if found is None:
+            return None
+        tags.append(found.group().strip())
+        at = found.end()
+        if at < len(value) and value[at] != ",":
+            return None
+    return tags
+
+
 def etag_matches(if_none_match: str, etag: str) -> bool:
     """If-None-Match's weak comparison (RFC 9110 13.1.2) of a list of tags, or `*`, with `etag`."""
-    if if_none_match.strip() == "*":
-        return True
+    tags = entity_tags(if_none_match) or []
     wanted = etag.removeprefix("W/")
-    return any(tag.strip().removeprefix("W/") == wanted for tag in if_none_match.split(","))
+    return any(tag == "*" or tag.removeprefix("W/") == wanted for tag in tags)

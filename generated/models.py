@@ -24,7 +24,17 @@ class Project(BaseModel):
             pattern="^[^\\x00-\\x1F\\x7F-\\x9F\\u2028\\u2029\\u202A-\\u202E\\u2066-\\u2069]*$",
         ),
     ]
-    description: Annotated[str | None, Field(examples=["Everything for the new site."], max_length=2000)]
+    description: Annotated[
+        str | None,
+        Field(
+            examples=["Everything for the new site."],
+            max_length=2000,
+            pattern="^[^\\x00-\\x08\\x0B-\\x1F\\x7F-\\x9F\\u2028\\u2029\\u202A-\\u202E\\u2066-\\u2069]*$",
+        ),
+    ]
+    """
+    Free text; line feeds and tabs, but no other control or bidirectional-override characters.
+    """
     owner_id: Annotated[int, Field(alias="ownerId", examples=[42], ge=1, le=9223372036854775807)]
     created_at: Annotated[AwareDatetime, Field(alias="createdAt")]
     updated_at: Annotated[AwareDatetime, Field(alias="updatedAt")]
@@ -44,9 +54,17 @@ class ProjectCreate(BaseModel):
             pattern="^[^\\x00-\\x1F\\x7F-\\x9F\\u2028\\u2029\\u202A-\\u202E\\u2066-\\u2069]*$",
         ),
     ]
-    description: Annotated[str | None | MISSING, Field(examples=["Everything for the new site."], max_length=2000)] = (
-        MISSING
-    )
+    description: Annotated[
+        str | None | MISSING,
+        Field(
+            examples=["Everything for the new site."],
+            max_length=2000,
+            pattern="^[^\\x00-\\x08\\x0B-\\x1F\\x7F-\\x9F\\u2028\\u2029\\u202A-\\u202E\\u2066-\\u2069]*$",
+        ),
+    ] = MISSING
+    """
+    Free text; line feeds and tabs, but no other control or bidirectional-override characters.
+    """
 
 
 class ProjectUpdate(BaseModel):
@@ -67,9 +85,17 @@ class ProjectUpdate(BaseModel):
             pattern="^[^\\x00-\\x1F\\x7F-\\x9F\\u2028\\u2029\\u202A-\\u202E\\u2066-\\u2069]*$",
         ),
     ] = MISSING
-    description: Annotated[str | None | MISSING, Field(examples=["Everything for the new site."], max_length=2000)] = (
-        MISSING
-    )
+    description: Annotated[
+        str | None | MISSING,
+        Field(
+            examples=["Everything for the new site."],
+            max_length=2000,
+            pattern="^[^\\x00-\\x08\\x0B-\\x1F\\x7F-\\x9F\\u2028\\u2029\\u202A-\\u202E\\u2066-\\u2069]*$",
+        ),
+    ] = MISSING
+    """
+    Free text; line feeds and tabs, but no other control or bidirectional-override characters.
+    """
 
 
 class MemberRole(StrEnum):
@@ -131,7 +157,17 @@ class Task(BaseModel):
             pattern="^[^\\x00-\\x1F\\x7F-\\x9F\\u2028\\u2029\\u202A-\\u202E\\u2066-\\u2069]*$",
         ),
     ]
-    description: Annotated[str | None, Field(examples=["Hero, pricing and sign-up form."], max_length=10000)]
+    description: Annotated[
+        str | None,
+        Field(
+            examples=["Hero, pricing and sign-up form."],
+            max_length=10000,
+            pattern="^[^\\x00-\\x08\\x0B-\\x1F\\x7F-\\x9F\\u2028\\u2029\\u202A-\\u202E\\u2066-\\u2069]*$",
+        ),
+    ]
+    """
+    Free text; line feeds and tabs, but no other control or bidirectional-override characters.
+    """
     status: TaskStatus
     assignee_id: Annotated[int | None, Field(alias="assigneeId", ge=1, le=9223372036854775807)]
     """
@@ -157,8 +193,16 @@ class TaskCreate(BaseModel):
         ),
     ]
     description: Annotated[
-        str | None | MISSING, Field(examples=["Hero, pricing and sign-up form."], max_length=10000)
+        str | None | MISSING,
+        Field(
+            examples=["Hero, pricing and sign-up form."],
+            max_length=10000,
+            pattern="^[^\\x00-\\x08\\x0B-\\x1F\\x7F-\\x9F\\u2028\\u2029\\u202A-\\u202E\\u2066-\\u2069]*$",
+        ),
     ] = MISSING
+    """
+    Free text; line feeds and tabs, but no other control or bidirectional-override characters.
+    """
     status: TaskStatus = TaskStatus.todo
     assignee_id: Annotated[int | None | MISSING, Field(alias="assigneeId", ge=1, le=9223372036854775807)] = MISSING
     """
@@ -186,8 +230,16 @@ class TaskUpdate(BaseModel):
         ),
     ] = MISSING
     description: Annotated[
-        str | None | MISSING, Field(examples=["Hero, pricing and sign-up form."], max_length=10000)
+        str | None | MISSING,
+        Field(
+            examples=["Hero, pricing and sign-up form."],
+            max_length=10000,
+            pattern="^[^\\x00-\\x08\\x0B-\\x1F\\x7F-\\x9F\\u2028\\u2029\\u202A-\\u202E\\u2066-\\u2069]*$",
+        ),
     ] = MISSING
+    """
+    Free text; line feeds and tabs, but no other control or bidirectional-override characters.
+    """
     status: TaskStatus | MISSING = MISSING
     assignee_id: Annotated[int | None | MISSING, Field(alias="assigneeId", ge=1, le=9223372036854775807)] = MISSING
     """

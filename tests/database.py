@@ -26,11 +26,11 @@ def sqlite_url(path: Path) -> str:
     return f"sqlite+aiosqlite:///{path}"
 
 
-def migrate(url: str) -> None:
+def migrate(url: str, revision: str = "head") -> None:
     config = Config(ROOT / "alembic.ini")
     config.attributes["database_url"] = url
     config.attributes["configure_logger"] = False
-    command.upgrade(config, "head")
+    command.upgrade(config, revision)
 
 
 class ScratchDatabases(Protocol):

@@ -1,4 +1,6 @@
 import asyncio
+import json
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -49,3 +51,64 @@ async def test_migrations_build_the_expression_indexes(database_url: str) -> Non
     await engine.dispose()
     assert declared == {"task_project_id_due_last_asc_idx", "task_project_id_due_last_desc_idx"}
     assert declared <= built
+
+
+def test_descriptions_stored_before_0006_lose_their_control_characters(
+    databases: ScratchDatabases, tmp_path: Path
+) -> None:
+    url = databases.new(tmp_path, migrated=False)
+    migrate(url, "0005")
+    now = datetime(2026, 1, 1, tzinfo=UTC)
+    replay = '{"id":1,"name":"P","description":"x\\u0007y"}'  # JSON escapes the character
+
+    async def store() -> None:
+        engine = create_async_engine(url)
+        async with engine.begin() as connection:
+            await connection.execute(
+                text(
+                    "INSERT INTO user_account (id, email, email_key, display_name, password_hash, created_at, "
+                    "updated_at) VALUES (1, 'a@example.com', 'a@example.com', 'A', 'h', :now, :now)"
+                ),
+                {"now": now},
+            )
+            await connection.execute(
+                text(
+                    "INSERT INTO project (id, name, description, owner_id, version, created_at, updated_at) "
+                    "VALUES (1, 'P', :description, 1, 1, :now, :now)"
+                ),
+                {"description": "x\x07y\u202e", "now": now},
+            )
+            await connection.execute(
+                text(
+                    "INSERT INTO task (id, project_id, title, description, status, version, created_at, updated_at) "
+                    "VALUES (1, 1, 'T', :description, 'todo', 1, :now, :now), (2, 1, 'T', 'fine\n\tok', 'todo', 1, "
+                    ":now, :now)"
+                ),
+                {"description": "a\x1bb", "now": now},
+            )
+            await connection.execute(
+                text(
+                    "INSERT INTO idempotency_record (user_id, key, fingerprint, response_body, created_at, expires_at) "
+                    "VALUES (1, 'k', 'f', :body, :now, :now)"
+                ),
+                {"body": replay, "now": now},
+            )
+        await engine.dispose()
+
+    async def read() -> list[object]:
+        engine = create_async_engine(url)
+        async with engine.connect() as connection:
+            found = [
+                *(await connection.execute(text("SELECT description FROM task ORDER BY id"))).scalars(),
+                await connection.scalar(text("SELECT description FROM project")),
+                await connection.scalar(text("SELECT response_body FROM idempotency_record")),
+            ]
+        await engine.dispose()
+        return found
+
+    asyncio.run(store())
+    migrate(url)
+    found = asyncio.run(read())
+    databases.drop(url)
+    assert found[:3] == ["a\ufffdb", "fine\n\tok", "x\ufffdy\ufffd"]
+    assert json.loads(str(found[3]))["description"] == "x\ufffdy"

@@ -8,12 +8,13 @@ from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Header, Path, Query, Request, Response
-from pydantic import BeforeValidator
+from pydantic import BeforeValidator, Field
 
 from generated import models
 from generated.runtime import (
     built_on_the_loop,
     etag_matches,
+    joined,
     parse_body,
     require_json,
     rfc3339_date,
@@ -201,8 +202,11 @@ def router(handlers: type[TasksApi], *, bearer_auth: Callable[..., Any], rate_li
         handlers: Handlers,
         project_id: Annotated[int, Path(alias="projectId", ge=1, le=9223372036854775807)],
         task_id: Annotated[int, Path(alias="taskId", ge=1, le=9223372036854775807)],
-        if_none_match: Annotated[str | None, Header(alias="If-None-Match", min_length=1, max_length=1024)] = None,
+        if_none_match_lines: Annotated[
+            list[Annotated[str, Field(min_length=1, max_length=1024)]] | None, Header(alias="If-None-Match")
+        ] = None,
     ) -> models.Task | Response:
+        if_none_match = joined(if_none_match_lines)
         result = await handlers.get_task(project_id=project_id, task_id=task_id)
         response.headers["ETag"] = result.etag
         if if_none_match is not None and etag_matches(if_none_match, result.etag):
@@ -275,8 +279,11 @@ def router(handlers: type[TasksApi], *, bearer_auth: Callable[..., Any], rate_li
         project_id: Annotated[int, Path(alias="projectId", ge=1, le=9223372036854775807)],
         task_id: Annotated[int, Path(alias="taskId", ge=1, le=9223372036854775807)],
         request: Request,
-        if_match: Annotated[str | None, Header(alias="If-Match", min_length=1, max_length=1024)] = None,
+        if_match_lines: Annotated[
+            list[Annotated[str, Field(min_length=1, max_length=1024)]] | None, Header(alias="If-Match")
+        ] = None,
     ) -> models.Task:
+        if_match = joined(if_match_lines)
         body = await parse_body(request, models.TaskUpdate)
         result = await handlers.update_task(project_id=project_id, task_id=task_id, body=body, if_match=if_match)
         response.headers["ETag"] = result.etag

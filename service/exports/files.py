@@ -88,7 +88,7 @@ async def write(
     count, after = 0, 0
     try:
         if format == "csv":
-            await anyio.to_thread.run_sync(out.write, ",".join(COLUMNS) + "\r\n")
+            await anyio.to_thread.run_sync(out.write, _csv([dict(zip(COLUMNS, COLUMNS, strict=True))]))
         while True:
             async with database.reader() as db, db.begin():
                 query = select(Task).where(Task.project_id == project_id, Task.id > after).order_by(Task.id)
@@ -109,9 +109,23 @@ async def write(
 
 def _csv(rows: list[dict[str, object]]) -> str:
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, COLUMNS)
-    writer.writerows({key: "" if value is None else value for key, value in row.items()} for row in rows)
+    writer = csv.DictWriter(buffer, COLUMNS, quoting=csv.QUOTE_ALL)
+    writer.writerows({key: _cell(value) for key, value in row.items()} for row in rows)
     return buffer.getvalue()
+
+
+# What makes a spreadsheet read a cell as a formula (OWASP's CSV injection), also after spaces;
+# the full-width forms too, which some spreadsheets take for their ASCII twins.
+FORMULA_START = tuple("=+-@\t\r\0\uff1d\uff0b\uff0d\uff20")
+
+
+def _cell(value: object) -> object:
+    """A cell that no spreadsheet runs: text that would start a formula gets a leading `'`."""
+    if value is None:
+        return ""
+    if isinstance(value, str) and value.lstrip(" \n").startswith(FORMULA_START):
+        return "'" + value
+    return value
 
 
 def _ndjson(rows: list[dict[str, object]]) -> str:

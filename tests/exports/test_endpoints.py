@@ -60,6 +60,36 @@ async def test_a_csv_export_from_request_to_file(client: httpx.AsyncClient) -> N
     assert rows[0]["id"] == str(tasks[0]["id"]) and rows[0]["status"] == "todo"
 
 
+FORMULAS = ['=HYPERLINK("http://x","y")', "  +1+1", "-2", "@SUM(A1)", "\uff1d1+1"]
+
+
+async def test_no_csv_cell_can_run_as_a_formula_but_ndjson_keeps_every_value(client: httpx.AsyncClient) -> None:
+    ada = await sign_up(client)
+    project = await create_project(client, ada)
+    tasks = [await create_task(client, ada, project["id"], title=title) for title in FORMULAS]
+    for description in ("\t=1+1", "\r=1+1", "\n =1+1", "Plain - no formula", "=1"):
+        tasks.append(await create_task(client, ada, project["id"], title="Safe", description=description))
+    urls = {}
+    for format in ("csv", "ndjson"):
+        url = f"/v1/projects/{project['id']}/exports"
+        created = await client.post(url, json={"format": format}, headers=ada.headers)
+        assert (await finished(client, ada, created.headers["location"]))["status"] == "succeeded"
+        urls[format] = f"{created.headers['location']}/content"
+
+    text = (await client.get(urls["csv"], headers=ada.headers)).text
+    assert text.startswith('"id","projectId","title","description","status",')
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert [r["title"] for r in rows[:5]] == ["'" + title for title in FORMULAS]
+    descriptions = [r["description"] for r in rows[5:]]
+    assert descriptions == ["'\t=1+1", "'\r=1+1", "'\n =1+1", "Plain - no formula", "'=1"]
+    # Every field is quoted, an empty one too: a spreadsheet splits nothing inside a field.
+    first = text.split("\r\n")[1]
+    assert first.startswith(f'"{tasks[0]["id"]}","{project["id"]}","\'=HYPERLINK(""http://x"",""y"")",""')
+
+    ndjson = (await client.get(urls["ndjson"], headers=ada.headers)).text
+    assert [json.loads(line) for line in ndjson.splitlines()] == tasks
+
+
 async def test_an_ndjson_export_holds_each_task_as_the_api_returns_it(client: httpx.AsyncClient) -> None:
     ada, project, tasks = await board(client)
     response = await client.post(

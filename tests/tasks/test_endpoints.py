@@ -1,6 +1,7 @@
 import asyncio
 
 import httpx
+import pytest
 
 from tests.factories import add_member, assert_problem, create_project, create_task, sign_up
 
@@ -90,6 +91,31 @@ async def test_update_task_preconditions(client: httpx.AsyncClient) -> None:
     assert sorted(r.status_code for r in responses) == [200] + [412] * 5
 
 
+async def test_if_match_takes_any_tag_of_a_list_over_any_number_of_lines(client: httpx.AsyncClient) -> None:
+    ada = await sign_up(client)
+    project = await create_project(client, ada)
+    task = await create_task(client, ada, project["id"])
+    url = f"/v1/projects/{project['id']}/tasks/{task['id']}"
+    # Each matches the current ETag, "1", "2", … in turn: one of its tags is the current one.
+    matching: list[list[tuple[str, str]]] = [
+        [("If-Match", '"9", "1"')],
+        [("If-Match", '"9"'), ("If-Match", '"2"')],
+        [("If-Match", '"a,b"'), ("If-Match", '"7", "3"')],
+        [("If-Match", "*")],
+    ]
+    for version, lines in enumerate(matching, start=1):
+        updated = await client.patch(url, json={"title": f"v{version}"}, headers=[*ada.headers.items(), *lines])
+        assert updated.status_code == 200, (lines, updated.text)
+        assert updated.headers["etag"] == f'"{version + 1}"'
+    stale = [("If-Match", '"1"'), ("If-Match", '"2", W/"5"')]  # a weak tag never matches If-Match
+    assert_problem(await client.patch(url, json={"title": "x"}, headers=[*ada.headers.items(), *stale]), 412)
+    assert_problem(await client.patch(url, json={"title": "x"}, headers={**ada.headers, "If-Match": "5"}), 412)
+    current = [("If-None-Match", '"1"'), ("If-None-Match", 'W/"9", W/"5"')]
+    cached = await client.get(url, headers=[*ada.headers.items(), *current])
+    assert cached.status_code == 304 and cached.headers["etag"] == '"5"'
+    assert (await client.get(url, headers=[*ada.headers.items(), ("If-None-Match", '"4"')])).status_code == 200
+
+
 async def test_get_task_not_modified(client: httpx.AsyncClient) -> None:
     ada = await sign_up(client)
     project = await create_project(client, ada)
@@ -114,3 +140,40 @@ async def test_a_task_is_found_only_under_its_own_project(client: httpx.AsyncCli
     one, two = await create_project(client, ada), await create_project(client, ada)
     task = await create_task(client, ada, one["id"])
     assert_problem(await client.get(f"/v1/projects/{two['id']}/tasks/{task['id']}", headers=ada.headers), 404)
+
+
+REFUSED = ["\u0000", "a\u0007b", "\r\n", "\u001b[31m", "\u0085", "\u202e", "\u2028"]
+
+
+@pytest.mark.parametrize("character", REFUSED)
+async def test_descriptions_refuse_nul_and_control_characters(client: httpx.AsyncClient, character: str) -> None:
+    ada = await sign_up(client)
+    project = await create_project(client, ada)
+    task = await create_task(client, ada, project["id"])
+    text = f"before{character}after"
+    attempts = [
+        client.post("/v1/projects", json={"name": "P", "description": text}, headers=ada.headers),
+        client.post(
+            f"/v1/projects/{project['id']}/tasks", json={"title": "T", "description": text}, headers=ada.headers
+        ),
+        client.patch(
+            f"/v1/projects/{project['id']}", json={"description": text}, headers={**ada.headers, "If-Match": "*"}
+        ),
+        client.patch(
+            f"/v1/projects/{project['id']}/tasks/{task['id']}",
+            json={"description": text},
+            headers={**ada.headers, "If-Match": "*"},
+        ),
+    ]
+    for attempt in attempts:
+        problem = assert_problem(await attempt, 422)
+        assert [e["pointer"] for e in problem["errors"]] == ["/description"]
+
+
+async def test_descriptions_keep_line_feeds_and_tabs(client: httpx.AsyncClient) -> None:
+    ada = await sign_up(client)
+    project = await create_project(client, ada, description="Goals:\n\t- ship")
+    task = await create_task(client, ada, project["id"], description="Steps:\n\t1. write\n\t2. ship")
+    assert project["description"] == "Goals:\n\t- ship"
+    url = f"/v1/projects/{project['id']}/tasks/{task['id']}"
+    assert (await client.get(url, headers=ada.headers)).json()["description"] == "Steps:\n\t1. write\n\t2. ship"

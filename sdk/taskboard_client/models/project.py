@@ -16,7 +16,8 @@ class Project:
     Attributes:
         id (int):
         name (str):
-        description (None | str):
+        description (None | str): Free text; line feeds and tabs, but no other control or bidirectional-override
+            characters.
         owner_id (int):
         created_at (datetime.datetime):
         updated_at (datetime.datetime):

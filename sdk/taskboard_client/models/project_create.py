@@ -15,7 +15,8 @@ class ProjectCreate:
     """
     Attributes:
         name (str):
-        description (None | str | Unset):
+        description (None | str | Unset): Free text; line feeds and tabs, but no other control or bidirectional-override
+            characters.
     """
 
     name: str

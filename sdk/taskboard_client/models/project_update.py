@@ -16,7 +16,8 @@ class ProjectUpdate:
 
     Attributes:
         name (str | Unset):
-        description (None | str | Unset):
+        description (None | str | Unset): Free text; line feeds and tabs, but no other control or bidirectional-override
+            characters.
     """
 
     name: str | Unset = UNSET

@@ -19,7 +19,8 @@ class Task:
         id (int):
         project_id (int):
         title (str):
-        description (None | str):
+        description (None | str): Free text; line feeds and tabs, but no other control or bidirectional-override
+            characters.
         status (TaskStatus):
         assignee_id (int | None): A member of the project, or `null` for nobody.
         due_date (datetime.date | None):

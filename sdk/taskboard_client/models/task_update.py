@@ -18,7 +18,8 @@ class TaskUpdate:
 
     Attributes:
         title (str | Unset):
-        description (None | str | Unset):
+        description (None | str | Unset): Free text; line feeds and tabs, but no other control or bidirectional-override
+            characters.
         status (TaskStatus | Unset):
         assignee_id (int | None | Unset): A member of the project, or `null` for nobody.
         due_date (datetime.date | None | Unset):

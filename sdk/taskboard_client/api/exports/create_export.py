@@ -117,6 +117,12 @@ def sync_detailed(
     as `getTask` returns it). The export runs in the background; poll `getExport` until its
     `status` is `succeeded`, then fetch the file with `downloadExport`. Members only.
 
+    CSV (RFC 4180): a header row, then one row per task with the fields of `Task` as columns,
+    every field in double quotes, an empty field for `null`. So that no spreadsheet runs a
+    cell as a formula, a text that starts with `=`, `+`, `-`, `@`, a tab, a carriage return
+    or NUL (or their full-width forms), also after leading spaces or line breaks, is written
+    with a `'` before it (OWASP's advice on CSV injection). NDJSON holds every value exactly.
+
     Args:
         project_id (int):
         body (ExportCreate):
@@ -153,6 +159,12 @@ def sync(
     as `getTask` returns it). The export runs in the background; poll `getExport` until its
     `status` is `succeeded`, then fetch the file with `downloadExport`. Members only.
 
+    CSV (RFC 4180): a header row, then one row per task with the fields of `Task` as columns,
+    every field in double quotes, an empty field for `null`. So that no spreadsheet runs a
+    cell as a formula, a text that starts with `=`, `+`, `-`, `@`, a tab, a carriage return
+    or NUL (or their full-width forms), also after leading spaces or line breaks, is written
+    with a `'` before it (OWASP's advice on CSV injection). NDJSON holds every value exactly.
+
     Args:
         project_id (int):
         body (ExportCreate):
@@ -183,6 +195,12 @@ async def asyncio_detailed(
      Starts an export of every task of the project, as CSV or as NDJSON (one task per line,
     as `getTask` returns it). The export runs in the background; poll `getExport` until its
     `status` is `succeeded`, then fetch the file with `downloadExport`. Members only.
+
+    CSV (RFC 4180): a header row, then one row per task with the fields of `Task` as columns,
+    every field in double quotes, an empty field for `null`. So that no spreadsheet runs a
+    cell as a formula, a text that starts with `=`, `+`, `-`, `@`, a tab, a carriage return
+    or NUL (or their full-width forms), also after leading spaces or line breaks, is written
+    with a `'` before it (OWASP's advice on CSV injection). NDJSON holds every value exactly.
 
     Args:
         project_id (int):
@@ -217,6 +235,12 @@ async def asyncio(
      Starts an export of every task of the project, as CSV or as NDJSON (one task per line,
     as `getTask` returns it). The export runs in the background; poll `getExport` until its
     `status` is `succeeded`, then fetch the file with `downloadExport`. Members only.
+
+    CSV (RFC 4180): a header row, then one row per task with the fields of `Task` as columns,
+    every field in double quotes, an empty field for `null`. So that no spreadsheet runs a
+    cell as a formula, a text that starts with `=`, `+`, `-`, `@`, a tab, a carriage return
+    or NUL (or their full-width forms), also after leading spaces or line breaks, is written
+    with a `'` before it (OWASP's advice on CSV injection). NDJSON holds every value exactly.
 
     Args:
         project_id (int):
