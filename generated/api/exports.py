@@ -137,7 +137,7 @@ def router(handlers: type[ExportsApi], *, bearer_auth: Callable[..., Any], rate_
         status_code=202,
         response_model=models.Export,
         responses={
-            400: {"description": "The request body is not valid JSON."},
+            400: {"description": "The request body is not valid JSON, or names a member twice in one object."},
             401: {"description": "The bearer token is missing, malformed, expired or revoked."},
             404: {"description": "No such resource."},
             408: {

@@ -111,7 +111,7 @@ def router(
         status_code=201,
         response_model=models.Project,
         responses={
-            400: {"description": "The request body is not valid JSON."},
+            400: {"description": "The request body is not valid JSON, or names a member twice in one object."},
             401: {"description": "The bearer token is missing, malformed, expired or revoked."},
             408: {
                 "description": "The request body did not arrive in time (`REQUEST_BODY_TIMEOUT_SECONDS`, 30 s by default)."
@@ -216,7 +216,7 @@ def router(
         status_code=200,
         response_model=models.Project,
         responses={
-            400: {"description": "The request body is not valid JSON."},
+            400: {"description": "The request body is not valid JSON, or names a member twice in one object."},
             401: {"description": "The bearer token is missing, malformed, expired or revoked."},
             403: {"description": "Only the project's owner may do this."},
             404: {"description": "No such resource."},

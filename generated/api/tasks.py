@@ -137,7 +137,7 @@ def router(handlers: type[TasksApi], *, bearer_auth: Callable[..., Any], rate_li
         status_code=201,
         response_model=models.Task,
         responses={
-            400: {"description": "The request body is not valid JSON."},
+            400: {"description": "The request body is not valid JSON, or names a member twice in one object."},
             401: {"description": "The bearer token is missing, malformed, expired or revoked."},
             404: {"description": "No such resource."},
             408: {
@@ -246,7 +246,7 @@ def router(handlers: type[TasksApi], *, bearer_auth: Callable[..., Any], rate_li
         status_code=200,
         response_model=models.Task,
         responses={
-            400: {"description": "The request body is not valid JSON."},
+            400: {"description": "The request body is not valid JSON, or names a member twice in one object."},
             401: {"description": "The bearer token is missing, malformed, expired or revoked."},
             404: {"description": "No such resource."},
             408: {

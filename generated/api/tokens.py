@@ -41,7 +41,7 @@ def router(handlers: type[TokensApi], *, bearer_auth: Callable[..., Any], rate_l
         status_code=201,
         response_model=models.Token,
         responses={
-            400: {"description": "The request body is not valid JSON."},
+            400: {"description": "The request body is not valid JSON, or names a member twice in one object."},
             401: {"description": "The email and password do not match an account."},
             408: {
                 "description": "The request body did not arrive in time (`REQUEST_BODY_TIMEOUT_SECONDS`, 30 s by default)."

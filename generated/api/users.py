@@ -88,7 +88,7 @@ def router(handlers: type[UsersApi], *, bearer_auth: Callable[..., Any], rate_li
         status_code=201,
         response_model=models.User,
         responses={
-            400: {"description": "The request body is not valid JSON."},
+            400: {"description": "The request body is not valid JSON, or names a member twice in one object."},
             408: {
                 "description": "The request body did not arrive in time (`REQUEST_BODY_TIMEOUT_SECONDS`, 30 s by default)."
             },
@@ -138,7 +138,7 @@ def router(handlers: type[UsersApi], *, bearer_auth: Callable[..., Any], rate_li
         status_code=200,
         response_model=models.User,
         responses={
-            400: {"description": "The request body is not valid JSON."},
+            400: {"description": "The request body is not valid JSON, or names a member twice in one object."},
             401: {"description": "The bearer token is missing, malformed, expired or revoked."},
             403: {"description": "`currentPassword` is not the account's password."},
             408: {

@@ -34,6 +34,24 @@ async def test_malformed_json_is_400(client: httpx.AsyncClient) -> None:
     assert problem["detail"].startswith("The request body is not valid JSON")
 
 
+@pytest.mark.parametrize(
+    "body",
+    [
+        b'{"email": "a@example.com", "email": "b@example.com", "password": "correct horse battery"}',
+        b'{"email": "a@example.com", "password": "correct horse battery", "displayName": "A", "\\u0065mail": "b"}',
+    ],
+)
+async def test_a_member_named_twice_is_400_not_the_last_one_wins(client: httpx.AsyncClient, body: bytes) -> None:
+    response = await client.post("/v1/users", content=body, headers={"content-type": "application/json"})
+    problem = assert_problem(response, 400)
+    assert problem["detail"] == 'The request body is not valid JSON: the member "email" appears twice in one object.'
+
+
+async def test_json_nested_too_deep_is_400(client: httpx.AsyncClient) -> None:
+    deep = b'{"email": ' + b"[" * 100_000
+    assert_problem(await client.post("/v1/users", content=deep, headers={"content-type": "application/json"}), 400)
+
+
 @pytest.mark.parametrize("content_type", ["text/plain", "application/x-www-form-urlencoded", None])
 async def test_a_body_that_is_not_json_is_415(client: httpx.AsyncClient, content_type: str | None) -> None:
     headers = {"content-type": content_type} if content_type else {}
