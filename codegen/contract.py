@@ -16,6 +16,9 @@ EVENT_STREAM = "text/event-stream"
 
 # 400 malformed JSON, 408 body too slow, 413 too large, 415 not JSON, 422 not the schema.
 BODY_ERRORS = frozenset({400, 408, 413, 415, 422})
+# Headers the service sets on every answer, whatever produced it: every response documents them,
+# and no handler returns them.
+EVERY_ANSWER = ("Cache-Control", "X-Content-Type-Options")
 
 
 class ContractError(Exception):
@@ -150,9 +153,12 @@ def _operation(
     statuses = tuple(sorted(code for code in responses if 200 <= code < 300))
     if not statuses:
         raise ContractError(f"{where}: an operation needs a 2xx response")
+    for code, response in responses.items():
+        if undocumented := [name for name in EVERY_ANSWER if name not in response.get("headers", {})]:
+            raise ContractError(f"{where}: the {code} response must document {', '.join(undocumented)}")
     streams = any(EVENT_STREAM in responses[code].get("content", {}) for code in statuses)
-    if streams and (len(statuses) != 1 or "Cache-Control" not in responses[statuses[0]].get("headers", {})):
-        raise ContractError(f"{where}: an event stream must be the only 2xx, and document Cache-Control")
+    if streams and len(statuses) != 1:
+        raise ContractError(f"{where}: an event stream must be the only 2xx")
     media = {m for code in statuses for m in responses[code].get("content", {})}
     downloads = bool(media) and not streams and "application/json" not in media
     if downloads and "Content-Disposition" not in responses[statuses[0]].get("headers", {}):
@@ -215,7 +221,11 @@ def _success_model(where: str, response: dict[str, Any]) -> str | None:
 
 def _success_headers(resolver: "_Resolver", responses: list[dict[str, Any]]) -> tuple[Header, ...]:
     """Every header of the 2xx responses; required only where every one of them requires it."""
-    names = list(dict.fromkeys(name for r in responses for name in r.get("headers", {})))
+    names = [
+        name
+        for name in dict.fromkeys(name for r in responses for name in r.get("headers", {}))
+        if name not in EVERY_ANSWER
+    ]
     return tuple(
         Header(name, all(resolver.resolve(r.get("headers", {}).get(name, {})).get("required") for r in responses))
         for name in names

@@ -21,6 +21,7 @@ from service.kit.auth import authenticate
 from service.kit.cors import Cors
 from service.kit.database import Database
 from service.kit.events import Broadcaster, close_on_exit_signals
+from service.kit.headers import SecurityHeaders
 from service.kit.limits import BodyLimit
 from service.kit.problems import install_problem_handlers
 from service.kit.ratelimits import rate_limit
@@ -107,8 +108,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     install_problem_handlers(app)
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes, timeout=settings.request_body_timeout_seconds)
-    # Outermost, so that every answer (a 413 too) carries the CORS headers a browser needs to read it.
+    # Outermost, so that every answer (a 413 too) carries the headers a browser needs to read it.
     app.add_middleware(Cors, origins=settings.cors_origins)
+    app.add_middleware(SecurityHeaders)
     app.include_router(users.router(UsersHandlers, bearer_auth=authenticate, rate_limit=rate_limit))
     app.include_router(projects.router(ProjectsHandlers, bearer_auth=authenticate, rate_limit=rate_limit))
     app.include_router(members.router(MembersHandlers, bearer_auth=authenticate, rate_limit=rate_limit))

@@ -15,6 +15,8 @@ from starlette.exceptions import HTTPException
 from starlette.requests import ClientDisconnect
 from starlette.routing import Match
 
+from service.kit.headers import FOR_ERRORS
+
 PROBLEM_JSON = "application/problem+json"
 # RFC 9110 names where Python's HTTPStatus still has the older ones.
 TITLES = {413: "Content Too Large", 422: "Unprocessable Content"}
@@ -197,7 +199,8 @@ async def _on_database_error(request: Request, exc: Exception) -> JSONResponse:
 
 
 async def _on_unexpected(_request: Request, _exc: Exception) -> JSONResponse:
-    return problem_response(500, "An unexpected error occurred.")
+    # Rendered outside every middleware (Starlette's ServerErrorMiddleware), so with its own headers.
+    return problem_response(500, "An unexpected error occurred.", headers=FOR_ERRORS)
 
 
 def _field_error(error: Mapping[str, Any]) -> dict[str, str]:

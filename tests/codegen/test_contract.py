@@ -91,10 +91,24 @@ def _kebab_operation_id(spec: dict[str, Any]) -> None:
     spec["paths"]["/v1/users"]["post"]["operationId"] = "create-user"
 
 
+# What every response documents (the service sets them on every answer).
+EVERY_ANSWER = {
+    "Cache-Control": {"$ref": "#/components/headers/NoStore"},
+    "X-Content-Type-Options": {"$ref": "#/components/headers/NoSniff"},
+}
+
+
 def _plain_json_error(spec: dict[str, Any]) -> None:
     spec["paths"]["/v1/users/{userId}"]["get"]["responses"]["404"] = {
         "description": "gone",
+        "headers": EVERY_ANSWER,
         "content": {"application/json": {"schema": {"type": "object"}}},
+    }
+
+
+def _without_nosniff(spec: dict[str, Any]) -> None:
+    spec["paths"]["/v1/users/{userId}"]["get"]["responses"]["200"]["headers"] = {
+        "Cache-Control": {"$ref": "#/components/headers/NoStore"}
     }
 
 
@@ -105,6 +119,7 @@ def _body_without_408(spec: dict[str, Any]) -> None:
 def _429_without_retry_after(spec: dict[str, Any]) -> None:
     spec["paths"]["/v1/users"]["post"]["responses"]["429"] = {
         "description": "slow down",
+        "headers": EVERY_ANSWER,
         "content": {"application/problem+json": {"schema": {"type": "object"}}},
     }
 
@@ -121,6 +136,7 @@ def _429_without_retry_after(spec: dict[str, Any]) -> None:
             "getUser (GET /v1/users/{userId}): integer parameter userId needs a minimum and a maximum",
         ),
         (_plain_json_error, "getUser (GET /v1/users/{userId}): the 404 response must be application/problem+json only"),
+        (_without_nosniff, "getUser (GET /v1/users/{userId}): the 200 response must document X-Content-Type-Options"),
         (
             _number_parameter,
             "getUser (GET /v1/users/{userId}): parameter x must be a plain integer, string or boolean"
