@@ -1,4 +1,4 @@
-"""What the service deletes on a schedule: old events, and records that no longer mean anything."""
+"""What the service deletes on a schedule: old events and exports, and records that no longer mean anything."""
 
 import asyncio
 import logging
@@ -6,6 +6,7 @@ import logging
 from sqlalchemy import Delete, delete, or_
 from sqlalchemy.exc import SQLAlchemyError
 
+from service.exports import retention
 from service.kit import ratelimits
 from service.kit.database import Database
 from service.kit.events import purge
@@ -33,6 +34,8 @@ async def clean(database: Database, settings: Settings) -> None:
     for statement in _stale_records(settings):
         async with database.short_write() as session:
             await session.execute(statement)
+    await retention.expire(database, settings.export_dir, settings.export_retention)
+    await retention.sweep(database, settings.export_dir)
 
 
 async def keep_clean(database: Database, settings: Settings) -> None:

@@ -42,6 +42,8 @@ class Settings(BaseSettings):
     # Where export files are written (created when missing).
     export_dir: Path = Path("exports")
     export_workers: int = Field(default=1, ge=1)
+    # A finished export, and its file, is deleted this long after it finished.
+    export_retention: timedelta = timedelta(days=7)
     # `inprocess`: the service runs exports itself. `saq`: workers started with `make worker` do,
     # through Redis at REDIS_URL.
     export_queue: Literal["inprocess", "saq"] = "inprocess"
@@ -65,7 +67,7 @@ class Settings(BaseSettings):
             raise ValueError("DATABASE_URL must use sqlite+aiosqlite:// or postgresql+asyncpg://")
         return url
 
-    @field_validator("token_ttl", "rate_limit_period", "sign_in_lockout")
+    @field_validator("token_ttl", "rate_limit_period", "sign_in_lockout", "export_retention")
     @classmethod
     def _positive_duration(cls, duration: timedelta) -> timedelta:
         if duration <= timedelta(0):

@@ -110,7 +110,7 @@ async def write(
 def _csv(rows: list[dict[str, object]]) -> str:
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, COLUMNS, quoting=csv.QUOTE_ALL)
-    writer.writerows({key: _cell(value) for key, value in row.items()} for row in rows)
+    writer.writerows({key: safe_cell(value) for key, value in row.items()} for row in rows)
     return buffer.getvalue()
 
 
@@ -119,7 +119,7 @@ def _csv(rows: list[dict[str, object]]) -> str:
 FORMULA_START = tuple("=+-@\t\r\0\uff1d\uff0b\uff0d\uff20")
 
 
-def _cell(value: object) -> object:
+def safe_cell(value: object) -> object:
     """A cell that no spreadsheet runs: text that would start a formula gets a leading `'`."""
     if value is None:
         return ""

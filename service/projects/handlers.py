@@ -8,7 +8,9 @@ from generated.api.projects import (
     ProjectsApi,
     UpdateProjectResult,
 )
+from service.exports import retention
 from service.kit import events
+from service.kit.database import after_commit
 from service.kit.etags import check_if_match, etag
 from service.kit.handlers import Handlers
 from service.kit.idempotency import IdempotentRequest, Stored, create_once
@@ -78,9 +80,11 @@ class ProjectsHandlers(Handlers, ProjectsApi):
 
     async def delete_project(self, *, project_id: int) -> None:
         await projects.owned(self.db, project_id, self.caller.user.id)
-        # Memberships and tasks go with it (ON DELETE CASCADE).
+        files = await retention.of_project(self.db, self.settings.export_dir, project_id)
+        # Memberships, tasks and exports go with it (ON DELETE CASCADE); export files once it has.
         await self.db.execute(delete(Project).where(Project.id == project_id))
         await events.record(self.db, project_id, "project.deleted", models.DeletedResource(id=project_id))
+        after_commit(self.db, lambda _: retention.remove_soon(files))
 
 
 def project_model(project: Project) -> models.Project:

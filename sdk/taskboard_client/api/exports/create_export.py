@@ -123,6 +123,10 @@ def sync_detailed(
     or NUL (or their full-width forms), also after leading spaces or line breaks, is written
     with a `'` before it (OWASP's advice on CSV injection). NDJSON holds every value exactly.
 
+    A finished export and its file are kept for a while (`EXPORT_RETENTION`, 7 days by
+    default), then deleted: its operations answer 404 from then on, as they do once its
+    project is deleted.
+
     Args:
         project_id (int):
         body (ExportCreate):
@@ -165,6 +169,10 @@ def sync(
     or NUL (or their full-width forms), also after leading spaces or line breaks, is written
     with a `'` before it (OWASP's advice on CSV injection). NDJSON holds every value exactly.
 
+    A finished export and its file are kept for a while (`EXPORT_RETENTION`, 7 days by
+    default), then deleted: its operations answer 404 from then on, as they do once its
+    project is deleted.
+
     Args:
         project_id (int):
         body (ExportCreate):
@@ -201,6 +209,10 @@ async def asyncio_detailed(
     cell as a formula, a text that starts with `=`, `+`, `-`, `@`, a tab, a carriage return
     or NUL (or their full-width forms), also after leading spaces or line breaks, is written
     with a `'` before it (OWASP's advice on CSV injection). NDJSON holds every value exactly.
+
+    A finished export and its file are kept for a while (`EXPORT_RETENTION`, 7 days by
+    default), then deleted: its operations answer 404 from then on, as they do once its
+    project is deleted.
 
     Args:
         project_id (int):
@@ -241,6 +253,10 @@ async def asyncio(
     cell as a formula, a text that starts with `=`, `+`, `-`, `@`, a tab, a carriage return
     or NUL (or their full-width forms), also after leading spaces or line breaks, is written
     with a `'` before it (OWASP's advice on CSV injection). NDJSON holds every value exactly.
+
+    A finished export and its file are kept for a while (`EXPORT_RETENTION`, 7 days by
+    default), then deleted: its operations answer 404 from then on, as they do once its
+    project is deleted.
 
     Args:
         project_id (int):

@@ -86,7 +86,9 @@ def sync_detailed(
 ) -> Response[Problem | ValidationProblem | str]:
     """An export's file
 
-     The file of a `succeeded` export; 409 until then, or when it failed.
+     The file of a `succeeded` export; 409 until then, or when it failed. 404 once the export
+    has expired (`EXPORT_RETENTION` after it finished, 7 days by default) or its project is
+    deleted: the file is deleted with it.
 
     Args:
         export_id (int):
@@ -117,7 +119,9 @@ def sync(
 ) -> Problem | ValidationProblem | str | None:
     """An export's file
 
-     The file of a `succeeded` export; 409 until then, or when it failed.
+     The file of a `succeeded` export; 409 until then, or when it failed. 404 once the export
+    has expired (`EXPORT_RETENTION` after it finished, 7 days by default) or its project is
+    deleted: the file is deleted with it.
 
     Args:
         export_id (int):
@@ -143,7 +147,9 @@ async def asyncio_detailed(
 ) -> Response[Problem | ValidationProblem | str]:
     """An export's file
 
-     The file of a `succeeded` export; 409 until then, or when it failed.
+     The file of a `succeeded` export; 409 until then, or when it failed. 404 once the export
+    has expired (`EXPORT_RETENTION` after it finished, 7 days by default) or its project is
+    deleted: the file is deleted with it.
 
     Args:
         export_id (int):
@@ -172,7 +178,9 @@ async def asyncio(
 ) -> Problem | ValidationProblem | str | None:
     """An export's file
 
-     The file of a `succeeded` export; 409 until then, or when it failed.
+     The file of a `succeeded` export; 409 until then, or when it failed. 404 once the export
+    has expired (`EXPORT_RETENTION` after it finished, 7 days by default) or its project is
+    deleted: the file is deleted with it.
 
     Args:
         export_id (int):

@@ -83,6 +83,8 @@ def sync_detailed(
 ) -> Response[Export | Problem | ValidationProblem]:
     """An export's progress
 
+     404 once the export has expired (`EXPORT_RETENTION` after it finished) or its project is deleted.
+
     Args:
         export_id (int):
 
@@ -112,6 +114,8 @@ def sync(
 ) -> Export | Problem | ValidationProblem | None:
     """An export's progress
 
+     404 once the export has expired (`EXPORT_RETENTION` after it finished) or its project is deleted.
+
     Args:
         export_id (int):
 
@@ -135,6 +139,8 @@ async def asyncio_detailed(
     client: AuthenticatedClient | Client,
 ) -> Response[Export | Problem | ValidationProblem]:
     """An export's progress
+
+     404 once the export has expired (`EXPORT_RETENTION` after it finished) or its project is deleted.
 
     Args:
         export_id (int):
@@ -162,6 +168,8 @@ async def asyncio(
     client: AuthenticatedClient | Client,
 ) -> Export | Problem | ValidationProblem | None:
     """An export's progress
+
+     404 once the export has expired (`EXPORT_RETENTION` after it finished) or its project is deleted.
 
     Args:
         export_id (int):
