@@ -23,6 +23,7 @@ from service.kit.database import Database
 from service.kit.events import Broadcaster, close_on_exit_signals
 from service.kit.headers import SecurityHeaders
 from service.kit.limits import BodyLimit
+from service.kit.passwords import PasswordWork
 from service.kit.problems import install_problem_handlers
 from service.kit.ratelimits import rate_limit
 from service.kit.relay import create_relay
@@ -72,6 +73,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.database = database = Database(settings)
+        app.state.passwords = PasswordWork(
+            settings.password_hashing_concurrency,
+            settings.password_hashing_backlog,
+            settings.password_hashing_wait_seconds,
+        )
         await read_shared_secrets(database)
         settle_garbage_collector()
         app.state.broadcaster = broadcaster = Broadcaster()

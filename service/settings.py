@@ -1,3 +1,4 @@
+import os
 from datetime import timedelta
 from pathlib import Path
 from typing import Annotated, Literal
@@ -31,10 +32,18 @@ class Settings(BaseSettings):
     rate_limit_period: timedelta = timedelta(minutes=1)
     rate_limit_per_user: int = Field(default=600, ge=1)
     rate_limit_per_address: int = Field(default=30, ge=1)
-    # Failed sign-ins for one email: free ones, then 1 s, 2 s, 4 s… between attempts, then a lockout.
+    # Failed sign-ins for one email from one client address (and wrong current passwords of one
+    # user): free ones, then 1 s, 2 s, 4 s… between attempts, then a lockout of that address.
     sign_in_free_failures: int = Field(default=5, ge=1)
     sign_in_lockout_failures: int = Field(default=10, ge=2)
     sign_in_lockout: timedelta = timedelta(minutes=15)
+    # Failed sign-ins for one email from anywhere: this many lock the email for everyone.
+    sign_in_email_lockout_failures: int = Field(default=100, ge=2)
+    # Argon2 computations at once in a process (each holds a core and 64 MiB for ~0.1 s); the
+    # sign-ins and sign-ups that may wait for one, and how long, before a 503.
+    password_hashing_concurrency: int = Field(default_factory=lambda: max(1, (os.cpu_count() or 2) // 2), ge=1)
+    password_hashing_backlog: int = Field(default=8, ge=0)
+    password_hashing_wait_seconds: float = Field(default=2.0, gt=0)
     # Frontend origins allowed to call the API from a browser (CORS), comma-separated.
     cors_origins: Annotated[list[str], NoDecode] = []
     readiness_timeout_seconds: float = Field(default=2.0, gt=0)
@@ -78,6 +87,8 @@ class Settings(BaseSettings):
     def _lockout_after_free_failures(self) -> "Settings":
         if self.sign_in_lockout_failures <= self.sign_in_free_failures:
             raise ValueError("SIGN_IN_LOCKOUT_FAILURES must be more than SIGN_IN_FREE_FAILURES")
+        if self.sign_in_email_lockout_failures < self.sign_in_lockout_failures:
+            raise ValueError("SIGN_IN_EMAIL_LOCKOUT_FAILURES must be at least SIGN_IN_LOCKOUT_FAILURES")
         return self
 
     @field_validator("cors_origins", mode="before")

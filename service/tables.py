@@ -213,13 +213,14 @@ class RateLimit(Base):
     __table_args__ = (Index(None, "tat"),)
 
 
-class SignInFailure(Base):
-    """Recent failed sign-ins for one email, whether or not an account has it."""
+class PasswordFailure(Base):
+    """Recent wrong passwords for one key (service/tokens/throttle.py): an email from one client
+    address, an email from anywhere, or a signed-in user; whether or not an account has the email."""
 
-    __tablename__ = "sign_in_failure"
+    __tablename__ = "password_failure"
 
-    # SHA-256 of the folded email: the table names no one.
-    email_digest: Mapped[str] = mapped_column(String(64), primary_key=True)
+    # An HMAC of what the key stands for, with the `sign-in` shared secret: the table names no one.
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
     failures: Mapped[int] = mapped_column(Integer)
     last_failed_at: Mapped[float] = mapped_column(Double)
     locked_until: Mapped[float | None] = mapped_column(Double)

@@ -55,10 +55,10 @@ def router(handlers: type[MembersApi], *, bearer_auth: Callable[..., Any], rate_
             404: {"description": "No such resource."},
             422: {"description": "A parameter or the body breaks the schema; `errors` names each field."},
             429: {
-                "description": "Too many requests from this user (or, for public operations, from this client address), or too many failed sign-ins for this email; retry after `Retry-After` seconds."
+                "description": "Too many requests from this user (or, for public operations, from this client address), or too many failed sign-ins for this email, or wrong current passwords for this account; retry after `Retry-After` seconds."
             },
             503: {
-                "description": "The database does not answer or is too busy to answer in time; retry after `Retry-After` seconds."
+                "description": "The database does not answer or is too busy to answer in time, or (sign-in, sign-up, password change) more passwords wait to be checked than the service takes at once; retry after `Retry-After` seconds."
             },
         },
         dependencies=[Depends(bearer_auth, scope="function"), Depends(rate_limit, scope="function")],
@@ -85,10 +85,10 @@ def router(handlers: type[MembersApi], *, bearer_auth: Callable[..., Any], rate_
             404: {"description": "No such resource."},
             422: {"description": "A parameter or the body breaks the schema; `errors` names each field."},
             429: {
-                "description": "Too many requests from this user (or, for public operations, from this client address), or too many failed sign-ins for this email; retry after `Retry-After` seconds."
+                "description": "Too many requests from this user (or, for public operations, from this client address), or too many failed sign-ins for this email, or wrong current passwords for this account; retry after `Retry-After` seconds."
             },
             503: {
-                "description": "The database does not answer or is too busy to answer in time; retry after `Retry-After` seconds."
+                "description": "The database does not answer or is too busy to answer in time, or (sign-in, sign-up, password change) more passwords wait to be checked than the service takes at once; retry after `Retry-After` seconds."
             },
         },
         dependencies=[Depends(bearer_auth, scope="function"), Depends(rate_limit, scope="function")],
@@ -116,10 +116,10 @@ def router(handlers: type[MembersApi], *, bearer_auth: Callable[..., Any], rate_
             409: {"description": "The project's owner cannot leave or be removed."},
             422: {"description": "A parameter or the body breaks the schema; `errors` names each field."},
             429: {
-                "description": "Too many requests from this user (or, for public operations, from this client address), or too many failed sign-ins for this email; retry after `Retry-After` seconds."
+                "description": "Too many requests from this user (or, for public operations, from this client address), or too many failed sign-ins for this email, or wrong current passwords for this account; retry after `Retry-After` seconds."
             },
             503: {
-                "description": "The database does not answer or is too busy to answer in time; retry after `Retry-After` seconds."
+                "description": "The database does not answer or is too busy to answer in time, or (sign-in, sign-up, password change) more passwords wait to be checked than the service takes at once; retry after `Retry-After` seconds."
             },
         },
         dependencies=[Depends(bearer_auth, scope="function"), Depends(rate_limit, scope="function")],

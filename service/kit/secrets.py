@@ -1,36 +1,12 @@
 import hashlib
 import secrets
 
-import anyio.to_thread
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
 
 from service.kit.database import Database, upsert
 from service.tables import SharedSecret
 
-_hasher = PasswordHasher()
-# Verified when the email is unknown, so that a wrong email costs as long as a wrong password.
-_DUMMY_HASH = _hasher.hash("taskboard-dummy-password")
-
 TOKEN_PREFIX = "tb_"
-
-
-async def hash_password(password: str) -> str:
-    return await anyio.to_thread.run_sync(_hasher.hash, password)
-
-
-async def verify_password(password_hash: str | None, password: str) -> bool:
-    """Argon2 verification off the event loop; `None` stands for an unknown account."""
-    return await anyio.to_thread.run_sync(_verify, password_hash, password)
-
-
-def _verify(password_hash: str | None, password: str) -> bool:
-    try:
-        _hasher.verify(password_hash or _DUMMY_HASH, password)
-    except (VerificationError, InvalidHashError):
-        return False
-    return password_hash is not None
 
 
 def new_token() -> str:

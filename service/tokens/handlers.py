@@ -1,26 +1,46 @@
+from fastapi import Request
+
 from generated import models
 from generated.api.tokens import TokensApi
+from service.kit.auth import MaybeCaller
+from service.kit.database import AppDatabase, DbSession
 from service.kit.handlers import Handlers
+from service.kit.passwords import AppPasswords, verify_password
 from service.kit.problems import Unauthenticated
-from service.kit.secrets import verify_password
 from service.kit.types import utcnow
+from service.settings import AppSettings
 from service.tokens import queries as tokens
 from service.tokens import throttle
 from service.users import queries as users
 
 
 class TokensHandlers(Handlers, TokensApi):
+    def __init__(
+        self,
+        db: DbSession,
+        caller: MaybeCaller,
+        settings: AppSettings,
+        database: AppDatabase,
+        passwords: AppPasswords,
+        request: Request,
+    ) -> None:
+        super().__init__(db, caller, settings, database)
+        self.passwords = passwords
+        self.request = request
+
     async def create_token(self, *, body: models.TokenCreate) -> models.Token:
-        # Read and verify outside the request's write transaction: Argon2 takes a while, and
-        # SQLite's write lock must not be held meanwhile.
-        digest = await throttle.email_digest(self.database, body.email)
-        await throttle.attempt(self.database, digest, self.settings)
-        async with self.database.reader() as session, session.begin():
-            user = await users.find_by_email(session, body.email)
-        valid = await verify_password(user.password_hash if user else None, body.password)
+        guess = await throttle.sign_in(self.database, self.settings, body.email, self.request)
+        # A turn first: a sign-in refused for want of one costs nothing more, and is no guess.
+        async with self.passwords.turn(anonymous=True):
+            await throttle.attempt(self.database, guess, self.settings)
+            # Read and verify outside the request's write transaction: Argon2 takes a while, and
+            # SQLite's write lock must not be held meanwhile.
+            async with self.database.reader() as session, session.begin():
+                user = await users.find_by_email(session, body.email)
+            valid = await verify_password(user.password_hash if user else None, body.password)
         if user is None or not valid:
             raise Unauthenticated("The email and password do not match an account.", error=None)
-        await throttle.forget(self.db, digest)
+        await throttle.succeeded(self.db, guess)
         expires_at = utcnow() + self.settings.token_ttl
         token = await tokens.issue(self.db, user.id, expires_at)
         return models.Token(access_token=token, token_type=models.TokenType.bearer, expires_at=expires_at)

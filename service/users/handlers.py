@@ -3,21 +3,32 @@ from sqlalchemy import select
 
 from generated import models
 from generated.api.users import CreateUserResult, UsersApi
+from service.kit.auth import MaybeCaller
+from service.kit.database import AppDatabase, DbSession
 from service.kit.handlers import Handlers
 from service.kit.pagination import Pager, by_id
+from service.kit.passwords import AppPasswords, hash_password, verify_password
 from service.kit.problems import Conflict, Forbidden, NotFound, Unprocessable
-from service.kit.secrets import hash_password, verify_password
 from service.kit.types import utcnow
+from service.settings import AppSettings
 from service.tables import User
 from service.tokens import queries as tokens
+from service.tokens import throttle
 from service.users import queries as users
 
 
 class UsersHandlers(Handlers, UsersApi):
+    def __init__(
+        self, db: DbSession, caller: MaybeCaller, settings: AppSettings, database: AppDatabase, passwords: AppPasswords
+    ) -> None:
+        super().__init__(db, caller, settings, database)
+        self.passwords = passwords
+
     async def create_user(self, *, body: models.UserCreate) -> CreateUserResult:
         _check_email_lengths(body.email)
         # Hash before touching the database, so that no lock is held while Argon2 works.
-        password_hash = await hash_password(body.password)
+        async with self.passwords.turn(anonymous=True):
+            password_hash = await hash_password(body.password)
         if await users.find_by_email(self.db, body.email) is not None:
             raise Conflict("An account with this email already exists.")
         user = await users.create(
@@ -34,11 +45,16 @@ class UsersHandlers(Handlers, UsersApi):
             if body.current_password is MISSING:
                 raise Unprocessable("Required with password.", where="body", pointer="/currentPassword")
             # Argon2 before the first statement, so that no write lock is held while it works.
+            me = self.caller.user
             async with self.database.reader() as session, session.begin():
-                current_hash = await users.password_hash(session, self.caller.user.id)
-            if not await verify_password(current_hash, body.current_password):
-                raise Forbidden("currentPassword is not this account's password.")
-            new_hash = await hash_password(body.password)
+                current_hash = await users.password_hash(session, me.id)
+            guess = await throttle.password_change(self.database, self.settings, me.id, me.email)
+            async with self.passwords.turn(anonymous=False):
+                await throttle.attempt(self.database, guess, self.settings)
+                if not await verify_password(current_hash, body.current_password):
+                    raise Forbidden("currentPassword is not this account's password.")
+                new_hash = await hash_password(body.password)
+            await throttle.succeeded(self.db, guess)
         user = await self.db.get_one(User, self.caller.user.id)
         if body.display_name is not MISSING:
             user.display_name = body.display_name

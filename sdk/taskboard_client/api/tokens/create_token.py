@@ -106,6 +106,14 @@ def sync_detailed(
      Exchanges an email and password for an opaque bearer token. A wrong email and a wrong
     password get the same answer.
 
+    Failed sign-ins for one email from one client address are free a few times
+    (`SIGN_IN_FREE_FAILURES`, 5), then must come 1 s, 2 s, 4 s… apart, and the
+    `SIGN_IN_LOCKOUT_FAILURES`-th (10) locks that address out of the email for
+    `SIGN_IN_LOCKOUT` (15 minutes); failures from anywhere lock the email for everyone at
+    `SIGN_IN_EMAIL_LOCKOUT_FAILURES` (100). Each refusal is 429 with `Retry-After`, the same
+    whether or not an account has the email. A successful sign-in forgets its address's
+    failures.
+
     Args:
         body (TokenCreate):
 
@@ -138,6 +146,14 @@ def sync(
      Exchanges an email and password for an opaque bearer token. A wrong email and a wrong
     password get the same answer.
 
+    Failed sign-ins for one email from one client address are free a few times
+    (`SIGN_IN_FREE_FAILURES`, 5), then must come 1 s, 2 s, 4 s… apart, and the
+    `SIGN_IN_LOCKOUT_FAILURES`-th (10) locks that address out of the email for
+    `SIGN_IN_LOCKOUT` (15 minutes); failures from anywhere lock the email for everyone at
+    `SIGN_IN_EMAIL_LOCKOUT_FAILURES` (100). Each refusal is 429 with `Retry-After`, the same
+    whether or not an account has the email. A successful sign-in forgets its address's
+    failures.
+
     Args:
         body (TokenCreate):
 
@@ -164,6 +180,14 @@ async def asyncio_detailed(
 
      Exchanges an email and password for an opaque bearer token. A wrong email and a wrong
     password get the same answer.
+
+    Failed sign-ins for one email from one client address are free a few times
+    (`SIGN_IN_FREE_FAILURES`, 5), then must come 1 s, 2 s, 4 s… apart, and the
+    `SIGN_IN_LOCKOUT_FAILURES`-th (10) locks that address out of the email for
+    `SIGN_IN_LOCKOUT` (15 minutes); failures from anywhere lock the email for everyone at
+    `SIGN_IN_EMAIL_LOCKOUT_FAILURES` (100). Each refusal is 429 with `Retry-After`, the same
+    whether or not an account has the email. A successful sign-in forgets its address's
+    failures.
 
     Args:
         body (TokenCreate):
@@ -194,6 +218,14 @@ async def asyncio(
 
      Exchanges an email and password for an opaque bearer token. A wrong email and a wrong
     password get the same answer.
+
+    Failed sign-ins for one email from one client address are free a few times
+    (`SIGN_IN_FREE_FAILURES`, 5), then must come 1 s, 2 s, 4 s… apart, and the
+    `SIGN_IN_LOCKOUT_FAILURES`-th (10) locks that address out of the email for
+    `SIGN_IN_LOCKOUT` (15 minutes); failures from anywhere lock the email for everyone at
+    `SIGN_IN_EMAIL_LOCKOUT_FAILURES` (100). Each refusal is 429 with `Retry-After`, the same
+    whether or not an account has the email. A successful sign-in forgets its address's
+    failures.
 
     Args:
         body (TokenCreate):

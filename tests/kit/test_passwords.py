@@ -1,0 +1,140 @@
+"""Argon2 work is bounded: a burst of sign-ins waits in a short line or is refused, and the rest of
+the service keeps its pace."""
+
+import asyncio
+import json
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from service.kit.passwords import PasswordWork
+from service.kit.problems import ServiceUnavailable
+from tests.conftest import UNLIMITED
+from tests.live import LiveServer
+
+
+async def hold(work: PasswordWork, anonymous: bool, release: asyncio.Event, order: list[str], name: str) -> None:
+    async with work.turn(anonymous=anonymous):
+        order.append(name)
+        await release.wait()
+
+
+async def test_anonymous_work_past_the_backlog_is_refused_at_once() -> None:
+    work = PasswordWork(slots=1, backlog=2, wait_seconds=10)
+    release, order = asyncio.Event(), list[str]()
+    holders = [asyncio.create_task(hold(work, True, release, order, f"a{n}")) for n in range(3)]
+    await asyncio.sleep(0.01)
+    started = time.monotonic()
+    with pytest.raises(ServiceUnavailable) as refused:
+        async with work.turn(anonymous=True):
+            pass
+    assert time.monotonic() - started < 0.1
+    assert refused.value.headers == {"Retry-After": "1"}
+    # Signed-in work is not bounded by the anonymous line.
+    signed_in = asyncio.create_task(hold(work, False, release, order, "signed-in"))
+    await asyncio.sleep(0.01)
+    release.set()
+    await asyncio.gather(*holders, signed_in)
+    # One slot: the first holder, then the signed-in work ahead of the anonymous line.
+    assert order == ["a0", "signed-in", "a1", "a2"]
+    assert (work.running, work.anonymous) == (0, 0)
+
+
+async def test_a_request_that_waits_too_long_gives_up_with_503_and_leaks_nothing() -> None:
+    work = PasswordWork(slots=1, backlog=5, wait_seconds=0.05)
+    release, order = asyncio.Event(), list[str]()
+    holder = asyncio.create_task(hold(work, True, release, order, "first"))
+    await asyncio.sleep(0.01)
+    with pytest.raises(ServiceUnavailable):
+        async with work.turn(anonymous=True):
+            pass
+    cancelled = asyncio.create_task(hold(work, False, release, order, "cancelled"))
+    await asyncio.sleep(0.01)
+    cancelled.cancel()
+    release.set()
+    await holder
+    async with asyncio.timeout(1), work.turn(anonymous=True):
+        assert (work.running, work.anonymous) == (1, 1)
+    assert (work.running, work.anonymous) == (0, 0) and order == ["first"]
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+
+
+# 150 sign-ins with random emails at once, from a process of their own (as an attacker's would be,
+# and so that making them costs the measuring client nothing); prints each answer's status and
+# Retry-After, and how long the burst took.
+BURST = """
+import asyncio, json, sys, time, uuid
+import httpx
+
+async def main(url):
+    limits = httpx.Limits(max_connections=200)
+    async with httpx.AsyncClient(base_url=url, timeout=60, limits=limits) as http:
+        async def stranger():
+            body = {"email": uuid.uuid4().hex + "@example.com", "password": "guessing 123"}
+            answer = await http.post("/v1/tokens", json=body)
+            return answer.status_code, answer.headers.get("retry-after"), answer.headers["content-type"]
+        started = time.perf_counter()
+        answers = await asyncio.gather(*(stranger() for _ in range(150)))
+        print(json.dumps({"answers": answers, "seconds": time.perf_counter() - started}))
+
+asyncio.run(main(sys.argv[1]))
+"""
+
+
+async def test_a_burst_of_sign_ins_leaves_signed_in_reads_their_pace(database_url: str, tmp_path: Path) -> None:
+    env = {**UNLIMITED, "PASSWORD_HASHING_CONCURRENCY": "1", "EXPORT_DIR": str(tmp_path / "exports")}
+    del env["PASSWORD_HASHING_BACKLOG"], env["PASSWORD_HASHING_WAIT_SECONDS"]  # the defaults: 8 and 2 s
+    with LiveServer(database_url, env) as server:
+        async with httpx.AsyncClient(base_url=server.url, timeout=60) as http:
+            credentials = {"email": "ada@example.com", "password": "correct horse battery"}
+            assert (await http.post("/v1/users", json={**credentials, "displayName": "Ada"})).status_code == 201
+            token = (await http.post("/v1/tokens", json=credentials)).json()["accessToken"]
+            headers = {"Authorization": f"Bearer {token}"}
+            project = (await http.post("/v1/projects", json={"name": "P"}, headers=headers)).json()
+            task = (await http.post(f"/v1/projects/{project['id']}/tasks", json={"title": "T"}, headers=headers)).json()
+            url = f"/v1/projects/{project['id']}/tasks/{task['id']}"
+
+            async def read(times: int) -> list[float]:
+                took = []
+                for _ in range(times):
+                    started = time.perf_counter()
+                    assert (await http.get(url, headers=headers)).status_code == 200
+                    took.append(time.perf_counter() - started)
+                return took
+
+            quiet = await read(50)
+            burst = await asyncio.create_subprocess_exec(
+                sys.executable, "-c", BURST, server.url, stdout=asyncio.subprocess.PIPE
+            )
+            await asyncio.sleep(0.3)  # the burst is under way
+            during = await read(30)
+            started = time.perf_counter()
+            owner = await http.post("/v1/tokens", json=credentials)
+            owner_took = time.perf_counter() - started
+            report = json.loads((await burst.communicate())[0])
+            afterwards = await http.post("/v1/tokens", json=credentials)
+
+    statuses = [status for status, _, _ in report["answers"]]
+    print(
+        f"\nburst of 150 sign-ins: over in {report['seconds']:.2f} s, {statuses.count(401)} answered 401,"
+        f" {statuses.count(503)} 503; signed-in getTask p50/p99 quiet {statistics.median(quiet) * 1000:.1f}/"
+        f"{percentile(quiet, 0.99) * 1000:.1f} ms, during the burst {statistics.median(during) * 1000:.1f}/"
+        f"{percentile(during, 0.99) * 1000:.1f} ms; the owner's sign-in during it: {owner.status_code} in"
+        f" {owner_took:.2f} s"
+    )
+    assert set(statuses) <= {401, 503} and statuses.count(401) >= 1
+    for status, retry_after, media_type in report["answers"]:
+        if status == 503:
+            assert media_type == "application/problem+json" and retry_after in ("1", "2")
+    # Before the bound, reads took 0.2 s to 10 s during such a burst, and the owner's sign-in 4-16 s.
+    assert percentile(during, 0.99) < 0.5
+    assert owner.status_code in (201, 503) and owner_took < 3
+    assert afterwards.status_code == 201
