@@ -12,6 +12,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from generated.api import events, exports, health, members, projects, tasks, tokens, users
 from service.contract import ensure_complete, load_contract
 from service.events.handlers import EventsHandlers
+from service.events.revocations import Revocations
 from service.exports.handlers import ExportsHandlers
 from service.exports.queue import ExportQueue, InProcessQueue
 from service.exports.redis_queue import SaqQueue
@@ -83,6 +84,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.broadcaster = broadcaster = Broadcaster()
         app.state.relay = relay = create_relay(database, broadcaster, settings)
         await relay.start()
+        app.state.revocations = revocations = Revocations(database, settings.stream_token_check_seconds)
+        await revocations.start()
         exports: ExportQueue
         if settings.export_queue == "saq":
             exports = SaqQueue(settings)
@@ -98,6 +101,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             restore_signals()
             broadcaster.shut_down()
             await relay.stop()
+            await revocations.stop()
             await exports.stop()
             purging.cancel()
             await asyncio.gather(purging, return_exceptions=True)

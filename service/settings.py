@@ -65,6 +65,9 @@ class Settings(BaseSettings):
     stream_heartbeat_seconds: float = Field(default=15.0, gt=0)
     # Streams end after this long; clients reconnect with Last-Event-ID (it bounds a stream's life).
     stream_max_seconds: float = Field(default=3600.0, gt=0)
+    # How often each process checks whether the tokens of its open streams still work: a stream
+    # ends at most this long after its token is revoked in another process (at once in its own).
+    stream_token_check_seconds: float = Field(default=2.0, gt=0)
     # Signs pagination cursors. When unset, a random key is made once and kept in the database, so
     # that every process (and every restart) signs alike.
     secret_key: SecretStr | None = Field(default=None, min_length=16)

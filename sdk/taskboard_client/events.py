@@ -8,8 +8,10 @@ Shipped with the SDK by `make generate`, from `codegen/sdk_extra/`; not generate
             if isinstance(event.data, Task): ...
 
 A stream ends when the server ends it (at the latest after an hour, or when the project or the
-caller's membership goes); reconnect with the last `event.id`. A `reset` event means the events
-missed since `last_event_id` are no longer kept: refetch, then go on.
+caller's membership goes); reconnect with the last `event.id`. It also ends when its token stops
+working (expired, revoked, or revoked by a password change): reconnecting then fails with 401.
+A `reset` event means the events missed since `last_event_id` are no longer kept: refetch, then
+go on.
 """
 
 import json

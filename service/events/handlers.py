@@ -4,11 +4,13 @@ import time
 
 from generated.api.events import EventsApi
 from generated.runtime import EventStream, ServerSentEvent
+from service.events.revocations import AppRevocations
 from service.kit import events
 from service.kit.auth import MaybeCaller
 from service.kit.database import AppDatabase, DbSession
 from service.kit.handlers import Handlers
 from service.kit.problems import ServiceUnavailable
+from service.kit.types import utcnow
 from service.projects import queries as projects
 from service.settings import AppSettings
 
@@ -21,9 +23,11 @@ class EventsHandlers(Handlers, EventsApi):
         settings: AppSettings,
         database: AppDatabase,
         broadcaster: events.AppBroadcaster,
+        revocations: AppRevocations,
     ) -> None:
         super().__init__(db, caller, settings, database)
         self.broadcaster = broadcaster
+        self.revocations = revocations
 
     async def stream_project_events(self, *, project_id: int, last_event_id: str | None = None) -> EventStream:
         # Checked now, with the request's session, so that a non-member gets a 404 problem; the
@@ -36,10 +40,14 @@ class EventsHandlers(Handlers, EventsApi):
 
     async def _stream(self, project_id: int, after: int | None) -> EventStream:
         heartbeat = self.settings.stream_heartbeat_seconds
-        deadline = time.monotonic() + self.settings.stream_max_seconds
+        token_left = (self.caller.token_expires_at - utcnow()).total_seconds()
+        deadline = time.monotonic() + min(self.settings.stream_max_seconds, token_left)
         me = self.caller.user.id
         # Subscribed before the backlog is read, so that nothing falls between the two.
-        with self.broadcaster.subscribe(project_id) as subscription:
+        with (
+            self.broadcaster.subscribe(project_id) as subscription,
+            self.revocations.watch(self.caller.token_id, subscription),
+        ):
             last = after or 0
             if after is not None:
                 async for event in events.backlog(self.database.reader, project_id, after):

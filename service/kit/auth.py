@@ -1,4 +1,5 @@
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -15,6 +16,7 @@ from service.tokens import queries as tokens
 class Caller:
     user: User
     token_id: int
+    token_expires_at: datetime
 
 
 async def authenticate(request: Request, database: AppDatabase, db: DbSession) -> Caller:
@@ -40,7 +42,7 @@ async def authenticate(request: Request, database: AppDatabase, db: DbSession) -
         # A lookup that found nothing costs what a request does: it counts against the address.
         await limit_address(request, database, request.app.state.settings)
         raise Unauthenticated("The token is unknown, expired or revoked.")
-    caller = Caller(user=found.user, token_id=found.token_id)
+    caller = Caller(user=found.user, token_id=found.token_id, token_expires_at=found.expires_at)
     request.state.caller = caller
     return caller
 

@@ -1,9 +1,10 @@
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import Select, bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from service.kit.database import after_commit
 from service.kit.secrets import new_token, token_digest
 from service.kit.types import utcnow
 from service.tables import AccessToken, User
@@ -12,6 +13,7 @@ from service.tables import AccessToken, User
 @dataclass(frozen=True, slots=True)
 class ActiveToken:
     token_id: int
+    expires_at: datetime
     user: User
 
 
@@ -25,7 +27,7 @@ async def issue(db: AsyncSession, user_id: int, expires_at: datetime) -> str:
 
 # Built once, as every statement on the path of each request: building one costs more than running it.
 ACTIVE = (
-    select(AccessToken.id, User)
+    select(AccessToken.id, AccessToken.expires_at, User)
     .join(User, User.id == AccessToken.user_id)
     .where(
         AccessToken.token_hash == bindparam("digest"),
@@ -35,9 +37,16 @@ ACTIVE = (
 )
 
 
+def still_active(token_ids: list[int]) -> Select[int]:
+    """Which of these tokens still work: not revoked, not expired, not deleted."""
+    return select(AccessToken.id).where(
+        AccessToken.id.in_(token_ids), AccessToken.revoked_at.is_(None), AccessToken.expires_at > utcnow()
+    )
+
+
 async def find_active(db: AsyncSession, token: str) -> ActiveToken | None:
     row = (await db.execute(ACTIVE, {"digest": token_digest(token), "now": utcnow()})).one_or_none()
-    return None if row is None else ActiveToken(token_id=row[0], user=row[1])
+    return None if row is None else ActiveToken(token_id=row[0], expires_at=row[1], user=row[2])
 
 
 async def revoke(db: AsyncSession, token_id: int) -> None:
@@ -46,6 +55,7 @@ async def revoke(db: AsyncSession, token_id: int) -> None:
         .where(AccessToken.id == token_id, AccessToken.revoked_at.is_(None))
         .values(revoked_at=utcnow())
     )
+    after_commit(db, lambda state: state.revocations.check_now())
 
 
 async def revoke_all_but(db: AsyncSession, user_id: int, keep_token_id: int) -> None:
@@ -58,3 +68,4 @@ async def revoke_all_but(db: AsyncSession, user_id: int, keep_token_id: int) -> 
         )
         .values(revoked_at=utcnow())
     )
+    after_commit(db, lambda state: state.revocations.check_now())

@@ -1,7 +1,5 @@
-import asyncio
 import os
 import time
-from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -12,6 +10,7 @@ from sqlalchemy import update
 from service.housekeeping import clean
 from service.settings import Settings
 from service.tables import Export
+from tests.events.conftest import until
 from tests.exports.test_endpoints import board, finished
 from tests.factories import SignedIn, assert_problem
 
@@ -22,21 +21,13 @@ async def exported(client: httpx.AsyncClient, who: SignedIn, project_id: int, fo
     return str(created.headers["location"])
 
 
-async def eventually(condition: Callable[[], bool], seconds: float = 5) -> None:
-    async with asyncio.timeout(seconds):
-        while True:
-            if condition():
-                return
-            await asyncio.sleep(0.01)
-
-
 async def test_deleting_a_project_deletes_its_export_files(client: httpx.AsyncClient, settings: Settings) -> None:
     ada, project, _ = await board(client)
     locations = [await exported(client, ada, project["id"], format) for format in ("csv", "ndjson")]
     files = sorted(settings.export_dir.iterdir())
     assert [f.suffix for f in files] == [".csv", ".ndjson"]
     assert (await client.delete(f"/v1/projects/{project['id']}", headers=ada.headers)).status_code == 204
-    await eventually(lambda: not any(f.exists() for f in files))
+    await until(lambda: not any(f.exists() for f in files))
     for location in locations:
         assert_problem(await client.get(location, headers=ada.headers), 404)
         assert_problem(await client.get(f"{location}/content", headers=ada.headers), 404)

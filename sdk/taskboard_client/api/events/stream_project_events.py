@@ -201,7 +201,10 @@ def sync_detailed(
     longer kept (the log keeps 24 hours), the stream starts with one `reset` event instead:
     refetch, then carry on. A comment line (`:`) is sent every 15 seconds when nothing
     happens. A stream ends when the caller leaves the project or the project is deleted, and
-    after at most an hour: reconnect with `Last-Event-ID`.
+    after at most an hour: reconnect with `Last-Event-ID`. It also ends (the response simply
+    closes) when the token it was opened with stops working: at the token's expiry, and
+    within a few seconds of its revocation (`STREAM_TOKEN_CHECK_SECONDS`, 2 s, at the latest),
+    also by a password change; reconnecting with that token is then 401.
 
     Args:
         project_id (int):
@@ -254,7 +257,10 @@ def sync(
     longer kept (the log keeps 24 hours), the stream starts with one `reset` event instead:
     refetch, then carry on. A comment line (`:`) is sent every 15 seconds when nothing
     happens. A stream ends when the caller leaves the project or the project is deleted, and
-    after at most an hour: reconnect with `Last-Event-ID`.
+    after at most an hour: reconnect with `Last-Event-ID`. It also ends (the response simply
+    closes) when the token it was opened with stops working: at the token's expiry, and
+    within a few seconds of its revocation (`STREAM_TOKEN_CHECK_SECONDS`, 2 s, at the latest),
+    also by a password change; reconnecting with that token is then 401.
 
     Args:
         project_id (int):
@@ -301,7 +307,10 @@ async def asyncio_detailed(
     longer kept (the log keeps 24 hours), the stream starts with one `reset` event instead:
     refetch, then carry on. A comment line (`:`) is sent every 15 seconds when nothing
     happens. A stream ends when the caller leaves the project or the project is deleted, and
-    after at most an hour: reconnect with `Last-Event-ID`.
+    after at most an hour: reconnect with `Last-Event-ID`. It also ends (the response simply
+    closes) when the token it was opened with stops working: at the token's expiry, and
+    within a few seconds of its revocation (`STREAM_TOKEN_CHECK_SECONDS`, 2 s, at the latest),
+    also by a password change; reconnecting with that token is then 401.
 
     Args:
         project_id (int):
@@ -352,7 +361,10 @@ async def asyncio(
     longer kept (the log keeps 24 hours), the stream starts with one `reset` event instead:
     refetch, then carry on. A comment line (`:`) is sent every 15 seconds when nothing
     happens. A stream ends when the caller leaves the project or the project is deleted, and
-    after at most an hour: reconnect with `Last-Event-ID`.
+    after at most an hour: reconnect with `Last-Event-ID`. It also ends (the response simply
+    closes) when the token it was opened with stops working: at the token's expiry, and
+    within a few seconds of its revocation (`STREAM_TOKEN_CHECK_SECONDS`, 2 s, at the latest),
+    also by a password change; reconnecting with that token is then 401.
 
     Args:
         project_id (int):
