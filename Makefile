@@ -29,7 +29,7 @@ migrate: $(VENV)/.requirements
 
 run: migrate
 	$(BIN)/uvicorn --factory service.app:create_app --host $(HOST) --port $(PORT) --workers $(WORKERS) \
-		--loop uvloop --http httptools --timeout-graceful-shutdown 8
+		--loop uvloop --http service.kit.http:Protocol --timeout-graceful-shutdown 8
 
 # Export workers for EXPORT_QUEUE=saq (Redis at REDIS_URL); the default runs exports in the service.
 worker: migrate

@@ -20,6 +20,7 @@ from bench.load import Load
 from bench.report import Report
 from bench.seed import Seeded, seed
 from bench.servers import ROOT, Server
+from service.kit.http import UVICORN_HTTP
 
 LOAD_GENERATOR_FLOOR = 20_000  # req/s against a static response, or the figures are not valid
 
@@ -127,7 +128,14 @@ def service(seeded: Seeded, workers: int = 1) -> Server:
     ready = f"/v1/projects/{seeded.small_project}/tasks/1"
     headers = {"Authorization": f"Bearer {seeded.token}"}
     return Server.uvicorn(
-        "service.app:create_app", factory=True, workers=workers, env=env, ready_path=ready, ready_headers=headers
+        "service.app:create_app",
+        factory=True,
+        workers=workers,
+        # httptools, with the service's bounds on request heads.
+        http=UVICORN_HTTP,
+        env=env,
+        ready_path=ready,
+        ready_headers=headers,
     )
 
 

@@ -14,7 +14,7 @@ from types import TracebackType
 
 ROOT = Path(__file__).resolve().parent.parent
 # As in production (and `make run`): uvloop, httptools, no access log.
-PRODUCTION = ("--loop", "uvloop", "--http", "httptools", "--no-access-log", "--log-level", "warning")
+PRODUCTION = ("--loop", "uvloop", "--no-access-log", "--log-level", "warning")
 
 
 def free_port() -> int:
@@ -44,8 +44,11 @@ class Server:
         self.startup_seconds = 0.0
 
     @classmethod
-    def uvicorn(cls, app: str, *, workers: int = 1, factory: bool = False, **options: object) -> "Server":
+    def uvicorn(
+        cls, app: str, *, workers: int = 1, factory: bool = False, http: str = "httptools", **options: object
+    ) -> "Server":
         command = [sys.executable, "-m", "uvicorn", app, "--port", "{port}", "--workers", str(workers), *PRODUCTION]
+        command += ["--http", http]
         return cls([*command, *(["--factory"] if factory else [])], **options)  # type: ignore[arg-type]
 
     def __enter__(self) -> "Server":

@@ -26,6 +26,10 @@ class Settings(BaseSettings):
     sqlite_busy_timeout_ms: int = Field(default=5000, ge=0)
     token_ttl: timedelta = timedelta(hours=24)
     max_body_bytes: int = Field(default=1024 * 1024, ge=1)
+    # A request's head (request line and header fields) must arrive within this long (408), and
+    # weigh at most this much (431): service/kit/http.py.
+    request_head_timeout_seconds: float = Field(default=10.0, gt=0)
+    max_request_head_bytes: int = Field(default=64 * 1024, ge=1024)
     # A request body that takes longer to arrive is refused with 408 (a slow client holds nothing).
     request_body_timeout_seconds: float = Field(default=30.0, gt=0)
     # Requests per RATE_LIMIT_PERIOD: per user when signed in, per client address otherwise.

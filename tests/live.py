@@ -11,10 +11,12 @@ from types import TracebackType
 
 import httpx
 
+from service.kit.http import UVICORN_HTTP
+
 ROOT = Path(__file__).resolve().parent.parent
-# As `make run` serves: requests still running 8 s into a graceful shutdown are cut off (streams
-# end at the signal; this bounds a client that stops reading).
-SERVE_OPTIONS = ("--timeout-graceful-shutdown", "8")
+# As `make run` serves: with the service's bounds on request heads; requests still running 8 s into
+# a graceful shutdown are cut off (streams end at the signal; this bounds a client that stops reading).
+SERVE_OPTIONS = ("--http", UVICORN_HTTP, "--timeout-graceful-shutdown", "8")
 
 
 def free_port() -> int:

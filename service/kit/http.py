@@ -1,0 +1,98 @@
+"""uvicorn's httptools protocol, with the bounds on request heads that it lacks.
+
+uvicorn times out neither a request head that arrives slowly nor a connection that sends nothing,
+and httptools keeps header lines of any size: a few clients could hold every connection, or all
+the memory. Here a request head (request line and header fields) must arrive whole within
+REQUEST_HEAD_TIMEOUT_SECONDS of the connection opening or of its first byte (else 408 and the
+connection closes; one that sent nothing is just closed), and weigh at most MAX_REQUEST_HEAD_BYTES
+(else 431). Both answers are problem documents. Served with `uvicorn --http service.kit.http:Protocol`
+(`make run`, the tests and the bench all do).
+"""
+
+import asyncio
+import functools
+import json
+from typing import Any
+
+from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+
+from service.settings import Settings
+
+# uvicorn's `--http` for this protocol.
+UVICORN_HTTP = f"{__name__}:Protocol"
+
+
+@functools.cache
+def _limits() -> tuple[float, int]:
+    settings = Settings()
+    return settings.request_head_timeout_seconds, settings.max_request_head_bytes
+
+
+def refusal(status: int, title: str, detail: str) -> bytes:
+    """A whole HTTP/1.1 answer that closes the connection: a problem document."""
+    body = json.dumps({"type": "about:blank", "title": title, "status": status, "detail": detail}).encode()
+    head = (
+        f"HTTP/1.1 {status} {title}\r\ncontent-type: application/problem+json\r\ncontent-length: {len(body)}\r\n"
+        "cache-control: no-store\r\nx-content-type-options: nosniff\r\nconnection: close\r\n\r\n"
+    )
+    return head.encode() + body
+
+
+class Protocol(HttpToolsProtocol):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.head_timeout, self.max_head_bytes = _limits()
+        self.head_bytes: int | None = 0  # of the head being received; None between heads
+        self.head_timer: asyncio.TimerHandle | None = None
+
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        super().connection_made(transport)
+        self._start_head()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._end_head()
+        super().connection_lost(exc)
+
+    def on_message_begin(self) -> None:
+        super().on_message_begin()
+        self._start_head()
+
+    def on_headers_complete(self) -> None:
+        self._end_head()
+        super().on_headers_complete()
+
+    def data_received(self, data: bytes) -> None:
+        super().data_received(data)
+        if self.head_bytes is None or self.transport.is_closing():
+            return
+        self.head_bytes += len(data)
+        if self.head_bytes > self.max_head_bytes:
+            detail = f"The request line and header fields are larger than {self.max_head_bytes} bytes."
+            self._refuse(refusal(431, "Request Header Fields Too Large", detail))
+
+    def _start_head(self) -> None:
+        if self.head_timer is not None:
+            self.head_timer.cancel()
+        self.head_bytes = 0
+        self.head_timer = self.loop.call_later(self.head_timeout, self._head_too_slow)
+
+    def _end_head(self) -> None:
+        if self.head_timer is not None:
+            self.head_timer.cancel()
+            self.head_timer = None
+        self.head_bytes = None
+
+    def _head_too_slow(self) -> None:
+        if self.transport.is_closing():
+            return
+        if self.head_bytes:
+            detail = f"The request line and header fields did not arrive within {self.head_timeout:g} seconds."
+            self._refuse(refusal(408, "Request Timeout", detail))
+        else:
+            self._end_head()
+            self.transport.close()
+
+    def _refuse(self, answer: bytes) -> None:
+        self._end_head()
+        self.transport.write(answer)
+        self.transport.close()

@@ -1,0 +1,122 @@
+"""Request heads are bounded in time and size by the server itself, over real sockets."""
+
+import json
+import socket
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import UNLIMITED
+from tests.live import LiveServer
+
+HEAD_SECONDS = 0.5
+
+
+@pytest.fixture
+def server(database_url: str, tmp_path: Path) -> Iterator[LiveServer]:
+    env = {
+        **UNLIMITED,
+        "REQUEST_HEAD_TIMEOUT_SECONDS": str(HEAD_SECONDS),
+        "MAX_REQUEST_HEAD_BYTES": "4096",
+        "EXPORT_DIR": str(tmp_path / "exports"),
+    }
+    with LiveServer(database_url, env) as server:
+        yield server
+
+
+def connect(server: LiveServer) -> socket.socket:
+    connection = socket.create_connection(("127.0.0.1", server.port), timeout=5)
+    return connection
+
+
+def read_all(connection: socket.socket) -> bytes:
+    """Everything until the server closes the connection."""
+    received = b""
+    while chunk := connection.recv(65536):
+        received += chunk
+    return received
+
+
+def read_response(connection: socket.socket) -> bytes:
+    """One whole answer with a Content-Length, on a connection that stays open."""
+    received = b""
+    while b"\r\n\r\n" not in received:
+        received += connection.recv(65536)
+    head, _, body = received.partition(b"\r\n\r\n")
+    length = next(
+        int(line.split(b":")[1]) for line in head.split(b"\r\n") if line.lower().startswith(b"content-length")
+    )
+    while len(body) < length:
+        body += connection.recv(65536)
+    return head + b"\r\n\r\n" + body
+
+
+def problem(answer: bytes, status: int) -> dict[str, object]:
+    head, _, body = answer.partition(b"\r\n\r\n")
+    lines = head.decode().split("\r\n")
+    assert lines[0].startswith(f"HTTP/1.1 {status} ")
+    headers = dict(line.lower().split(": ", 1) for line in lines[1:])
+    assert headers["content-type"] == "application/problem+json" and headers["connection"] == "close"
+    assert headers["x-content-type-options"] == "nosniff"
+    document: dict[str, object] = json.loads(body)
+    assert document["status"] == status
+    return document
+
+
+def test_a_head_larger_than_the_limit_is_431(server: LiveServer) -> None:
+    with connect(server) as connection:
+        connection.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n")
+        try:
+            for _ in range(100):
+                connection.sendall(b"X-Padding: " + b"a" * 1000 + b"\r\n")
+        except OSError:
+            pass  # closed while we were still sending: the answer was already written
+        document = problem(read_all(connection), 431)
+    assert document["detail"] == "The request line and header fields are larger than 4096 bytes."
+
+
+def test_a_head_that_arrives_too_slowly_is_408(server: LiveServer) -> None:
+    with connect(server) as connection:
+        started = time.monotonic()
+        connection.sendall(b"GET /healthz HTTP/1.1\r\n")
+        time.sleep(0.2)
+        connection.sendall(b"Host: x\r\n")  # still not whole
+        document = problem(read_all(connection), 408)
+        took = time.monotonic() - started
+    assert HEAD_SECONDS <= took < HEAD_SECONDS + 1
+    assert document["detail"] == "The request line and header fields did not arrive within 0.5 seconds."
+
+
+def test_a_connection_that_sends_nothing_is_closed(server: LiveServer) -> None:
+    with connect(server) as connection:
+        started = time.monotonic()
+        assert read_all(connection) == b""
+        assert time.monotonic() - started < HEAD_SECONDS + 1
+
+
+def test_kept_alive_connections_and_slow_bodies_are_left_alone(server: LiveServer) -> None:
+    request = b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"
+    with connect(server) as connection:
+        for _ in range(3):
+            connection.sendall(request)
+            assert read_response(connection).startswith(b"HTTP/1.1 200 ")
+            time.sleep(HEAD_SECONDS * 2)  # idle between requests: uvicorn's keep-alive (5 s) decides
+    # Pieces of a head are fine while the whole arrives in time.
+    with connect(server) as connection:
+        for piece in (b"GET /healthz HTTP/1.1\r\n", b"Host: x\r\n", b"\r\n"):
+            connection.sendall(piece)
+            time.sleep(HEAD_SECONDS / 4)
+        assert read_response(connection).startswith(b"HTTP/1.1 200 ")
+    # Once the head is whole, the request may take longer (its body has a time limit of its own).
+    body = json.dumps({"email": "slow@example.com", "password": "correct horse battery", "displayName": "S"})
+    with connect(server) as connection:
+        connection.sendall(
+            b"POST /v1/users HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+            + f"Content-Length: {len(body)}\r\n\r\n".encode()
+        )
+        for half in (body[:10], body[10:]):
+            time.sleep(HEAD_SECONDS * 1.5)
+            connection.sendall(half.encode())
+        assert read_response(connection).startswith(b"HTTP/1.1 201 ")
