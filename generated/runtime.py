@@ -7,7 +7,6 @@ import re
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from email.message import Message
-from pathlib import Path
 from typing import Any, TypeVar
 
 import anyio
@@ -39,18 +38,19 @@ def built_on_the_loop(handlers: type[H]) -> Callable[..., Awaitable[H]]:
 
 async def parse_body(request: Request, model: type[M]) -> M:
     """Validates the body as JSON against the contract's schema as strictly as JSON Schema does:
-    `"5"` is no integer and `0` no date, but `5.0` is an integer. A body that is not JSON at all,
+    `"5"` is no integer and `0` no date, but `5.0` is an integer; members go by their names in the
+    contract only (`assigneeId`, never the Python `assignee_id`). A body that is not JSON at all,
     or names a member twice in one object, fails with a `json_invalid` error."""
     raw = await request.body()
     _refuse_duplicate_names(raw)
     try:
         try:
-            return model.model_validate_json(raw, strict=True)
+            return model.model_validate_json(raw, strict=True, by_alias=True, by_name=False)
         except ValidationError as error:
             if not any(_integral_float(e) for e in error.errors()):
                 raise
             normalised = json.dumps(json.loads(raw, parse_float=_number))
-            return model.model_validate_json(normalised, strict=True)
+            return model.model_validate_json(normalised, strict=True, by_alias=True, by_name=False)
     except ValidationError as error:
         errors = [{**e, "loc": ("body", *e["loc"])} for e in error.errors(include_url=False)]
         raise RequestValidationError(errors) from None
@@ -146,23 +146,26 @@ def event_stream(events: EventStream) -> StreamingResponse:
 
 @dataclass(frozen=True, slots=True)
 class Download:
-    """A file to send as it is on disk, streamed in chunks, as an attachment named `filename`."""
+    """A file to send as it is on disk, streamed in chunks, as an attachment named `filename`.
 
-    path: Path
+    Already open: once a handler has it, deleting the file cannot cut the answer short.
+    """
+
+    file: anyio.AsyncFile[bytes]
     media_type: str
     filename: str
 
 
 def file_response(download: Download) -> StreamingResponse:
-    """The whole file, in chunks read off the event loop.
+    """The whole file, in chunks read off the event loop; the file is closed at the end.
 
     Not Starlette's FileResponse: it also answers Range requests (206, and 416 in text/plain),
     which the contract does not offer.
     """
 
     async def chunks() -> AsyncIterator[bytes]:
-        async with await anyio.open_file(download.path, "rb") as file:
-            while chunk := await file.read(64 * 1024):
+        async with download.file:
+            while chunk := await download.file.read(64 * 1024):
                 yield chunk
 
     disposition = f'attachment; filename="{download.filename}"'

@@ -36,15 +36,17 @@ class Settings(BaseSettings):
     rate_limit_period: timedelta = timedelta(minutes=1)
     rate_limit_per_user: int = Field(default=600, ge=1)
     rate_limit_per_address: int = Field(default=30, ge=1)
-    # Failed sign-ins for one email from one client address (and wrong current passwords of one
-    # user): free ones, then 1 s, 2 s, 4 s… between attempts, then a lockout of that address.
+    # Failed sign-ins for one email from one client address (and wrong current passwords from one
+    # token): free ones, then 1 s, 2 s, 4 s… between attempts, then a lockout of that address.
     sign_in_free_failures: int = Field(default=5, ge=1)
     sign_in_lockout_failures: int = Field(default=10, ge=2)
     sign_in_lockout: timedelta = timedelta(minutes=15)
-    # Failed sign-ins for one email from anywhere: this many lock the email for everyone.
+    # Failed sign-ins for one email from anywhere: this many lock the email, but for the addresses
+    # that signed in to it within SIGN_IN_TRUST.
     sign_in_email_lockout_failures: int = Field(default=100, ge=2)
-    # Argon2 computations at once in a process (each holds a core and 64 MiB for ~0.1 s); the
-    # sign-ins and sign-ups that may wait for one, and how long, before a 503.
+    sign_in_trust: timedelta = timedelta(days=30)
+    # Argon2 computations at once in a process (each holds a core and 64 MiB for ~0.15 s); the
+    # requests (sign-in, sign-up, password change) that may wait for one, and how long, before a 503.
     password_hashing_concurrency: int = Field(default_factory=lambda: max(1, (os.cpu_count() or 2) // 2), ge=1)
     password_hashing_backlog: int = Field(default=8, ge=0)
     password_hashing_wait_seconds: float = Field(default=2.0, gt=0)
@@ -83,7 +85,7 @@ class Settings(BaseSettings):
             raise ValueError("DATABASE_URL must use sqlite+aiosqlite:// or postgresql+asyncpg://")
         return url
 
-    @field_validator("token_ttl", "rate_limit_period", "sign_in_lockout", "export_retention")
+    @field_validator("token_ttl", "rate_limit_period", "sign_in_lockout", "sign_in_trust", "export_retention")
     @classmethod
     def _positive_duration(cls, duration: timedelta) -> timedelta:
         if duration <= timedelta(0):

@@ -215,7 +215,7 @@ class RateLimit(Base):
 
 class PasswordFailure(Base):
     """Recent wrong passwords for one key (service/tokens/throttle.py): an email from one client
-    address, an email from anywhere, or a signed-in user; whether or not an account has the email."""
+    address, an email from anywhere, or a token; whether or not an account has the email."""
 
     __tablename__ = "password_failure"
 
@@ -224,6 +224,8 @@ class PasswordFailure(Base):
     failures: Mapped[int] = mapped_column(Integer)
     last_failed_at: Mapped[float] = mapped_column(Double)
     locked_until: Mapped[float | None] = mapped_column(Double)
+    # An email from an address that signed in to it: the email's ceiling does not lock it out.
+    trusted_until: Mapped[float | None] = mapped_column(Double)
 
     __table_args__ = (Index(None, "last_failed_at"),)
 

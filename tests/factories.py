@@ -40,6 +40,13 @@ async def sign_up(client: httpx.AsyncClient, **overrides: Any) -> SignedIn:
     return SignedIn(user=created.json(), token=token.json()["accessToken"], password=body["password"])
 
 
+async def another_token(client: httpx.AsyncClient, who: SignedIn) -> SignedIn:
+    """The same user, signed in once more: another token."""
+    token = await client.post("/v1/tokens", json={"email": who.user["email"], "password": who.password})
+    assert token.status_code == 201, token.text
+    return SignedIn(user=who.user, token=token.json()["accessToken"], password=who.password)
+
+
 def assert_problem(response: httpx.Response, status: int) -> dict[str, Any]:
     """The response is an RFC 9457 problem document with this status; returns its body."""
     assert response.status_code == status, response.text

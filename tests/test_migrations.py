@@ -53,7 +53,7 @@ async def test_migrations_build_the_expression_indexes(database_url: str) -> Non
     assert declared <= built
 
 
-def test_descriptions_stored_before_0006_lose_their_control_characters(
+def test_0006_cleans_stored_descriptions_and_drops_csv_exports_made_before_it(
     databases: ScratchDatabases, tmp_path: Path
 ) -> None:
     url = databases.new(tmp_path, migrated=False)
@@ -88,6 +88,13 @@ def test_descriptions_stored_before_0006_lose_their_control_characters(
             )
             await connection.execute(
                 text(
+                    "INSERT INTO export (project_id, format, status, created_at) "
+                    "VALUES (1, 'csv', 'succeeded', :now), (1, 'ndjson', 'succeeded', :now)"
+                ),
+                {"now": now},
+            )
+            await connection.execute(
+                text(
                     "INSERT INTO idempotency_record (user_id, key, fingerprint, response_body, created_at, expires_at) "
                     "VALUES (1, 'k', 'f', :body, :now, :now)"
                 ),
@@ -102,6 +109,8 @@ def test_descriptions_stored_before_0006_lose_their_control_characters(
                 *(await connection.execute(text("SELECT description FROM task ORDER BY id"))).scalars(),
                 await connection.scalar(text("SELECT description FROM project")),
                 await connection.scalar(text("SELECT response_body FROM idempotency_record")),
+                [*(await connection.execute(text("SELECT version FROM task ORDER BY id"))).scalars()],
+                [*(await connection.execute(text("SELECT format FROM export"))).scalars()],
             ]
         await engine.dispose()
         return found
@@ -112,3 +121,4 @@ def test_descriptions_stored_before_0006_lose_their_control_characters(
     databases.drop(url)
     assert found[:3] == ["a\ufffdb", "fine\n\tok", "x\ufffdy\ufffd"]
     assert json.loads(str(found[3]))["description"] == "x\ufffdy"
+    assert found[4:] == [[2, 1], ["ndjson"]]  # a new ETag where the description changed

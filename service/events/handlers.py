@@ -51,6 +51,8 @@ class EventsHandlers(Handlers, EventsApi):
             last = after or 0
             if after is not None:
                 async for event in events.backlog(self.database.reader, project_id, after):
+                    if subscription.closed or time.monotonic() > deadline:  # revoked, expired, or behind
+                        return
                     yield _frame(event)
                     last = event.id
                     if _ends_stream(event, me):

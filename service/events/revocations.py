@@ -5,31 +5,26 @@ process's open streams at once, in one query: at once after a revocation commits
 and every STREAM_TOKEN_CHECK_SECONDS for those committed by other processes.
 """
 
-import asyncio
 import contextlib
-import logging
 from collections import defaultdict
 from collections.abc import Iterator
 from typing import Annotated
 
 from fastapi import Depends, Request
-from sqlalchemy.exc import SQLAlchemyError
 
 from service.kit.database import Database
 from service.kit.events import Subscription
+from service.kit.rounds import Rounds
 from service.tokens import queries as tokens
 
-logger = logging.getLogger("taskboard")
 CHUNK = 500  # token ids per query
 
 
-class Revocations:
+class Revocations(Rounds):
     def __init__(self, database: Database, interval: float) -> None:
+        super().__init__(interval)
         self.database = database
-        self.interval = interval
         self.watched: dict[int, set[Subscription]] = defaultdict(set)
-        self.woken = asyncio.Event()
-        self.task: asyncio.Task[None] | None = None
 
     @contextlib.contextmanager
     def watch(self, token_id: int, subscription: Subscription) -> Iterator[None]:
@@ -42,32 +37,9 @@ class Revocations:
             if not self.watched[token_id]:
                 del self.watched[token_id]
 
-    def check_now(self) -> None:
-        """Called after a commit here that revoked tokens."""
-        self.woken.set()
-
-    async def start(self) -> None:
-        self.task = asyncio.create_task(self._run())
-
-    async def stop(self) -> None:
-        if self.task is not None:
-            self.task.cancel()
-            await asyncio.gather(self.task, return_exceptions=True)
-
-    async def _run(self) -> None:
-        while True:
-            with contextlib.suppress(TimeoutError):
-                async with asyncio.timeout(self.interval):
-                    await self.woken.wait()
-            self.woken.clear()
-            try:
-                await self.check()
-            except (SQLAlchemyError, OSError):
-                # The streams go on meanwhile; the next round checks again.
-                logger.warning("the tokens of open streams cannot be checked now; trying again later")
-
-    async def check(self) -> None:
-        """Closes the streams of every watched token that no longer works."""
+    async def round(self) -> None:
+        """Closes the streams of every watched token that no longer works. Woken after a commit here
+        that revoked tokens."""
         ids = sorted(self.watched)
         working: set[int] = set()
         for at in range(0, len(ids), CHUNK):

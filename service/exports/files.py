@@ -59,8 +59,8 @@ async def run(database: Database, directory: Path, export_id: int) -> None:
             mine = (Export.id == export_id, Export.status == "running")
             await db.execute(update(Export).where(*mine).values(lease_expires_at=utcnow() + LEASE))
 
+    path = file_of(directory, export_id, export.format)
     try:
-        path = file_of(directory, export_id, export.format)
         count = await write(database, export.project_id, export.format, path, after_batch=renew)
     except Exception as error:
         logger.exception("export %s failed", export_id)
@@ -71,6 +71,9 @@ async def run(database: Database, directory: Path, export_id: int) -> None:
         # Only the run that holds the claim records its end: a recovery may have queued it again.
         mine = (Export.id == export_id, Export.status == "running")
         await db.execute(update(Export).where(*mine).values(finished_at=utcnow(), lease_expires_at=None, **outcome))
+        gone = await db.get(Export, export_id) is None
+    if gone:  # deleted with its project meanwhile: so is the file
+        await anyio.to_thread.run_sync(lambda: path.unlink(missing_ok=True))
 
 
 async def write(
@@ -114,16 +117,20 @@ def _csv(rows: list[dict[str, object]]) -> str:
     return buffer.getvalue()
 
 
-# What makes a spreadsheet read a cell as a formula (OWASP's CSV injection), also after spaces;
-# the full-width forms too, which some spreadsheets take for their ASCII twins.
-FORMULA_START = tuple("=+-@\t\r\0\uff1d\uff0b\uff0d\uff20")
+# What makes a spreadsheet read a cell as a formula (OWASP's CSV injection): a tab, CR or NUL
+# first, or one of these after any leading white space; the full-width forms too, which some
+# spreadsheets take for their ASCII twins.
+CONTROL_START = ("\t", "\r", "\0")
+FORMULA_START = tuple("=+-@\uff1d\uff0b\uff0d\uff20")
 
 
 def safe_cell(value: object) -> object:
     """A cell that no spreadsheet runs: text that would start a formula gets a leading `'`."""
     if value is None:
         return ""
-    if isinstance(value, str) and value.lstrip(" \n").startswith(FORMULA_START):
+    if isinstance(value, str) and (
+        value.startswith(CONTROL_START) or value.lstrip().lstrip("\ufeff\u200b").lstrip().startswith(FORMULA_START)
+    ):
         return "'" + value
     return value
 

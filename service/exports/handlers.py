@@ -39,11 +39,12 @@ class ExportsHandlers(Handlers, ExportsApi):
         export = await self._export(export_id)
         if export.status != "succeeded":
             raise Conflict(f"Export {export_id} is {export.status}, not succeeded.")
-        path = file_of(self.settings.export_dir, export.id, export.format)
-        if not await anyio.Path(path).is_file():
-            raise Conflict(f"The file of export {export_id} is gone; start a new export.")
+        try:
+            file = await anyio.open_file(file_of(self.settings.export_dir, export.id, export.format), "rb")
+        except FileNotFoundError:
+            raise Conflict(f"The file of export {export_id} is gone; start a new export.") from None
         return Download(
-            path=path,
+            file=file,
             media_type=MEDIA_TYPES[export.format],
             filename=f"project-{export.project_id}-tasks.{export.format}",
         )

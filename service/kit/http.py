@@ -5,8 +5,8 @@ and httptools keeps header lines of any size: a few clients could hold every con
 the memory. Here a request head (request line and header fields) must arrive whole within
 REQUEST_HEAD_TIMEOUT_SECONDS of the connection opening or of its first byte (else 408 and the
 connection closes; one that sent nothing is just closed), and weigh at most MAX_REQUEST_HEAD_BYTES
-(else 431). Both answers are problem documents. Served with `uvicorn --http service.kit.http:Protocol`
-(`make run`, the tests and the bench all do).
+(else 431). Both answers are problem documents, and so is uvicorn's 400 for what is not HTTP.
+Served with `uvicorn --http service.kit.http:Protocol` (`make run`, the tests and the bench do).
 """
 
 import asyncio
@@ -44,6 +44,7 @@ class Protocol(HttpToolsProtocol):
         self.head_timeout, self.max_head_bytes = _limits()
         self.head_bytes: int | None = 0  # of the head being received; None between heads
         self.head_timer: asyncio.TimerHandle | None = None
+        self.began_in_chunk = False
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
@@ -56,16 +57,20 @@ class Protocol(HttpToolsProtocol):
     def on_message_begin(self) -> None:
         super().on_message_begin()
         self._start_head()
+        self.began_in_chunk = True
 
     def on_headers_complete(self) -> None:
         self._end_head()
         super().on_headers_complete()
 
     def data_received(self, data: bytes) -> None:
+        self.began_in_chunk = False
         super().data_received(data)
         if self.head_bytes is None or self.transport.is_closing():
             return
-        self.head_bytes += len(data)
+        # A head that began inside this chunk may follow a previous request's body: not counted
+        # (one chunk at most goes uncounted).
+        self.head_bytes += 0 if self.began_in_chunk else len(data)
         if self.head_bytes > self.max_head_bytes:
             detail = f"The request line and header fields are larger than {self.max_head_bytes} bytes."
             self._refuse(refusal(431, "Request Header Fields Too Large", detail))
@@ -92,7 +97,13 @@ class Protocol(HttpToolsProtocol):
             self._end_head()
             self.transport.close()
 
+    def send_400_response(self, msg: str) -> None:
+        # uvicorn's answer to what httptools cannot parse, as a problem document like every other.
+        self._refuse(refusal(400, "Bad Request", "The request is not valid HTTP/1.1."))
+
     def _refuse(self, answer: bytes) -> None:
         self._end_head()
-        self.transport.write(answer)
+        # Behind an answer still being sent (a pipelined request's), there is no room for another.
+        if self.cycle is None or self.cycle.response_complete:
+            self.transport.write(answer)
         self.transport.close()

@@ -1,18 +1,18 @@
-"""Password hashing with Argon2, bounded so that a burst of sign-ins cannot take the process down.
+"""Password hashing with Argon2, bounded so that a burst of password work cannot take a process down.
 
-One Argon2 computation holds a core and 64 MiB for a tenth of a second or so. `PasswordWork` lets
-at most `slots` requests at once do such work (each in a thread off the event loop), so the loop
-keeps a core of its own for everyone else. Anonymous work (sign-in, sign-up) waits in a short line of at most
-`backlog` requests: a request that finds the line full is refused at once, and one that does not
-get a slot within `wait_seconds` gives up; both answer 503 with Retry-After. Signed-in work (a
-password change) does not count against the line, and takes a free slot before any anonymous work.
+One Argon2 computation holds a core and 64 MiB for a tenth of a second or so. `PasswordWork` runs
+at most `slots` at once, each in a thread off the event loop, so the loop keeps a core for every
+other request. The requests that may do such work (sign-in, sign-up, a password change) are
+admitted first: at most `slots + backlog` at a time; one more is refused at once, before it costs
+anything. An admitted request waits for a slot in turn, first come first served, and gives up
+after `wait_seconds`. Both refusals are 503 with Retry-After.
 """
 
 import asyncio
 from collections import deque
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from typing import Annotated
+from typing import Annotated, Any, TypeVar
 
 import anyio.to_thread
 from argon2 import PasswordHasher
@@ -21,47 +21,58 @@ from fastapi import Depends, Request
 
 from service.kit.problems import ServiceUnavailable
 
+T = TypeVar("T")
 _hasher = PasswordHasher()
 # Verified when the email is unknown, so that a wrong email costs as long as a wrong password.
 _DUMMY_HASH = _hasher.hash("taskboard-dummy-password")
-BUSY = "Too many sign-ins and sign-ups at once; retry after Retry-After seconds."
+BUSY = "Too many passwords to check at once; retry after Retry-After seconds."
 
 
 class PasswordWork:
     def __init__(self, slots: int, backlog: int, wait_seconds: float) -> None:
         self.slots, self.backlog, self.wait_seconds = slots, backlog, wait_seconds
+        self.admitted_now = 0
         self.running = 0
-        self.anonymous = 0  # admitted anonymous requests: running or waiting
-        self._waiting: dict[bool, deque[asyncio.Future[None]]] = {False: deque(), True: deque()}
+        self._line: deque[asyncio.Future[None]] = deque()
 
     @asynccontextmanager
-    async def turn(self, *, anonymous: bool) -> AsyncIterator[None]:
-        """A slot for Argon2 work (`hash_password`, `verify_password`), or 503 when none comes."""
-        if anonymous and self.anonymous >= self.slots + self.backlog:
+    async def admitted(self) -> AsyncIterator[None]:
+        """A place among the requests doing password work, or 503 at once when there is none."""
+        if self.admitted_now >= self.slots + self.backlog:
             raise ServiceUnavailable(BUSY, 1)
-        self.anonymous += anonymous
+        self.admitted_now += 1
         try:
-            await self._acquire(anonymous)
-            try:
-                yield
-            finally:
-                self._release()
+            yield
         finally:
-            self.anonymous -= anonymous
+            self.admitted_now -= 1
 
-    async def _acquire(self, anonymous: bool) -> None:
-        if self.running < self.slots and not any(self._waiting.values()):
+    async def hash(self, password: str) -> str:
+        return await self._in_turn(_hasher.hash, password)
+
+    async def verify(self, password_hash: str | None, password: str) -> bool:
+        """`None` stands for an unknown account: a dummy hash is verified, so that it takes as long,
+        and the answer is False."""
+        return await self._in_turn(_verify, password_hash, password)
+
+    async def _in_turn(self, work: Callable[..., T], *args: Any) -> T:
+        await self._acquire()
+        try:
+            return await anyio.to_thread.run_sync(work, *args)
+        finally:
+            self._release()
+
+    async def _acquire(self) -> None:
+        if self.running < self.slots and not self._line:
             self.running += 1
             return
         turn = asyncio.get_running_loop().create_future()
-        line = self._waiting[anonymous]
-        line.append(turn)
+        self._line.append(turn)
         try:
             async with asyncio.timeout(self.wait_seconds):
                 await turn
         except BaseException as error:
-            if turn in line:
-                line.remove(turn)
+            if turn in self._line:
+                self._line.remove(turn)
             elif turn.done() and not turn.cancelled():
                 self._release()  # handed a slot just as it gave up: pass it on
             if isinstance(error, TimeoutError):
@@ -69,25 +80,13 @@ class PasswordWork:
             raise
 
     def _release(self) -> None:
-        # The slot passes straight to the next in line, signed-in work first.
-        for line in (self._waiting[False], self._waiting[True]):
-            while line:
-                turn = line.popleft()
-                if not turn.done():
-                    turn.set_result(None)
-                    return
+        # The slot passes straight to the next in line.
+        while self._line:
+            turn = self._line.popleft()
+            if not turn.done():
+                turn.set_result(None)
+                return
         self.running -= 1
-
-
-async def hash_password(password: str) -> str:
-    """Argon2, off the event loop: for a request that holds a `PasswordWork.turn`."""
-    return await anyio.to_thread.run_sync(_hasher.hash, password)
-
-
-async def verify_password(password_hash: str | None, password: str) -> bool:
-    """Argon2, off the event loop: for a request that holds a `PasswordWork.turn`. `None` stands for
-    an unknown account: a dummy hash is verified, so that it takes as long, and the answer is False."""
-    return await anyio.to_thread.run_sync(_verify, password_hash, password)
 
 
 def _verify(password_hash: str | None, password: str) -> bool:

@@ -205,6 +205,8 @@ async def _on_unexpected(_request: Request, _exc: Exception) -> JSONResponse:
 
 def _field_error(error: Mapping[str, Any]) -> dict[str, str]:
     where, *path = error.get("loc") or ("body",)
+    if where == "header":
+        path = path[:1]  # a list header's line: the header is what the contract names
     return {"in": str(where), "pointer": json_pointer(path), "detail": str(error.get("msg", ""))}
 
 

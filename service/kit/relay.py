@@ -25,6 +25,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from service.kit.database import Database, create_engine
 from service.kit.events import BATCH, CHANNEL, Broadcaster, Event
+from service.kit.rounds import Rounds
 from service.settings import Settings
 from service.tables import ProjectEvent
 
@@ -50,40 +51,20 @@ def _event(row: ProjectEvent) -> Event:
     return Event(row.id, row.project_id, row.event, row.data)
 
 
-class PollingRelay:
+class PollingRelay(Rounds):
     def __init__(self, database: Database, broadcaster: Broadcaster, interval: float) -> None:
+        super().__init__(interval)
         self.database = database
         self.broadcaster = broadcaster
-        self.interval = interval
-        self.woken = asyncio.Event()
-        self.task: asyncio.Task[None] | None = None
         self.last: int | None = None  # known once the log could first be read
 
     async def start(self) -> None:
         with contextlib.suppress(SQLAlchemyError, OSError):  # else the first round tries again
-            await self._catch_up()
-        self.task = asyncio.create_task(self._run())
+            await self.round()
+        await super().start()
 
-    async def stop(self) -> None:
-        if self.task is not None:
-            self.task.cancel()
-            await asyncio.gather(self.task, return_exceptions=True)
-
-    def wake(self) -> None:
-        self.woken.set()
-
-    async def _run(self) -> None:
-        while True:
-            with contextlib.suppress(TimeoutError):
-                async with asyncio.timeout(self.interval):
-                    await self.woken.wait()
-            self.woken.clear()
-            try:
-                await self._catch_up()
-            except (SQLAlchemyError, OSError):
-                logger.warning("the event relay cannot read the log; trying again", exc_info=True)
-
-    async def _catch_up(self) -> None:
+    async def round(self) -> None:
+        """Publishes what the log holds past `last`."""
         if self.last is None:
             async with self.database.reader() as db, db.begin():
                 self.last = await db.scalar(select(func.max(ProjectEvent.id))) or 0

@@ -5,7 +5,7 @@ from generated.api.tokens import TokensApi
 from service.kit.auth import MaybeCaller
 from service.kit.database import AppDatabase, DbSession
 from service.kit.handlers import Handlers
-from service.kit.passwords import AppPasswords, verify_password
+from service.kit.passwords import AppPasswords
 from service.kit.problems import Unauthenticated
 from service.kit.types import utcnow
 from service.settings import AppSettings
@@ -29,18 +29,18 @@ class TokensHandlers(Handlers, TokensApi):
         self.request = request
 
     async def create_token(self, *, body: models.TokenCreate) -> models.Token:
-        guess = await throttle.sign_in(self.database, self.settings, body.email, self.request)
-        # A turn first: a sign-in refused for want of one costs nothing more, and is no guess.
-        async with self.passwords.turn(anonymous=True):
+        guess = await throttle.sign_in(self.database, body.email, self.request)
+        # Admitted first: a sign-in refused for want of room costs nothing more, and is no guess.
+        async with self.passwords.admitted():
             await throttle.attempt(self.database, guess, self.settings)
             # Read and verify outside the request's write transaction: Argon2 takes a while, and
             # SQLite's write lock must not be held meanwhile.
             async with self.database.reader() as session, session.begin():
                 user = await users.find_by_email(session, body.email)
-            valid = await verify_password(user.password_hash if user else None, body.password)
+            valid = await self.passwords.verify(user.password_hash if user else None, body.password)
         if user is None or not valid:
             raise Unauthenticated("The email and password do not match an account.", error=None)
-        await throttle.succeeded(self.db, guess)
+        await throttle.succeeded(self.db, guess, self.settings)
         expires_at = utcnow() + self.settings.token_ttl
         token = await tokens.issue(self.db, user.id, expires_at)
         return models.Token(access_token=token, token_type=models.TokenType.bearer, expires_at=expires_at)

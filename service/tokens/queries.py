@@ -55,7 +55,7 @@ async def revoke(db: AsyncSession, token_id: int) -> None:
         .where(AccessToken.id == token_id, AccessToken.revoked_at.is_(None))
         .values(revoked_at=utcnow())
     )
-    after_commit(db, lambda state: state.revocations.check_now())
+    after_commit(db, lambda state: state.revocations.wake())
 
 
 async def revoke_all_but(db: AsyncSession, user_id: int, keep_token_id: int) -> None:
@@ -68,4 +68,4 @@ async def revoke_all_but(db: AsyncSession, user_id: int, keep_token_id: int) -> 
         )
         .values(revoked_at=utcnow())
     )
-    after_commit(db, lambda state: state.revocations.check_now())
+    after_commit(db, lambda state: state.revocations.wake())

@@ -7,7 +7,7 @@ from service.kit.auth import MaybeCaller
 from service.kit.database import AppDatabase, DbSession
 from service.kit.handlers import Handlers
 from service.kit.pagination import Pager, by_id
-from service.kit.passwords import AppPasswords, hash_password, verify_password
+from service.kit.passwords import AppPasswords
 from service.kit.problems import Conflict, Forbidden, NotFound, Unprocessable
 from service.kit.types import utcnow
 from service.settings import AppSettings
@@ -27,8 +27,8 @@ class UsersHandlers(Handlers, UsersApi):
     async def create_user(self, *, body: models.UserCreate) -> CreateUserResult:
         _check_email_lengths(body.email)
         # Hash before touching the database, so that no lock is held while Argon2 works.
-        async with self.passwords.turn(anonymous=True):
-            password_hash = await hash_password(body.password)
+        async with self.passwords.admitted():
+            password_hash = await self.passwords.hash(body.password)
         if await users.find_by_email(self.db, body.email) is not None:
             raise Conflict("An account with this email already exists.")
         user = await users.create(
@@ -45,16 +45,15 @@ class UsersHandlers(Handlers, UsersApi):
             if body.current_password is MISSING:
                 raise Unprocessable("Required with password.", where="body", pointer="/currentPassword")
             # Argon2 before the first statement, so that no write lock is held while it works.
-            me = self.caller.user
-            async with self.database.reader() as session, session.begin():
-                current_hash = await users.password_hash(session, me.id)
-            guess = await throttle.password_change(self.database, self.settings, me.id, me.email)
-            async with self.passwords.turn(anonymous=False):
+            guess = await throttle.password_change(self.database, self.caller.token_id)
+            async with self.passwords.admitted():
                 await throttle.attempt(self.database, guess, self.settings)
-                if not await verify_password(current_hash, body.current_password):
+                async with self.database.reader() as session, session.begin():
+                    current_hash = await users.password_hash(session, self.caller.user.id)
+                if not await self.passwords.verify(current_hash, body.current_password):
                     raise Forbidden("currentPassword is not this account's password.")
-                new_hash = await hash_password(body.password)
-            await throttle.succeeded(self.db, guess)
+                new_hash = await self.passwords.hash(body.password)
+            await throttle.succeeded(self.db, guess, self.settings)
         user = await self.db.get_one(User, self.caller.user.id)
         if body.display_name is not MISSING:
             user.display_name = body.display_name

@@ -98,6 +98,6 @@ async def test_a_failed_write_leaves_no_file(settings: Settings, tmp_path: Path)
 
 
 def test_cells_that_would_start_a_formula_get_a_quote_whatever_the_column() -> None:
-    for text in ("\r=1", "\0=1", " \n @x", "\uff0b1"):
+    for text in ("\r=1", "\0=1", "\tx", " \n @x", "\uff0b1", "\u00a0=1", "\u3000+1", "\ufeff=1", "\u200b -1"):
         assert files.safe_cell(text) == "'" + text
     assert [files.safe_cell(v) for v in ("a-b", 7, None, "2026-01-01")] == ["a-b", 7, "", "2026-01-01"]

@@ -2,11 +2,14 @@ import os
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import httpx
+import pytest
 from fastapi import FastAPI
 from sqlalchemy import update
 
+from service.exports import files
 from service.housekeeping import clean
 from service.settings import Settings
 from service.tables import Export
@@ -73,3 +76,23 @@ async def test_the_clean_up_deletes_files_no_export_owns_and_partial_files_no_wo
     await clean(app.state.database, settings)
 
     assert sorted(p.name for p in directory.iterdir()) == sorted([kept.name, in_progress.name, unrelated.name])
+
+
+async def test_an_export_whose_project_goes_while_it_runs_leaves_no_file(
+    client: httpx.AsyncClient, app: FastAPI, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ada, project, _ = await board(client)
+    database = app.state.database
+    async with database.writer() as session, session.begin():
+        export = Export(project_id=project["id"], format="csv", status="queued", created_at=datetime.now(UTC))
+        session.add(export)
+    written = files.write
+
+    async def written_then_project_deleted(*args: Any, **kwargs: Any) -> int:
+        count = await written(*args, **kwargs)
+        assert (await client.delete(f"/v1/projects/{project['id']}", headers=ada.headers)).status_code == 204
+        return count
+
+    monkeypatch.setattr(files, "write", written_then_project_deleted)
+    await files.run(database, settings.export_dir, export.id)
+    assert list(settings.export_dir.iterdir()) == []

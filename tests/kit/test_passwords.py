@@ -17,49 +17,59 @@ from tests.conftest import UNLIMITED
 from tests.live import LiveServer
 
 
-async def hold(work: PasswordWork, anonymous: bool, release: asyncio.Event, order: list[str], name: str) -> None:
-    async with work.turn(anonymous=anonymous):
-        order.append(name)
+async def admitted_until(work: PasswordWork, release: asyncio.Event) -> None:
+    async with work.admitted():
         await release.wait()
 
 
-async def test_anonymous_work_past_the_backlog_is_refused_at_once() -> None:
+async def test_requests_past_the_backlog_are_refused_at_once() -> None:
     work = PasswordWork(slots=1, backlog=2, wait_seconds=10)
-    release, order = asyncio.Event(), list[str]()
-    holders = [asyncio.create_task(hold(work, True, release, order, f"a{n}")) for n in range(3)]
+    release = asyncio.Event()
+    holders = [asyncio.create_task(admitted_until(work, release)) for _ in range(3)]
     await asyncio.sleep(0.01)
     started = time.monotonic()
     with pytest.raises(ServiceUnavailable) as refused:
-        async with work.turn(anonymous=True):
+        async with work.admitted():
             pass
     assert time.monotonic() - started < 0.1
     assert refused.value.headers == {"Retry-After": "1"}
-    # Signed-in work is not bounded by the anonymous line.
-    signed_in = asyncio.create_task(hold(work, False, release, order, "signed-in"))
-    await asyncio.sleep(0.01)
     release.set()
-    await asyncio.gather(*holders, signed_in)
-    # One slot: the first holder, then the signed-in work ahead of the anonymous line.
-    assert order == ["a0", "signed-in", "a1", "a2"]
-    assert (work.running, work.anonymous) == (0, 0)
+    await asyncio.gather(*holders)
+    async with work.admitted():
+        assert work.admitted_now == 1
+
+
+async def test_argon2_runs_in_as_many_threads_as_slots_first_come_first_served() -> None:
+    work = PasswordWork(slots=1, backlog=10, wait_seconds=10)
+    hashed = await work.hash("first")
+    done: list[str] = []
+
+    async def verify(name: str) -> None:
+        await work.verify(hashed, name)
+        done.append(name)
+
+    started = time.monotonic()
+    await asyncio.gather(*(verify(name) for name in ("a", "b", "c")))
+    took = time.monotonic() - started
+    alone = time.monotonic()
+    await work.verify(hashed, "first")
+    one = time.monotonic() - alone
+    assert done == ["a", "b", "c"] and work.running == 0
+    assert took > 2.5 * one  # one after another, not side by side
 
 
 async def test_a_request_that_waits_too_long_gives_up_with_503_and_leaks_nothing() -> None:
-    work = PasswordWork(slots=1, backlog=5, wait_seconds=0.05)
-    release, order = asyncio.Event(), list[str]()
-    holder = asyncio.create_task(hold(work, True, release, order, "first"))
-    await asyncio.sleep(0.01)
+    work = PasswordWork(slots=1, backlog=5, wait_seconds=0.02)
+    first = asyncio.create_task(work.hash("x"))
+    await asyncio.sleep(0.005)
     with pytest.raises(ServiceUnavailable):
-        async with work.turn(anonymous=True):
-            pass
-    cancelled = asyncio.create_task(hold(work, False, release, order, "cancelled"))
-    await asyncio.sleep(0.01)
+        await work.hash("y")
+    cancelled = asyncio.create_task(work.hash("z"))
+    await asyncio.sleep(0.005)
     cancelled.cancel()
-    release.set()
-    await holder
-    async with asyncio.timeout(1), work.turn(anonymous=True):
-        assert (work.running, work.anonymous) == (1, 1)
-    assert (work.running, work.anonymous) == (0, 0) and order == ["first"]
+    await first
+    assert await work.verify(await work.hash("again"), "again")
+    assert work.running == 0
 
 
 def percentile(values: list[float], share: float) -> float:

@@ -47,6 +47,15 @@ async def test_a_member_named_twice_is_400_not_the_last_one_wins(client: httpx.A
     assert problem["detail"] == 'The request body is not valid JSON: the member "email" appears twice in one object.'
 
 
+async def test_members_go_by_their_names_in_the_contract_only(client: httpx.AsyncClient) -> None:
+    body = {"email": "a@example.com", "password": "correct horse battery", "display_name": "A"}
+    problem = assert_problem(await client.post("/v1/users", json=body), 422)
+    assert {(e["pointer"], e["detail"]) for e in problem["errors"]} == {
+        ("/displayName", "Field required"),
+        ("/display_name", "Extra inputs are not permitted"),
+    }
+
+
 async def test_json_nested_too_deep_is_400(client: httpx.AsyncClient) -> None:
     deep = b'{"email": ' + b"[" * 100_000
     assert_problem(await client.post("/v1/users", content=deep, headers={"content-type": "application/json"}), 400)

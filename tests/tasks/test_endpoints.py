@@ -114,6 +114,9 @@ async def test_if_match_takes_any_tag_of_a_list_over_any_number_of_lines(client:
     cached = await client.get(url, headers=[*ada.headers.items(), *current])
     assert cached.status_code == 304 and cached.headers["etag"] == '"5"'
     assert (await client.get(url, headers=[*ada.headers.items(), ("If-None-Match", '"4"')])).status_code == 200
+    too_long = [("If-Match", '"5"'), ("If-Match", '"' + "x" * 1100 + '"')]
+    problem = assert_problem(await client.patch(url, json={}, headers=[*ada.headers.items(), *too_long]), 422)
+    assert [(e["in"], e["pointer"]) for e in problem["errors"]] == [("header", "/If-Match")]
 
 
 async def test_get_task_not_modified(client: httpx.AsyncClient) -> None:

@@ -12,7 +12,7 @@ from pydantic import ValidationError
 
 from service.app import create_app
 from service.settings import Settings
-from tests.factories import SignedIn, assert_problem, client_for, sign_up
+from tests.factories import SignedIn, another_token, assert_problem, client_for, sign_up
 
 WRONG = "not the password"
 
@@ -133,23 +133,33 @@ async def test_an_attackers_failures_do_not_lock_the_owner_out_from_elsewhere(st
 
 
 @pytest.mark.parametrize("exists", [True, False])
-async def test_failures_from_many_addresses_lock_the_email_for_everyone(
+async def test_failures_from_many_addresses_lock_the_email_but_for_addresses_that_signed_in(
     strict: Settings, clock: list[float], exists: bool
 ) -> None:
     async with clients_from(strict) as client:
-        owner = client("198.51.100.2")
-        ada = await sign_up(owner) if exists else None
+        usual, new = client("198.51.100.2"), client("192.0.2.9")
+        ada = await sign_up(usual) if exists else None  # signs in from its usual address
         email = ada.user["email"] if ada else "nobody@example.com"
         password = ada.password if ada else WRONG
         # Three addresses, two free failures each: the email's sixth failure locks it.
         for address in ("203.0.113.1", "203.0.113.2", "203.0.113.3"):
             assert [(await sign_in(client(address), email, WRONG)).status_code for _ in range(2)] == [401, 401]
-        locked = await sign_in(owner, email, password)
+        locked = await sign_in(new, email, password)
         problem = assert_problem(locked, 429)
         assert problem["detail"] == "Too many failed sign-ins for this email; try again after Retry-After seconds."
         assert locked.headers["retry-after"] == str(15 * 60)
+        if ada is not None:
+            assert (await sign_in(usual, email, ada.password)).status_code == 201
         clock[0] += 15 * 60
-        assert (await sign_in(owner, email, password)).status_code == (201 if exists else 401)
+        assert (await sign_in(new, email, password)).status_code == (201 if exists else 401)
+
+
+async def test_a_trusted_address_is_still_limited_by_its_own_failures(strict: Settings, clock: list[float]) -> None:
+    async with clients_from(strict) as client:
+        usual = client("198.51.100.2")
+        ada = await sign_up(usual)
+        assert [(await sign_in(usual, ada.user["email"], WRONG)).status_code for _ in range(2)] == [401, 401]
+        assert_problem(await sign_in(usual, ada.user["email"], WRONG), 429)
 
 
 async def test_a_success_is_no_failure_of_the_email(strict: Settings, clock: list[float]) -> None:
@@ -162,7 +172,7 @@ async def test_a_success_is_no_failure_of_the_email(strict: Settings, clock: lis
         for _ in range(3):  # each counted before its password is checked, and taken back after
             assert (await sign_in(owner, email, ada.password)).status_code == 201
         assert (await sign_in(client("203.0.113.3"), email, WRONG)).status_code == 401  # the fifth failure
-        assert (await sign_in(owner, email, ada.password)).status_code == 201
+        assert (await sign_in(client("192.0.2.9"), email, ada.password)).status_code == 201  # a new address
 
 
 async def change_password(client: httpx.AsyncClient, who: SignedIn, current: str) -> httpx.Response:
@@ -183,7 +193,7 @@ async def test_wrong_current_passwords_are_throttled_like_failed_sign_ins(
     assert [a.status_code for a in answers] == [403] * 5 + [429] * 15
     for refused in [*answers[5:], right]:
         problem = assert_problem(refused, 429)
-        assert problem["detail"] == "Too many wrong passwords for this account; try again after Retry-After seconds."
+        assert problem["detail"] == "Too many wrong passwords from this token; try again after Retry-After seconds."
         assert refused.headers["retry-after"] == "1"
 
 
@@ -198,3 +208,19 @@ async def test_a_password_change_after_wrong_guesses_waits_then_succeeds(strict:
         # Forgotten: two free guesses again.
         ada.password = "a new passphrase 1"
         assert [(await change_password(client, ada, WRONG)).status_code for _ in range(2)] == [403, 403]
+
+
+async def test_a_stolen_token_cannot_lock_the_owner_out_of_changing_the_password(
+    strict: Settings, clock: list[float]
+) -> None:
+    async with client_for(strict) as client:
+        ada = await sign_up(client)
+        stolen = await another_token(client, ada)
+        assert [(await change_password(client, stolen, WRONG)).status_code for _ in range(2)] == [403, 403]
+        for _ in range(2):
+            clock[0] += 60
+            assert (await change_password(client, stolen, WRONG)).status_code == 403
+        assert_problem(await change_password(client, stolen, ada.password), 429)  # locked out: 4 failures
+        # The owner's own token changes the password, which revokes the stolen one.
+        assert (await change_password(client, ada, ada.password)).status_code == 200
+        assert_problem(await client.get("/v1/users/me", headers=stolen.headers), 401)

@@ -1,9 +1,12 @@
-"""descriptions without control characters
+"""descriptions without control characters; no CSV export made before formulas were neutralised
 
 The contract now refuses control and bidirectional-override characters in descriptions (but line
 feeds and tabs), as it always did in names and titles. Descriptions stored before then have each
 such character replaced by U+FFFD, so that every stored one reads back as the contract says, and
-so do the responses kept for Idempotency-Key replays.
+so do the responses kept for Idempotency-Key replays; what changes gets a new version (ETag).
+
+CSV exports made before now may hold cells that a spreadsheet runs as formulas: they are deleted
+(404 from now on), and the periodic clean-up deletes their files, which no export owns any more.
 
 Revision ID: 0006
 Revises: 0005
@@ -30,23 +33,18 @@ def _clean(value: Any) -> Any:
     return REFUSED.sub("\ufffd", value) if isinstance(value, str) else value
 
 
-def _rewrite(table: str, column: str, fix: Any) -> None:
+def _rewrite(table: str, column: str, fix: Any, versioned: bool = True) -> None:
     """Rewrites `column` where `fix` changes it, reading the table in batches by id."""
     connection = op.get_bind()
+    read = sa.text(f"SELECT id, {column} FROM {table} WHERE id > :after AND {column} IS NOT NULL ORDER BY id LIMIT :n")
+    bump = ", version = version + 1" if versioned else ""
+    write = sa.text(f"UPDATE {table} SET {column} = :value{bump} WHERE id = :id")
     after = 0
     while True:
-        rows = connection.execute(
-            sa.text(
-                f"SELECT id, {column} FROM {table} WHERE id > :after AND {column} IS NOT NULL ORDER BY id LIMIT :n"
-            ),
-            {"after": after, "n": BATCH},
-        ).all()
+        rows = connection.execute(read, {"after": after, "n": BATCH}).all()
         for row_id, value in rows:
-            fixed = fix(value)
-            if fixed != value:
-                connection.execute(
-                    sa.text(f"UPDATE {table} SET {column} = :value WHERE id = :id"), {"value": fixed, "id": row_id}
-                )
+            if (fixed := fix(value)) != value:
+                connection.execute(write, {"value": fixed, "id": row_id})
         if len(rows) < BATCH:
             return
         after = rows[-1][0]
@@ -63,7 +61,8 @@ def _clean_response(body: str) -> str:
 def upgrade() -> None:
     _rewrite("task", "description", _clean)
     _rewrite("project", "description", _clean)
-    _rewrite("idempotency_record", "response_body", _clean_response)
+    _rewrite("idempotency_record", "response_body", _clean_response, versioned=False)
+    op.execute("DELETE FROM export WHERE format = 'csv'")
 
 
 def downgrade() -> None:

@@ -1,4 +1,4 @@
-"""password failures keyed by email and address, by email, and by user
+"""password failures keyed by email and address, by email, and by token; trusted addresses
 
 Replaces sign_in_failure, which was keyed by email alone. What it counted is a few minutes' worth
 of throttling, and is not carried over.
@@ -27,6 +27,7 @@ def upgrade() -> None:
         sa.Column("failures", sa.Integer(), nullable=False),
         sa.Column("last_failed_at", sa.Double(), nullable=False),
         sa.Column("locked_until", sa.Double(), nullable=True),
+        sa.Column("trusted_until", sa.Double(), nullable=True),
         sa.PrimaryKeyConstraint("key", name=op.f("password_failure_pkey")),
     )
     op.create_index(op.f("password_failure_last_failed_at_idx"), "password_failure", ["last_failed_at"])

@@ -109,10 +109,10 @@ def sync_detailed(
     Failed sign-ins for one email from one client address are free a few times
     (`SIGN_IN_FREE_FAILURES`, 5), then must come 1 s, 2 s, 4 s… apart, and the
     `SIGN_IN_LOCKOUT_FAILURES`-th (10) locks that address out of the email for
-    `SIGN_IN_LOCKOUT` (15 minutes); failures from anywhere lock the email for everyone at
-    `SIGN_IN_EMAIL_LOCKOUT_FAILURES` (100). Each refusal is 429 with `Retry-After`, the same
-    whether or not an account has the email. A successful sign-in forgets its address's
-    failures.
+    `SIGN_IN_LOCKOUT` (15 minutes); failures from anywhere lock the email at
+    `SIGN_IN_EMAIL_LOCKOUT_FAILURES` (100), but not for addresses that signed in to it within
+    `SIGN_IN_TRUST` (30 days). Each refusal is 429 with `Retry-After`, the same whether or not
+    an account has the email. A successful sign-in forgets its address's failures.
 
     Args:
         body (TokenCreate):
@@ -149,10 +149,10 @@ def sync(
     Failed sign-ins for one email from one client address are free a few times
     (`SIGN_IN_FREE_FAILURES`, 5), then must come 1 s, 2 s, 4 s… apart, and the
     `SIGN_IN_LOCKOUT_FAILURES`-th (10) locks that address out of the email for
-    `SIGN_IN_LOCKOUT` (15 minutes); failures from anywhere lock the email for everyone at
-    `SIGN_IN_EMAIL_LOCKOUT_FAILURES` (100). Each refusal is 429 with `Retry-After`, the same
-    whether or not an account has the email. A successful sign-in forgets its address's
-    failures.
+    `SIGN_IN_LOCKOUT` (15 minutes); failures from anywhere lock the email at
+    `SIGN_IN_EMAIL_LOCKOUT_FAILURES` (100), but not for addresses that signed in to it within
+    `SIGN_IN_TRUST` (30 days). Each refusal is 429 with `Retry-After`, the same whether or not
+    an account has the email. A successful sign-in forgets its address's failures.
 
     Args:
         body (TokenCreate):
@@ -184,10 +184,10 @@ async def asyncio_detailed(
     Failed sign-ins for one email from one client address are free a few times
     (`SIGN_IN_FREE_FAILURES`, 5), then must come 1 s, 2 s, 4 s… apart, and the
     `SIGN_IN_LOCKOUT_FAILURES`-th (10) locks that address out of the email for
-    `SIGN_IN_LOCKOUT` (15 minutes); failures from anywhere lock the email for everyone at
-    `SIGN_IN_EMAIL_LOCKOUT_FAILURES` (100). Each refusal is 429 with `Retry-After`, the same
-    whether or not an account has the email. A successful sign-in forgets its address's
-    failures.
+    `SIGN_IN_LOCKOUT` (15 minutes); failures from anywhere lock the email at
+    `SIGN_IN_EMAIL_LOCKOUT_FAILURES` (100), but not for addresses that signed in to it within
+    `SIGN_IN_TRUST` (30 days). Each refusal is 429 with `Retry-After`, the same whether or not
+    an account has the email. A successful sign-in forgets its address's failures.
 
     Args:
         body (TokenCreate):
@@ -222,10 +222,10 @@ async def asyncio(
     Failed sign-ins for one email from one client address are free a few times
     (`SIGN_IN_FREE_FAILURES`, 5), then must come 1 s, 2 s, 4 s… apart, and the
     `SIGN_IN_LOCKOUT_FAILURES`-th (10) locks that address out of the email for
-    `SIGN_IN_LOCKOUT` (15 minutes); failures from anywhere lock the email for everyone at
-    `SIGN_IN_EMAIL_LOCKOUT_FAILURES` (100). Each refusal is 429 with `Retry-After`, the same
-    whether or not an account has the email. A successful sign-in forgets its address's
-    failures.
+    `SIGN_IN_LOCKOUT` (15 minutes); failures from anywhere lock the email at
+    `SIGN_IN_EMAIL_LOCKOUT_FAILURES` (100), but not for addresses that signed in to it within
+    `SIGN_IN_TRUST` (30 days). Each refusal is 429 with `Retry-After`, the same whether or not
+    an account has the email. A successful sign-in forgets its address's failures.
 
     Args:
         body (TokenCreate):

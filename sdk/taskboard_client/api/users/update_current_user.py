@@ -110,9 +110,9 @@ def sync_detailed(
 
      Partial update: an omitted field is left unchanged. Changing the password needs the
     current one, and revokes every other token of the caller; the token that made the
-    request stays valid. Wrong current passwords count like failed sign-ins: a few are free,
-    then each must wait longer (429 with `Retry-After`), then the account's password changes
-    are locked for a while; they also count against the email's limit of failed sign-ins.
+    request stays valid. Wrong current passwords count like failed sign-ins, per token: a few
+    are free, then each must wait longer (429 with `Retry-After`), then that token's password
+    changes are locked for a while (the account's other tokens are not).
 
     Args:
         body (UserUpdate): Omitted fields are left unchanged. A new `password` needs the
@@ -146,9 +146,9 @@ def sync(
 
      Partial update: an omitted field is left unchanged. Changing the password needs the
     current one, and revokes every other token of the caller; the token that made the
-    request stays valid. Wrong current passwords count like failed sign-ins: a few are free,
-    then each must wait longer (429 with `Retry-After`), then the account's password changes
-    are locked for a while; they also count against the email's limit of failed sign-ins.
+    request stays valid. Wrong current passwords count like failed sign-ins, per token: a few
+    are free, then each must wait longer (429 with `Retry-After`), then that token's password
+    changes are locked for a while (the account's other tokens are not).
 
     Args:
         body (UserUpdate): Omitted fields are left unchanged. A new `password` needs the
@@ -177,9 +177,9 @@ async def asyncio_detailed(
 
      Partial update: an omitted field is left unchanged. Changing the password needs the
     current one, and revokes every other token of the caller; the token that made the
-    request stays valid. Wrong current passwords count like failed sign-ins: a few are free,
-    then each must wait longer (429 with `Retry-After`), then the account's password changes
-    are locked for a while; they also count against the email's limit of failed sign-ins.
+    request stays valid. Wrong current passwords count like failed sign-ins, per token: a few
+    are free, then each must wait longer (429 with `Retry-After`), then that token's password
+    changes are locked for a while (the account's other tokens are not).
 
     Args:
         body (UserUpdate): Omitted fields are left unchanged. A new `password` needs the
@@ -211,9 +211,9 @@ async def asyncio(
 
      Partial update: an omitted field is left unchanged. Changing the password needs the
     current one, and revokes every other token of the caller; the token that made the
-    request stays valid. Wrong current passwords count like failed sign-ins: a few are free,
-    then each must wait longer (429 with `Retry-After`), then the account's password changes
-    are locked for a while; they also count against the email's limit of failed sign-ins.
+    request stays valid. Wrong current passwords count like failed sign-ins, per token: a few
+    are free, then each must wait longer (429 with `Retry-After`), then that token's password
+    changes are locked for a while (the account's other tokens are not).
 
     Args:
         body (UserUpdate): Omitted fields are left unchanged. A new `password` needs the

@@ -1,0 +1,42 @@
+"""A task of the app's lifetime that does a round of work when woken, and every so often anyway."""
+
+import asyncio
+import contextlib
+import logging
+
+logger = logging.getLogger("taskboard")
+
+
+class Rounds:
+    """Runs `round()` whenever `wake()` is called, and every `interval` seconds anyway, from
+    `start()` to `stop()`. A round that fails is logged, and the next one tries again."""
+
+    def __init__(self, interval: float) -> None:
+        self.interval = interval
+        self.woken = asyncio.Event()
+        self.task: asyncio.Task[None] | None = None
+
+    async def round(self) -> None:
+        raise NotImplementedError
+
+    async def start(self) -> None:
+        self.task = asyncio.create_task(self._run())
+
+    async def stop(self) -> None:
+        if self.task is not None:
+            self.task.cancel()
+            await asyncio.gather(self.task, return_exceptions=True)
+
+    def wake(self) -> None:
+        self.woken.set()
+
+    async def _run(self) -> None:
+        while True:
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(self.interval):
+                    await self.woken.wait()
+            self.woken.clear()
+            try:
+                await self.round()
+            except Exception:
+                logger.warning("%s failed; trying again in a while", type(self).__name__, exc_info=True)
