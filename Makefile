@@ -47,11 +47,11 @@ lint: $(VENV)/.sdk
 	$(BIN)/python -m codegen --check
 	$(BIN)/mypy
 
-# pytest with these arguments on SQLite, then on PostgreSQL.
+# The test command $(1) on SQLite, then on PostgreSQL.
 define on_both_databases
-	$(BIN)/pytest $(1)
+	$(1)
 	@if reason=$$($(BIN)/python -m tests.database $(TEST_POSTGRES_URL)); then \
-		echo "== again, on PostgreSQL"; TEST_DATABASE_URL=$(TEST_POSTGRES_URL) $(BIN)/pytest $(1); \
+		echo "== again, on PostgreSQL"; export TEST_DATABASE_URL=$(TEST_POSTGRES_URL); $(1); \
 	elif [ -n "$(REQUIRE_POSTGRES)" ]; then \
 		echo "PostgreSQL is required but does not answer at $(TEST_POSTGRES_URL): $$reason"; exit 1; \
 	else \
@@ -59,13 +59,16 @@ define on_both_databases
 	fi
 endef
 
+# Most tests in TEST_WORKERS processes at once; those that measure time or take the machine
+# (marked `serial`) after them, alone.
+TEST_WORKERS ?= 3
 test: lint load-generator
-	$(call on_both_databases,)
+	$(call on_both_databases,$(BIN)/pytest -n $(TEST_WORKERS) -m "not serial" && $(BIN)/pytest -m serial)
 
 # The races, crash, shutdown and database-loss tests, RELIABILITY_ROUNDS times each.
 reliability: export RELIABILITY_ROUNDS ?= 10
 reliability: $(VENV)/.sdk
-	$(call on_both_databases,tests/reliability)
+	$(call on_both_databases,$(BIN)/pytest tests/reliability)
 
 fuzz: $(VENV)/.sdk
 	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) FUZZ_SEED=random $(BIN)/pytest tests/contract -v -s

@@ -19,6 +19,7 @@ BACKEND = "postgresql" if POSTGRES_URL else "sqlite"
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "sqlite: looks inside SQLite itself; runs only on the SQLite run")
     config.addinivalue_line("markers", "postgresql: a PostgreSQL behaviour; runs only on the PostgreSQL run")
+    config.addinivalue_line("markers", "serial: measures time or takes the machine; `make test` runs it alone")
 
 
 def pytest_report_header() -> str:

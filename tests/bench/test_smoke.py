@@ -24,6 +24,7 @@ MEASURED = {
 
 # The bench makes its own SQLite database: once per `make test` is enough.
 @pytest.mark.sqlite
+@pytest.mark.serial  # wrk takes both cores
 def test_the_smoke_run_measures_everything_without_an_error(tmp_path: Path) -> None:
     run = subprocess.run(
         [sys.executable, "-m", "bench", "--smoke", "--out", str(tmp_path)],

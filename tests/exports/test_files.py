@@ -48,6 +48,8 @@ async def seed(database: Database) -> int:
         return project.id
 
 
+# It measures the event loop's stalls: alone, not beside other tests.
+@pytest.mark.serial
 @pytest.mark.parametrize("format", ["csv", "ndjson"])
 async def test_a_100k_task_export_runs_in_constant_memory_off_the_loop(
     settings: Settings, tmp_path: Path, format: str
