@@ -18,6 +18,7 @@ from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 from service.settings import Settings
 
+LINGER_SECONDS = 2
 # uvicorn's `--http` for this protocol.
 UVICORN_HTTP = f"{__name__}:Protocol"
 
@@ -45,6 +46,7 @@ class Protocol(HttpToolsProtocol):
         self.head_bytes: int | None = 0  # of the head being received; None between heads
         self.head_timer: asyncio.TimerHandle | None = None
         self.began_in_chunk = False
+        self.refused = False  # answered 400, 408 or 431: what still comes is dropped
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
@@ -64,6 +66,8 @@ class Protocol(HttpToolsProtocol):
         super().on_headers_complete()
 
     def data_received(self, data: bytes) -> None:
+        if self.refused:
+            return
         self.began_in_chunk = False
         super().data_received(data)
         if self.head_bytes is None or self.transport.is_closing():
@@ -103,7 +107,12 @@ class Protocol(HttpToolsProtocol):
 
     def _refuse(self, answer: bytes) -> None:
         self._end_head()
+        self.refused = True
         # Behind an answer still being sent (a pipelined request's), there is no room for another.
         if self.cycle is None or self.cycle.response_complete:
             self.transport.write(answer)
-        self.transport.close()
+        # Closing with unread bytes would reset the connection, and the client could lose the
+        # answer: half-close, and drop what still comes for a moment (or until the client closes).
+        if self.transport.can_write_eof():
+            self.transport.write_eof()
+        self.loop.call_later(LINGER_SECONDS, self.transport.close)

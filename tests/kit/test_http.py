@@ -12,6 +12,8 @@ from tests.conftest import UNLIMITED
 from tests.live import LiveServer
 
 HEAD_SECONDS = 0.5
+# Half-second deadlines: alone, not beside other tests that take the cores.
+pytestmark = pytest.mark.serial
 
 
 @pytest.fixture
