@@ -27,8 +27,9 @@ $(VENV)/.sdk: $(VENV)/.requirements $(SDK_SOURCES)
 migrate: $(VENV)/.requirements
 	$(BIN)/alembic upgrade head
 
+# WEB_CONCURRENCY tells each worker how many there are (the rate limiter warns when they count apart).
 run: migrate
-	$(BIN)/uvicorn --factory service.app:create_app --host $(HOST) --port $(PORT) --workers $(WORKERS) \
+	WEB_CONCURRENCY=$(WORKERS) $(BIN)/uvicorn --factory service.app:create_app --host $(HOST) --port $(PORT) --workers $(WORKERS) \
 		--loop uvloop --http service.kit.http:Protocol --timeout-graceful-shutdown 8
 
 # Export workers for EXPORT_QUEUE=saq (Redis at REDIS_URL); the default runs exports in the service.

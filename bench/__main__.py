@@ -183,7 +183,7 @@ def judge(report: Report, plan: Plan) -> None:
         report.notes.append(f"wrk reached {rate:,} req/s against a static response: the measurement is valid.")
     report.notes.append(
         "The service checks tokens, memberships and ETags as always, and counts every request against"
-        " its user's rate limit in the database; the limits are set too high to refuse any."
+        " its user's rate limit (in memory, the default); the limits are set too high to refuse any."
     )
     ratio = report.ratio("getTask", "R2 FastAPI+sqlite3 read")
     report.target("getTask vs R2 read", "≥ 0.40", ratio, ratio >= 0.4)

@@ -26,7 +26,7 @@ from service.kit.headers import SecurityHeaders
 from service.kit.limits import BodyLimit
 from service.kit.passwords import PasswordWork
 from service.kit.problems import install_problem_handlers
-from service.kit.ratelimits import rate_limit
+from service.kit.ratelimits import Limiter, rate_limit
 from service.kit.relay import create_relay
 from service.kit.secrets import SHARED_SECRETS, shared_secret
 from service.members.handlers import MembersHandlers
@@ -74,6 +74,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.database = database = Database(settings)
+        app.state.limiter = limiter = Limiter(settings)
         app.state.passwords = PasswordWork(
             settings.password_hashing_concurrency,
             settings.password_hashing_backlog,
@@ -106,6 +107,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             purging.cancel()
             await asyncio.gather(purging, return_exceptions=True)
             await database.dispose()
+            await limiter.close()
 
     app = ContractApp(
         title=contract["info"]["title"],

@@ -7,7 +7,6 @@ from sqlalchemy import Delete, delete, or_
 from sqlalchemy.exc import SQLAlchemyError
 
 from service.exports import retention
-from service.kit import ratelimits
 from service.kit.database import Database
 from service.kit.events import purge
 from service.kit.types import utcnow
@@ -21,7 +20,6 @@ logger = logging.getLogger("taskboard")
 def _stale_records(settings: Settings) -> list[Delete]:
     now = utcnow()
     return [
-        ratelimits.expired(),
         throttle.expired(settings),
         delete(AccessToken).where(or_(AccessToken.expires_at < now, AccessToken.revoked_at.is_not(None))),
         delete(IdempotencyRecord).where(IdempotencyRecord.expires_at < now),

@@ -36,6 +36,11 @@ class Settings(BaseSettings):
     rate_limit_period: timedelta = timedelta(minutes=1)
     rate_limit_per_user: int = Field(default=600, ge=1)
     rate_limit_per_address: int = Field(default=30, ge=1)
+    # Where they are counted: this process's memory, or a Redis that every process shares
+    # (async+redis://host:6379/0).
+    rate_limit_storage: str = "async+memory://"
+    # What the keys in that Redis start with, for deployments that share one.
+    rate_limit_key_prefix: str = Field(default="taskboard", min_length=1, max_length=50)
     # Failed sign-ins for one email from one client address (and wrong current passwords from one
     # token): free ones, then 1 s, 2 s, 4 s… between attempts, then a lockout of that address.
     sign_in_free_failures: int = Field(default=5, ge=1)
@@ -83,6 +88,13 @@ class Settings(BaseSettings):
     def _supported_driver(cls, url: str) -> str:
         if not url.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
             raise ValueError("DATABASE_URL must use sqlite+aiosqlite:// or postgresql+asyncpg://")
+        return url
+
+    @field_validator("rate_limit_storage")
+    @classmethod
+    def _supported_storage(cls, url: str) -> str:
+        if not url.startswith(("async+memory://", "async+redis://", "async+rediss://")):
+            raise ValueError("RATE_LIMIT_STORAGE must be async+memory:// or async+redis(s)://host:port")
         return url
 
     @field_validator("token_ttl", "rate_limit_period", "sign_in_lockout", "sign_in_trust", "export_retention")

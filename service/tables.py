@@ -198,21 +198,6 @@ class Export(Base):
     )
 
 
-class RateLimit(Base):
-    """One rate-limited key (a token, a client address): its GCRA theoretical arrival time.
-
-    A request is allowed while `tat` lies less than one period ahead of now; each allowed request
-    pushes it one emission interval further. Rows whose `tat` has passed are as good as absent.
-    """
-
-    __tablename__ = "rate_limit"
-
-    key: Mapped[str] = mapped_column(String(100), primary_key=True)
-    tat: Mapped[float] = mapped_column(Double)
-
-    __table_args__ = (Index(None, "tat"),)
-
-
 class PasswordFailure(Base):
     """Recent wrong passwords for one key (service/tokens/throttle.py): an email from one client
     address, an email from anywhere, or a token; whether or not an account has the email."""

@@ -101,7 +101,7 @@ def router(handlers: type[TasksApi], *, bearer_auth: Callable[..., Any], rate_li
                 "description": "Too many requests from this user (or, for public operations, from this client address), or too many failed sign-ins for this email, or wrong current passwords for this account; retry after `Retry-After` seconds."
             },
             503: {
-                "description": "The database does not answer or is too busy to answer in time, or (sign-in, sign-up, password change) more passwords wait to be checked than the service takes at once; retry after `Retry-After` seconds."
+                "description": "The database (or the Redis that counts rate limits, where one does) does not answer or is too busy to answer in time, or (sign-in, sign-up, password change) more passwords wait to be checked than the service takes at once; retry after `Retry-After` seconds."
             },
         },
         dependencies=[Depends(bearer_auth, scope="function"), Depends(rate_limit, scope="function")],
@@ -151,7 +151,7 @@ def router(handlers: type[TasksApi], *, bearer_auth: Callable[..., Any], rate_li
                 "description": "Too many requests from this user (or, for public operations, from this client address), or too many failed sign-ins for this email, or wrong current passwords for this account; retry after `Retry-After` seconds."
             },
             503: {
-                "description": "The database does not answer or is too busy to answer in time, or (sign-in, sign-up, password change) more passwords wait to be checked than the service takes at once; retry after `Retry-After` seconds."
+                "description": "The database (or the Redis that counts rate limits, where one does) does not answer or is too busy to answer in time, or (sign-in, sign-up, password change) more passwords wait to be checked than the service takes at once; retry after `Retry-After` seconds."
             },
         },
         dependencies=[
@@ -191,7 +191,7 @@ def router(handlers: type[TasksApi], *, bearer_auth: Callable[..., Any], rate_li
                 "description": "Too many requests from this user (or, for public operations, from this client address), or too many failed sign-ins for this email, or wrong current passwords for this account; retry after `Retry-After` seconds."
             },
             503: {
-                "description": "The database does not answer or is too busy to answer in time, or (sign-in, sign-up, password change) more passwords wait to be checked than the service takes at once; retry after `Retry-After` seconds."
+                "description": "The database (or the Redis that counts rate limits, where one does) does not answer or is too busy to answer in time, or (sign-in, sign-up, password change) more passwords wait to be checked than the service takes at once; retry after `Retry-After` seconds."
             },
         },
         dependencies=[Depends(bearer_auth, scope="function"), Depends(rate_limit, scope="function")],
@@ -226,7 +226,7 @@ def router(handlers: type[TasksApi], *, bearer_auth: Callable[..., Any], rate_li
                 "description": "Too many requests from this user (or, for public operations, from this client address), or too many failed sign-ins for this email, or wrong current passwords for this account; retry after `Retry-After` seconds."
             },
             503: {
-                "description": "The database does not answer or is too busy to answer in time, or (sign-in, sign-up, password change) more passwords wait to be checked than the service takes at once; retry after `Retry-After` seconds."
+                "description": "The database (or the Redis that counts rate limits, where one does) does not answer or is too busy to answer in time, or (sign-in, sign-up, password change) more passwords wait to be checked than the service takes at once; retry after `Retry-After` seconds."
             },
         },
         dependencies=[Depends(bearer_auth, scope="function"), Depends(rate_limit, scope="function")],
@@ -263,7 +263,7 @@ def router(handlers: type[TasksApi], *, bearer_auth: Callable[..., Any], rate_li
                 "description": "Too many requests from this user (or, for public operations, from this client address), or too many failed sign-ins for this email, or wrong current passwords for this account; retry after `Retry-After` seconds."
             },
             503: {
-                "description": "The database does not answer or is too busy to answer in time, or (sign-in, sign-up, password change) more passwords wait to be checked than the service takes at once; retry after `Retry-After` seconds."
+                "description": "The database (or the Redis that counts rate limits, where one does) does not answer or is too busy to answer in time, or (sign-in, sign-up, password change) more passwords wait to be checked than the service takes at once; retry after `Retry-After` seconds."
             },
         },
         dependencies=[

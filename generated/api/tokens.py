@@ -53,7 +53,7 @@ def router(handlers: type[TokensApi], *, bearer_auth: Callable[..., Any], rate_l
                 "description": "Too many requests from this user (or, for public operations, from this client address), or too many failed sign-ins for this email, or wrong current passwords for this account; retry after `Retry-After` seconds."
             },
             503: {
-                "description": "The database does not answer or is too busy to answer in time, or (sign-in, sign-up, password change) more passwords wait to be checked than the service takes at once; retry after `Retry-After` seconds."
+                "description": "The database (or the Redis that counts rate limits, where one does) does not answer or is too busy to answer in time, or (sign-in, sign-up, password change) more passwords wait to be checked than the service takes at once; retry after `Retry-After` seconds."
             },
         },
         dependencies=[Depends(rate_limit, scope="function"), Depends(require_json)],
@@ -74,7 +74,7 @@ def router(handlers: type[TokensApi], *, bearer_auth: Callable[..., Any], rate_l
                 "description": "Too many requests from this user (or, for public operations, from this client address), or too many failed sign-ins for this email, or wrong current passwords for this account; retry after `Retry-After` seconds."
             },
             503: {
-                "description": "The database does not answer or is too busy to answer in time, or (sign-in, sign-up, password change) more passwords wait to be checked than the service takes at once; retry after `Retry-After` seconds."
+                "description": "The database (or the Redis that counts rate limits, where one does) does not answer or is too busy to answer in time, or (sign-in, sign-up, password change) more passwords wait to be checked than the service takes at once; retry after `Retry-After` seconds."
             },
         },
         dependencies=[Depends(bearer_auth, scope="function"), Depends(rate_limit, scope="function")],

@@ -40,7 +40,7 @@ async def authenticate(request: Request, database: AppDatabase, db: DbSession) -
             found = await tokens.find_active(session, token.strip())
     if found is None:
         # A lookup that found nothing costs what a request does: it counts against the address.
-        await limit_address(request, database, request.app.state.settings)
+        await limit_address(request)
         raise Unauthenticated("The token is unknown, expired or revoked.")
     caller = Caller(user=found.user, token_id=found.token_id, token_expires_at=found.expires_at)
     request.state.caller = caller

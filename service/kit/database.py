@@ -1,8 +1,7 @@
-import asyncio
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from sqlalchemy import event
@@ -16,7 +15,6 @@ from service.kit.sqlite import WriteQueue
 from service.kit.sqlite import connector as one_hop_connector
 from service.settings import Settings
 
-T = TypeVar("T")
 # Requests with these methods only read, so they need no write lock.
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
@@ -37,70 +35,20 @@ class Database:
         self.writer = async_sessionmaker(
             self.engine.execution_options(sqlite_begin="IMMEDIATE"), expire_on_commit=False
         )
-        # Short writes have connections of their own: a request may wait for one (its rate limit)
-        # while it holds a pooled connection, and were the pool dry, that wait would never end.
+        # Short writes have connections of their own: a request may wait for one (a shared secret
+        # read late) while it holds a pooled connection, and were the pool dry, that wait would
+        # never end.
         self.short_engine = create_engine(settings, connections=1 if sqlite else 3, writes=writes)
         self._short_writer = async_sessionmaker(
             self.short_engine.execution_options(sqlite_begin="IMMEDIATE"), expire_on_commit=False
         )
         # The shared secrets read so far (service/kit/secrets.py): they never change.
         self.secrets: dict[str, str] = {}
-        self._batch: list[tuple[Callable[[AsyncSession], Awaitable[Any]], asyncio.Future[Any]]] = []
-        self._batching: asyncio.Task[None] | None = None
-
-    async def batched_write(self, work: Callable[[AsyncSession], Awaitable[T]]) -> T:
-        """`work` in a short write transaction shared with the others asked for meanwhile.
-
-        Group commit: while one batch's transaction runs, new work queues for the next, so under
-        load one BEGIN and one COMMIT serve many requests. Each piece still runs its statements in
-        order, seeing the ones before it, and hears its result only once the batch has committed.
-        When a batch fails (a piece's own error, or a deadlock between batches of two processes on
-        PostgreSQL), its pieces run again one transaction each, so that only a failing one fails.
-        """
-        done: asyncio.Future[T] = asyncio.get_running_loop().create_future()
-        self._batch.append((work, done))
-        if self._batching is None:
-            self._batching = asyncio.create_task(self._run_batches())
-        return await done
-
-    async def _run_batches(self) -> None:
-        batch: list[tuple[Callable[[AsyncSession], Awaitable[Any]], asyncio.Future[Any]]] = []
-        try:
-            while self._batch:
-                batch, self._batch = self._batch, []
-                try:
-                    async with self.short_write() as session:
-                        results = [await work(session) for work, _ in batch]
-                except Exception:
-                    for work, done in batch:
-                        await self._run_alone(work, done)
-                else:
-                    for (_, done), result in zip(batch, results, strict=True):
-                        if not done.done():
-                            done.set_result(result)
-        except BaseException as error:  # cancelled: nobody may wait for ever
-            for _, done in batch + self._batch:
-                if not done.done():
-                    done.set_exception(error if isinstance(error, Exception) else RuntimeError("shutting down"))
-            raise
-        finally:
-            self._batching = None
-
-    async def _run_alone(self, work: Callable[[AsyncSession], Awaitable[Any]], done: asyncio.Future[Any]) -> None:
-        try:
-            async with self.short_write() as session:
-                result = await work(session)
-        except Exception as error:
-            if not done.done():
-                done.set_exception(error)
-        else:
-            if not done.done():
-                done.set_result(result)
 
     @asynccontextmanager
     async def short_write(self) -> AsyncIterator[AsyncSession]:
-        """A write transaction of its own, for a statement or two (a rate limit, a sign-in count, an
-        export's claim or lease, a clean-up); request transactions go through get_session.
+        """A write transaction of its own, for a statement or two (a password guess's count, a shared
+        secret, an export's claim or lease, a clean-up); request transactions go through get_session.
 
         On SQLite these wait for the short-write connection, then, like every write, for the
         process's turn to write (service/kit/sqlite.py), not in SQLite's busy handler.
@@ -109,8 +57,6 @@ class Database:
             yield session
 
     async def dispose(self) -> None:
-        if self._batching is not None:
-            await asyncio.gather(self._batching, return_exceptions=True)
         await self.engine.dispose()
         await self.short_engine.dispose()
 

@@ -10,6 +10,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.routing import iter_route_contexts
+from limits.errors import StorageError
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException
 from starlette.requests import ClientDisconnect
@@ -191,6 +192,13 @@ def database_unavailable(exc: BaseException) -> bool:
     return False
 
 
+async def _on_storage_error(_request: Request, exc: Exception) -> JSONResponse:
+    # The Redis that counts the rate limits does not answer: as when the database does not.
+    logger.warning("the rate limits' storage does not answer: %s", exc)
+    detail = "The store of rate limits is unavailable or too busy to answer in time; retry later."
+    return problem_response(503, detail, headers={"Retry-After": "5"})
+
+
 async def _on_database_error(request: Request, exc: Exception) -> JSONResponse:
     if database_unavailable(exc):
         return problem_response(503, UNAVAILABLE, headers={"Retry-After": "5"})
@@ -220,6 +228,7 @@ def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, _on_validation_error)
     app.add_exception_handler(StaleDataError, _on_stale)
     app.add_exception_handler(ClientDisconnect, _on_client_gone)
+    app.add_exception_handler(StorageError, _on_storage_error)
     for error in (sqlalchemy.exc.DBAPIError, sqlalchemy.exc.TimeoutError, sqlalchemy.exc.DisconnectionError, OSError):
         app.add_exception_handler(error, _on_database_error)
     app.add_exception_handler(Exception, _on_unexpected)

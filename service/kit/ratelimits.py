@@ -1,37 +1,32 @@
-"""Rate limits that hold across every worker: their state is in the database.
+"""Rate limits per user and per client address, counted with the `limits` library.
 
-Each key (a user, a client address) is limited by GCRA, the generic cell rate algorithm: one
-number per key, the theoretical arrival time (`tat`) of its next request. A request is allowed
-while `tat` lies less than one period ahead of now, and each allowed request pushes `tat` one
-emission interval (period / count) further. So a key may spend its whole allowance at once, then
-gets one request per interval. Counting is one upsert in a short transaction of its own, so a
-request that fails later is still counted; under load, the hits of many requests share one such
-transaction (Database.batched_write), each still decided by its own upsert, in order.
+A moving window: a key may make `count` requests in any `period`, and the next one is allowed once
+the oldest of them is a period old. Counted in this process's memory by default (exact for the
+one process of the embedded default, and free of any database work), or in Redis
+(RATE_LIMIT_STORAGE=async+redis://host:6379) when several processes serve and must share them.
 """
 
 import ipaddress
+import logging
 import math
+import os
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from fastapi import Request
-from sqlalchemy import ColumnElement, Delete, Double, String, bindparam, case, delete, select
-from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.sql.dml import ReturningInsert
+from limits import RateLimitItem, RateLimitItemPerSecond
+from limits.aio.strategies import MovingWindowRateLimiter
+from limits.storage import storage_from_string
+from redis.asyncio import ConnectionPool
 
-from service.kit.database import AppDatabase, Database
 from service.kit.problems import Problem
-from service.settings import AppSettings, Settings
-from service.tables import RateLimit
+from service.settings import Settings
 
 if TYPE_CHECKING:
     from service.kit.auth import Caller
 
-
 SLOW_DOWN = "Too many requests; slow down and retry after Retry-After seconds."
+logger = logging.getLogger("taskboard")
 
 
 class TooManyRequests(Problem):
@@ -41,57 +36,46 @@ class TooManyRequests(Problem):
         super().__init__(detail, {"Retry-After": str(max(1, math.ceil(retry_after_seconds)))})
 
 
-@dataclass(frozen=True, slots=True)
-class Rate:
-    count: int
-    period_seconds: float
+class Limiter:
+    """The app's counts: one per user and one per client address."""
 
-    @property
-    def interval(self) -> float:
-        return self.period_seconds / self.count
+    def __init__(self, settings: Settings) -> None:
+        url = settings.rate_limit_storage
+        options: dict[str, Any] = {"wrap_exceptions": True}  # a StorageError: 503 (service/kit/problems.py)
+        self.redis: ConnectionPool | None = None
+        if url.startswith("async+redis"):
+            # redis-py, which the export queue uses already, in a pool of ours to close at shutdown.
+            self.redis = ConnectionPool.from_url(url.removeprefix("async+"), socket_timeout=5, socket_connect_timeout=5)
+            options |= {
+                "implementation": "redispy",
+                "connection_pool": self.redis,
+                "key_prefix": settings.rate_limit_key_prefix,
+            }
+        self.strategy = MovingWindowRateLimiter(storage_from_string(url, **options))
+        period = max(1, round(settings.rate_limit_period.total_seconds()))
+        self.per_user = RateLimitItemPerSecond(settings.rate_limit_per_user, period)
+        self.per_address = RateLimitItemPerSecond(settings.rate_limit_per_address, period)
+        workers = int(os.environ.get("WEB_CONCURRENCY") or 1)
+        if workers > 1 and url.startswith("async+memory"):
+            logger.warning(
+                "%d worker processes count rate limits each in its own memory, so a client may make"
+                " up to %d times as many requests; set RATE_LIMIT_STORAGE to a Redis to share them",
+                workers,
+                workers,
+            )
 
+    async def close(self) -> None:
+        if self.redis is not None:
+            await self.redis.aclose()
 
-def _counting(insert: Callable[[type[RateLimit]], postgresql.Insert | sqlite.Insert]) -> ReturningInsert[tuple[float]]:
-    """One hit, as one statement: the new `tat` when allowed, no row when not."""
-    now, interval = bindparam("now", type_=Double), bindparam("interval", type_=Double)
-    earliest: ColumnElement[float] = case((RateLimit.tat > now, RateLimit.tat), else_=now)
-    return (
-        insert(RateLimit)
-        .values(key=bindparam("key", type_=String), tat=now + interval)
-        .on_conflict_do_update(
-            index_elements=[RateLimit.key],
-            set_={"tat": earliest + interval},
-            where=earliest + interval - now <= bindparam("period", type_=Double),
-        )
-        .returning(RateLimit.tat)
-    )
-
-
-# Built once: building and keying a statement costs more than running it.
-COUNT = {"sqlite": _counting(sqlite.insert), "postgresql": _counting(postgresql.insert)}
-TAT = select(RateLimit.tat).where(RateLimit.key == bindparam("key", type_=String))
-
-
-async def hit(database: Database, key: str, rate: Rate, now: float | None = None) -> float:
-    """Counts one request for `key`: 0 when it is allowed, else the seconds until one would be."""
-    at = time.time() if now is None else now
-
-    async def count(session: AsyncSession) -> float:
-        values = {"key": key, "now": at, "interval": rate.interval, "period": rate.period_seconds}
-        if await session.scalar(COUNT[session.get_bind().dialect.name], values) is not None:
-            return 0.0
-        tat = await session.scalar(TAT, {"key": key})
-        return max(0.0, (tat or at) + rate.interval - rate.period_seconds - at)
-
-    return await database.batched_write(count)
+    async def hit(self, item: RateLimitItem, key: str) -> None:
+        """Counts one request for `key`; 429 when it is one too many."""
+        if not await self.strategy.hit(item, key):
+            stats = await self.strategy.get_window_stats(item, key)
+            raise TooManyRequests(SLOW_DOWN, stats.reset_time - time.time())
 
 
-def expired(now: float | None = None) -> Delete:
-    """The rows that no longer limit anyone, for the periodic clean-up."""
-    return delete(RateLimit).where(RateLimit.tat < (time.time() if now is None else now))
-
-
-async def rate_limit(request: Request, database: AppDatabase, settings: AppSettings) -> None:
+async def rate_limit(request: Request) -> None:
     """The generated routes' rate limiter, for each operation that documents 429.
 
     It runs after the operation's security: a signed-in request counts against its user (however
@@ -99,20 +83,16 @@ async def rate_limit(request: Request, database: AppDatabase, settings: AppSetti
     """
     caller: Caller | None = getattr(request.state, "caller", None)
     if caller is None:
-        await limit_address(request, database, settings)
-        return
-    rate = Rate(settings.rate_limit_per_user, settings.rate_limit_period.total_seconds())
-    wait = await hit(database, f"user:{caller.user.id}", rate)
-    if wait:
-        raise TooManyRequests(SLOW_DOWN, wait)
+        await limit_address(request)
+    else:
+        limiter: Limiter = request.app.state.limiter
+        await limiter.hit(limiter.per_user, f"user:{caller.user.id}")
 
 
-async def limit_address(request: Request, database: Database, settings: Settings) -> None:
-    """Counts a request against its client address: anonymous ones, and failed authentications."""
-    rate = Rate(settings.rate_limit_per_address, settings.rate_limit_period.total_seconds())
-    wait = await hit(database, address_key(request.client.host if request.client else ""), rate)
-    if wait:
-        raise TooManyRequests(SLOW_DOWN, wait)
+async def limit_address(request: Request) -> None:
+    """Counts a request against its client address: for failed authentications."""
+    limiter: Limiter = request.app.state.limiter
+    await limiter.hit(limiter.per_address, address_key(request.client.host if request.client else ""))
 
 
 def address_key(host: str) -> str:

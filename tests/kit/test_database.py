@@ -1,17 +1,14 @@
 import asyncio
 import sqlite3
-from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import pytest
-from sqlalchemy import event, insert, select, text
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import insert, select, text
 
 from service.kit.database import Database
-from service.kit.ratelimits import Rate, hit
 from service.kit.secrets import shared_secret
 from service.settings import Settings
-from service.tables import RateLimit
+from service.tables import SharedSecret
 
 
 @pytest.mark.sqlite
@@ -67,38 +64,14 @@ async def test_processes_share_one_secret_through_the_database(settings: Setting
 async def test_short_writes_queue_in_the_process_not_in_sqlites_busy_handler(settings: Settings) -> None:
     # With no busy timeout at all, concurrent writers would fail at once ("database is locked").
     database = Database(settings.model_copy(update={"sqlite_busy_timeout_ms": 0}))
-    try:
-        waits = await asyncio.gather(*(hit(database, f"key{n % 3}", Rate(1000, 60)) for n in range(30)))
-    finally:
-        await database.dispose()
-    assert waits == [0.0] * 30
 
-
-async def test_batched_writes_share_one_commit_and_only_a_failing_one_fails(settings: Settings) -> None:
-    database = Database(settings)
-    commits: list[object] = []
-    event.listen(database.short_engine.sync_engine, "commit", commits.append)
-
-    def insert_key(key: str) -> Callable[[AsyncSession], Awaitable[str]]:
-        async def work(session: AsyncSession) -> str:
-            await session.execute(insert(RateLimit).values(key=key, tat=1.0))
-            if key == "bad":
-                raise ValueError(key)
-            return key
-
-        return work
+    async def write(n: int) -> None:
+        async with database.short_write() as session:
+            await session.execute(insert(SharedSecret).values(name=f"key{n}", value="x"))
 
     try:
-        keys = await asyncio.gather(*(database.batched_write(insert_key(f"k{n}")) for n in range(10)))
-        assert keys == [f"k{n}" for n in range(10)]
-        assert len(commits) == 1
-        outcomes = await asyncio.gather(
-            *(database.batched_write(insert_key(key)) for key in ("x", "bad", "y")), return_exceptions=True
-        )
-        assert outcomes[0] == "x" and isinstance(outcomes[1], ValueError) and outcomes[2] == "y"
-        assert await database.batched_write(insert_key("after")) == "after"
+        await asyncio.gather(*(write(n) for n in range(30)))
         async with database.reader() as session:
-            stored = (await session.scalars(select(RateLimit.key).order_by(RateLimit.key))).all()
-        assert stored == ["after", *(f"k{n}" for n in range(10)), "x", "y"]
+            assert len((await session.scalars(select(SharedSecret.name))).all()) == 30
     finally:
         await database.dispose()

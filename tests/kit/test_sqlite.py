@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError, SAWarning
 from service.kit import sqlite
 from service.kit.database import Database
 from service.settings import Settings
-from service.tables import RateLimit
+from service.tables import SharedSecret
 
 pytestmark = pytest.mark.sqlite
 
@@ -50,7 +50,7 @@ async def test_a_statement_is_one_hand_off_and_a_rollback_of_nothing_is_none(
         assert hand_offs == []
         async with database.writer() as session, session.begin():
             hand_offs.clear()
-            await session.scalar(select(RateLimit.tat).where(RateLimit.key == "none"))
+            await session.scalar(select(SharedSecret.value).where(SharedSecret.name == "none"))
             assert hand_offs == ["_begin_immediate", "_statement"]
     finally:
         await database.dispose()
@@ -60,19 +60,23 @@ async def test_rows_counts_ids_and_errors_come_back_as_the_driver_gives_them(set
     database = Database(settings)
     try:
         async with database.engine.begin() as connection:
-            many = await connection.execute(insert(RateLimit), [{"key": f"k{n}", "tat": float(n)} for n in range(3)])
+            many = await connection.execute(
+                insert(SharedSecret), [{"name": f"k{n}", "value": str(n)} for n in range(3)]
+            )
             assert many.rowcount == 3
-            one = await connection.execute(insert(RateLimit).values(key="x", tat=1.5))
+            one = await connection.execute(insert(SharedSecret).values(name="x", value="1.5"))
             assert one.rowcount == 1 and one.lastrowid == 4
-            returned = await connection.execute(insert(RateLimit).values(key="y", tat=2.5).returning(RateLimit.tat))
-            assert returned.scalar_one() == 2.5
-            rows = (await connection.execute(select(RateLimit.key).order_by(RateLimit.key))).scalars().all()
+            returned = await connection.execute(
+                insert(SharedSecret).values(name="y", value="2.5").returning(SharedSecret.value)
+            )
+            assert returned.scalar_one() == "2.5"
+            rows = (await connection.execute(select(SharedSecret.name).order_by(SharedSecret.name))).scalars().all()
             assert rows == ["k0", "k1", "k2", "x", "y"]
         with pytest.raises(IntegrityError):
             async with database.writer() as session, session.begin():
-                await session.execute(insert(RateLimit).values(key="x", tat=0.0))
+                await session.execute(insert(SharedSecret).values(name="x", value="0.0"))
         async with database.reader() as session:
-            assert await session.scalar(select(RateLimit.tat).where(RateLimit.key == "x")) == 1.5
+            assert await session.scalar(select(SharedSecret.value).where(SharedSecret.name == "x")) == "1.5"
     finally:
         await database.dispose()
 
@@ -83,7 +87,7 @@ async def test_write_transactions_of_a_process_queue_in_order_without_the_busy_h
 
     async def write(n: int) -> None:
         async with database.writer() as session, session.begin():
-            await session.execute(insert(RateLimit).values(key=f"k{n}", tat=float(n)))
+            await session.execute(insert(SharedSecret).values(name=f"k{n}", value=str(n)))
             order.append(n)
             await asyncio.sleep(0.001)  # others try to begin meanwhile
 
@@ -101,7 +105,7 @@ async def test_a_write_waits_its_turn_no_longer_than_the_pool_timeout_then_all_i
 
         async def hold() -> None:
             async with database.writer() as session, session.begin():
-                await session.execute(insert(RateLimit).values(key="held", tat=1.0))
+                await session.execute(insert(SharedSecret).values(name="held", value="1.0"))
                 holding.set()
                 await asyncio.sleep(0.5)
 
@@ -109,12 +113,12 @@ async def test_a_write_waits_its_turn_no_longer_than_the_pool_timeout_then_all_i
         await holding.wait()
         with pytest.raises(OperationalError, match="database is locked"):
             async with database.writer() as session, session.begin():
-                await session.execute(insert(RateLimit).values(key="late", tat=1.0))
+                await session.execute(insert(SharedSecret).values(name="late", value="1.0"))
         await holder
         async with database.writer() as session, session.begin():
-            await session.execute(insert(RateLimit).values(key="after", tat=1.0))
+            await session.execute(insert(SharedSecret).values(name="after", value="1.0"))
         async with database.reader() as session:
-            keys = (await session.scalars(select(RateLimit.key).order_by(RateLimit.key))).all()
+            keys = (await session.scalars(select(SharedSecret.name).order_by(SharedSecret.name))).all()
         assert keys == ["after", "held"]
     finally:
         await database.dispose()
@@ -129,7 +133,7 @@ async def test_a_write_waits_for_another_process_writer(settings: Settings, db_p
         loop.call_later(0.3, other.execute, "COMMIT")
         started = loop.time()
         async with database.writer() as session, session.begin():
-            await session.execute(insert(RateLimit).values(key="after", tat=1.0))
+            await session.execute(insert(SharedSecret).values(name="after", value="1.0"))
         waited = loop.time() - started
     finally:
         await database.dispose()
@@ -142,12 +146,12 @@ async def test_a_connection_given_up_in_the_middle_of_a_write_gives_the_turn_bac
     try:
         async with database.writer() as session:
             await session.begin()
-            await session.execute(insert(RateLimit).values(key="lost", tat=1.0))
+            await session.execute(insert(SharedSecret).values(name="lost", value="1.0"))
             await (await session.connection()).invalidate()  # as on an error SQLAlchemy gives up on
         async with database.writer() as session, session.begin():
-            await session.execute(insert(RateLimit).values(key="after", tat=1.0))
+            await session.execute(insert(SharedSecret).values(name="after", value="1.0"))
         async with database.reader() as session:
-            keys = (await session.scalars(select(RateLimit.key))).all()
+            keys = (await session.scalars(select(SharedSecret.name))).all()
         assert keys == ["after"]
     finally:
         await database.dispose()
@@ -160,7 +164,7 @@ async def test_a_write_connection_dropped_without_closing_gives_the_turn_back(se
         async def abandon() -> None:
             session = database.writer()
             await session.begin()
-            await session.execute(insert(RateLimit).values(key="dropped", tat=1.0))
+            await session.execute(insert(SharedSecret).values(name="dropped", value="1.0"))
             # Neither committed, rolled back nor closed: the garbage collector finds the connection.
 
         await abandon()
@@ -168,6 +172,6 @@ async def test_a_write_connection_dropped_without_closing_gives_the_turn_back(se
             gc.collect()
         await asyncio.sleep(0.05)
         async with database.writer() as session, session.begin():
-            await session.execute(insert(RateLimit).values(key="after", tat=1.0))
+            await session.execute(insert(SharedSecret).values(name="after", value="1.0"))
     finally:
         await database.dispose()

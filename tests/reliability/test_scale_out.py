@@ -2,6 +2,7 @@
 
 import asyncio
 import itertools
+import uuid
 from pathlib import Path
 
 import httpx
@@ -78,7 +79,14 @@ async def test_events_reach_streams_on_every_process(database_url: str, tmp_path
 
 async def test_rate_limits_hold_across_processes(database_url: str, tmp_path: Path) -> None:
     # Per hour: the allowance does not refill while the test runs, however slow the machine.
-    limits = {"RATE_LIMIT_PER_USER": "6", "RATE_LIMIT_PER_ADDRESS": "4", "RATE_LIMIT_PERIOD": "PT1H"}
+    limits = {
+        "RATE_LIMIT_PER_USER": "6",
+        "RATE_LIMIT_PER_ADDRESS": "4",
+        "RATE_LIMIT_PERIOD": "PT1H",
+        # Shared by the processes as at scale; keys of this test's own in the machine's Redis.
+        "RATE_LIMIT_STORAGE": "async+redis://127.0.0.1:6379/0",
+        "RATE_LIMIT_KEY_PREFIX": f"taskboard-test-{uuid.uuid4().hex}",
+    }
     with cluster(database_url, 3, tmp_path, **limits) as servers:
         async with httpx.AsyncClient(timeout=10) as http:
             user = new_user()
@@ -104,6 +112,8 @@ async def test_four_uvicorn_workers_act_as_one(database_url: str, tmp_path: Path
         "RATE_LIMIT_PER_USER": "50",
         "RATE_LIMIT_PER_ADDRESS": "1000",
         "RATE_LIMIT_PERIOD": "PT1H",
+        "RATE_LIMIT_STORAGE": "async+redis://127.0.0.1:6379/0",
+        "RATE_LIMIT_KEY_PREFIX": f"taskboard-test-{uuid.uuid4().hex}",
     }
     with LiveServer(database_url, {**env, "EXPORT_DIR": str(tmp_path / "exports")}, workers=4) as server:
         limits = httpx.Limits(max_connections=40, max_keepalive_connections=0)  # a new connection, any worker
