@@ -18,7 +18,7 @@ from service.exports.queue import ExportQueue, InProcessQueue
 from service.exports.redis_queue import SaqQueue
 from service.health.handlers import HealthHandlers
 from service.housekeeping import keep_clean
-from service.kit.auth import authenticate
+from service.kit.auth import VerifiedTokens, authenticate
 from service.kit.cors import Cors
 from service.kit.database import Database
 from service.kit.events import Broadcaster, close_on_exit_signals
@@ -75,6 +75,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.database = database = Database(settings)
         app.state.limiter = limiter = Limiter(settings)
+        app.state.verified_tokens = VerifiedTokens(settings.token_cache_seconds)
         app.state.passwords = PasswordWork(
             settings.password_hashing_concurrency,
             settings.password_hashing_backlog,

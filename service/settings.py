@@ -25,6 +25,9 @@ class Settings(BaseSettings):
     database_statement_timeout_seconds: float = Field(default=30.0, ge=0)
     sqlite_busy_timeout_ms: int = Field(default=5000, ge=0)
     token_ttl: timedelta = timedelta(hours=24)
+    # How long a process takes a token it verified for good without asking the database again: a
+    # token revoked in another process works there for at most this long more (0: ask every time).
+    token_cache_seconds: float = Field(default=2.0, ge=0, le=60)
     max_body_bytes: int = Field(default=1024 * 1024, ge=1)
     # A request's head (request line and header fields) must arrive within this long (408), and
     # weigh at most this much (431): service/kit/http.py.

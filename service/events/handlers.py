@@ -32,7 +32,7 @@ class EventsHandlers(Handlers, EventsApi):
     async def stream_project_events(self, *, project_id: int, last_event_id: str | None = None) -> EventStream:
         # Checked now, with the request's session, so that a non-member gets a 404 problem; the
         # stream itself runs after the request's session is closed, and holds none.
-        await projects.visible(self.db, project_id, self.caller.user.id)
+        await projects.visible(self.db, project_id, self.caller.user_id)
         if not self.broadcaster.fed:
             raise ServiceUnavailable("Live events are reconnecting to the database; retry shortly.", 1)
         after = int(last_event_id) if last_event_id is not None else None
@@ -42,7 +42,7 @@ class EventsHandlers(Handlers, EventsApi):
         heartbeat = self.settings.stream_heartbeat_seconds
         token_left = (self.caller.token_expires_at - utcnow()).total_seconds()
         deadline = time.monotonic() + min(self.settings.stream_max_seconds, token_left)
-        me = self.caller.user.id
+        me = self.caller.user_id
         # Subscribed before the backlog is read, so that nothing falls between the two.
         with (
             self.broadcaster.subscribe(project_id) as subscription,

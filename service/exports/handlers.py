@@ -16,7 +16,7 @@ from service.tables import Export, Membership
 
 class ExportsHandlers(Handlers, ExportsApi):
     async def list_exports(self, *, project_id: int, limit: int = 20, cursor: str | None = None) -> models.ExportPage:
-        await projects.visible(self.db, project_id, self.caller.user.id)
+        await projects.visible(self.db, project_id, self.caller.user_id)
         pager = Pager(await self.cursors(), f"exports:{project_id}", [Export.id], descending=True)
         query = select(Export).where(Export.project_id == project_id)
         found = (await self.db.scalars(pager.query(query, cursor, limit))).all()
@@ -24,7 +24,7 @@ class ExportsHandlers(Handlers, ExportsApi):
         return models.ExportPage(items=[export_model(e) for e in exports], next_cursor=next_cursor)
 
     async def create_export(self, *, project_id: int, body: models.ExportCreate) -> CreateExportResult:
-        await projects.visible(self.db, project_id, self.caller.user.id)
+        await projects.visible(self.db, project_id, self.caller.user_id)
         export = Export(project_id=project_id, format=body.format.value, status="queued", created_at=utcnow())
         self.db.add(export)
         await self.db.flush()
@@ -54,7 +54,7 @@ class ExportsHandlers(Handlers, ExportsApi):
         export = await self.db.scalar(
             select(Export)
             .join(Membership, Membership.project_id == Export.project_id)
-            .where(Export.id == export_id, Membership.user_id == self.caller.user.id)
+            .where(Export.id == export_id, Membership.user_id == self.caller.user_id)
         )
         if export is None:
             raise NotFound(f"No export with id {export_id}.")

@@ -86,7 +86,7 @@ async def rate_limit(request: Request) -> None:
         await limit_address(request)
     else:
         limiter: Limiter = request.app.state.limiter
-        await limiter.hit(limiter.per_user, f"user:{caller.user.id}")
+        await limiter.hit(limiter.per_user, f"user:{caller.user_id}")
 
 
 async def limit_address(request: Request) -> None:

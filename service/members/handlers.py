@@ -16,7 +16,7 @@ from service.users import queries as users
 
 class MembersHandlers(Handlers, MembersApi):
     async def list_members(self, *, project_id: int, limit: int = 20, cursor: str | None = None) -> models.MemberPage:
-        await projects.visible(self.db, project_id, self.caller.user.id)
+        await projects.visible(self.db, project_id, self.caller.user_id)
         pager = Pager(await self.cursors(), f"members:{project_id}", [Membership.user_id])
         query = (
             select(Membership, User.display_name)
@@ -28,7 +28,7 @@ class MembersHandlers(Handlers, MembersApi):
         return models.MemberPage(items=[member_model(m, name) for m, name in rows], next_cursor=next_cursor)
 
     async def add_member(self, *, project_id: int, user_id: int) -> AddMemberResult:
-        await projects.owned(self.db, project_id, self.caller.user.id)
+        await projects.owned(self.db, project_id, self.caller.user_id)
         user = await users.get(self.db, user_id)
         if user is None:
             raise NotFound(f"No user with id {user_id}.")
@@ -50,7 +50,7 @@ class MembersHandlers(Handlers, MembersApi):
         return AddMemberResult(status_code=201, body=body)
 
     async def remove_member(self, *, project_id: int, user_id: int) -> None:
-        caller = self.caller.user.id
+        caller = self.caller.user_id
         _, mine = await projects.visible(self.db, project_id, caller)
         if user_id != caller and mine.role != "owner":
             raise Forbidden(projects.OWNER_ONLY)

@@ -24,7 +24,7 @@ class ProjectsHandlers(Handlers, ProjectsApi):
     async def list_projects(self, *, limit: int = 20, cursor: str | None = None) -> models.ProjectPage:
         pager = Pager(await self.cursors(), "projects", [Project.id])
         mine = select(Project).join(Membership, Membership.project_id == Project.id)
-        query = mine.where(Membership.user_id == self.caller.user.id)
+        query = mine.where(Membership.user_id == self.caller.user_id)
         rows, next_cursor = pager.page((await self.db.scalars(pager.query(query, cursor, limit))).all(), limit, by_id)
         return models.ProjectPage(items=[project_model(p) for p in rows], next_cursor=next_cursor)
 
@@ -33,7 +33,7 @@ class ProjectsHandlers(Handlers, ProjectsApi):
     ) -> CreateProjectResult:
         return await create_once(
             self.db,
-            IdempotentRequest.of(self.caller.user.id, idempotency_key, "createProject", body),
+            IdempotentRequest.of(self.caller.user_id, idempotency_key, "createProject", body),
             self.settings.idempotency_ttl,
             create=lambda: self._create(body),
             replay=self._replay,
@@ -43,11 +43,11 @@ class ProjectsHandlers(Handlers, ProjectsApi):
         now = utcnow()
         description = None if body.description is MISSING else body.description
         project = Project(
-            name=body.name, description=description, owner_id=self.caller.user.id, created_at=now, updated_at=now
+            name=body.name, description=description, owner_id=self.caller.user_id, created_at=now, updated_at=now
         )
         self.db.add(project)
         await self.db.flush()
-        self.db.add(Membership(project_id=project.id, user_id=self.caller.user.id, role="owner", added_at=now))
+        self.db.add(Membership(project_id=project.id, user_id=self.caller.user_id, role="owner", added_at=now))
         await self.db.flush()
         return CreateProjectResult(
             body=project_model(project), location=f"/v1/projects/{project.id}", etag=etag(project.version)
@@ -60,13 +60,13 @@ class ProjectsHandlers(Handlers, ProjectsApi):
         return CreateProjectResult(body=body, idempotent_replayed="true", **stored.headers)
 
     async def get_project(self, *, project_id: int) -> GetProjectResult:
-        project, _ = await projects.visible(self.db, project_id, self.caller.user.id)
+        project, _ = await projects.visible(self.db, project_id, self.caller.user_id)
         return GetProjectResult(body=project_model(project), etag=etag(project.version))
 
     async def update_project(
         self, *, project_id: int, body: models.ProjectUpdate, if_match: str | None = None
     ) -> UpdateProjectResult:
-        project = await projects.owned(self.db, project_id, self.caller.user.id)
+        project = await projects.owned(self.db, project_id, self.caller.user_id)
         check_if_match(if_match, project.version)
         if body.name is not MISSING:
             project.name = body.name
@@ -79,7 +79,7 @@ class ProjectsHandlers(Handlers, ProjectsApi):
         return UpdateProjectResult(body=updated, etag=etag(project.version))
 
     async def delete_project(self, *, project_id: int) -> None:
-        await projects.owned(self.db, project_id, self.caller.user.id)
+        await projects.owned(self.db, project_id, self.caller.user_id)
         files = await retention.of_project(self.db, self.settings.export_dir, project_id)
         # Memberships, tasks and exports go with it (ON DELETE CASCADE); export files once it has.
         await self.db.execute(delete(Project).where(Project.id == project_id))

@@ -52,7 +52,7 @@ class TasksHandlers(Handlers, TasksApi):
         limit: int = 20,
         cursor: str | None = None,
     ) -> models.TaskPage:
-        await projects.visible(self.db, project_id, self.caller.user.id)
+        await projects.visible(self.db, project_id, self.caller.user_id)
         statuses = sorted(set(status or []))
         scope = f"tasks:{project_id}:{','.join(statuses)}:{assignee_id}:{due_before}:{sort}"
         pager = Pager(await self.cursors(), scope, SORT_KEYS[sort], descending=sort.startswith("-"))
@@ -70,10 +70,10 @@ class TasksHandlers(Handlers, TasksApi):
     async def create_task(
         self, *, project_id: int, body: models.TaskCreate, idempotency_key: str | None = None
     ) -> CreateTaskResult:
-        await projects.visible(self.db, project_id, self.caller.user.id)
+        await projects.visible(self.db, project_id, self.caller.user_id)
         return await create_once(
             self.db,
-            IdempotentRequest.of(self.caller.user.id, idempotency_key, f"createTask:{project_id}", body),
+            IdempotentRequest.of(self.caller.user_id, idempotency_key, f"createTask:{project_id}", body),
             self.settings.idempotency_ttl,
             create=lambda: self._create(project_id, body),
             replay=self._replay,
@@ -140,10 +140,10 @@ class TasksHandlers(Handlers, TasksApi):
 
     async def _task(self, project_id: int, task_id: int) -> Task:
         """The task, when the caller is a member of its project: one query when it is there."""
-        where = {"task_id": task_id, "project_id": project_id, "user_id": self.caller.user.id}
+        where = {"task_id": task_id, "project_id": project_id, "user_id": self.caller.user_id}
         task = await self.db.scalar(MEMBERS_TASK, where)
         if task is None:
-            await projects.visible(self.db, project_id, self.caller.user.id)  # which of the two is missing
+            await projects.visible(self.db, project_id, self.caller.user_id)  # which of the two is missing
             raise NotFound(f"No task with id {task_id} in project {project_id}.")
         return task
 

@@ -37,7 +37,7 @@ class UsersHandlers(Handlers, UsersApi):
         return CreateUserResult(body=_account(user), location=f"/v1/users/{user.id}")
 
     async def get_current_user(self) -> models.User:
-        return _account(self.caller.user)
+        return _account(await self.db.get_one(User, self.caller.user_id))
 
     async def update_current_user(self, *, body: models.UserUpdate) -> models.User:
         new_hash = None
@@ -49,12 +49,12 @@ class UsersHandlers(Handlers, UsersApi):
             async with self.passwords.admitted():
                 await throttle.attempt(self.database, guess, self.settings)
                 async with self.database.reader() as session, session.begin():
-                    current_hash = await users.password_hash(session, self.caller.user.id)
+                    current_hash = await users.password_hash(session, self.caller.user_id)
                 if not await self.passwords.verify(current_hash, body.current_password):
                     raise Forbidden("currentPassword is not this account's password.")
                 new_hash = await self.passwords.hash(body.password)
             await throttle.succeeded(self.db, guess, self.settings)
-        user = await self.db.get_one(User, self.caller.user.id)
+        user = await self.db.get_one(User, self.caller.user_id)
         if body.display_name is not MISSING:
             user.display_name = body.display_name
         if new_hash is not None:
@@ -67,7 +67,7 @@ class UsersHandlers(Handlers, UsersApi):
 
     async def list_users(self, *, limit: int = 20, cursor: str | None = None) -> models.UserProfilePage:
         pager = Pager(await self.cursors(), "users", [User.id])
-        query = select(User).where(users.visible_to(self.caller.user.id))
+        query = select(User).where(users.visible_to(self.caller.user_id))
         rows, next_cursor = pager.page((await self.db.scalars(pager.query(query, cursor, limit))).all(), limit, by_id)
         items = [models.UserProfile(id=u.id, display_name=u.display_name) for u in rows]
         return models.UserProfilePage(items=items, next_cursor=next_cursor)
