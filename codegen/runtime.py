@@ -1,12 +1,11 @@
 """Request checks shared by the generated routers."""
 
-import inspect
 import json
 import re
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from email.message import Message
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 import anyio
 from fastapi import HTTPException, Request
@@ -17,22 +16,11 @@ from pydantic import BaseModel, ValidationError
 M = TypeVar("M", bound=BaseModel)
 
 
-H = TypeVar("H")
+class RequestContext(Protocol):
+    """What the app gives every router: `context(security=…, limited=…)` makes the one dependency
+    of a route, which yields what its handlers are made from (the app's own type)."""
 
-
-def built_on_the_loop(handlers: type[H]) -> Callable[..., Awaitable[H]]:
-    """`handlers` as a dependency that FastAPI builds on the event loop, with the same parameters.
-
-    FastAPI runs a class dependency's __init__ in a worker thread: a thread hand-off on every
-    request for a constructor that only stores its arguments.
-    """
-
-    async def build(*args: Any, **kwargs: Any) -> H:
-        return handlers(*args, **kwargs)
-
-    # Annotations evaluated where the handlers live, not here, where their names mean nothing.
-    build.__signature__ = inspect.signature(handlers, eval_str=True)  # type: ignore[attr-defined]
-    return build
+    def __call__(self, *, security: tuple[str, ...], limited: bool) -> Callable[..., Any]: ...
 
 
 async def parse_body(request: Request, model: type[M]) -> M:
@@ -41,6 +29,7 @@ async def parse_body(request: Request, model: type[M]) -> M:
     contract only (`assigneeId`, never the Python `assignee_id`). A body that is not JSON at all,
     or names a member twice in one object, fails with a `json_invalid` error."""
     raw = await request.body()
+    _require_json(request, raw)
     _refuse_duplicate_names(raw)
     try:
         try:
@@ -89,9 +78,9 @@ def _number(text: str) -> int | float:
     return int(value) if value.is_integer() else value
 
 
-async def require_json(request: Request) -> None:
+def _require_json(request: Request, raw: bytes) -> None:
     """Refuses a body that is not JSON with 415, before it is validated."""
-    if not await request.body():
+    if not raw:
         return
     message = Message()
     message["content-type"] = request.headers.get("content-type", "")

@@ -68,7 +68,6 @@ def _route_order(op: Operation) -> tuple[tuple[int, str], ...]:
 
 def _tag_module(tag: str, ops: list[Operation]) -> str:
     cls = _class_name(tag)
-    schemes = sorted({s for op in ops for s in op.security})
     lines = [
         HEADER,
         "import datetime",
@@ -84,14 +83,13 @@ def _tag_module(tag: str, ops: list[Operation]) -> str:
         "from generated import models",
         "from generated.runtime import (",
         "    Download,",
-        "    built_on_the_loop,",
         "    EventStream,",
+        "    RequestContext,",
         "    etag_matches,",
         "    event_stream,",
         "    file_response,",
         "    joined,",
         "    parse_body,",
-        "    require_json,",
         "    rfc3339_date,",
         "    rfc3339_date_time,",
         ")",
@@ -100,7 +98,15 @@ def _tag_module(tag: str, ops: list[Operation]) -> str:
     for op in ops:
         if _has_result_class(op):
             lines += _result_class(op)
-    lines += ["", f"class {cls}(ABC):", f'    """The operations tagged `{tag}`."""', ""]
+    lines += [
+        "",
+        f"class {cls}(ABC):",
+        f'    """The operations tagged `{tag}`, made anew for each request from its context."""',
+        "",
+        "    @abstractmethod",
+        "    def __init__(self, context: Any) -> None: ...",
+        "",
+    ]
     for op in ops:
         lines += [
             "    @abstractmethod",
@@ -108,18 +114,17 @@ def _tag_module(tag: str, ops: list[Operation]) -> str:
             f'        """{op.operation_id}: {op.method.upper()} {op.path}"""',
             "",
         ]
-    # Operations that document 429 run the rate limiter the app passes in, after their security.
-    hooks = [snake_case(s) for s in schemes] + (["rate_limit"] if any(429 in op.errors for op in ops) else [])
-    hook_args = "".join(f", {name}: Callable[..., Any]" for name in hooks)
     lines += [
         "",
-        f"def router(handlers: type[{cls}]{', *' if hooks else ''}{hook_args}) -> APIRouter:",
-        f'    """The routes of `{tag}`; each asks FastAPI for a `handlers` instance to delegate to."""',
+        f"def router(handlers: type[{cls}], *, context: RequestContext) -> APIRouter:",
+        f'    """The routes of `{tag}`. Each has one dependency, `context(security=…, limited=…)`: the',
+        "    request's context, made by the app after the operation's security requirement (the names",
+        "    of its schemes) and its rate limit (`limited`: the operation documents 429). The route",
+        '    hands it to `handlers`, and delegates to what that makes."""',
         "    if inspect.isabstract(handlers):",
-        "        missing = ', '.join(sorted(handlers.__abstractmethods__))",
-        '        raise TypeError(f"{handlers.__name__} does not implement {missing}")',
+        "        missing = ', '.join(sorted(getattr(handlers, '__abstractmethods__', ())))",
+        "        raise TypeError(f\"{getattr(handlers, '__name__', handlers)} does not implement {missing}\")",
         "    api = APIRouter()",
-        f"    Handlers = Annotated[{cls}, Depends(built_on_the_loop(handlers), scope='function')]",
         "",
     ]
     for op in sorted(ops, key=_route_order):
@@ -168,7 +173,7 @@ def _default(p: Param) -> str | None:
 
 def _signature(op: Operation, *, for_route: bool) -> str:
     required, optional = _ordered(op.params if for_route else op.handler_params)
-    parts = ["self"] if not for_route else ["handlers: Handlers"]
+    parts = ["self"] if not for_route else [_context_param(op)]
     if for_route and _has_result_class(op):
         parts.insert(0, "response: Response")
     parts += [f"{_param_name(p, for_route)}: {_param_type(p, for_route)}" for p in required]
@@ -187,6 +192,13 @@ def _list_header(p: Param) -> bool:
 def _param_name(p: Param, for_route: bool) -> str:
     # The route takes a list header's lines, and hands the handler their values as one list.
     return f"{p.py_name}_lines" if for_route and _list_header(p) else p.py_name
+
+
+def _context_param(op: Operation) -> str:
+    # Function scope: the context holds the request's session, whose transaction must end (commit
+    # or roll back, into a problem) before the response is sent.
+    made = f"context(security={tuple(op.security)!r}, limited={429 in op.errors})"
+    return f"request_context: Annotated[Any, Depends({made}, scope='function')]"
 
 
 def _param_type(p: Param, for_route: bool) -> str:
@@ -242,12 +254,6 @@ def _array_constraints(schema: dict[str, Any]) -> list[str]:
 
 
 def _route(op: Operation) -> list[str]:
-    # Function scope: the security dependency may use the request's session, which is function-scoped.
-    deps = [f"Depends({snake_case(s)}, scope='function')" for s in op.security]
-    if 429 in op.errors:
-        deps.append("Depends(rate_limit, scope='function')")
-    if op.body_model:
-        deps.append("Depends(require_json)")
     responses = ", ".join(f"{code}: {{'description': {desc!r}}}" for code, desc in op.errors.items())
     decorator = [
         f"    @api.{op.method}(",
@@ -256,14 +262,13 @@ def _route(op: Operation) -> list[str]:
         f"        status_code={op.success_status},",
         f"        response_model={'models.' + op.success_model if op.success_model else None},",
         f"        responses={{{responses}}},",
-        f"        dependencies=[{', '.join(deps)}],",
     ]
     if op.summary:
         decorator.append(f"        summary={op.summary!r},")
     decorator.append("    )")
     required, optional = _ordered(op.handler_params)
     args = [p.py_name for p in required] + (["body"] if op.body_model else []) + [p.py_name for p in optional]
-    call = f"await handlers.{op.py_name}({', '.join(f'{a}={a}' for a in args)})"
+    call = f"await handlers(request_context).{op.py_name}({', '.join(f'{a}={a}' for a in args)})"
     returns = f"models.{op.success_model}" if op.success_model else "Response"
     if op.streams or op.downloads:
         body = [f"    async def {op.py_name}({_signature(op, for_route=True)}) -> Response:"]

@@ -18,7 +18,8 @@ from service.exports.queue import ExportQueue, InProcessQueue
 from service.exports.redis_queue import SaqQueue
 from service.health.handlers import HealthHandlers
 from service.housekeeping import keep_clean
-from service.kit.auth import VerifiedTokens, authenticate
+from service.kit.auth import VerifiedTokens
+from service.kit.context import request_context
 from service.kit.cors import Cors
 from service.kit.database import Database
 from service.kit.events import Broadcaster, close_on_exit_signals
@@ -26,7 +27,7 @@ from service.kit.headers import SecurityHeaders
 from service.kit.limits import BodyLimit
 from service.kit.passwords import PasswordWork
 from service.kit.problems import install_problem_handlers
-from service.kit.ratelimits import Limiter, rate_limit
+from service.kit.ratelimits import Limiter
 from service.kit.relay import create_relay
 from service.kit.secrets import SHARED_SECRETS, shared_secret
 from service.members.handlers import MembersHandlers
@@ -124,13 +125,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # Outermost, so that every answer (a 413 too) carries the headers a browser needs to read it.
     app.add_middleware(Cors, origins=settings.cors_origins)
     app.add_middleware(SecurityHeaders)
-    app.include_router(users.router(UsersHandlers, bearer_auth=authenticate, rate_limit=rate_limit))
-    app.include_router(projects.router(ProjectsHandlers, bearer_auth=authenticate, rate_limit=rate_limit))
-    app.include_router(members.router(MembersHandlers, bearer_auth=authenticate, rate_limit=rate_limit))
-    app.include_router(tasks.router(TasksHandlers, bearer_auth=authenticate, rate_limit=rate_limit))
-    app.include_router(events.router(EventsHandlers, bearer_auth=authenticate, rate_limit=rate_limit))
-    app.include_router(exports.router(ExportsHandlers, bearer_auth=authenticate, rate_limit=rate_limit))
-    app.include_router(tokens.router(TokensHandlers, bearer_auth=authenticate, rate_limit=rate_limit))
-    app.include_router(health.router(HealthHandlers))
+    app.include_router(users.router(UsersHandlers, context=request_context))
+    app.include_router(projects.router(ProjectsHandlers, context=request_context))
+    app.include_router(members.router(MembersHandlers, context=request_context))
+    app.include_router(tasks.router(TasksHandlers, context=request_context))
+    app.include_router(events.router(EventsHandlers, context=request_context))
+    app.include_router(exports.router(ExportsHandlers, context=request_context))
+    app.include_router(tokens.router(TokensHandlers, context=request_context))
+    app.include_router(health.router(HealthHandlers, context=request_context))
     ensure_complete(app)
     return app

@@ -6,6 +6,8 @@ from generated import models
 from generated.api import OPERATIONS, users
 from service.app import create_app
 from service.contract import CONTRACT_PATH, ensure_complete, routed_operations
+from service.kit.context import request_context
+from service.kit.handlers import Handlers
 from service.settings import Settings
 from service.users.handlers import UsersHandlers
 
@@ -39,19 +41,19 @@ def test_app_refuses_to_start_without_a_handler_for_every_operation(settings: Se
     from fastapi import FastAPI
 
     app = FastAPI()
-    app.include_router(users.router(UsersHandlers, bearer_auth=lambda: None, rate_limit=lambda: None))
+    app.include_router(users.router(UsersHandlers, context=request_context))
     with pytest.raises(RuntimeError, match="createToken, revokeCurrentToken, getHealth, getReadiness"):
         ensure_complete(app)
 
 
 def test_a_handler_class_missing_an_operation_is_refused() -> None:
-    class Partial(users.UsersApi):
+    class Partial(Handlers, users.UsersApi):
         create_user = UsersHandlers.create_user
         get_current_user = UsersHandlers.get_current_user
         update_current_user = UsersHandlers.update_current_user
 
     with pytest.raises(TypeError, match="Partial does not implement get_user"):
-        users.router(Partial, bearer_auth=lambda: None, rate_limit=lambda: None)  # type: ignore[type-abstract]
+        users.router(Partial, context=request_context)  # type: ignore[type-abstract]
 
 
 def test_models_use_wire_names_and_python_names() -> None:

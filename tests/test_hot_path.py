@@ -2,31 +2,25 @@
 
 import asyncio
 import gc
-import threading
-from typing import Any
 
 import httpx
-import pytest
 from fastapi import FastAPI
+from fastapi.routing import iter_route_contexts
 from sqlalchemy import event
 
-from service.health.handlers import HealthHandlers
+from generated.api import OPERATIONS
 from service.kit.database import Database
 from service.settings import Settings
 from tests.reliability.cluster import signed_in
 
 
-async def test_handlers_are_built_on_the_event_loop(client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch) -> None:
-    built_on: list[threading.Thread] = []
-    original = HealthHandlers.__init__
-
-    def recording(self: HealthHandlers, *args: Any, **kwargs: Any) -> None:
-        built_on.append(threading.current_thread())
-        original(self, *args, **kwargs)
-
-    monkeypatch.setattr(HealthHandlers, "__init__", recording)
-    assert (await client.get("/healthz")).status_code == 200
-    assert built_on == [threading.main_thread()]  # not one of FastAPI's worker threads
+def test_every_operation_has_one_dependency_its_context(app: FastAPI) -> None:
+    # Each dependency costs every request its solving; the context does what the route needs.
+    routes = [route for route in iter_route_contexts(app.routes) if getattr(route, "operation_id", None)]
+    assert len(routes) == len(OPERATIONS)
+    for route in routes:
+        calls = [d.call.__name__ for d in route.dependant.dependencies if d.call]
+        assert calls == ["context"], route.operation_id
 
 
 async def test_a_read_uses_one_pooled_connection_and_one_transaction(app: FastAPI, client: httpx.AsyncClient) -> None:

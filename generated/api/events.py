@@ -2,33 +2,37 @@
 
 import inspect
 from abc import ABC, abstractmethod
-from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Header, Path, Response
 
 from generated.runtime import (
     EventStream,
-    built_on_the_loop,
+    RequestContext,
     event_stream,
 )
 
 
 class EventsApi(ABC):
-    """The operations tagged `events`."""
+    """The operations tagged `events`, made anew for each request from its context."""
+
+    @abstractmethod
+    def __init__(self, context: Any) -> None: ...
 
     @abstractmethod
     async def stream_project_events(self, *, project_id: int, last_event_id: str | None = None) -> EventStream:
         """streamProjectEvents: GET /v1/projects/{projectId}/events"""
 
 
-def router(handlers: type[EventsApi], *, bearer_auth: Callable[..., Any], rate_limit: Callable[..., Any]) -> APIRouter:
-    """The routes of `events`; each asks FastAPI for a `handlers` instance to delegate to."""
+def router(handlers: type[EventsApi], *, context: RequestContext) -> APIRouter:
+    """The routes of `events`. Each has one dependency, `context(security=…, limited=…)`: the
+    request's context, made by the app after the operation's security requirement (the names
+    of its schemes) and its rate limit (`limited`: the operation documents 429). The route
+    hands it to `handlers`, and delegates to what that makes."""
     if inspect.isabstract(handlers):
-        missing = ", ".join(sorted(handlers.__abstractmethods__))
-        raise TypeError(f"{handlers.__name__} does not implement {missing}")
+        missing = ", ".join(sorted(getattr(handlers, "__abstractmethods__", ())))
+        raise TypeError(f"{getattr(handlers, '__name__', handlers)} does not implement {missing}")
     api = APIRouter()
-    Handlers = Annotated[EventsApi, Depends(built_on_the_loop(handlers), scope="function")]
 
     @api.get(
         "/v1/projects/{projectId}/events",
@@ -46,14 +50,15 @@ def router(handlers: type[EventsApi], *, bearer_auth: Callable[..., Any], rate_l
                 "description": "The database (or the Redis that counts rate limits, where one does) does not answer or is too busy to answer in time, or (sign-in, sign-up, password change) more passwords wait to be checked than the service takes at once; retry after `Retry-After` seconds."
             },
         },
-        dependencies=[Depends(bearer_auth, scope="function"), Depends(rate_limit, scope="function")],
         summary="Live changes to a project",
     )
     async def stream_project_events(
-        handlers: Handlers,
+        request_context: Annotated[Any, Depends(context(security=("bearerAuth",), limited=True), scope="function")],
         project_id: Annotated[int, Path(alias="projectId", ge=1, le=9223372036854775807)],
         last_event_id: Annotated[str | None, Header(alias="Last-Event-ID", pattern="^[0-9]{1,18}$")] = None,
     ) -> Response:
-        return event_stream(await handlers.stream_project_events(project_id=project_id, last_event_id=last_event_id))
+        return event_stream(
+            await handlers(request_context).stream_project_events(project_id=project_id, last_event_id=last_event_id)
+        )
 
     return api

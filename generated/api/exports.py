@@ -2,7 +2,6 @@
 
 import inspect
 from abc import ABC, abstractmethod
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated, Any
 
@@ -11,10 +10,9 @@ from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from generated import models
 from generated.runtime import (
     Download,
-    built_on_the_loop,
+    RequestContext,
     file_response,
     parse_body,
-    require_json,
 )
 
 
@@ -25,7 +23,10 @@ class CreateExportResult:
 
 
 class ExportsApi(ABC):
-    """The operations tagged `exports`."""
+    """The operations tagged `exports`, made anew for each request from its context."""
+
+    @abstractmethod
+    def __init__(self, context: Any) -> None: ...
 
     @abstractmethod
     async def list_exports(self, *, project_id: int, limit: int = 20, cursor: str | None = None) -> models.ExportPage:
@@ -44,13 +45,15 @@ class ExportsApi(ABC):
         """downloadExport: GET /v1/exports/{exportId}/content"""
 
 
-def router(handlers: type[ExportsApi], *, bearer_auth: Callable[..., Any], rate_limit: Callable[..., Any]) -> APIRouter:
-    """The routes of `exports`; each asks FastAPI for a `handlers` instance to delegate to."""
+def router(handlers: type[ExportsApi], *, context: RequestContext) -> APIRouter:
+    """The routes of `exports`. Each has one dependency, `context(security=…, limited=…)`: the
+    request's context, made by the app after the operation's security requirement (the names
+    of its schemes) and its rate limit (`limited`: the operation documents 429). The route
+    hands it to `handlers`, and delegates to what that makes."""
     if inspect.isabstract(handlers):
-        missing = ", ".join(sorted(handlers.__abstractmethods__))
-        raise TypeError(f"{handlers.__name__} does not implement {missing}")
+        missing = ", ".join(sorted(getattr(handlers, "__abstractmethods__", ())))
+        raise TypeError(f"{getattr(handlers, '__name__', handlers)} does not implement {missing}")
     api = APIRouter()
-    Handlers = Annotated[ExportsApi, Depends(built_on_the_loop(handlers), scope="function")]
 
     @api.get(
         "/v1/exports/{exportId}",
@@ -68,13 +71,13 @@ def router(handlers: type[ExportsApi], *, bearer_auth: Callable[..., Any], rate_
                 "description": "The database (or the Redis that counts rate limits, where one does) does not answer or is too busy to answer in time, or (sign-in, sign-up, password change) more passwords wait to be checked than the service takes at once; retry after `Retry-After` seconds."
             },
         },
-        dependencies=[Depends(bearer_auth, scope="function"), Depends(rate_limit, scope="function")],
         summary="An export's progress",
     )
     async def get_export(
-        handlers: Handlers, export_id: Annotated[int, Path(alias="exportId", ge=1, le=9223372036854775807)]
+        request_context: Annotated[Any, Depends(context(security=("bearerAuth",), limited=True), scope="function")],
+        export_id: Annotated[int, Path(alias="exportId", ge=1, le=9223372036854775807)],
     ) -> models.Export:
-        return await handlers.get_export(export_id=export_id)
+        return await handlers(request_context).get_export(export_id=export_id)
 
     @api.get(
         "/v1/exports/{exportId}/content",
@@ -93,13 +96,13 @@ def router(handlers: type[ExportsApi], *, bearer_auth: Callable[..., Any], rate_
                 "description": "The database (or the Redis that counts rate limits, where one does) does not answer or is too busy to answer in time, or (sign-in, sign-up, password change) more passwords wait to be checked than the service takes at once; retry after `Retry-After` seconds."
             },
         },
-        dependencies=[Depends(bearer_auth, scope="function"), Depends(rate_limit, scope="function")],
         summary="An export's file",
     )
     async def download_export(
-        handlers: Handlers, export_id: Annotated[int, Path(alias="exportId", ge=1, le=9223372036854775807)]
+        request_context: Annotated[Any, Depends(context(security=("bearerAuth",), limited=True), scope="function")],
+        export_id: Annotated[int, Path(alias="exportId", ge=1, le=9223372036854775807)],
     ) -> Response:
-        return file_response(await handlers.download_export(export_id=export_id))
+        return file_response(await handlers(request_context).download_export(export_id=export_id))
 
     @api.get(
         "/v1/projects/{projectId}/exports",
@@ -118,18 +121,17 @@ def router(handlers: type[ExportsApi], *, bearer_auth: Callable[..., Any], rate_
                 "description": "The database (or the Redis that counts rate limits, where one does) does not answer or is too busy to answer in time, or (sign-in, sign-up, password change) more passwords wait to be checked than the service takes at once; retry after `Retry-After` seconds."
             },
         },
-        dependencies=[Depends(bearer_auth, scope="function"), Depends(rate_limit, scope="function")],
         summary="A project's exports",
     )
     async def list_exports(
-        handlers: Handlers,
+        request_context: Annotated[Any, Depends(context(security=("bearerAuth",), limited=True), scope="function")],
         project_id: Annotated[int, Path(alias="projectId", ge=1, le=9223372036854775807)],
         limit: Annotated[int, Query(alias="limit", ge=1, le=100)] = 20,
         cursor: Annotated[
             str | None, Query(alias="cursor", min_length=1, max_length=1024, pattern="^[A-Za-z0-9_-]+$")
         ] = None,
     ) -> models.ExportPage:
-        return await handlers.list_exports(project_id=project_id, limit=limit, cursor=cursor)
+        return await handlers(request_context).list_exports(project_id=project_id, limit=limit, cursor=cursor)
 
     @api.post(
         "/v1/projects/{projectId}/exports",
@@ -153,21 +155,16 @@ def router(handlers: type[ExportsApi], *, bearer_auth: Callable[..., Any], rate_
                 "description": "The database (or the Redis that counts rate limits, where one does) does not answer or is too busy to answer in time, or (sign-in, sign-up, password change) more passwords wait to be checked than the service takes at once; retry after `Retry-After` seconds."
             },
         },
-        dependencies=[
-            Depends(bearer_auth, scope="function"),
-            Depends(rate_limit, scope="function"),
-            Depends(require_json),
-        ],
         summary="Export a project's tasks",
     )
     async def create_export(
         response: Response,
-        handlers: Handlers,
+        request_context: Annotated[Any, Depends(context(security=("bearerAuth",), limited=True), scope="function")],
         project_id: Annotated[int, Path(alias="projectId", ge=1, le=9223372036854775807)],
         request: Request,
     ) -> models.Export:
         body = await parse_body(request, models.ExportCreate)
-        result = await handlers.create_export(project_id=project_id, body=body)
+        result = await handlers(request_context).create_export(project_id=project_id, body=body)
         response.headers["Location"] = result.location
         return result.body
 

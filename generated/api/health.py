@@ -2,18 +2,21 @@
 
 import inspect
 from abc import ABC, abstractmethod
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends
 
 from generated import models
 from generated.runtime import (
-    built_on_the_loop,
+    RequestContext,
 )
 
 
 class HealthApi(ABC):
-    """The operations tagged `health`."""
+    """The operations tagged `health`, made anew for each request from its context."""
+
+    @abstractmethod
+    def __init__(self, context: Any) -> None: ...
 
     @abstractmethod
     async def get_health(self) -> models.Health:
@@ -24,13 +27,15 @@ class HealthApi(ABC):
         """getReadiness: GET /readyz"""
 
 
-def router(handlers: type[HealthApi]) -> APIRouter:
-    """The routes of `health`; each asks FastAPI for a `handlers` instance to delegate to."""
+def router(handlers: type[HealthApi], *, context: RequestContext) -> APIRouter:
+    """The routes of `health`. Each has one dependency, `context(security=…, limited=…)`: the
+    request's context, made by the app after the operation's security requirement (the names
+    of its schemes) and its rate limit (`limited`: the operation documents 429). The route
+    hands it to `handlers`, and delegates to what that makes."""
     if inspect.isabstract(handlers):
-        missing = ", ".join(sorted(handlers.__abstractmethods__))
-        raise TypeError(f"{handlers.__name__} does not implement {missing}")
+        missing = ", ".join(sorted(getattr(handlers, "__abstractmethods__", ())))
+        raise TypeError(f"{getattr(handlers, '__name__', handlers)} does not implement {missing}")
     api = APIRouter()
-    Handlers = Annotated[HealthApi, Depends(built_on_the_loop(handlers), scope="function")]
 
     @api.get(
         "/healthz",
@@ -38,11 +43,12 @@ def router(handlers: type[HealthApi]) -> APIRouter:
         status_code=200,
         response_model=models.Health,
         responses={},
-        dependencies=[],
         summary="Liveness",
     )
-    async def get_health(handlers: Handlers) -> models.Health:
-        return await handlers.get_health()
+    async def get_health(
+        request_context: Annotated[Any, Depends(context(security=(), limited=False), scope="function")],
+    ) -> models.Health:
+        return await handlers(request_context).get_health()
 
     @api.get(
         "/readyz",
@@ -52,10 +58,11 @@ def router(handlers: type[HealthApi]) -> APIRouter:
         responses={
             503: {"description": "The database does not answer, or its schema is not migrated to this version."}
         },
-        dependencies=[],
         summary="Readiness",
     )
-    async def get_readiness(handlers: Handlers) -> models.Health:
-        return await handlers.get_readiness()
+    async def get_readiness(
+        request_context: Annotated[Any, Depends(context(security=(), limited=False), scope="function")],
+    ) -> models.Health:
+        return await handlers(request_context).get_readiness()
 
     return api

@@ -2,7 +2,6 @@
 
 import inspect
 from abc import ABC, abstractmethod
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
@@ -10,7 +9,7 @@ from fastapi import APIRouter, Depends, Path, Query, Response
 
 from generated import models
 from generated.runtime import (
-    built_on_the_loop,
+    RequestContext,
 )
 
 
@@ -21,7 +20,10 @@ class AddMemberResult:
 
 
 class MembersApi(ABC):
-    """The operations tagged `members`."""
+    """The operations tagged `members`, made anew for each request from its context."""
+
+    @abstractmethod
+    def __init__(self, context: Any) -> None: ...
 
     @abstractmethod
     async def list_members(self, *, project_id: int, limit: int = 20, cursor: str | None = None) -> models.MemberPage:
@@ -36,13 +38,15 @@ class MembersApi(ABC):
         """removeMember: DELETE /v1/projects/{projectId}/members/{userId}"""
 
 
-def router(handlers: type[MembersApi], *, bearer_auth: Callable[..., Any], rate_limit: Callable[..., Any]) -> APIRouter:
-    """The routes of `members`; each asks FastAPI for a `handlers` instance to delegate to."""
+def router(handlers: type[MembersApi], *, context: RequestContext) -> APIRouter:
+    """The routes of `members`. Each has one dependency, `context(security=…, limited=…)`: the
+    request's context, made by the app after the operation's security requirement (the names
+    of its schemes) and its rate limit (`limited`: the operation documents 429). The route
+    hands it to `handlers`, and delegates to what that makes."""
     if inspect.isabstract(handlers):
-        missing = ", ".join(sorted(handlers.__abstractmethods__))
-        raise TypeError(f"{handlers.__name__} does not implement {missing}")
+        missing = ", ".join(sorted(getattr(handlers, "__abstractmethods__", ())))
+        raise TypeError(f"{getattr(handlers, '__name__', handlers)} does not implement {missing}")
     api = APIRouter()
-    Handlers = Annotated[MembersApi, Depends(built_on_the_loop(handlers), scope="function")]
 
     @api.get(
         "/v1/projects/{projectId}/members",
@@ -61,18 +65,17 @@ def router(handlers: type[MembersApi], *, bearer_auth: Callable[..., Any], rate_
                 "description": "The database (or the Redis that counts rate limits, where one does) does not answer or is too busy to answer in time, or (sign-in, sign-up, password change) more passwords wait to be checked than the service takes at once; retry after `Retry-After` seconds."
             },
         },
-        dependencies=[Depends(bearer_auth, scope="function"), Depends(rate_limit, scope="function")],
         summary="A project's members",
     )
     async def list_members(
-        handlers: Handlers,
+        request_context: Annotated[Any, Depends(context(security=("bearerAuth",), limited=True), scope="function")],
         project_id: Annotated[int, Path(alias="projectId", ge=1, le=9223372036854775807)],
         limit: Annotated[int, Query(alias="limit", ge=1, le=100)] = 20,
         cursor: Annotated[
             str | None, Query(alias="cursor", min_length=1, max_length=1024, pattern="^[A-Za-z0-9_-]+$")
         ] = None,
     ) -> models.MemberPage:
-        return await handlers.list_members(project_id=project_id, limit=limit, cursor=cursor)
+        return await handlers(request_context).list_members(project_id=project_id, limit=limit, cursor=cursor)
 
     @api.put(
         "/v1/projects/{projectId}/members/{userId}",
@@ -91,16 +94,15 @@ def router(handlers: type[MembersApi], *, bearer_auth: Callable[..., Any], rate_
                 "description": "The database (or the Redis that counts rate limits, where one does) does not answer or is too busy to answer in time, or (sign-in, sign-up, password change) more passwords wait to be checked than the service takes at once; retry after `Retry-After` seconds."
             },
         },
-        dependencies=[Depends(bearer_auth, scope="function"), Depends(rate_limit, scope="function")],
         summary="Add a member",
     )
     async def add_member(
         response: Response,
-        handlers: Handlers,
+        request_context: Annotated[Any, Depends(context(security=("bearerAuth",), limited=True), scope="function")],
         project_id: Annotated[int, Path(alias="projectId", ge=1, le=9223372036854775807)],
         user_id: Annotated[int, Path(alias="userId", ge=1, le=9223372036854775807)],
     ) -> models.Member:
-        result = await handlers.add_member(project_id=project_id, user_id=user_id)
+        result = await handlers(request_context).add_member(project_id=project_id, user_id=user_id)
         response.status_code = result.status_code
         return result.body
 
@@ -122,15 +124,14 @@ def router(handlers: type[MembersApi], *, bearer_auth: Callable[..., Any], rate_
                 "description": "The database (or the Redis that counts rate limits, where one does) does not answer or is too busy to answer in time, or (sign-in, sign-up, password change) more passwords wait to be checked than the service takes at once; retry after `Retry-After` seconds."
             },
         },
-        dependencies=[Depends(bearer_auth, scope="function"), Depends(rate_limit, scope="function")],
         summary="Remove a member",
     )
     async def remove_member(
-        handlers: Handlers,
+        request_context: Annotated[Any, Depends(context(security=("bearerAuth",), limited=True), scope="function")],
         project_id: Annotated[int, Path(alias="projectId", ge=1, le=9223372036854775807)],
         user_id: Annotated[int, Path(alias="userId", ge=1, le=9223372036854775807)],
     ) -> Response:
-        await handlers.remove_member(project_id=project_id, user_id=user_id)
+        await handlers(request_context).remove_member(project_id=project_id, user_id=user_id)
         return Response(status_code=204)
 
     return api

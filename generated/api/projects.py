@@ -2,7 +2,6 @@
 
 import inspect
 from abc import ABC, abstractmethod
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated, Any
 
@@ -11,11 +10,10 @@ from pydantic import Field
 
 from generated import models
 from generated.runtime import (
-    built_on_the_loop,
+    RequestContext,
     etag_matches,
     joined,
     parse_body,
-    require_json,
 )
 
 
@@ -40,7 +38,10 @@ class UpdateProjectResult:
 
 
 class ProjectsApi(ABC):
-    """The operations tagged `projects`."""
+    """The operations tagged `projects`, made anew for each request from its context."""
+
+    @abstractmethod
+    def __init__(self, context: Any) -> None: ...
 
     @abstractmethod
     async def list_projects(self, *, limit: int = 20, cursor: str | None = None) -> models.ProjectPage:
@@ -67,15 +68,15 @@ class ProjectsApi(ABC):
         """updateProject: PATCH /v1/projects/{projectId}"""
 
 
-def router(
-    handlers: type[ProjectsApi], *, bearer_auth: Callable[..., Any], rate_limit: Callable[..., Any]
-) -> APIRouter:
-    """The routes of `projects`; each asks FastAPI for a `handlers` instance to delegate to."""
+def router(handlers: type[ProjectsApi], *, context: RequestContext) -> APIRouter:
+    """The routes of `projects`. Each has one dependency, `context(security=…, limited=…)`: the
+    request's context, made by the app after the operation's security requirement (the names
+    of its schemes) and its rate limit (`limited`: the operation documents 429). The route
+    hands it to `handlers`, and delegates to what that makes."""
     if inspect.isabstract(handlers):
-        missing = ", ".join(sorted(handlers.__abstractmethods__))
-        raise TypeError(f"{handlers.__name__} does not implement {missing}")
+        missing = ", ".join(sorted(getattr(handlers, "__abstractmethods__", ())))
+        raise TypeError(f"{getattr(handlers, '__name__', handlers)} does not implement {missing}")
     api = APIRouter()
-    Handlers = Annotated[ProjectsApi, Depends(built_on_the_loop(handlers), scope="function")]
 
     @api.get(
         "/v1/projects",
@@ -93,17 +94,16 @@ def router(
                 "description": "The database (or the Redis that counts rate limits, where one does) does not answer or is too busy to answer in time, or (sign-in, sign-up, password change) more passwords wait to be checked than the service takes at once; retry after `Retry-After` seconds."
             },
         },
-        dependencies=[Depends(bearer_auth, scope="function"), Depends(rate_limit, scope="function")],
         summary="The caller's projects",
     )
     async def list_projects(
-        handlers: Handlers,
+        request_context: Annotated[Any, Depends(context(security=("bearerAuth",), limited=True), scope="function")],
         limit: Annotated[int, Query(alias="limit", ge=1, le=100)] = 20,
         cursor: Annotated[
             str | None, Query(alias="cursor", min_length=1, max_length=1024, pattern="^[A-Za-z0-9_-]+$")
         ] = None,
     ) -> models.ProjectPage:
-        return await handlers.list_projects(limit=limit, cursor=cursor)
+        return await handlers(request_context).list_projects(limit=limit, cursor=cursor)
 
     @api.post(
         "/v1/projects",
@@ -127,23 +127,18 @@ def router(
                 "description": "The database (or the Redis that counts rate limits, where one does) does not answer or is too busy to answer in time, or (sign-in, sign-up, password change) more passwords wait to be checked than the service takes at once; retry after `Retry-After` seconds."
             },
         },
-        dependencies=[
-            Depends(bearer_auth, scope="function"),
-            Depends(rate_limit, scope="function"),
-            Depends(require_json),
-        ],
         summary="Create a project",
     )
     async def create_project(
         response: Response,
-        handlers: Handlers,
+        request_context: Annotated[Any, Depends(context(security=("bearerAuth",), limited=True), scope="function")],
         request: Request,
         idempotency_key: Annotated[
             str | None, Header(alias="Idempotency-Key", min_length=1, max_length=255, pattern="^[\\x21-\\x7E]+$")
         ] = None,
     ) -> models.Project:
         body = await parse_body(request, models.ProjectCreate)
-        result = await handlers.create_project(body=body, idempotency_key=idempotency_key)
+        result = await handlers(request_context).create_project(body=body, idempotency_key=idempotency_key)
         response.headers["Location"] = result.location
         response.headers["ETag"] = result.etag
         if result.idempotent_replayed is not None:
@@ -166,19 +161,18 @@ def router(
                 "description": "The database (or the Redis that counts rate limits, where one does) does not answer or is too busy to answer in time, or (sign-in, sign-up, password change) more passwords wait to be checked than the service takes at once; retry after `Retry-After` seconds."
             },
         },
-        dependencies=[Depends(bearer_auth, scope="function"), Depends(rate_limit, scope="function")],
         summary="A project",
     )
     async def get_project(
         response: Response,
-        handlers: Handlers,
+        request_context: Annotated[Any, Depends(context(security=("bearerAuth",), limited=True), scope="function")],
         project_id: Annotated[int, Path(alias="projectId", ge=1, le=9223372036854775807)],
         if_none_match_lines: Annotated[
             list[Annotated[str, Field(min_length=1, max_length=1024)]] | None, Header(alias="If-None-Match")
         ] = None,
     ) -> models.Project | Response:
         if_none_match = joined(if_none_match_lines)
-        result = await handlers.get_project(project_id=project_id)
+        result = await handlers(request_context).get_project(project_id=project_id)
         response.headers["ETag"] = result.etag
         if if_none_match is not None and etag_matches(if_none_match, result.etag):
             return Response(status_code=304, headers={"ETag": result.etag})
@@ -201,13 +195,13 @@ def router(
                 "description": "The database (or the Redis that counts rate limits, where one does) does not answer or is too busy to answer in time, or (sign-in, sign-up, password change) more passwords wait to be checked than the service takes at once; retry after `Retry-After` seconds."
             },
         },
-        dependencies=[Depends(bearer_auth, scope="function"), Depends(rate_limit, scope="function")],
         summary="Delete a project",
     )
     async def delete_project(
-        handlers: Handlers, project_id: Annotated[int, Path(alias="projectId", ge=1, le=9223372036854775807)]
+        request_context: Annotated[Any, Depends(context(security=("bearerAuth",), limited=True), scope="function")],
+        project_id: Annotated[int, Path(alias="projectId", ge=1, le=9223372036854775807)],
     ) -> Response:
-        await handlers.delete_project(project_id=project_id)
+        await handlers(request_context).delete_project(project_id=project_id)
         return Response(status_code=204)
 
     @api.patch(
@@ -237,16 +231,11 @@ def router(
                 "description": "The database (or the Redis that counts rate limits, where one does) does not answer or is too busy to answer in time, or (sign-in, sign-up, password change) more passwords wait to be checked than the service takes at once; retry after `Retry-After` seconds."
             },
         },
-        dependencies=[
-            Depends(bearer_auth, scope="function"),
-            Depends(rate_limit, scope="function"),
-            Depends(require_json),
-        ],
         summary="Update a project",
     )
     async def update_project(
         response: Response,
-        handlers: Handlers,
+        request_context: Annotated[Any, Depends(context(security=("bearerAuth",), limited=True), scope="function")],
         project_id: Annotated[int, Path(alias="projectId", ge=1, le=9223372036854775807)],
         request: Request,
         if_match_lines: Annotated[
@@ -255,7 +244,7 @@ def router(
     ) -> models.Project:
         if_match = joined(if_match_lines)
         body = await parse_body(request, models.ProjectUpdate)
-        result = await handlers.update_project(project_id=project_id, body=body, if_match=if_match)
+        result = await handlers(request_context).update_project(project_id=project_id, body=body, if_match=if_match)
         response.headers["ETag"] = result.etag
         return result.body
 

@@ -3,7 +3,6 @@
 import datetime
 import inspect
 from abc import ABC, abstractmethod
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
@@ -12,11 +11,10 @@ from pydantic import BeforeValidator, Field
 
 from generated import models
 from generated.runtime import (
-    built_on_the_loop,
+    RequestContext,
     etag_matches,
     joined,
     parse_body,
-    require_json,
     rfc3339_date,
 )
 
@@ -42,7 +40,10 @@ class UpdateTaskResult:
 
 
 class TasksApi(ABC):
-    """The operations tagged `tasks`."""
+    """The operations tagged `tasks`, made anew for each request from its context."""
+
+    @abstractmethod
+    def __init__(self, context: Any) -> None: ...
 
     @abstractmethod
     async def list_tasks(
@@ -79,13 +80,15 @@ class TasksApi(ABC):
         """updateTask: PATCH /v1/projects/{projectId}/tasks/{taskId}"""
 
 
-def router(handlers: type[TasksApi], *, bearer_auth: Callable[..., Any], rate_limit: Callable[..., Any]) -> APIRouter:
-    """The routes of `tasks`; each asks FastAPI for a `handlers` instance to delegate to."""
+def router(handlers: type[TasksApi], *, context: RequestContext) -> APIRouter:
+    """The routes of `tasks`. Each has one dependency, `context(security=…, limited=…)`: the
+    request's context, made by the app after the operation's security requirement (the names
+    of its schemes) and its rate limit (`limited`: the operation documents 429). The route
+    hands it to `handlers`, and delegates to what that makes."""
     if inspect.isabstract(handlers):
-        missing = ", ".join(sorted(handlers.__abstractmethods__))
-        raise TypeError(f"{handlers.__name__} does not implement {missing}")
+        missing = ", ".join(sorted(getattr(handlers, "__abstractmethods__", ())))
+        raise TypeError(f"{getattr(handlers, '__name__', handlers)} does not implement {missing}")
     api = APIRouter()
-    Handlers = Annotated[TasksApi, Depends(built_on_the_loop(handlers), scope="function")]
 
     @api.get(
         "/v1/projects/{projectId}/tasks",
@@ -104,11 +107,10 @@ def router(handlers: type[TasksApi], *, bearer_auth: Callable[..., Any], rate_li
                 "description": "The database (or the Redis that counts rate limits, where one does) does not answer or is too busy to answer in time, or (sign-in, sign-up, password change) more passwords wait to be checked than the service takes at once; retry after `Retry-After` seconds."
             },
         },
-        dependencies=[Depends(bearer_auth, scope="function"), Depends(rate_limit, scope="function")],
         summary="A project's tasks",
     )
     async def list_tasks(
-        handlers: Handlers,
+        request_context: Annotated[Any, Depends(context(security=("bearerAuth",), limited=True), scope="function")],
         project_id: Annotated[int, Path(alias="projectId", ge=1, le=9223372036854775807)],
         status: Annotated[
             list[Literal["todo", "in_progress", "done"]] | None, Query(alias="status", max_length=3)
@@ -121,7 +123,7 @@ def router(handlers: type[TasksApi], *, bearer_auth: Callable[..., Any], rate_li
             str | None, Query(alias="cursor", min_length=1, max_length=1024, pattern="^[A-Za-z0-9_-]+$")
         ] = None,
     ) -> models.TaskPage:
-        return await handlers.list_tasks(
+        return await handlers(request_context).list_tasks(
             project_id=project_id,
             status=status,
             assignee_id=assignee_id,
@@ -154,16 +156,11 @@ def router(handlers: type[TasksApi], *, bearer_auth: Callable[..., Any], rate_li
                 "description": "The database (or the Redis that counts rate limits, where one does) does not answer or is too busy to answer in time, or (sign-in, sign-up, password change) more passwords wait to be checked than the service takes at once; retry after `Retry-After` seconds."
             },
         },
-        dependencies=[
-            Depends(bearer_auth, scope="function"),
-            Depends(rate_limit, scope="function"),
-            Depends(require_json),
-        ],
         summary="Create a task",
     )
     async def create_task(
         response: Response,
-        handlers: Handlers,
+        request_context: Annotated[Any, Depends(context(security=("bearerAuth",), limited=True), scope="function")],
         project_id: Annotated[int, Path(alias="projectId", ge=1, le=9223372036854775807)],
         request: Request,
         idempotency_key: Annotated[
@@ -171,7 +168,9 @@ def router(handlers: type[TasksApi], *, bearer_auth: Callable[..., Any], rate_li
         ] = None,
     ) -> models.Task:
         body = await parse_body(request, models.TaskCreate)
-        result = await handlers.create_task(project_id=project_id, body=body, idempotency_key=idempotency_key)
+        result = await handlers(request_context).create_task(
+            project_id=project_id, body=body, idempotency_key=idempotency_key
+        )
         response.headers["Location"] = result.location
         response.headers["ETag"] = result.etag
         if result.idempotent_replayed is not None:
@@ -194,12 +193,11 @@ def router(handlers: type[TasksApi], *, bearer_auth: Callable[..., Any], rate_li
                 "description": "The database (or the Redis that counts rate limits, where one does) does not answer or is too busy to answer in time, or (sign-in, sign-up, password change) more passwords wait to be checked than the service takes at once; retry after `Retry-After` seconds."
             },
         },
-        dependencies=[Depends(bearer_auth, scope="function"), Depends(rate_limit, scope="function")],
         summary="A task",
     )
     async def get_task(
         response: Response,
-        handlers: Handlers,
+        request_context: Annotated[Any, Depends(context(security=("bearerAuth",), limited=True), scope="function")],
         project_id: Annotated[int, Path(alias="projectId", ge=1, le=9223372036854775807)],
         task_id: Annotated[int, Path(alias="taskId", ge=1, le=9223372036854775807)],
         if_none_match_lines: Annotated[
@@ -207,7 +205,7 @@ def router(handlers: type[TasksApi], *, bearer_auth: Callable[..., Any], rate_li
         ] = None,
     ) -> models.Task | Response:
         if_none_match = joined(if_none_match_lines)
-        result = await handlers.get_task(project_id=project_id, task_id=task_id)
+        result = await handlers(request_context).get_task(project_id=project_id, task_id=task_id)
         response.headers["ETag"] = result.etag
         if if_none_match is not None and etag_matches(if_none_match, result.etag):
             return Response(status_code=304, headers={"ETag": result.etag})
@@ -229,15 +227,14 @@ def router(handlers: type[TasksApi], *, bearer_auth: Callable[..., Any], rate_li
                 "description": "The database (or the Redis that counts rate limits, where one does) does not answer or is too busy to answer in time, or (sign-in, sign-up, password change) more passwords wait to be checked than the service takes at once; retry after `Retry-After` seconds."
             },
         },
-        dependencies=[Depends(bearer_auth, scope="function"), Depends(rate_limit, scope="function")],
         summary="Delete a task",
     )
     async def delete_task(
-        handlers: Handlers,
+        request_context: Annotated[Any, Depends(context(security=("bearerAuth",), limited=True), scope="function")],
         project_id: Annotated[int, Path(alias="projectId", ge=1, le=9223372036854775807)],
         task_id: Annotated[int, Path(alias="taskId", ge=1, le=9223372036854775807)],
     ) -> Response:
-        await handlers.delete_task(project_id=project_id, task_id=task_id)
+        await handlers(request_context).delete_task(project_id=project_id, task_id=task_id)
         return Response(status_code=204)
 
     @api.patch(
@@ -266,16 +263,11 @@ def router(handlers: type[TasksApi], *, bearer_auth: Callable[..., Any], rate_li
                 "description": "The database (or the Redis that counts rate limits, where one does) does not answer or is too busy to answer in time, or (sign-in, sign-up, password change) more passwords wait to be checked than the service takes at once; retry after `Retry-After` seconds."
             },
         },
-        dependencies=[
-            Depends(bearer_auth, scope="function"),
-            Depends(rate_limit, scope="function"),
-            Depends(require_json),
-        ],
         summary="Update a task",
     )
     async def update_task(
         response: Response,
-        handlers: Handlers,
+        request_context: Annotated[Any, Depends(context(security=("bearerAuth",), limited=True), scope="function")],
         project_id: Annotated[int, Path(alias="projectId", ge=1, le=9223372036854775807)],
         task_id: Annotated[int, Path(alias="taskId", ge=1, le=9223372036854775807)],
         request: Request,
@@ -285,7 +277,9 @@ def router(handlers: type[TasksApi], *, bearer_auth: Callable[..., Any], rate_li
     ) -> models.Task:
         if_match = joined(if_match_lines)
         body = await parse_body(request, models.TaskUpdate)
-        result = await handlers.update_task(project_id=project_id, task_id=task_id, body=body, if_match=if_match)
+        result = await handlers(request_context).update_task(
+            project_id=project_id, task_id=task_id, body=body, if_match=if_match
+        )
         response.headers["ETag"] = result.etag
         return result.body
 

@@ -2,21 +2,22 @@
 
 import inspect
 from abc import ABC, abstractmethod
-from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request, Response
 
 from generated import models
 from generated.runtime import (
-    built_on_the_loop,
+    RequestContext,
     parse_body,
-    require_json,
 )
 
 
 class TokensApi(ABC):
-    """The operations tagged `tokens`."""
+    """The operations tagged `tokens`, made anew for each request from its context."""
+
+    @abstractmethod
+    def __init__(self, context: Any) -> None: ...
 
     @abstractmethod
     async def create_token(self, *, body: models.TokenCreate) -> models.Token:
@@ -27,13 +28,15 @@ class TokensApi(ABC):
         """revokeCurrentToken: DELETE /v1/tokens/current"""
 
 
-def router(handlers: type[TokensApi], *, bearer_auth: Callable[..., Any], rate_limit: Callable[..., Any]) -> APIRouter:
-    """The routes of `tokens`; each asks FastAPI for a `handlers` instance to delegate to."""
+def router(handlers: type[TokensApi], *, context: RequestContext) -> APIRouter:
+    """The routes of `tokens`. Each has one dependency, `context(security=…, limited=…)`: the
+    request's context, made by the app after the operation's security requirement (the names
+    of its schemes) and its rate limit (`limited`: the operation documents 429). The route
+    hands it to `handlers`, and delegates to what that makes."""
     if inspect.isabstract(handlers):
-        missing = ", ".join(sorted(handlers.__abstractmethods__))
-        raise TypeError(f"{handlers.__name__} does not implement {missing}")
+        missing = ", ".join(sorted(getattr(handlers, "__abstractmethods__", ())))
+        raise TypeError(f"{getattr(handlers, '__name__', handlers)} does not implement {missing}")
     api = APIRouter()
-    Handlers = Annotated[TokensApi, Depends(built_on_the_loop(handlers), scope="function")]
 
     @api.post(
         "/v1/tokens",
@@ -56,12 +59,13 @@ def router(handlers: type[TokensApi], *, bearer_auth: Callable[..., Any], rate_l
                 "description": "The database (or the Redis that counts rate limits, where one does) does not answer or is too busy to answer in time, or (sign-in, sign-up, password change) more passwords wait to be checked than the service takes at once; retry after `Retry-After` seconds."
             },
         },
-        dependencies=[Depends(rate_limit, scope="function"), Depends(require_json)],
         summary="Sign in",
     )
-    async def create_token(handlers: Handlers, request: Request) -> models.Token:
+    async def create_token(
+        request_context: Annotated[Any, Depends(context(security=(), limited=True), scope="function")], request: Request
+    ) -> models.Token:
         body = await parse_body(request, models.TokenCreate)
-        return await handlers.create_token(body=body)
+        return await handlers(request_context).create_token(body=body)
 
     @api.delete(
         "/v1/tokens/current",
@@ -77,11 +81,12 @@ def router(handlers: type[TokensApi], *, bearer_auth: Callable[..., Any], rate_l
                 "description": "The database (or the Redis that counts rate limits, where one does) does not answer or is too busy to answer in time, or (sign-in, sign-up, password change) more passwords wait to be checked than the service takes at once; retry after `Retry-After` seconds."
             },
         },
-        dependencies=[Depends(bearer_auth, scope="function"), Depends(rate_limit, scope="function")],
         summary="Sign out",
     )
-    async def revoke_current_token(handlers: Handlers) -> Response:
-        await handlers.revoke_current_token()
+    async def revoke_current_token(
+        request_context: Annotated[Any, Depends(context(security=("bearerAuth",), limited=True), scope="function")],
+    ) -> Response:
+        await handlers(request_context).revoke_current_token()
         return Response(status_code=204)
 
     return api

@@ -2,7 +2,6 @@
 
 import inspect
 from abc import ABC, abstractmethod
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated, Any
 
@@ -10,9 +9,8 @@ from fastapi import APIRouter, Depends, Path, Query, Request, Response
 
 from generated import models
 from generated.runtime import (
-    built_on_the_loop,
+    RequestContext,
     parse_body,
-    require_json,
 )
 
 
@@ -23,7 +21,10 @@ class CreateUserResult:
 
 
 class UsersApi(ABC):
-    """The operations tagged `users`."""
+    """The operations tagged `users`, made anew for each request from its context."""
+
+    @abstractmethod
+    def __init__(self, context: Any) -> None: ...
 
     @abstractmethod
     async def list_users(self, *, limit: int = 20, cursor: str | None = None) -> models.UserProfilePage:
@@ -46,13 +47,15 @@ class UsersApi(ABC):
         """getUser: GET /v1/users/{userId}"""
 
 
-def router(handlers: type[UsersApi], *, bearer_auth: Callable[..., Any], rate_limit: Callable[..., Any]) -> APIRouter:
-    """The routes of `users`; each asks FastAPI for a `handlers` instance to delegate to."""
+def router(handlers: type[UsersApi], *, context: RequestContext) -> APIRouter:
+    """The routes of `users`. Each has one dependency, `context(security=…, limited=…)`: the
+    request's context, made by the app after the operation's security requirement (the names
+    of its schemes) and its rate limit (`limited`: the operation documents 429). The route
+    hands it to `handlers`, and delegates to what that makes."""
     if inspect.isabstract(handlers):
-        missing = ", ".join(sorted(handlers.__abstractmethods__))
-        raise TypeError(f"{handlers.__name__} does not implement {missing}")
+        missing = ", ".join(sorted(getattr(handlers, "__abstractmethods__", ())))
+        raise TypeError(f"{getattr(handlers, '__name__', handlers)} does not implement {missing}")
     api = APIRouter()
-    Handlers = Annotated[UsersApi, Depends(built_on_the_loop(handlers), scope="function")]
 
     @api.get(
         "/v1/users",
@@ -70,17 +73,16 @@ def router(handlers: type[UsersApi], *, bearer_auth: Callable[..., Any], rate_li
                 "description": "The database (or the Redis that counts rate limits, where one does) does not answer or is too busy to answer in time, or (sign-in, sign-up, password change) more passwords wait to be checked than the service takes at once; retry after `Retry-After` seconds."
             },
         },
-        dependencies=[Depends(bearer_auth, scope="function"), Depends(rate_limit, scope="function")],
         summary="The people the caller works with",
     )
     async def list_users(
-        handlers: Handlers,
+        request_context: Annotated[Any, Depends(context(security=("bearerAuth",), limited=True), scope="function")],
         limit: Annotated[int, Query(alias="limit", ge=1, le=100)] = 20,
         cursor: Annotated[
             str | None, Query(alias="cursor", min_length=1, max_length=1024, pattern="^[A-Za-z0-9_-]+$")
         ] = None,
     ) -> models.UserProfilePage:
-        return await handlers.list_users(limit=limit, cursor=cursor)
+        return await handlers(request_context).list_users(limit=limit, cursor=cursor)
 
     @api.post(
         "/v1/users",
@@ -103,12 +105,15 @@ def router(handlers: type[UsersApi], *, bearer_auth: Callable[..., Any], rate_li
                 "description": "The database (or the Redis that counts rate limits, where one does) does not answer or is too busy to answer in time, or (sign-in, sign-up, password change) more passwords wait to be checked than the service takes at once; retry after `Retry-After` seconds."
             },
         },
-        dependencies=[Depends(rate_limit, scope="function"), Depends(require_json)],
         summary="Sign up",
     )
-    async def create_user(response: Response, handlers: Handlers, request: Request) -> models.User:
+    async def create_user(
+        response: Response,
+        request_context: Annotated[Any, Depends(context(security=(), limited=True), scope="function")],
+        request: Request,
+    ) -> models.User:
         body = await parse_body(request, models.UserCreate)
-        result = await handlers.create_user(body=body)
+        result = await handlers(request_context).create_user(body=body)
         response.headers["Location"] = result.location
         return result.body
 
@@ -126,11 +131,12 @@ def router(handlers: type[UsersApi], *, bearer_auth: Callable[..., Any], rate_li
                 "description": "The database (or the Redis that counts rate limits, where one does) does not answer or is too busy to answer in time, or (sign-in, sign-up, password change) more passwords wait to be checked than the service takes at once; retry after `Retry-After` seconds."
             },
         },
-        dependencies=[Depends(bearer_auth, scope="function"), Depends(rate_limit, scope="function")],
         summary="The caller's account",
     )
-    async def get_current_user(handlers: Handlers) -> models.User:
-        return await handlers.get_current_user()
+    async def get_current_user(
+        request_context: Annotated[Any, Depends(context(security=("bearerAuth",), limited=True), scope="function")],
+    ) -> models.User:
+        return await handlers(request_context).get_current_user()
 
     @api.patch(
         "/v1/users/me",
@@ -154,16 +160,14 @@ def router(handlers: type[UsersApi], *, bearer_auth: Callable[..., Any], rate_li
                 "description": "The database (or the Redis that counts rate limits, where one does) does not answer or is too busy to answer in time, or (sign-in, sign-up, password change) more passwords wait to be checked than the service takes at once; retry after `Retry-After` seconds."
             },
         },
-        dependencies=[
-            Depends(bearer_auth, scope="function"),
-            Depends(rate_limit, scope="function"),
-            Depends(require_json),
-        ],
         summary="Update the caller's account",
     )
-    async def update_current_user(handlers: Handlers, request: Request) -> models.User:
+    async def update_current_user(
+        request_context: Annotated[Any, Depends(context(security=("bearerAuth",), limited=True), scope="function")],
+        request: Request,
+    ) -> models.User:
         body = await parse_body(request, models.UserUpdate)
-        return await handlers.update_current_user(body=body)
+        return await handlers(request_context).update_current_user(body=body)
 
     @api.get(
         "/v1/users/{userId}",
@@ -180,12 +184,12 @@ def router(handlers: type[UsersApi], *, bearer_auth: Callable[..., Any], rate_li
                 "description": "The database (or the Redis that counts rate limits, where one does) does not answer or is too busy to answer in time, or (sign-in, sign-up, password change) more passwords wait to be checked than the service takes at once; retry after `Retry-After` seconds."
             },
         },
-        dependencies=[Depends(rate_limit, scope="function")],
         summary="A user's public profile",
     )
     async def get_user(
-        handlers: Handlers, user_id: Annotated[int, Path(alias="userId", ge=1, le=9223372036854775807)]
+        request_context: Annotated[Any, Depends(context(security=(), limited=True), scope="function")],
+        user_id: Annotated[int, Path(alias="userId", ge=1, le=9223372036854775807)],
     ) -> models.UserProfile:
-        return await handlers.get_user(user_id=user_id)
+        return await handlers(request_context).get_user(user_id=user_id)
 
     return api

@@ -4,30 +4,25 @@ import time
 
 from generated.api.events import EventsApi
 from generated.runtime import EventStream, ServerSentEvent
-from service.events.revocations import AppRevocations
+from service.events.revocations import Revocations
 from service.kit import events
-from service.kit.auth import MaybeCaller
-from service.kit.database import AppDatabase, DbSession
+from service.kit.events import Broadcaster
 from service.kit.handlers import Handlers
 from service.kit.problems import ServiceUnavailable
 from service.kit.types import utcnow
 from service.projects import queries as projects
-from service.settings import AppSettings
 
 
 class EventsHandlers(Handlers, EventsApi):
-    def __init__(
-        self,
-        db: DbSession,
-        caller: MaybeCaller,
-        settings: AppSettings,
-        database: AppDatabase,
-        broadcaster: events.AppBroadcaster,
-        revocations: AppRevocations,
-    ) -> None:
-        super().__init__(db, caller, settings, database)
-        self.broadcaster = broadcaster
-        self.revocations = revocations
+    @property
+    def broadcaster(self) -> Broadcaster:
+        broadcaster: Broadcaster = self.state.broadcaster
+        return broadcaster
+
+    @property
+    def revocations(self) -> Revocations:
+        revocations: Revocations = self.state.revocations
+        return revocations
 
     async def stream_project_events(self, *, project_id: int, last_event_id: str | None = None) -> EventStream:
         # Checked now, with the request's session, so that a non-member gets a 404 problem; the

@@ -8,9 +8,6 @@ and every STREAM_TOKEN_CHECK_SECONDS for those committed by other processes.
 import contextlib
 from collections import defaultdict
 from collections.abc import Iterator
-from typing import Annotated
-
-from fastapi import Depends, Request
 
 from service.kit.database import Database
 from service.kit.events import Subscription
@@ -48,11 +45,3 @@ class Revocations(Rounds):
         for token_id in set(ids) - working:
             for subscription in list(self.watched.get(token_id, ())):
                 subscription.close()
-
-
-async def _app_revocations(request: Request) -> Revocations:
-    revocations: Revocations = request.app.state.revocations
-    return revocations
-
-
-AppRevocations = Annotated[Revocations, Depends(_app_revocations)]

@@ -9,9 +9,8 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from generated import models
 from generated.api.health import HealthApi
-from service.kit.database import AppDatabase
+from service.kit.context import Context
 from service.kit.problems import ServiceUnavailable
-from service.settings import AppSettings
 
 ALEMBIC_INI = Path(__file__).resolve().parents[2] / "alembic.ini"
 
@@ -23,9 +22,9 @@ def schema_head() -> str | None:
 
 class HealthHandlers(HealthApi):
     # No session: the probes must answer even when the pool is exhausted or the database is gone.
-    def __init__(self, database: AppDatabase, settings: AppSettings) -> None:
-        self.database = database
-        self.timeout = settings.readiness_timeout_seconds
+    def __init__(self, context: Context) -> None:
+        self.database = context.database
+        self.timeout = context.settings.readiness_timeout_seconds
 
     async def get_health(self) -> models.Health:
         return models.Health(status=models.HealthStatus.ok)

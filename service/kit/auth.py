@@ -11,13 +11,13 @@ from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Request
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from service.kit.database import READ_METHODS, AppDatabase, DbSession
+from service.kit.database import READ_METHODS, Database
 from service.kit.problems import Unauthenticated
-from service.kit.ratelimits import limit_address
+from service.kit.ratelimits import Limiter
 from service.kit.secrets import TOKEN_PREFIX, token_digest
 from service.kit.types import utcnow
 from service.tokens import queries as tokens
@@ -69,12 +69,12 @@ class VerifiedTokens:
                 del self.entries[digest]
 
 
-async def authenticate(request: Request, database: AppDatabase, db: DbSession) -> Caller:
+async def authenticate(request: Request, session: AsyncSession) -> Caller:
     """The bearer security scheme: resolves the request's token to its caller, or answers 401.
 
-    A token verified lately needs no database. Otherwise a read checks it in its own session; a
-    write in a short read transaction of its own, so that it takes SQLite's write lock only when
-    its handler starts.
+    A token verified lately needs no database. Otherwise a read checks it in the request's
+    `session`; a write in a short read transaction of its own, so that it takes SQLite's write
+    lock only when its handler starts.
     """
     scheme, _, token = request.headers.get("authorization", "").partition(" ")
     if not token and not scheme:
@@ -85,30 +85,22 @@ async def authenticate(request: Request, database: AppDatabase, db: DbSession) -
     token = token.strip()
     if not token.startswith(TOKEN_PREFIX):
         raise Unauthenticated("The token is unknown, expired or revoked.")
-    verified: VerifiedTokens = request.app.state.verified_tokens
+    state = request.app.state
+    verified: VerifiedTokens = state.verified_tokens
     digest = token_digest(token)
     caller = verified.get(digest)
     if caller is None:
         if request.method in READ_METHODS:
-            found = await tokens.find_active(db, digest)
+            found = await tokens.find_active(session, digest)
         else:
-            async with database.reader() as session, session.begin():
-                found = await tokens.find_active(session, digest)
+            database: Database = state.database
+            async with database.reader() as reader, reader.begin():
+                found = await tokens.find_active(reader, digest)
         if found is None:
             # A lookup that found nothing costs what a request does: it counts against the address.
-            await limit_address(request)
+            limiter: Limiter = state.limiter
+            await limiter.count_address(request)
             raise Unauthenticated("The token is unknown, expired or revoked.")
         caller = Caller(user_id=found.user_id, token_id=found.token_id, token_expires_at=found.expires_at)
         verified.put(digest, caller)
-    request.state.caller = caller
     return caller
-
-
-async def _signed_in(request: Request) -> Caller | None:
-    caller: Caller | None = getattr(request.state, "caller", None)
-    return caller
-
-
-# The caller that the operation's security requirement authenticated; None on public operations.
-# The generated routes run the security dependency before they build the handlers.
-MaybeCaller = Annotated[Caller | None, Depends(_signed_in)]

@@ -1,9 +1,8 @@
 import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import Depends, Request
 from sqlalchemy import event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, make_url
@@ -48,7 +47,8 @@ class Database:
     @asynccontextmanager
     async def short_write(self) -> AsyncIterator[AsyncSession]:
         """A write transaction of its own, for a statement or two (a password guess's count, a shared
-        secret, an export's claim or lease, a clean-up); request transactions go through get_session.
+        secret, an export's claim or lease, a clean-up); request transactions are the request context's
+        (service/kit/context.py).
 
         On SQLite these wait for the short-write connection, then, like every write, for the
         process's turn to write (service/kit/sqlite.py), not in SQLite's busy handler.
@@ -145,31 +145,3 @@ def after_commit(session: AsyncSession, callback: Callable[[State], None]) -> No
     For what must not happen for a change that rolls back: announcing it, or queueing work on it.
     """
     session.info.setdefault(AFTER_COMMIT, []).append(callback)
-
-
-async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
-    """The request's session, and its one commit point.
-
-    Handlers and queries only flush. The transaction commits when the handler returns and
-    rolls back when it raises, before the response is sent, so a failed commit still becomes
-    a proper error response.
-    """
-    database: Database = request.app.state.database
-    factory = database.reader if request.method in READ_METHODS else database.writer
-    async with factory() as session:
-        async with session.begin():
-            yield session
-        # Committed: only now may the world hear of it.
-        for callback in session.info.pop(AFTER_COMMIT, []):
-            callback(request.app.state)
-
-
-DbSession = Annotated[AsyncSession, Depends(get_session, scope="function")]
-
-
-async def _app_database(request: Request) -> Database:
-    database: Database = request.app.state.database
-    return database
-
-
-AppDatabase = Annotated[Database, Depends(_app_database)]

@@ -12,9 +12,8 @@ from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Annotated, Any, cast
+from typing import Any, cast
 
-from fastapi import Depends, Request
 from pydantic import BaseModel
 from sqlalchemy import CursorResult, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -186,14 +185,6 @@ async def purge(sessions: async_sessionmaker[AsyncSession], retention: timedelta
             update(EventHorizon).where(EventHorizon.purged_through < newest_old).values(purged_through=newest_old)
         )
         return int(deleted.rowcount or 0)
-
-
-async def _app_broadcaster(request: Request) -> Broadcaster:
-    broadcaster: Broadcaster = request.app.state.broadcaster
-    return broadcaster
-
-
-AppBroadcaster = Annotated[Broadcaster, Depends(_app_broadcaster)]
 
 
 def close_on_exit_signals(broadcaster: Broadcaster) -> Callable[[], None]:

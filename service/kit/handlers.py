@@ -1,20 +1,25 @@
-from service.kit.auth import Caller, MaybeCaller
-from service.kit.database import AppDatabase, Database, DbSession
+from starlette.datastructures import State
+
+from service.kit.auth import Caller
+from service.kit.context import Context
+from service.kit.database import Database
 from service.kit.pagination import Cursors
+from service.kit.passwords import PasswordWork
 from service.kit.problems import Unauthenticated
 from service.kit.secrets import shared_secret
-from service.settings import AppSettings, Settings
+from service.settings import Settings
 
 
 class Handlers:
-    """What every resource's handlers start from: the request's session, caller and settings."""
+    """What every resource's handlers start from: the request's context (service/kit/context.py)."""
 
-    def __init__(self, db: DbSession, caller: MaybeCaller, settings: AppSettings, database: AppDatabase) -> None:
-        self.db = db
+    def __init__(self, context: Context) -> None:
+        self.context = context
+        self.db = context.session
+        self.state: State = context.state
         # For the rare read that must not wait for, or hold, the request's write transaction.
-        self.database: Database = database
-        self.settings: Settings = settings
-        self._caller = caller
+        self.database: Database = context.database
+        self.settings: Settings = context.settings
 
     async def cursors(self) -> Cursors:
         """Made when a list needs them, with SECRET_KEY or else the key all processes share."""
@@ -22,7 +27,12 @@ class Handlers:
         return Cursors(key.get_secret_value() if key else await shared_secret(self.database, "cursors"))
 
     @property
+    def passwords(self) -> PasswordWork:
+        passwords: PasswordWork = self.state.passwords
+        return passwords
+
+    @property
     def caller(self) -> Caller:
-        if self._caller is None:
+        if self.context.caller is None:
             raise Unauthenticated("This operation needs a bearer token.", error=None)
-        return self._caller
+        return self.context.caller

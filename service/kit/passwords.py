@@ -12,12 +12,11 @@ import asyncio
 from collections import deque
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from typing import Annotated, Any, TypeVar
+from typing import Any, TypeVar
 
 import anyio.to_thread
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from fastapi import Depends, Request
 
 from service.kit.problems import ServiceUnavailable
 
@@ -95,11 +94,3 @@ def _verify(password_hash: str | None, password: str) -> bool:
     except (VerificationError, InvalidHashError):
         return False
     return password_hash is not None
-
-
-async def _app_passwords(request: Request) -> PasswordWork:
-    passwords: PasswordWork = request.app.state.passwords
-    return passwords
-
-
-AppPasswords = Annotated[PasswordWork, Depends(_app_passwords)]

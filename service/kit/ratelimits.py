@@ -74,25 +74,17 @@ class Limiter:
             stats = await self.strategy.get_window_stats(item, key)
             raise TooManyRequests(SLOW_DOWN, stats.reset_time - time.time())
 
+    async def count(self, request: Request, caller: "Caller | None") -> None:
+        """Counts a request: against its user when signed in (however many tokens they hold),
+        else against its client address."""
+        if caller is None:
+            await self.count_address(request)
+        else:
+            await self.hit(self.per_user, f"user:{caller.user_id}")
 
-async def rate_limit(request: Request) -> None:
-    """The generated routes' rate limiter, for each operation that documents 429.
-
-    It runs after the operation's security: a signed-in request counts against its user (however
-    many tokens they hold), any other against its client address.
-    """
-    caller: Caller | None = getattr(request.state, "caller", None)
-    if caller is None:
-        await limit_address(request)
-    else:
-        limiter: Limiter = request.app.state.limiter
-        await limiter.hit(limiter.per_user, f"user:{caller.user_id}")
-
-
-async def limit_address(request: Request) -> None:
-    """Counts a request against its client address: for failed authentications."""
-    limiter: Limiter = request.app.state.limiter
-    await limiter.hit(limiter.per_address, address_key(request.client.host if request.client else ""))
+    async def count_address(self, request: Request) -> None:
+        """Counts a request against its client address: anonymous ones, and failed authentications."""
+        await self.hit(self.per_address, address_key(request.client.host if request.client else ""))
 
 
 def address_key(host: str) -> str:

@@ -1,35 +1,16 @@
-from fastapi import Request
-
 from generated import models
 from generated.api.tokens import TokensApi
-from service.kit.auth import MaybeCaller
-from service.kit.database import AppDatabase, DbSession
 from service.kit.handlers import Handlers
-from service.kit.passwords import AppPasswords
 from service.kit.problems import Unauthenticated
 from service.kit.types import utcnow
-from service.settings import AppSettings
 from service.tokens import queries as tokens
 from service.tokens import throttle
 from service.users import queries as users
 
 
 class TokensHandlers(Handlers, TokensApi):
-    def __init__(
-        self,
-        db: DbSession,
-        caller: MaybeCaller,
-        settings: AppSettings,
-        database: AppDatabase,
-        passwords: AppPasswords,
-        request: Request,
-    ) -> None:
-        super().__init__(db, caller, settings, database)
-        self.passwords = passwords
-        self.request = request
-
     async def create_token(self, *, body: models.TokenCreate) -> models.Token:
-        guess = await throttle.sign_in(self.database, body.email, self.request)
+        guess = await throttle.sign_in(self.database, body.email, self.context.request)
         # Admitted first: a sign-in refused for want of room costs nothing more, and is no guess.
         async with self.passwords.admitted():
             await throttle.attempt(self.database, guess, self.settings)

@@ -3,14 +3,10 @@ from sqlalchemy import select
 
 from generated import models
 from generated.api.users import CreateUserResult, UsersApi
-from service.kit.auth import MaybeCaller
-from service.kit.database import AppDatabase, DbSession
 from service.kit.handlers import Handlers
 from service.kit.pagination import Pager, by_id
-from service.kit.passwords import AppPasswords
 from service.kit.problems import Conflict, Forbidden, NotFound, Unprocessable
 from service.kit.types import utcnow
-from service.settings import AppSettings
 from service.tables import User
 from service.tokens import queries as tokens
 from service.tokens import throttle
@@ -18,12 +14,6 @@ from service.users import queries as users
 
 
 class UsersHandlers(Handlers, UsersApi):
-    def __init__(
-        self, db: DbSession, caller: MaybeCaller, settings: AppSettings, database: AppDatabase, passwords: AppPasswords
-    ) -> None:
-        super().__init__(db, caller, settings, database)
-        self.passwords = passwords
-
     async def create_user(self, *, body: models.UserCreate) -> CreateUserResult:
         _check_email_lengths(body.email)
         # Hash before touching the database, so that no lock is held while Argon2 works.

@@ -182,7 +182,7 @@ def test_literal_paths_are_routed_before_templates(tmp_path: Path) -> None:
     assert module.index('"/v1/users/me"') < module.index('"/v1/users/{userId}"')
 
 
-def test_the_rate_limiter_guards_exactly_the_operations_that_document_429(tmp_path: Path) -> None:
+def test_each_route_asks_for_its_context_by_security_and_rate_limit(tmp_path: Path) -> None:
     def health_checks_limited(spec: dict[str, Any]) -> None:
         spec["paths"]["/healthz"]["get"]["responses"]["429"] = spec["paths"]["/v1/users"]["post"]["responses"]["429"]
 
@@ -190,6 +190,9 @@ def test_the_rate_limiter_guards_exactly_the_operations_that_document_429(tmp_pa
     stubs.write(ops, tmp_path)
     health = (tmp_path / "api" / "health.py").read_text()
     users = (tmp_path / "api" / "users.py").read_text()
-    assert "def router(handlers: type[HealthApi], *, rate_limit: Callable[..., Any])" in health
-    assert health.count("Depends(rate_limit, scope='function')") == 1
-    assert users.count("Depends(rate_limit, scope='function')") == sum(op.tag == "users" for op in ops)
+    assert "def router(handlers: type[HealthApi], *, context: RequestContext)" in health
+    assert health.count("Depends(context(security=(), limited=True)") == 1  # /healthz, now limited
+    assert health.count("Depends(context(security=(), limited=False)") == 1  # /readyz
+    assert users.count("Depends(context(security=('bearerAuth',), limited=True)") == 3
+    assert users.count("Depends(context(security=(), limited=True)") == 2  # createUser, getUser
+    assert users.count("Depends(") == sum(op.tag == "users" for op in ops)  # one dependency a route
