@@ -6,13 +6,13 @@ import json
 import logging
 import os
 import secrets
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import timedelta
 from pathlib import Path
 from typing import IO, Any, cast
 
 import anyio.to_thread
-from sqlalchemy import CursorResult, or_, select, update
+from sqlalchemy import CursorResult, Row, or_, select, update
 
 from service.kit.database import Database
 from service.kit.types import utcnow
@@ -94,12 +94,13 @@ async def write(
             await anyio.to_thread.run_sync(out.write, _csv([dict(zip(COLUMNS, COLUMNS, strict=True))]))
         while True:
             async with database.reader() as db, db.begin():
-                query = select(Task).where(Task.project_id == project_id, Task.id > after).order_by(Task.id)
-                tasks = (await db.scalars(query.limit(BATCH))).all()
+                # Rows, not ORM objects: the same values, at a fraction of the loop's time.
+                query = select(*Task.__table__.columns).where(Task.project_id == project_id, Task.id > after)
+                tasks = (await db.execute(query.order_by(Task.id).limit(BATCH))).all()
             if not tasks:
                 break
-            rows = [task_model(task).model_dump(mode="json", by_alias=True) for task in tasks]
-            await anyio.to_thread.run_sync(out.write, _csv(rows) if format == "csv" else _ndjson(rows))
+            # Rendered in the thread that writes: a thousand rows' worth is milliseconds of CPU.
+            await anyio.to_thread.run_sync(_write_batch, out, tasks, format)
             count, after = count + len(tasks), tasks[-1].id
             if after_batch is not None:
                 await after_batch()
@@ -108,6 +109,11 @@ async def write(
         await anyio.to_thread.run_sync(_discard, out, partial)
         raise
     return count
+
+
+def _write_batch(out: IO[str], tasks: Sequence[Row[Any]], format: str) -> None:
+    rows = [task_model(task).model_dump(mode="json", by_alias=True) for task in tasks]
+    out.write(_csv(rows) if format == "csv" else _ndjson(rows))
 
 
 def _csv(rows: list[dict[str, object]]) -> str:

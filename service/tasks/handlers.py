@@ -3,7 +3,7 @@ from collections.abc import Callable
 from typing import Any, Literal
 
 from pydantic import MISSING
-from sqlalchemy import bindparam, delete, select
+from sqlalchemy import Row, bindparam, delete, select
 
 from generated import models
 from generated.api.tasks import CreateTaskResult, GetTaskResult, TasksApi, UpdateTaskResult
@@ -152,7 +152,8 @@ class TasksHandlers(Handlers, TasksApi):
             raise Unprocessable(NOT_A_MEMBER, where="body", pointer="/assigneeId")
 
 
-def task_model(task: Task) -> models.Task:
+def task_model(task: Task | Row[Any]) -> models.Task:
+    """The API's task, from the ORM's or from a row of the task table."""
     return models.Task(
         id=task.id,
         project_id=task.project_id,
