@@ -50,41 +50,43 @@ async def seed(database: Database) -> int:
 
 # It measures the event loop's stalls: alone, not beside other tests.
 @pytest.mark.serial
-@pytest.mark.parametrize("format", ["csv", "ndjson"])
-async def test_a_100k_task_export_runs_in_constant_memory_off_the_loop(
-    settings: Settings, tmp_path: Path, format: str
-) -> None:
+async def test_a_100k_task_export_runs_in_constant_memory_off_the_loop(settings: Settings, tmp_path: Path) -> None:
     database = Database(settings)
+    worst_lag: dict[str, float] = {}
+    peaks: dict[str, int] = {}
     try:
         project_id = await seed(database)
-        target = tmp_path / f"out.{format}"
-        worst_lag = 0.0
+        for format in ("csv", "ndjson"):
+            target = tmp_path / f"out.{format}"
+            worst_lag[format] = 0.0
 
-        async def watch_the_loop() -> None:
-            nonlocal worst_lag
-            while True:
-                started = time.monotonic()
-                await asyncio.sleep(0.01)
-                worst_lag = max(worst_lag, time.monotonic() - started - 0.01)
+            async def watch_the_loop(format: str = format) -> None:
+                while True:
+                    started = time.monotonic()
+                    await asyncio.sleep(0.01)
+                    worst_lag[format] = max(worst_lag[format], time.monotonic() - started - 0.01)
 
-        watcher = asyncio.create_task(watch_the_loop())
-        tracemalloc.start()
-        try:
-            count = await files.write(database, project_id, format, target)
-            _, peak = tracemalloc.get_traced_memory()
-        finally:
-            tracemalloc.stop()
-            watcher.cancel()
+            watcher = asyncio.create_task(watch_the_loop())
+            tracing = format == "csv"  # memory once: both formats go through the same batches
+            if tracing:
+                tracemalloc.start()
+            try:
+                count = await files.write(database, project_id, format, target)
+                if tracing:
+                    peaks[format] = tracemalloc.get_traced_memory()[1]
+            finally:
+                tracemalloc.stop()
+                watcher.cancel()
+            assert count == ROWS
+            lines = target.read_text().count("\n")
+            assert lines == ROWS + (1 if format == "csv" else 0)
     finally:
         await database.dispose()
 
-    assert count == ROWS
-    lines = target.read_text().count("\n")
-    assert lines == ROWS + (1 if format == "csv" else 0)
     assert not list(tmp_path.glob("*.part"))
     # Batches of 1,000: the peak does not grow with the project (100,000 rows are ~10 MB of text).
-    assert peak < 8 * 1024 * 1024, f"peak {peak / 2**20:.1f} MiB"
-    assert worst_lag < 0.25, f"the event loop stalled for {worst_lag * 1000:.0f} ms"
+    assert max(peaks.values()) < 8 * 1024 * 1024, f"peaks {peaks}"
+    assert max(worst_lag.values()) < 0.25, f"the event loop stalled: {worst_lag}"
 
 
 async def test_a_failed_write_leaves_no_file(settings: Settings, tmp_path: Path) -> None:

@@ -4,28 +4,33 @@ import json
 import socket
 import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
 from tests.conftest import UNLIMITED
+from tests.database import ScratchDatabases
 from tests.live import LiveServer
 
 HEAD_SECONDS = 0.5
-# Half-second deadlines: alone, not beside other tests that take the cores.
-pytestmark = pytest.mark.serial
+# Half-second deadlines: alone, not beside other tests that take the cores. And once: what is
+# tested here happens before any database is asked.
+pytestmark = [pytest.mark.serial, pytest.mark.sqlite]
 
 
-@pytest.fixture
-def server(database_url: str, tmp_path: Path) -> Iterator[LiveServer]:
+@pytest.fixture(scope="module")
+def server(databases: ScratchDatabases, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """One server for the module: each test opens connections of its own."""
+    directory = tmp_path_factory.mktemp("http")
     env = {
         **UNLIMITED,
         "REQUEST_HEAD_TIMEOUT_SECONDS": str(HEAD_SECONDS),
         "MAX_REQUEST_HEAD_BYTES": "4096",
-        "EXPORT_DIR": str(tmp_path / "exports"),
+        "EXPORT_DIR": str(directory / "exports"),
     }
-    with LiveServer(database_url, env) as server:
+    url = databases.new(directory)
+    with LiveServer(url, env) as server:
         yield server
+    databases.drop(url)
 
 
 def connect(server: LiveServer) -> socket.socket:

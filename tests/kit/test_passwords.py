@@ -101,7 +101,9 @@ asyncio.run(main(sys.argv[1]))
 """
 
 
-@pytest.mark.serial  # it measures latencies: alone, not beside other tests
+# It measures latencies: alone, not beside other tests; and once, Argon2 being no database's.
+@pytest.mark.serial
+@pytest.mark.sqlite
 async def test_a_burst_of_sign_ins_leaves_signed_in_reads_their_pace(database_url: str, tmp_path: Path) -> None:
     env = {**UNLIMITED, "PASSWORD_HASHING_CONCURRENCY": "1", "EXPORT_DIR": str(tmp_path / "exports")}
     del env["PASSWORD_HASHING_BACKLOG"], env["PASSWORD_HASHING_WAIT_SECONDS"]  # the defaults: 8 and 2 s
