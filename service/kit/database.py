@@ -1,17 +1,16 @@
-import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import Any, TypeVar
 
-from sqlalchemy import event
+from sqlalchemy import Executable, event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.pool import NullPool
 from starlette.datastructures import State
 
-from service.kit.sqlite import WriteQueue
-from service.kit.sqlite import connector as one_hop_connector
+from service.kit.sqlite import MARK, ON_LOOP, WriteQueue
+from service.kit.sqlite import connector as sqlite_connector
 from service.settings import Settings
 
 # Requests with these methods only read, so they need no write lock.
@@ -30,7 +29,9 @@ class Database:
         sqlite = make_url(settings.database_url).get_backend_name() == "sqlite"
         writes = WriteQueue(settings.database_pool_timeout_seconds, settings.sqlite_busy_timeout_ms / 1000)
         self.engine = create_engine(settings, writes=writes)
-        self.reader = async_sessionmaker(self.engine, expire_on_commit=False)
+        # A read's statements are each a transaction of their own: no BEGIN or COMMIT to wait for.
+        autocommit = {"sqlite_begin": None} if sqlite else {"isolation_level": "AUTOCOMMIT"}
+        self.reader = async_sessionmaker(self.engine.execution_options(**autocommit), expire_on_commit=False)
         self.writer = async_sessionmaker(
             self.engine.execution_options(sqlite_begin="IMMEDIATE"), expire_on_commit=False
         )
@@ -72,7 +73,7 @@ def create_engine(
     options: dict[str, Any] = {}
     if sqlite:
         writes = writes or WriteQueue(settings.database_pool_timeout_seconds, settings.sqlite_busy_timeout_ms / 1000)
-        options["async_creator"] = one_hop_connector(url, writes)
+        options["async_creator"] = sqlite_connector(url, writes)
     else:
         timeout_ms = int(settings.database_statement_timeout_seconds * 1000)
         options["connect_args"] = {
@@ -106,16 +107,12 @@ def create_engine(
     )
     if engine.dialect.name == "sqlite":
         _configure_sqlite(engine, settings.sqlite_busy_timeout_ms)
-        # aiosqlite logs every statement with its bound values at DEBUG: never those.
-        logging.getLogger("aiosqlite").setLevel(max(logging.INFO, logging.getLogger("aiosqlite").level))
     return engine
 
 
 def _configure_sqlite(engine: AsyncEngine, busy_timeout_ms: int) -> None:
     @event.listens_for(engine.sync_engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
-        # Take transaction control away from the driver so that "begin" below decides.
-        dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
@@ -126,7 +123,26 @@ def _configure_sqlite(engine: AsyncEngine, busy_timeout_ms: int) -> None:
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(connection: Connection) -> None:
         mode = connection.get_execution_options().get("sqlite_begin", "DEFERRED")
-        connection.exec_driver_sql(f"BEGIN {mode}")
+        if mode is not None:  # None: each statement commits on its own
+            connection.exec_driver_sql(f"BEGIN {mode}")
+
+    @event.listens_for(engine.sync_engine, "before_cursor_execute", retval=True)
+    def _mark_on_loop(
+        _connection: Connection, _cursor: Any, statement: str, parameters: Any, context: Any, executemany: bool
+    ) -> tuple[str, Any]:
+        if context is not None and not executemany and context.execution_options.get(ON_LOOP):
+            statement = MARK + statement
+        return statement, parameters
+
+
+Statement = TypeVar("Statement", bound=Executable)
+
+
+def on_loop(statement: Statement) -> Statement:
+    """Marks a statement that SQLite may run on the event loop's thread: one that touches a bounded
+    number of rows (by key) and needs no lock its transaction does not hold (service/kit/sqlite.py).
+    Elsewhere the mark changes nothing."""
+    return statement.execution_options(**{ON_LOOP: True})
 
 
 def upsert(session: AsyncSession, table: type, **values: object) -> postgresql.Insert | sqlite.Insert:

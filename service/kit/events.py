@@ -15,10 +15,10 @@ from datetime import timedelta
 from typing import Any, cast
 
 from pydantic import BaseModel
-from sqlalchemy import CursorResult, delete, func, select, update
+from sqlalchemy import CursorResult, Table, bindparam, delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from service.kit.database import after_commit
+from service.kit.database import after_commit, on_loop
 from service.kit.types import utcnow
 from service.tables import EventHorizon, Project, ProjectEvent
 
@@ -27,6 +27,12 @@ LOCKED = "taskboard.locked_projects"
 BATCH = 500
 # The PostgreSQL NOTIFY channel on which each logged event's id is announced when it commits.
 CHANNEL = "taskboard_events"
+
+
+# NO KEY UPDATE: it waits for other event writers, but not for the KEY SHARE lock that the task's
+# foreign key takes on the project, which every writer may already hold (deadlock).
+LOCK_PROJECT = on_loop(select(Project.id).where(Project.id == bindparam("project_id")).with_for_update(key_share=True))
+LOG = on_loop(insert(cast(Table, ProjectEvent.__table__)).returning(ProjectEvent.id))
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,18 +52,14 @@ async def record(db: AsyncSession, project_id: int, event: str, data: BaseModel)
     """
     locked: set[int] = db.info.setdefault(LOCKED, set())
     if project_id not in locked:  # once per transaction: the lock lasts until it ends
-        # NO KEY UPDATE: it waits for other event writers, but not for the KEY SHARE lock that the
-        # task's foreign key takes on the project, which every writer may already hold (deadlock).
-        await db.execute(select(Project.id).where(Project.id == project_id).with_for_update(key_share=True))
+        await db.execute(LOCK_PROJECT, {"project_id": project_id})
         locked.add(project_id)
-    row = ProjectEvent(
-        project_id=project_id, event=event, data=data.model_dump_json(by_alias=True), created_at=utcnow()
-    )
-    db.add(row)
-    await db.flush()
+    data_json = data.model_dump_json(by_alias=True)
+    values = {"project_id": project_id, "event": event, "data": data_json, "created_at": utcnow()}
+    event_id = (await db.execute(LOG, values)).scalar_one()
     if db.get_bind().dialect.name == "postgresql":
         # Delivered to every relay when (and only if) the transaction commits, in commit order.
-        await db.execute(select(func.pg_notify(CHANNEL, str(row.id))))
+        await db.execute(select(func.pg_notify(CHANNEL, str(event_id))))
     if PENDING not in db.info:
         db.info[PENDING] = True
         after_commit(db, lambda state: state.relay.wake())

@@ -55,6 +55,10 @@ class Forbidden(Problem):
     status = 403
 
 
+# Another transaction updated the row between this request's read and its write.
+CHANGED_MEANWHILE = "The resource changed while this request was being handled; fetch it again."
+
+
 class PreconditionFailed(Problem):
     status = 412
 
@@ -155,8 +159,7 @@ async def _on_validation_error(_request: Request, exc: Exception) -> JSONRespons
 
 
 async def _on_stale(_request: Request, _exc: Exception) -> JSONResponse:
-    # Another transaction updated the row between our read and our write.
-    return problem_response(412, "The resource changed while this request was being handled; fetch it again.")
+    return problem_response(412, CHANGED_MEANWHILE)
 
 
 async def _on_client_gone(_request: Request, _exc: Exception) -> JSONResponse:

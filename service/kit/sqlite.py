@@ -1,34 +1,45 @@
-"""aiosqlite with one thread hand-off per statement, where SQLAlchemy's adapter makes four.
+"""SQLite for the event loop: a connection of ours over the stdlib driver, with a thread of its own.
 
-aiosqlite runs each connection on a thread of its own, and every call crosses to it and back: a
-queue put, a thread wake-up, the GIL, a wake-up of the event loop. SQLAlchemy's adapter makes four
-such calls per statement (open a cursor, execute, fetch, close) and one more for a rollback when a
-connection goes back to the pool, even with no transaction open. The profile of a getTask under load
-showed those hand-offs, not the SQL, as the largest cost. This cursor does the four in one call, and
-the connection skips the rollback of a transaction that is not there. Everything else, and every
-statement's work on the database, is aiosqlite's and sqlite3's own.
+A statement that may wait or take long runs on the connection's thread, in one hand-off (execute,
+fetch and close together; SQLAlchemy's aiosqlite adapter would make four). A statement marked
+`on_loop` runs on the event loop's thread itself, with no hand-off at all: only statements bounded
+in the rows they touch and that take no lock their transaction does not hold (a read by key, a row
+written in a write transaction), and even those with SQLite's busy handler off, so that a lock held
+elsewhere sends them to the thread rather than letting them wait on the loop. A transaction's
+COMMIT always goes to the thread: it may checkpoint the write-ahead log to the database file.
 
-Write transactions (BEGIN IMMEDIATE) also wait here rather than in SQLite's busy handler, which
-sleeps in growing steps (up to 100 ms) while it waits: 32 writers at once made a convoy with a p99
-over a second. Those of one process queue in order; another process's writer is waited for in
-steps of about a millisecond, backing off only after 100 ms: with two workers, steps of up to 5 ms
-from the start gave 1.3 times one worker's getTask rate, these 2.5 times.
+Write transactions (BEGIN IMMEDIATE) wait here rather than in SQLite's busy handler, which sleeps
+in growing steps (up to 100 ms) while it waits, so that 32 writers made a convoy. Those of one
+process queue in order; another process's writer is waited for in steps of about a millisecond,
+backing off only after 100 ms.
+
+SQLAlchemy's aiosqlite dialect drives this connection through its adapter: what the adapter uses
+of an aiosqlite connection and cursor is all there is here.
 """
 
 import asyncio
 import sqlite3
-from collections.abc import Awaitable, Callable, Iterable, Sequence
+import threading
+from collections.abc import Awaitable, Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager, suppress
+from functools import partial
+from queue import SimpleQueue
 from typing import Any
 
-import aiosqlite
 from sqlalchemy.engine import URL
 
 Row = tuple[Any, ...]
 Outcome = tuple[Any, int, int | None, list[Row]]
+Job = tuple[asyncio.Future[Any], Callable[..., Any], tuple[Any, ...]]
+
+# The execution option that marks a statement as fit to run on the loop (service/kit/database.on_loop),
+# and the comment that carries the mark from SQLAlchemy's compiler to the cursor below.
+ON_LOOP = "taskboard_on_loop"
+MARK = "/* on loop */ "
 
 
 class Cursor:
-    """What SQLAlchemy's adapter uses of an aiosqlite cursor; the rows arrive with `execute`."""
+    """What SQLAlchemy's adapter uses of a cursor; the rows arrive with `execute`."""
 
     def __init__(self, connection: "Connection") -> None:
         self._connection = connection
@@ -48,12 +59,14 @@ class Cursor:
         if sql == "BEGIN IMMEDIATE":
             await self._connection.begin_writing()
             self._take((None, -1, None, []))
-            return self
-        self._take(await self._connection.call(_statement, sql, parameters))
+        elif sql.startswith(MARK) and (outcome := self._connection.on_loop(sql, parameters)) is not None:
+            self._take(outcome)
+        else:
+            self._take(await self._connection.call(_statement, self._connection.driver, sql, parameters))
         return self
 
     async def executemany(self, sql: str, parameters: Iterable[Sequence[Any] | dict[str, Any]]) -> "Cursor":
-        self._take(await self._connection.call(_statements, sql, list(parameters)))
+        self._take(await self._connection.call(_statements, self._connection.driver, sql, list(parameters)))
         return self
 
     async def fetchall(self) -> list[Row]:
@@ -75,18 +88,56 @@ class Cursor:
         self.description, self.rowcount, self.lastrowid, self._rows = outcome
 
 
-class Connection(aiosqlite.Connection):
-    def __init__(self, connector: Callable[[], sqlite3.Connection], writes: "WriteQueue") -> None:
-        super().__init__(connector, iter_chunk_size=64)
+class Connection:
+    """One sqlite3 connection and the thread that runs its calls, one at a time, in order."""
+
+    def __init__(self, writes: "WriteQueue") -> None:
         self._writes = writes
         self._writing = False
+        self._loop = asyncio.get_running_loop()
+        self._jobs: SimpleQueue[Job | None] = SimpleQueue()
+        # Never holds up the process's exit, as SQLAlchemy's own aiosqlite connections do not.
+        self._thread = threading.Thread(target=self._serve, name="sqlite", daemon=True)
+        # The name SQLAlchemy's adapter reads to see whether the connection is still open.
+        self._connection: sqlite3.Connection | None = None
 
-    def cursor(self) -> Cursor:  # type: ignore[override]
+    @classmethod
+    async def open(cls, open_file: Callable[[], sqlite3.Connection], writes: "WriteQueue") -> "Connection":
+        connection = cls(writes)
+        connection._thread.start()
+        try:
+            connection._connection = await connection.call(open_file)
+        except BaseException:
+            connection._jobs.put(None)
+            raise
+        return connection
+
+    @property
+    def driver(self) -> sqlite3.Connection:
+        if self._connection is None:
+            raise sqlite3.ProgrammingError("Cannot operate on a closed database.")
+        return self._connection
+
+    def cursor(self) -> Cursor:
         return Cursor(self)
 
     def call(self, function: Callable[..., Any], *args: Any) -> Awaitable[Any]:
-        """Runs `function(sqlite3_connection, *args)` on the connection's thread."""
-        return self._execute(function, self._conn, *args)  # type: ignore[no-untyped-call]
+        """`function(*args)`, run on the connection's thread."""
+        future = self._loop.create_future()
+        self._jobs.put((future, function, args))
+        return future
+
+    def on_loop(self, sql: str, parameters: Any) -> Outcome | None:
+        """The statement run here, on the loop; None if a lock held elsewhere stopped it at once."""
+        if self._writing:  # the write lock is this transaction's: nothing to wait for
+            return _statement(self.driver, sql, parameters)
+        with _not_waiting(self.driver, self._writes.busy_timeout) as connection:
+            try:
+                return _statement(connection, sql, parameters)
+            except sqlite3.OperationalError as error:
+                if _busy(error):
+                    return None  # it had no effect: it runs again on the thread, where it may wait
+                raise
 
     async def begin_writing(self) -> None:
         """BEGIN IMMEDIATE, after this process's other write transactions (waiting as long as for a
@@ -101,7 +152,7 @@ class Connection(aiosqlite.Connection):
             started = loop.time()
             deadline = started + self._writes.busy_timeout
             pause = 0.0005
-            while not await self.call(_begin_immediate, self._writes.busy_timeout):
+            while not _begin_immediate(self.driver, self._writes.busy_timeout):
                 if loop.time() + pause > deadline:
                     raise sqlite3.OperationalError("database is locked")
                 await asyncio.sleep(pause)
@@ -113,33 +164,61 @@ class Connection(aiosqlite.Connection):
 
     async def commit(self) -> None:
         try:
-            await super().commit()
+            if self.driver.in_transaction:
+                await self.call(self.driver.commit)
         finally:
             self._done_writing()
 
     async def rollback(self) -> None:
         try:
-            # Reading the flag from the event loop is safe: sqlite3 here is threadsafe (serialized).
-            if self._conn.in_transaction:
-                await super().rollback()
+            if self.driver.in_transaction:
+                await self.call(self.driver.rollback)
         finally:
             self._done_writing()
 
     async def close(self) -> None:
         try:
-            await super().close()
+            if self._connection is not None:
+                await self.call(self._connection.close)
+                self._connection = None
         finally:
+            self._jobs.put(None)
             self._done_writing()
 
-    def stop(self) -> asyncio.Future[Any] | None:
-        # How SQLAlchemy terminates a connection it gave up on, without close().
+    def stop(self) -> None:
+        """Closes the connection without waiting: how SQLAlchemy ends one it gave up on."""
         self._done_writing()
-        return super().stop()
+        if self._connection is not None:
+            self._jobs.put((self._loop.create_future(), self._connection.close, ()))
+            self._connection = None
+        self._jobs.put(None)
+
+    async def create_function(self, *args: Any, **kwargs: Any) -> None:
+        await self.call(partial(self.driver.create_function, *args, **kwargs))
+
+    def _serve(self) -> None:
+        while (job := self._jobs.get()) is not None:
+            future, function, args = job
+            try:
+                result, error = function(*args), None
+            except BaseException as raised:
+                result, error = None, raised
+            with suppress(RuntimeError):  # the loop is closed: nobody waits for the answer
+                self._loop.call_soon_threadsafe(_settle, future, result, error)
 
     def _done_writing(self) -> None:
         if self._writing:
             self._writing = False
             self._writes.release()
+
+
+def _settle(future: asyncio.Future[Any], result: Any, error: BaseException | None) -> None:
+    if future.done():  # cancelled meanwhile
+        return
+    if error is None:
+        future.set_result(result)
+    else:
+        future.set_exception(error)
 
 
 class WriteQueue:
@@ -182,17 +261,29 @@ def _statement(connection: sqlite3.Connection, sql: str, parameters: Any) -> Out
         cursor.close()
 
 
-def _begin_immediate(connection: sqlite3.Connection, busy_timeout: float) -> Any:
-    """BEGIN IMMEDIATE if no other process is writing; False, at once, if one is."""
+@contextmanager
+def _not_waiting(connection: sqlite3.Connection, busy_timeout: float) -> Iterator[sqlite3.Connection]:
+    """The connection with SQLite's busy handler off: a lock held elsewhere fails at once (BUSY)."""
     connection.execute("PRAGMA busy_timeout=0")
     try:
-        connection.execute("BEGIN IMMEDIATE")
-    except sqlite3.OperationalError as error:
-        if error.sqlite_errorcode & 0xFF != sqlite3.SQLITE_BUSY:  # BUSY, or BUSY_RECOVERY and kin
-            raise
-        return False
+        yield connection
     finally:
         connection.execute(f"PRAGMA busy_timeout={int(busy_timeout * 1000)}")
+
+
+def _busy(error: sqlite3.OperationalError) -> bool:
+    return error.sqlite_errorcode & 0xFF == sqlite3.SQLITE_BUSY  # BUSY, or BUSY_RECOVERY and kin
+
+
+def _begin_immediate(connection: sqlite3.Connection, busy_timeout: float) -> bool:
+    """BEGIN IMMEDIATE if no other process is writing; False, at once, if one is."""
+    with _not_waiting(connection, busy_timeout):
+        try:
+            connection.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as error:
+            if not _busy(error):
+                raise
+            return False
     return True
 
 
@@ -210,16 +301,15 @@ def connector(url: URL, writes: WriteQueue) -> Callable[[], Awaitable[Connection
     from sqlalchemy.dialects.sqlite.aiosqlite import SQLiteDialect_aiosqlite
 
     args, options = SQLiteDialect_aiosqlite().create_connect_args(url)
-    # The flag that rollback() reads comes from the loop's thread, not the connection's own.
+    # The loop's thread runs some statements itself (on_loop); the driver serialises all calls.
     options["check_same_thread"] = False
+    # Transactions are SQLAlchemy's to begin (service/kit/database.py), never the driver's.
+    options["isolation_level"] = None
 
     def open_file() -> sqlite3.Connection:
         return sqlite3.connect(*args, **options)  # type: ignore[call-overload, no-any-return]
 
     async def connect() -> Connection:
-        connection = Connection(open_file, writes)
-        connection._thread.daemon = True  # as SQLAlchemy's own connect does: never holds up exit
-        await connection
-        return connection
+        return await Connection.open(open_file, writes)
 
     return connect

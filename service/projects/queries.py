@@ -1,16 +1,22 @@
 from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from service.kit.database import on_loop
 from service.kit.problems import Forbidden, NotFound
 from service.tables import Membership, Project
 
 OWNER_ONLY = "Only the project's owner may do this."
 
 
-VISIBLE = (
+VISIBLE = on_loop(
     select(Project, Membership)
     .join(Membership, Membership.project_id == Project.id)
     .where(Project.id == bindparam("project_id"), Membership.user_id == bindparam("user_id"))
+)
+IS_MEMBER = on_loop(
+    select(Membership.user_id).where(
+        Membership.project_id == bindparam("project_id"), Membership.user_id == bindparam("user_id")
+    )
 )
 
 
@@ -30,5 +36,4 @@ async def owned(db: AsyncSession, project_id: int, user_id: int) -> Project:
 
 
 async def is_member(db: AsyncSession, project_id: int, user_id: int) -> bool:
-    found = await db.get(Membership, (project_id, user_id))
-    return found is not None
+    return await db.scalar(IS_MEMBER, {"project_id": project_id, "user_id": user_id}) is not None

@@ -1,18 +1,19 @@
 import datetime
 from collections.abc import Callable
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 from pydantic import MISSING
-from sqlalchemy import Row, bindparam, delete, select
+from sqlalchemy import Row, Table, bindparam, delete, insert, select, update
 
 from generated import models
 from generated.api.tasks import CreateTaskResult, GetTaskResult, TasksApi, UpdateTaskResult
 from service.kit import events
+from service.kit.database import on_loop
 from service.kit.etags import check_if_match, etag
 from service.kit.handlers import Handlers
 from service.kit.idempotency import IdempotentRequest, Stored, create_once
 from service.kit.pagination import Pager, SortKey
-from service.kit.problems import NotFound, Unprocessable
+from service.kit.problems import CHANGED_MEANWHILE, NotFound, PreconditionFailed, Unprocessable
 from service.kit.types import utcnow
 from service.projects import queries as projects
 from service.tables import DUE_LAST_ASC, DUE_LAST_DESC, Membership, Task
@@ -25,19 +26,30 @@ SORT_KEYS: dict[str, list[SortKey]] = {
     "-dueDate": [DUE_LAST_DESC, Task.id],
 }
 # A task's values of its sort's keys, for the cursor: the sentinels stand in for a missing due date.
-SORT_VALUES: dict[str, Callable[[Task], list[Any]]] = {
+SORT_VALUES: dict[str, Callable[[Row[Any]], list[Any]]] = {
     "createdAt": lambda t: [t.created_at, t.id],
     "-createdAt": lambda t: [t.created_at, t.id],
     "dueDate": lambda t: [t.due_date or datetime.date(9999, 12, 31), t.id],
     "-dueDate": lambda t: [t.due_date or datetime.date(1, 1, 1), t.id],
 }
 NOT_A_MEMBER = "The assignee must be a member of the project."
+TASK = cast(Table, Task.__table__)
 # A task, with its project's membership of the caller.
-MEMBERS_TASK = (
-    select(Task)
+MEMBERS_TASK = on_loop(
+    select(*TASK.columns)
     .join(Membership, (Membership.project_id == Task.project_id) & (Membership.user_id == bindparam("user_id")))
     .where(Task.id == bindparam("task_id"), Task.project_id == bindparam("project_id"))
 )
+# Rows, not ORM objects: the columns come with the values of the call.
+INSERT = on_loop(insert(TASK).values(version=1).returning(*TASK.columns))
+# The version that the update read: another transaction's update in between makes it a 412.
+UPDATE = on_loop(
+    update(TASK)
+    .where(TASK.c.id == bindparam("task_id"), TASK.c.version == bindparam("read_version"))
+    .values(version=TASK.c.version + 1)
+    .returning(*TASK.columns)
+)
+EDITABLE = ("title", "description", "status", "assignee_id", "due_date")
 
 
 class TasksHandlers(Handlers, TasksApi):
@@ -56,14 +68,14 @@ class TasksHandlers(Handlers, TasksApi):
         statuses = sorted(set(status or []))
         scope = f"tasks:{project_id}:{','.join(statuses)}:{assignee_id}:{due_before}:{sort}"
         pager = Pager(await self.cursors(), scope, SORT_KEYS[sort], descending=sort.startswith("-"))
-        query = select(Task).where(Task.project_id == project_id)
+        query = select(*TASK.columns).where(Task.project_id == project_id)
         if statuses:
             query = query.where(Task.status.in_(statuses))
         if assignee_id is not None:
             query = query.where(Task.assignee_id == assignee_id)
         if due_before is not None:
             query = query.where(Task.due_date < due_before)
-        found = (await self.db.scalars(pager.query(query, cursor, limit))).all()
+        found = (await self.db.execute(pager.query(query, cursor, limit))).all()
         rows, next_cursor = pager.page(found, limit, SORT_VALUES[sort])
         return models.TaskPage(items=[task_model(t) for t in rows], next_cursor=next_cursor)
 
@@ -83,18 +95,17 @@ class TasksHandlers(Handlers, TasksApi):
         assignee = None if body.assignee_id is MISSING else body.assignee_id
         await self._check_assignee(project_id, assignee)
         now = utcnow()
-        task = Task(
-            project_id=project_id,
-            title=body.title,
-            description=None if body.description is MISSING else body.description,
-            status=body.status.value,
-            assignee_id=assignee,
-            due_date=None if body.due_date is MISSING else body.due_date,
-            created_at=now,
-            updated_at=now,
-        )
-        self.db.add(task)
-        await self.db.flush()
+        values = {
+            "project_id": project_id,
+            "title": body.title,
+            "description": None if body.description is MISSING else body.description,
+            "status": body.status.value,
+            "assignee_id": assignee,
+            "due_date": None if body.due_date is MISSING else body.due_date,
+            "created_at": now,
+            "updated_at": now,
+        }
+        task = (await self.db.execute(INSERT, values)).one()
         created = task_model(task)
         await events.record(self.db, project_id, "task.created", created)
         location = f"/v1/projects/{project_id}/tasks/{task.id}"
@@ -116,32 +127,35 @@ class TasksHandlers(Handlers, TasksApi):
     ) -> UpdateTaskResult:
         task = await self._task(project_id, task_id)
         check_if_match(if_match, task.version)
+        values = {name: getattr(task, name) for name in EDITABLE}
         if body.assignee_id is not MISSING:
             await self._check_assignee(project_id, body.assignee_id)
-            task.assignee_id = body.assignee_id
+            values["assignee_id"] = body.assignee_id
         if body.title is not MISSING:
-            task.title = body.title
+            values["title"] = body.title
         if body.description is not MISSING:
-            task.description = body.description
+            values["description"] = body.description
         if body.status is not MISSING:
-            task.status = body.status.value
+            values["status"] = body.status.value
         if body.due_date is not MISSING:
-            task.due_date = body.due_date
-        task.updated_at = utcnow()
-        await self.db.flush()
-        updated = task_model(task)
+            values["due_date"] = body.due_date
+        where = {"task_id": task_id, "read_version": task.version}
+        updated_row = (await self.db.execute(UPDATE, where | values | {"updated_at": utcnow()})).one_or_none()
+        if updated_row is None:
+            raise PreconditionFailed(CHANGED_MEANWHILE)
+        updated = task_model(updated_row)
         await events.record(self.db, project_id, "task.updated", updated)
-        return UpdateTaskResult(body=updated, etag=etag(task.version))
+        return UpdateTaskResult(body=updated, etag=etag(updated_row.version))
 
     async def delete_task(self, *, project_id: int, task_id: int) -> None:
         await self._task(project_id, task_id)
         await self.db.execute(delete(Task).where(Task.id == task_id))
         await events.record(self.db, project_id, "task.deleted", models.DeletedResource(id=task_id))
 
-    async def _task(self, project_id: int, task_id: int) -> Task:
+    async def _task(self, project_id: int, task_id: int) -> Row[Any]:
         """The task, when the caller is a member of its project: one query when it is there."""
         where = {"task_id": task_id, "project_id": project_id, "user_id": self.caller.user_id}
-        task = await self.db.scalar(MEMBERS_TASK, where)
+        task = (await self.db.execute(MEMBERS_TASK, where)).one_or_none()
         if task is None:
             await projects.visible(self.db, project_id, self.caller.user_id)  # which of the two is missing
             raise NotFound(f"No task with id {task_id} in project {project_id}.")

@@ -5,7 +5,7 @@ from sqlalchemy import Select, bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.datastructures import State
 
-from service.kit.database import after_commit
+from service.kit.database import after_commit, on_loop
 from service.kit.secrets import new_token, token_digest
 from service.kit.types import utcnow
 from service.tables import AccessToken
@@ -27,10 +27,12 @@ async def issue(db: AsyncSession, user_id: int, expires_at: datetime) -> str:
 
 
 # Built once, as every statement on the path of each request: building one costs more than running it.
-ACTIVE = select(AccessToken.id, AccessToken.user_id, AccessToken.expires_at).where(
-    AccessToken.token_hash == bindparam("digest"),
-    AccessToken.revoked_at.is_(None),
-    AccessToken.expires_at > bindparam("now"),
+ACTIVE = on_loop(
+    select(AccessToken.id, AccessToken.user_id, AccessToken.expires_at).where(
+        AccessToken.token_hash == bindparam("digest"),
+        AccessToken.revoked_at.is_(None),
+        AccessToken.expires_at > bindparam("now"),
+    )
 )
 
 

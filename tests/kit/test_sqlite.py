@@ -1,19 +1,20 @@
-"""The SQLite connection: one hand-off to its thread per statement, with the driver's answers intact,
-and one process's write transactions queued in order."""
+"""The SQLite connection: one hand-off to its thread per statement, none for one marked to run on the
+loop, with the driver's answers intact, and one process's write transactions queued in order."""
 
 import asyncio
 import gc
+import itertools
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import insert, select, text
+from sqlalchemy import bindparam, insert, select, text
 from sqlalchemy.exc import IntegrityError, OperationalError, SAWarning
 
 from service.kit import sqlite
-from service.kit.database import Database
+from service.kit.database import Database, on_loop
 from service.settings import Settings
 from service.tables import SharedSecret
 
@@ -24,14 +25,17 @@ pytestmark = pytest.mark.sqlite
 def hand_offs(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
     """The name of each function sent to a connection's thread."""
     sent: list[str] = []
-    original = sqlite.Connection._execute
+    original = sqlite.Connection.call
 
-    def counted(self: sqlite.Connection, function: Any, *args: Any, **kwargs: Any) -> Any:
+    def counted(self: sqlite.Connection, function: Any, *args: Any) -> Any:
         sent.append(getattr(function, "__name__", repr(function)))
-        return original(self, function, *args, **kwargs)  # type: ignore[no-untyped-call]
+        return original(self, function, *args)
 
-    monkeypatch.setattr(sqlite.Connection, "_execute", counted)
+    monkeypatch.setattr(sqlite.Connection, "call", counted)
     yield sent
+
+
+NAMED = select(SharedSecret.value).where(SharedSecret.name == bindparam("name"))
 
 
 async def test_a_statement_is_one_hand_off_and_a_rollback_of_nothing_is_none(
@@ -48,10 +52,72 @@ async def test_a_statement_is_one_hand_off_and_a_rollback_of_nothing_is_none(
             hand_offs.clear()
             await connection.rollback()  # with no transaction open, as when the pool takes it back
         assert hand_offs == []
+    finally:
+        await database.dispose()
+
+
+async def test_a_read_by_key_runs_on_the_loop_with_no_transaction_of_its_own(
+    settings: Settings, hand_offs: list[str]
+) -> None:
+    database = Database(settings)
+    try:
         async with database.writer() as session, session.begin():
+            await session.execute(insert(SharedSecret).values(name="k", value="v"))
+        async with database.reader() as session, session.begin():
+            await session.scalar(NAMED, {"name": "warm"})  # the pool's connection is open
             hand_offs.clear()
-            await session.scalar(select(SharedSecret.value).where(SharedSecret.name == "none"))
-            assert hand_offs == ["_begin_immediate", "_statement"]
+            assert await session.scalar(on_loop(NAMED), {"name": "k"}) == "v"
+            assert await session.scalar(NAMED, {"name": "k"}) == "v"  # unmarked: to the thread
+        assert hand_offs == ["_statement"]  # no BEGIN, no COMMIT
+    finally:
+        await database.dispose()
+
+
+async def test_a_write_crosses_to_the_thread_only_to_commit(settings: Settings, hand_offs: list[str]) -> None:
+    database = Database(settings)
+    try:
+        async with database.writer() as session, session.begin():
+            await session.scalar(on_loop(NAMED), {"name": "warm"})
+        hand_offs.clear()
+        async with database.writer() as session, session.begin():
+            await session.execute(on_loop(insert(SharedSecret)), {"name": "k", "value": "v"})
+            assert await session.scalar(on_loop(NAMED), {"name": "k"}) == "v"
+            assert hand_offs == []  # BEGIN IMMEDIATE too
+        assert hand_offs == ["commit"]
+    finally:
+        await database.dispose()
+
+
+async def test_a_marked_statement_that_meets_a_lock_waits_on_the_thread_not_the_loop(
+    settings: Settings, db_path: Path, hand_offs: list[str]
+) -> None:
+    database = Database(settings)
+    try:
+        async with database.reader() as session, session.begin():
+            await session.scalar(NAMED, {"name": "warm"})
+        other = sqlite3.connect(db_path, isolation_level=None)
+        other.execute("BEGIN IMMEDIATE")  # another process writing
+        loop = asyncio.get_running_loop()
+        loop.call_later(1.0, other.execute, "COMMIT")
+        ticks: list[float] = []
+
+        async def tick() -> None:
+            while True:
+                ticks.append(loop.time())
+                await asyncio.sleep(0.01)
+
+        ticking = asyncio.create_task(tick())
+        hand_offs.clear()
+        started = loop.time()
+        # A write with no transaction of ours around it: it needs the lock that `other` holds.
+        async with database.reader() as session, session.begin():
+            await session.execute(on_loop(insert(SharedSecret)), {"name": "k", "value": "v"})
+        waited = loop.time() - started
+        ticking.cancel()
+        other.close()
+        assert hand_offs == ["_statement"]  # tried on the loop, refused at once, run on the thread
+        assert waited >= 1.0  # for the other writer
+        assert max(b - a for a, b in itertools.pairwise(ticks)) < 0.5  # while the loop went on
     finally:
         await database.dispose()
 
