@@ -74,7 +74,8 @@ reliability: $(VENV)/.sdk
 fuzz: $(VENV)/.sdk
 	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) FUZZ_SEED=random $(BIN)/pytest tests/contract -v -s
 
-# The performance report (docs/performance.md): about 5 minutes, written to bench-results/.
+# The performance report (docs/performance.md): about 8 minutes, on SQLite then on the PostgreSQL at
+# BENCH_POSTGRES_URL (a database of its own, dropped after), written to bench-results/.
 bench: $(VENV)/.sdk load-generator
 	$(BIN)/python -m bench
 

@@ -11,7 +11,18 @@ from typing import Any
 
 from bench.load import Figures, wrk_version
 
-PACKAGES = ("fastapi", "starlette", "uvicorn", "uvloop", "httptools", "pydantic", "SQLAlchemy", "aiosqlite")
+PACKAGES = (
+    "fastapi",
+    "starlette",
+    "uvicorn",
+    "uvloop",
+    "httptools",
+    "pydantic",
+    "SQLAlchemy",
+    "aiosqlite",
+    "asyncpg",
+    "limits",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,7 +73,7 @@ class Report:
             f"{data['date']} · {data['machine']['cores']} cores of {data['machine']['cpu']} · "
             + " · ".join(f"{name} {v}" for name, v in data["versions"].items()),
             "",
-            "| measurement | req/s | p50 ms | p99 ms | errors | vs R1 | vs R2 |",
+            "| measurement | req/s | p50 ms | p99 ms | errors | vs R1 | vs R2 (R2-PG) |",
             "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
         ]
         for name, row in data["figures"].items():
@@ -87,10 +98,15 @@ class Report:
 
 
 def _r2(name: str) -> str | None:
-    """The R2 figure a measurement is compared with: the insert for writes, the read for the rest."""
+    """The R2 figure a measurement is compared with (R2-PG's on PostgreSQL): the insert for writes, the
+    read for the rest."""
     if name.startswith("R"):
         return None
-    return "R2 FastAPI+sqlite3 insert" if name.startswith(("createTask", "updateTask")) else "R2 FastAPI+sqlite3 read"
+    postgres = name.startswith("PG ")
+    write = name.removeprefix("PG ").startswith(("createTask", "updateTask"))
+    if postgres:
+        return "R2-PG FastAPI+asyncpg insert" if write else "R2-PG FastAPI+asyncpg read"
+    return "R2 FastAPI+sqlite3 insert" if write else "R2 FastAPI+sqlite3 read"
 
 
 def machine() -> dict[str, Any]:

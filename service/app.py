@@ -19,6 +19,7 @@ from service.exports.redis_queue import SaqQueue
 from service.health.handlers import HealthHandlers
 from service.housekeeping import keep_clean
 from service.kit.auth import VerifiedTokens
+from service.kit.checkpoints import Checkpoints
 from service.kit.context import request_context
 from service.kit.cors import Cors
 from service.kit.database import Database
@@ -89,6 +90,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         await relay.start()
         app.state.revocations = revocations = Revocations(database, settings.stream_token_check_seconds)
         await revocations.start()
+        checkpoints = Checkpoints(database, settings.sqlite_checkpoint_seconds)
+        if database.engine.dialect.name == "sqlite":
+            await checkpoints.start()
         exports: ExportQueue
         if settings.export_queue == "saq":
             exports = SaqQueue(settings)
@@ -105,6 +109,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             broadcaster.shut_down()
             await relay.stop()
             await revocations.stop()
+            await checkpoints.stop()
             await exports.stop()
             purging.cancel()
             await asyncio.gather(purging, return_exceptions=True)

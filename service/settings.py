@@ -23,6 +23,8 @@ class Settings(BaseSettings):
     # PostgreSQL cancels a statement that runs longer (503 to the client); 0 turns it off.
     database_statement_timeout_seconds: float = Field(default=30.0, ge=0)
     sqlite_busy_timeout_ms: int = Field(default=5000, ge=0)
+    # How often the write-ahead log is copied back into the database file (service/kit/checkpoints.py).
+    sqlite_checkpoint_seconds: float = Field(default=1.0, gt=0)
     token_ttl: timedelta = timedelta(hours=24)
     # How long a process takes a token it verified for good without asking the database again: a
     # token revoked in another process works there for at most this long more (0: ask every time).

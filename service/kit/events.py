@@ -148,14 +148,6 @@ async def backlog(sessions: async_sessionmaker[AsyncSession], project_id: int, a
     """
     while True:
         async with sessions() as db, db.begin():
-            # Checked with every batch: a purge may pass a slow reader between two of them.
-            horizon = await db.scalar(select(EventHorizon.purged_through)) or 0
-            newest = max(horizon, await db.scalar(select(func.max(ProjectEvent.id))) or 0)
-            if after < horizon or after > newest:
-                latest = await db.scalar(select(func.max(ProjectEvent.id)).where(ProjectEvent.project_id == project_id))
-                reset = Event(max(latest or 0, horizon), project_id, "reset", "{}")
-            else:
-                reset = None
             rows = (
                 await db.scalars(
                     select(ProjectEvent)
@@ -164,6 +156,15 @@ async def backlog(sessions: async_sessionmaker[AsyncSession], project_id: int, a
                     .limit(BATCH)
                 )
             ).all()
+            # Checked with every batch, and after reading it: the statements need not see one moment,
+            # for a purge that passed this reader before the rows were read shows in the horizon now.
+            horizon = await db.scalar(select(EventHorizon.purged_through)) or 0
+            newest = max(horizon, await db.scalar(select(func.max(ProjectEvent.id))) or 0)
+            if after < horizon or after > newest:
+                latest = await db.scalar(select(func.max(ProjectEvent.id)).where(ProjectEvent.project_id == project_id))
+                reset = Event(max(latest or 0, horizon), project_id, "reset", "{}")
+            else:
+                reset = None
         if reset is not None:
             yield reset
             return

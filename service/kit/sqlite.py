@@ -5,8 +5,9 @@ fetch and close together; SQLAlchemy's aiosqlite adapter would make four). A sta
 `on_loop` runs on the event loop's thread itself, with no hand-off at all: only statements bounded
 in the rows they touch and that take no lock their transaction does not hold (a read by key, a row
 written in a write transaction), and even those with SQLite's busy handler off, so that a lock held
-elsewhere sends them to the thread rather than letting them wait on the loop. A transaction's
-COMMIT always goes to the thread: it may checkpoint the write-ahead log to the database file.
+elsewhere sends them to the thread rather than letting them wait on the loop. A write transaction's
+COMMIT runs on the loop too: it holds the write lock, and appends to the write-ahead log without
+copying it back into the database file (service/kit/checkpoints.py does that).
 
 Write transactions (BEGIN IMMEDIATE) wait here rather than in SQLite's busy handler, which sleeps
 in growing steps (up to 100 ms) while it waits, so that 32 writers made a convoy. Those of one
@@ -20,8 +21,8 @@ of an aiosqlite connection and cursor is all there is here.
 import asyncio
 import sqlite3
 import threading
-from collections.abc import Awaitable, Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager, suppress
+from collections.abc import Awaitable, Callable, Iterable, Sequence
+from contextlib import suppress
 from functools import partial
 from queue import SimpleQueue
 from typing import Any
@@ -62,11 +63,11 @@ class Cursor:
         elif sql.startswith(MARK) and (outcome := self._connection.on_loop(sql, parameters)) is not None:
             self._take(outcome)
         else:
-            self._take(await self._connection.call(_statement, self._connection.driver, sql, parameters))
+            self._take(await self._connection.on_thread(_statement, sql, parameters))
         return self
 
     async def executemany(self, sql: str, parameters: Iterable[Sequence[Any] | dict[str, Any]]) -> "Cursor":
-        self._take(await self._connection.call(_statements, self._connection.driver, sql, list(parameters)))
+        self._take(await self._connection.on_thread(_statements, sql, list(parameters)))
         return self
 
     async def fetchall(self) -> list[Row]:
@@ -100,6 +101,8 @@ class Connection:
         self._thread = threading.Thread(target=self._serve, name="sqlite", daemon=True)
         # The name SQLAlchemy's adapter reads to see whether the connection is still open.
         self._connection: sqlite3.Connection | None = None
+        # Whether SQLite's busy handler is on (PRAGMA busy_timeout): off on the loop, on in the thread.
+        self._patient = True
 
     @classmethod
     async def open(cls, open_file: Callable[[], sqlite3.Connection], writes: "WriteQueue") -> "Connection":
@@ -127,17 +130,28 @@ class Connection:
         self._jobs.put((future, function, args))
         return future
 
+    def on_thread(self, function: Callable[..., Any], *args: Any) -> Awaitable[Any]:
+        """`function(driver, *args)`, run on the connection's thread with SQLite's busy handler on."""
+        restore = None if self._patient else int(self._writes.busy_timeout * 1000)
+        self._patient = True
+        return self.call(_patiently, self.driver, restore, function, args)
+
     def on_loop(self, sql: str, parameters: Any) -> Outcome | None:
         """The statement run here, on the loop; None if a lock held elsewhere stopped it at once."""
-        if self._writing:  # the write lock is this transaction's: nothing to wait for
-            return _statement(self.driver, sql, parameters)
-        with _not_waiting(self.driver, self._writes.busy_timeout) as connection:
-            try:
-                return _statement(connection, sql, parameters)
-            except sqlite3.OperationalError as error:
-                if _busy(error):
-                    return None  # it had no effect: it runs again on the thread, where it may wait
-                raise
+        try:
+            return _statement(self._impatient(), sql, parameters)
+        except sqlite3.OperationalError as error:
+            if _busy(error):
+                return None  # it had no effect: it runs again on the thread, where it may wait
+            raise
+
+    def _impatient(self) -> sqlite3.Connection:
+        """The driver with SQLite's busy handler off: a lock held elsewhere fails at once (BUSY).
+        Set only when it was on, and left off, so that a run of statements on the loop pays once."""
+        if self._patient:
+            self.driver.execute("PRAGMA busy_timeout=0")
+            self._patient = False
+        return self.driver
 
     async def begin_writing(self) -> None:
         """BEGIN IMMEDIATE, after this process's other write transactions (waiting as long as for a
@@ -152,7 +166,7 @@ class Connection:
             started = loop.time()
             deadline = started + self._writes.busy_timeout
             pause = 0.0005
-            while not _begin_immediate(self.driver, self._writes.busy_timeout):
+            while not _begin_immediate(self._impatient()):
                 if loop.time() + pause > deadline:
                     raise sqlite3.OperationalError("database is locked")
                 await asyncio.sleep(pause)
@@ -164,15 +178,19 @@ class Connection:
 
     async def commit(self) -> None:
         try:
-            if self.driver.in_transaction:
-                await self.call(self.driver.commit)
+            if self._writing and self.driver.in_transaction:
+                # The write lock is this transaction's, and its connection never checkpoints
+                # (service/kit/checkpoints.py): the commit appends to the log, here, and is done.
+                self.driver.commit()
+            elif self.driver.in_transaction:
+                await self.on_thread(_commit)
         finally:
             self._done_writing()
 
     async def rollback(self) -> None:
         try:
             if self.driver.in_transaction:
-                await self.call(self.driver.rollback)
+                await self.on_thread(_rollback)
         finally:
             self._done_writing()
 
@@ -261,30 +279,35 @@ def _statement(connection: sqlite3.Connection, sql: str, parameters: Any) -> Out
         cursor.close()
 
 
-@contextmanager
-def _not_waiting(connection: sqlite3.Connection, busy_timeout: float) -> Iterator[sqlite3.Connection]:
-    """The connection with SQLite's busy handler off: a lock held elsewhere fails at once (BUSY)."""
-    connection.execute("PRAGMA busy_timeout=0")
-    try:
-        yield connection
-    finally:
-        connection.execute(f"PRAGMA busy_timeout={int(busy_timeout * 1000)}")
+def _patiently(
+    connection: sqlite3.Connection, busy_timeout_ms: int | None, function: Callable[..., Any], args: tuple[Any, ...]
+) -> Any:
+    if busy_timeout_ms is not None:
+        connection.execute(f"PRAGMA busy_timeout={busy_timeout_ms}")
+    return function(connection, *args)
 
 
 def _busy(error: sqlite3.OperationalError) -> bool:
     return error.sqlite_errorcode & 0xFF == sqlite3.SQLITE_BUSY  # BUSY, or BUSY_RECOVERY and kin
 
 
-def _begin_immediate(connection: sqlite3.Connection, busy_timeout: float) -> bool:
+def _begin_immediate(impatient: sqlite3.Connection) -> bool:
     """BEGIN IMMEDIATE if no other process is writing; False, at once, if one is."""
-    with _not_waiting(connection, busy_timeout):
-        try:
-            connection.execute("BEGIN IMMEDIATE")
-        except sqlite3.OperationalError as error:
-            if not _busy(error):
-                raise
-            return False
+    try:
+        impatient.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError as error:
+        if not _busy(error):
+            raise
+        return False
     return True
+
+
+def _commit(connection: sqlite3.Connection) -> None:
+    connection.commit()
+
+
+def _rollback(connection: sqlite3.Connection) -> None:
+    connection.rollback()
 
 
 def _statements(connection: sqlite3.Connection, sql: str, parameters: list[Any]) -> Outcome:

@@ -1,11 +1,14 @@
 """`make bench` in a few seconds: every measurement still runs, and nothing fails on the way."""
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+
+from bench.__main__ import POSTGRES_URL, unreachable
 
 ROOT = Path(__file__).resolve().parents[2]
 MEASURED = {
@@ -20,9 +23,19 @@ MEASURED = {
     "getTask, 50 streams open",
     "getTask, 2 workers",
 }
+ON_POSTGRES = {
+    "R2-PG FastAPI+asyncpg read",
+    "R2-PG FastAPI+asyncpg insert",
+    "PG getTask",
+    "PG listTasks, 1,000 tasks",
+    "PG listTasks, 10,000 tasks",
+    "PG updateTask",
+    "PG createTask",
+    "PG getTask, 2 workers",
+}
 
 
-# The bench makes its own SQLite database: once per `make test` is enough.
+# The bench makes its own SQLite database and its own PostgreSQL one: once per `make test` is enough.
 @pytest.mark.sqlite
 @pytest.mark.serial  # wrk takes both cores
 def test_the_smoke_run_measures_everything_without_an_error(tmp_path: Path) -> None:
@@ -40,7 +53,13 @@ def test_the_smoke_run_measures_everything_without_an_error(tmp_path: Path) -> N
     (as_json,) = tmp_path.glob("bench-*-smoke.json")
     report = json.loads(as_json.read_text())
     assert report["smoke"] is True
-    assert set(report["figures"]) == MEASURED
+    postgres = unreachable(os.environ.get("BENCH_POSTGRES_URL", POSTGRES_URL)) is None
+    assert set(report["figures"]) == MEASURED | (ON_POSTGRES if postgres else set())
+    if postgres:
+        assert report["figures"]["PG getTask"]["vs_R2"] > 0
+        assert report["pg_startup_seconds"] > 0
+    else:
+        assert any(note.startswith("NOT MEASURED on PostgreSQL") for note in report["notes"])
     for name, row in report["figures"].items():
         assert row["requests"] > 0, name
         assert row["errors"] == 0, name
@@ -53,10 +72,10 @@ def test_the_smoke_run_measures_everything_without_an_error(tmp_path: Path) -> N
     assert report["fanout"]["p99_ms"] > 0
     assert report["load_generator_rate"] > 0
     assert report["startup_seconds"] > 0
-    assert {"python", "wrk", "fastapi", "SQLAlchemy", "aiosqlite"} <= set(report["versions"])
+    assert {"python", "wrk", "fastapi", "SQLAlchemy", "aiosqlite", "asyncpg", "limits"} <= set(report["versions"])
     assert report["machine"]["cores"] >= 1
     targets = {target["target"] for target in report["targets"]}
-    assert "getTask vs R2 read" in targets and "createTask p99 ms" in targets
+    assert "getTask vs R2 FastAPI+sqlite3 read" in targets and "createTask p99 ms" in targets
 
     markdown = as_json.with_suffix(".md").read_text()
     assert "| getTask |" in markdown and "| target | bar | measured | met |" in markdown

@@ -14,6 +14,7 @@ from sqlalchemy import bindparam, insert, select, text
 from sqlalchemy.exc import IntegrityError, OperationalError, SAWarning
 
 from service.kit import sqlite
+from service.kit.checkpoints import Checkpoints
 from service.kit.database import Database, on_loop
 from service.settings import Settings
 from service.tables import SharedSecret
@@ -23,15 +24,15 @@ pytestmark = pytest.mark.sqlite
 
 @pytest.fixture
 def hand_offs(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
-    """The name of each function sent to a connection's thread."""
+    """The name of each function sent to a connection's thread for a statement, a commit or a rollback."""
     sent: list[str] = []
-    original = sqlite.Connection.call
+    original = sqlite.Connection.on_thread
 
     def counted(self: sqlite.Connection, function: Any, *args: Any) -> Any:
-        sent.append(getattr(function, "__name__", repr(function)))
+        sent.append(function.__name__)
         return original(self, function, *args)
 
-    monkeypatch.setattr(sqlite.Connection, "call", counted)
+    monkeypatch.setattr(sqlite.Connection, "on_thread", counted)
     yield sent
 
 
@@ -73,7 +74,9 @@ async def test_a_read_by_key_runs_on_the_loop_with_no_transaction_of_its_own(
         await database.dispose()
 
 
-async def test_a_write_crosses_to_the_thread_only_to_commit(settings: Settings, hand_offs: list[str]) -> None:
+async def test_a_write_of_marked_statements_never_crosses_to_the_thread(
+    settings: Settings, hand_offs: list[str]
+) -> None:
     database = Database(settings)
     try:
         async with database.writer() as session, session.begin():
@@ -83,7 +86,7 @@ async def test_a_write_crosses_to_the_thread_only_to_commit(settings: Settings, 
             await session.execute(on_loop(insert(SharedSecret)), {"name": "k", "value": "v"})
             assert await session.scalar(on_loop(NAMED), {"name": "k"}) == "v"
             assert hand_offs == []  # BEGIN IMMEDIATE too
-        assert hand_offs == ["commit"]
+        assert hand_offs == []  # nor the COMMIT
     finally:
         await database.dispose()
 
@@ -239,5 +242,33 @@ async def test_a_write_connection_dropped_without_closing_gives_the_turn_back(se
         await asyncio.sleep(0.05)
         async with database.writer() as session, session.begin():
             await session.execute(insert(SharedSecret).values(name="after", value="1.0"))
+    finally:
+        await database.dispose()
+
+
+async def test_the_log_is_copied_back_apart_from_the_commits(
+    settings: Settings, db_path: Path, hand_offs: list[str]
+) -> None:
+    database = Database(settings)
+    checkpoints = Checkpoints(database, interval=60)
+    try:
+        async with database.writer() as session, session.begin():
+            await session.scalar(on_loop(NAMED), {"name": "warm"})
+        hand_offs.clear()
+        for n in range(200):
+            async with database.writer() as session, session.begin():
+                await session.execute(on_loop(insert(SharedSecret)), {"name": f"k{n}", "value": "v" * 1000})
+        async with database.reader() as session:
+            assert await session.scalar(text("PRAGMA wal_autocheckpoint")) == 0
+        wal = db_path.with_name(db_path.name + "-wal")
+        hand_offs.clear()
+        busy, logged, copied = await checkpoints.checkpoint()
+        assert (busy, copied) == (0, logged) and logged > 50  # every frame of the log is in the file
+        assert hand_offs == ["_statement"]  # on the thread
+        size = wal.stat().st_size
+        for n in range(200):  # the log starts over rather than growing
+            async with database.writer() as session, session.begin():
+                await session.execute(on_loop(insert(SharedSecret)), {"name": f"j{n}", "value": "v" * 1000})
+        assert wal.stat().st_size < 1.5 * size  # not twice as large
     finally:
         await database.dispose()
