@@ -51,12 +51,13 @@ async def record(db: AsyncSession, project_id: int, event: str, data: BaseModel)
     last it sent, and a later id committing first would hide an earlier one for good.
     """
     locked: set[int] = db.info.setdefault(LOCKED, set())
+    connection = await db.connection()  # Core statements: no ORM machinery around them
     if project_id not in locked:  # once per transaction: the lock lasts until it ends
-        await db.execute(LOCK_PROJECT, {"project_id": project_id})
+        await connection.execute(LOCK_PROJECT, {"project_id": project_id})
         locked.add(project_id)
     data_json = data.model_dump_json(by_alias=True)
     values = {"project_id": project_id, "event": event, "data": data_json, "created_at": utcnow()}
-    event_id = (await db.execute(LOG, values)).scalar_one()
+    event_id = (await connection.execute(LOG, values)).scalar_one()
     if db.get_bind().dialect.name == "postgresql":
         # Delivered to every relay when (and only if) the transaction commits, in commit order.
         await db.execute(select(func.pg_notify(CHANNEL, str(event_id))))

@@ -1,3 +1,6 @@
+from typing import Any
+
+from sqlalchemy import Executable, Result
 from starlette.datastructures import State
 
 from service.kit.auth import Caller
@@ -20,6 +23,11 @@ class Handlers:
         # For the rare read that must not wait for, or hold, the request's write transaction.
         self.database: Database = context.database
         self.settings: Settings = context.settings
+
+    async def core(self, statement: Executable, parameters: dict[str, Any] | None = None) -> Result[Any]:
+        """A Core statement run on the session's connection, with no ORM machinery around its rows."""
+        connection = await self.db.connection()
+        return await connection.execute(statement, parameters)
 
     async def cursors(self) -> Cursors:
         """Made when a list needs them, with SECRET_KEY or else the key all processes share."""

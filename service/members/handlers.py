@@ -1,4 +1,4 @@
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from generated import models
@@ -9,8 +9,8 @@ from service.kit.pagination import Pager
 from service.kit.problems import Conflict, Forbidden, NotFound
 from service.kit.types import utcnow
 from service.projects import queries as projects
-from service.tables import Membership, Task, User
-from service.tasks.handlers import task_model
+from service.tables import Membership, User
+from service.tasks.handlers import TASK, task_model
 from service.users import queries as users
 
 
@@ -59,15 +59,16 @@ class MembersHandlers(Handlers, MembersApi):
             raise NotFound(f"User {user_id} is not a member of project {project_id}.")
         if target.role == "owner":
             raise Conflict("The project's owner cannot leave or be removed.")
-        now = utcnow()
-        assigned = (
-            await self.db.scalars(select(Task).where(Task.project_id == project_id, Task.assignee_id == user_id))
-        ).all()
-        for task in assigned:
-            task.assignee_id, task.updated_at = None, now
+        unassign = (
+            update(TASK)
+            .where(TASK.c.project_id == project_id, TASK.c.assignee_id == user_id)
+            .values(assignee_id=None, updated_at=utcnow(), version=TASK.c.version + 1)
+            .returning(*TASK.columns)
+        )
+        unassigned = sorted((await self.core(unassign)).all(), key=lambda task: task.id)
         await self.db.delete(target)
         await self.db.flush()
-        for task in assigned:
+        for task in unassigned:
             await events.record(self.db, project_id, "task.updated", task_model(task))
         await events.record(self.db, project_id, "member.removed", models.RemovedMember(user_id=user_id))
 

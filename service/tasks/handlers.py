@@ -1,5 +1,5 @@
 import datetime
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, Literal, cast
 
 from pydantic import MISSING
@@ -75,7 +75,7 @@ class TasksHandlers(Handlers, TasksApi):
             query = query.where(Task.assignee_id == assignee_id)
         if due_before is not None:
             query = query.where(Task.due_date < due_before)
-        found = (await self.db.execute(pager.query(query, cursor, limit))).all()
+        found = (await self.core(pager.query(query, cursor, limit))).all()
         rows, next_cursor = pager.page(found, limit, SORT_VALUES[sort])
         return models.TaskPage(items=[task_model(t) for t in rows], next_cursor=next_cursor)
 
@@ -105,7 +105,7 @@ class TasksHandlers(Handlers, TasksApi):
             "created_at": now,
             "updated_at": now,
         }
-        task = (await self.db.execute(INSERT, values)).one()
+        task = (await self.core(INSERT, values)).one()
         created = task_model(task)
         await events.record(self.db, project_id, "task.created", created)
         location = f"/v1/projects/{project_id}/tasks/{task.id}"
@@ -140,7 +140,7 @@ class TasksHandlers(Handlers, TasksApi):
         if body.due_date is not MISSING:
             values["due_date"] = body.due_date
         where = {"task_id": task_id, "read_version": task.version}
-        updated_row = (await self.db.execute(UPDATE, where | values | {"updated_at": utcnow()})).one_or_none()
+        updated_row = (await self.core(UPDATE, where | values | {"updated_at": utcnow()})).one_or_none()
         if updated_row is None:
             raise PreconditionFailed(CHANGED_MEANWHILE)
         updated = task_model(updated_row)
@@ -155,7 +155,7 @@ class TasksHandlers(Handlers, TasksApi):
     async def _task(self, project_id: int, task_id: int) -> Row[Any]:
         """The task, when the caller is a member of its project: one query when it is there."""
         where = {"task_id": task_id, "project_id": project_id, "user_id": self.caller.user_id}
-        task = (await self.db.execute(MEMBERS_TASK, where)).one_or_none()
+        task = (await self.core(MEMBERS_TASK, where)).one_or_none()
         if task is None:
             await projects.visible(self.db, project_id, self.caller.user_id)  # which of the two is missing
             raise NotFound(f"No task with id {task_id} in project {project_id}.")
@@ -166,16 +166,17 @@ class TasksHandlers(Handlers, TasksApi):
             raise Unprocessable(NOT_A_MEMBER, where="body", pointer="/assigneeId")
 
 
-def task_model(task: Task | Row[Any]) -> models.Task:
-    """The API's task, from the ORM's or from a row of the task table."""
+def task_model(task: Sequence[Any]) -> models.Task:
+    """The API's task, from a row of the task table's columns in their order (TASK.columns)."""
+    id_, project_id, title, description, status, assignee_id, due_date, _, created_at, updated_at = task
     return models.Task(
-        id=task.id,
-        project_id=task.project_id,
-        title=task.title,
-        description=task.description,
-        status=models.TaskStatus(task.status),
-        assignee_id=task.assignee_id,
-        due_date=task.due_date,
-        created_at=task.created_at,
-        updated_at=task.updated_at,
+        id=id_,
+        project_id=project_id,
+        title=title,
+        description=description,
+        status=status,
+        assignee_id=assignee_id,
+        due_date=due_date,
+        created_at=created_at,
+        updated_at=updated_at,
     )
