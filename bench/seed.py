@@ -17,7 +17,7 @@ from sqlalchemy import create_engine, insert
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from service.kit.secrets import new_token, token_digest
+from service.kit.credentials import new_token, token_digest
 from service.tables import AccessToken, Membership, Project, Task, User
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
+from argon2 import PasswordHasher
 from fastapi import FastAPI
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -23,14 +24,15 @@ from service.kit.checkpoints import Checkpoints
 from service.kit.context import request_context
 from service.kit.cors import Cors
 from service.kit.database import Database
-from service.kit.events import Broadcaster, close_on_exit_signals
+from service.kit.events.fanout import Broadcaster
+from service.kit.events.relay import create_relay
+from service.kit.events.signals import close_on_exit_signals
 from service.kit.headers import SecurityHeaders
 from service.kit.limits import BodyLimit
 from service.kit.passwords import PasswordWork
 from service.kit.problems import install_problem_handlers
 from service.kit.ratelimits import Limiter
-from service.kit.relay import create_relay
-from service.kit.secrets import SHARED_SECRETS, shared_secret
+from service.kit.shared_secrets import SHARED_SECRETS, shared_secret
 from service.members.handlers import MembersHandlers
 from service.projects.handlers import ProjectsHandlers
 from service.settings import Settings
@@ -52,9 +54,9 @@ class ContractApp(FastAPI):
 def settle_garbage_collector() -> None:
     """Fewer, shorter pauses: what start-up made lives as long as the process, so the collector
     stops walking it, and young objects are collected after 50,000 allocations instead of 700
-    (the older generations as often as before, relative to that). With 1,000 event streams open,
-    collections stretched an event's fan-out from 70 ms to 270 ms.
-    """
+    (the older generations as often as before, relative to that): with many event streams open,
+    collections stretched an event's fan-out (docs/performance.md). Process-wide, so run once per
+    worker process from the lifespan, after start-up's objects exist."""
     gc.collect()
     gc.freeze()
     gc.set_threshold(50_000, 10, 10)
@@ -82,6 +84,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             settings.password_hashing_concurrency,
             settings.password_hashing_backlog,
             settings.password_hashing_wait_seconds,
+            PasswordHasher(
+                time_cost=settings.password_hash_time_cost,
+                memory_cost=settings.password_hash_memory_kib,
+                parallelism=settings.password_hash_parallelism,
+            ),
         )
         await read_shared_secrets(database)
         settle_garbage_collector()

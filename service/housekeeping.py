@@ -8,7 +8,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from service.exports import retention
 from service.kit.database import Database
-from service.kit.events import purge
+from service.kit.events.log import purge
 from service.kit.types import utcnow
 from service.settings import Settings
 from service.tables import AccessToken, IdempotencyRecord

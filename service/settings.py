@@ -54,6 +54,11 @@ class Settings(BaseSettings):
     # that signed in to it within SIGN_IN_TRUST.
     sign_in_email_lockout_failures: int = Field(default=100, ge=2)
     sign_in_trust: timedelta = timedelta(days=30)
+    # Argon2id's cost for new password hashes (RFC 9106's second recommended option: 3 passes over
+    # 64 MiB in 4 lanes); a stored hash keeps the cost it was made with, and still verifies.
+    password_hash_time_cost: int = Field(default=3, ge=1)
+    password_hash_memory_kib: int = Field(default=65536, ge=32)
+    password_hash_parallelism: int = Field(default=4, ge=1, le=4)
     # Argon2 computations at once in a process (each holds a core and 64 MiB for ~0.15 s); the
     # requests (sign-in, sign-up, password change) that may wait for one, and how long, before a 503.
     password_hashing_concurrency: int = Field(default_factory=lambda: max(1, (os.cpu_count() or 2) // 2), ge=1)

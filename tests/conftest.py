@@ -9,7 +9,7 @@ from fastapi import FastAPI
 from service.app import create_app
 from service.settings import Settings
 from tests.database import PostgresDatabases, ScratchDatabases, SQLiteDatabases
-from tests.live import LiveServer
+from tests.live import CHEAP_PASSWORDS, LiveServer
 
 # Where set, the whole suite runs on this PostgreSQL server instead of SQLite (tests/database.py).
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
@@ -75,7 +75,7 @@ UNLIMITED = {
 
 @pytest.fixture
 def settings(database_url: str, tmp_path: Path) -> Settings:
-    unlimited = {name.lower(): int(value) for name, value in UNLIMITED.items()}
+    unlimited = {name.lower(): int(value) for name, value in {**UNLIMITED, **CHEAP_PASSWORDS}.items()}
     return Settings.model_validate({"database_url": database_url, "export_dir": tmp_path / "exports", **unlimited})
 
 

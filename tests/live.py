@@ -1,7 +1,6 @@
 """A real uvicorn process on a free port, for tests that go over HTTP."""
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -11,19 +10,16 @@ from types import TracebackType
 
 import httpx
 
+from bench.servers import free_port
 from service.kit.http import UVICORN_HTTP
 
+# Argon2id at its least cost: each test signs up and in several times, and the suite runs on two cores.
+# The production cost is the default, checked in tests/kit/test_passwords.py, and the burst test keeps it.
+CHEAP_PASSWORDS = {"PASSWORD_HASH_TIME_COST": "1", "PASSWORD_HASH_MEMORY_KIB": "64", "PASSWORD_HASH_PARALLELISM": "1"}
 ROOT = Path(__file__).resolve().parent.parent
 # As `make run` serves: with the service's bounds on request heads; requests still running 8 s into
 # a graceful shutdown are cut off (streams end at the signal; this bounds a client that stops reading).
 SERVE_OPTIONS = ("--http", UVICORN_HTTP, "--timeout-graceful-shutdown", "8")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 class LiveServer:
@@ -34,7 +30,7 @@ class LiveServer:
     ) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        self.env = {**os.environ, "DATABASE_URL": database_url, **(env or {})}
+        self.env = {**os.environ, "DATABASE_URL": database_url, **CHEAP_PASSWORDS, **(env or {})}
         self.workers = workers
         self.log = log
         self.process: subprocess.Popen[bytes] | None = None

@@ -20,7 +20,7 @@ import pytest
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from service.kit.secrets import token_digest
+from service.kit.credentials import token_digest
 from service.kit.types import utcnow
 from service.tables import AccessToken, SharedSecret, User
 from tests.conftest import UNLIMITED

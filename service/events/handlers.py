@@ -5,8 +5,8 @@ import time
 from generated.api.events import EventsApi
 from generated.runtime import EventStream, ServerSentEvent
 from service.events.revocations import Revocations
-from service.kit import events
-from service.kit.events import Broadcaster
+from service.kit.events import log as events
+from service.kit.events.fanout import Broadcaster
 from service.kit.handlers import Handlers
 from service.kit.problems import ServiceUnavailable
 from service.kit.types import utcnow

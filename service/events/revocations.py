@@ -10,7 +10,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 
 from service.kit.database import Database
-from service.kit.events import Subscription
+from service.kit.events.fanout import Subscription
 from service.kit.rounds import Rounds
 from service.tokens import queries as tokens
 

@@ -17,7 +17,7 @@ from sqlalchemy import CursorResult, Row, or_, select, update
 from service.kit.database import Database
 from service.kit.types import utcnow
 from service.tables import Export, Task
-from service.tasks.handlers import task_model
+from service.tasks.mapping import task_model
 
 BATCH = 1000
 # How long a running export's worker holds it without renewing (it renews after every batch).

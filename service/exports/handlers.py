@@ -1,27 +1,28 @@
 import anyio
-from sqlalchemy import select
 
 from generated import models
 from generated.api.exports import CreateExportResult, ExportsApi
 from generated.runtime import Download
+from service.exports import queries as exports
 from service.exports.files import MEDIA_TYPES, file_of
+from service.exports.mapping import export_model
 from service.kit.database import after_commit
 from service.kit.handlers import Handlers
 from service.kit.pagination import Pager, by_id
 from service.kit.problems import Conflict, NotFound
 from service.kit.types import utcnow
 from service.projects import queries as projects
-from service.tables import Export, Membership
+from service.tables import Export
 
 
 class ExportsHandlers(Handlers, ExportsApi):
     async def list_exports(self, *, project_id: int, limit: int = 20, cursor: str | None = None) -> models.ExportPage:
         await projects.visible(self.db, project_id, self.caller.user_id)
         pager = Pager(await self.cursors(), f"exports:{project_id}", [Export.id], descending=True)
-        query = select(Export).where(Export.project_id == project_id)
+        query = exports.of_project(project_id)
         found = (await self.db.scalars(pager.query(query, cursor, limit))).all()
-        exports, next_cursor = pager.page(found, limit, by_id)
-        return models.ExportPage(items=[export_model(e) for e in exports], next_cursor=next_cursor)
+        listed, next_cursor = pager.page(found, limit, by_id)
+        return models.ExportPage(items=[export_model(e) for e in listed], next_cursor=next_cursor)
 
     async def create_export(self, *, project_id: int, body: models.ExportCreate) -> CreateExportResult:
         await projects.visible(self.db, project_id, self.caller.user_id)
@@ -51,24 +52,7 @@ class ExportsHandlers(Handlers, ExportsApi):
 
     async def _export(self, export_id: int) -> Export:
         """The export, if the caller is a member of its project; 404 as if it did not exist otherwise."""
-        export = await self.db.scalar(
-            select(Export)
-            .join(Membership, Membership.project_id == Export.project_id)
-            .where(Export.id == export_id, Membership.user_id == self.caller.user_id)
-        )
+        export = await self.db.scalar(exports.members_export(export_id, self.caller.user_id))
         if export is None:
             raise NotFound(f"No export with id {export_id}.")
         return export
-
-
-def export_model(export: Export) -> models.Export:
-    return models.Export(
-        id=export.id,
-        project_id=export.project_id,
-        format=models.ExportFormat(export.format),
-        status=models.ExportStatus(export.status),
-        created_at=export.created_at,
-        finished_at=export.finished_at,
-        error=export.error,
-        row_count=export.row_count,
-    )

@@ -42,7 +42,7 @@ class Database:
         self._short_writer = async_sessionmaker(
             self.short_engine.execution_options(sqlite_begin="IMMEDIATE"), expire_on_commit=False
         )
-        # The shared secrets read so far (service/kit/secrets.py): they never change.
+        # The shared secrets read so far (service/kit/shared_secrets.py): they never change.
         self.secrets: dict[str, str] = {}
 
     @asynccontextmanager

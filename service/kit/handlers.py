@@ -9,7 +9,7 @@ from service.kit.database import Database
 from service.kit.pagination import Cursors
 from service.kit.passwords import PasswordWork
 from service.kit.problems import Unauthenticated
-from service.kit.secrets import shared_secret
+from service.kit.shared_secrets import shared_secret
 from service.settings import Settings
 
 

@@ -32,6 +32,8 @@ class Created(Protocol):
 
 
 R = TypeVar("R", bound=Created)
+# What turns a stored response back into the operation's result; None when it no longer applies.
+Replay = Callable[["Stored"], Awaitable[R | None]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,9 +63,7 @@ class IdempotentRequest:
     def of(cls, user_id: int, key: str | None, operation: str, body: BaseModel) -> "IdempotentRequest | None":
         return None if key is None else cls(user_id, key, operation, body)
 
-    async def start(
-        self, db: AsyncSession, ttl: timedelta, replay: Callable[[Stored], Awaitable[R | None]]
-    ) -> R | None:
+    async def start(self, db: AsyncSession, ttl: timedelta, replay: Replay[R]) -> R | None:
         """The replayed response, or None once the key is claimed for this request.
 
         `replay` answers None when what the response names is gone: a key whose resource has
@@ -105,7 +105,7 @@ async def create_once(
     ttl: timedelta,
     *,
     create: Callable[[], Awaitable[R]],
-    replay: Callable[[Stored], Awaitable[R | None]],
+    replay: Replay[R],
 ) -> R:
     """Runs `create`, unless `request` carries a key whose response is to be replayed instead."""
     if request is None:
@@ -115,3 +115,14 @@ async def create_once(
     result = await create()
     await request.finish(db, result)
     return result
+
+
+def replaying(db: AsyncSession, table: type[Any], result: Callable[..., R], model: type[BaseModel]) -> Replay[R]:
+    """The replay of a create: its stored response again, while the row it created still exists."""
+
+    async def replay(stored: Stored) -> R | None:
+        if await db.get(table, stored.body["id"]) is None:
+            return None
+        return result(body=model.model_validate(stored.body), idempotent_replayed="true", **stored.headers)
+
+    return replay

@@ -21,15 +21,15 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from service.kit.problems import ServiceUnavailable
 
 T = TypeVar("T")
-_hasher = PasswordHasher()
-# Verified when the email is unknown, so that a wrong email costs as long as a wrong password.
-_DUMMY_HASH = _hasher.hash("taskboard-dummy-password")
 BUSY = "Too many passwords to check at once; retry after Retry-After seconds."
 
 
 class PasswordWork:
-    def __init__(self, slots: int, backlog: int, wait_seconds: float) -> None:
+    def __init__(self, slots: int, backlog: int, wait_seconds: float, hasher: PasswordHasher | None = None) -> None:
         self.slots, self.backlog, self.wait_seconds = slots, backlog, wait_seconds
+        self.hasher = hasher or PasswordHasher()
+        # Verified when the email is unknown, so that a wrong email costs as long as a wrong password.
+        self._dummy_hash = self.hasher.hash("taskboard-dummy-password")
         self.admitted_now = 0
         self.running = 0
         self._line: deque[asyncio.Future[None]] = deque()
@@ -46,12 +46,19 @@ class PasswordWork:
             self.admitted_now -= 1
 
     async def hash(self, password: str) -> str:
-        return await self._in_turn(_hasher.hash, password)
+        return await self._in_turn(self.hasher.hash, password)
 
     async def verify(self, password_hash: str | None, password: str) -> bool:
         """`None` stands for an unknown account: a dummy hash is verified, so that it takes as long,
         and the answer is False."""
-        return await self._in_turn(_verify, password_hash, password)
+        return await self._in_turn(self._verify, password_hash, password)
+
+    def _verify(self, password_hash: str | None, password: str) -> bool:
+        try:
+            self.hasher.verify(password_hash or self._dummy_hash, password)
+        except (VerificationError, InvalidHashError):
+            return False
+        return password_hash is not None
 
     async def _in_turn(self, work: Callable[..., T], *args: Any) -> T:
         await self._acquire()
@@ -86,11 +93,3 @@ class PasswordWork:
                 turn.set_result(None)
                 return
         self.running -= 1
-
-
-def _verify(password_hash: str | None, password: str) -> bool:
-    try:
-        _hasher.verify(password_hash or _DUMMY_HASH, password)
-    except (VerificationError, InvalidHashError):
-        return False
-    return password_hash is not None

@@ -10,9 +10,9 @@ COMMIT runs on the loop too: it holds the write lock, and appends to the write-a
 copying it back into the database file (service/kit/checkpoints.py does that).
 
 Write transactions (BEGIN IMMEDIATE) wait here rather than in SQLite's busy handler, which sleeps
-in growing steps (up to 100 ms) while it waits, so that 32 writers made a convoy. Those of one
-process queue in order; another process's writer is waited for in steps of about a millisecond,
-backing off only after 100 ms.
+in growing steps while it waits, so that concurrent writers made a convoy (docs/performance.md).
+Those of one process queue in order; another process's writer is waited for in steps of about a
+millisecond, backing off only after 100 ms.
 
 SQLAlchemy's aiosqlite dialect drives this connection through its adapter: what the adapter uses
 of an aiosqlite connection and cursor is all there is here.

@@ -1,16 +1,18 @@
-from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from generated import models
 from generated.api.members import AddMemberResult, MembersApi
-from service.kit import events
+from service.kit.events import log as events
 from service.kit.handlers import Handlers
 from service.kit.pagination import Pager
 from service.kit.problems import Conflict, Forbidden, NotFound
 from service.kit.types import utcnow
+from service.members import queries as members
+from service.members.mapping import member_model
 from service.projects import queries as projects
-from service.tables import Membership, User
-from service.tasks.handlers import TASK, task_model
+from service.tables import Membership
+from service.tasks import queries as tasks
+from service.tasks.mapping import task_model
 from service.users import queries as users
 
 
@@ -18,11 +20,7 @@ class MembersHandlers(Handlers, MembersApi):
     async def list_members(self, *, project_id: int, limit: int = 20, cursor: str | None = None) -> models.MemberPage:
         await projects.visible(self.db, project_id, self.caller.user_id)
         pager = Pager(await self.cursors(), f"members:{project_id}", [Membership.user_id])
-        query = (
-            select(Membership, User.display_name)
-            .join(User, User.id == Membership.user_id)
-            .where(Membership.project_id == project_id)
-        )
+        query = members.of_project(project_id)
         found = (await self.db.execute(pager.query(query, cursor, limit))).all()
         rows, next_cursor = pager.page(found, limit, lambda row: [row[0].user_id])
         return models.MemberPage(items=[member_model(m, name) for m, name in rows], next_cursor=next_cursor)
@@ -59,24 +57,10 @@ class MembersHandlers(Handlers, MembersApi):
             raise NotFound(f"User {user_id} is not a member of project {project_id}.")
         if target.role == "owner":
             raise Conflict("The project's owner cannot leave or be removed.")
-        unassign = (
-            update(TASK)
-            .where(TASK.c.project_id == project_id, TASK.c.assignee_id == user_id)
-            .values(assignee_id=None, updated_at=utcnow(), version=TASK.c.version + 1)
-            .returning(*TASK.columns)
-        )
-        unassigned = sorted((await self.core(unassign)).all(), key=lambda task: task.id)
+        unassigned = (await self.core(tasks.unassign(project_id, user_id, utcnow()))).all()
+        unassigned = sorted(unassigned, key=lambda task: task.id)
         await self.db.delete(target)
         await self.db.flush()
         for task in unassigned:
             await events.record(self.db, project_id, "task.updated", task_model(task))
         await events.record(self.db, project_id, "member.removed", models.RemovedMember(user_id=user_id))
-
-
-def member_model(membership: Membership, display_name: str) -> models.Member:
-    return models.Member(
-        user_id=membership.user_id,
-        display_name=display_name,
-        role=models.MemberRole(membership.role),
-        added_at=membership.added_at,
-    )

@@ -1,5 +1,4 @@
 from pydantic import MISSING
-from sqlalchemy import delete, select
 
 from generated import models
 from generated.api.projects import (
@@ -9,22 +8,22 @@ from generated.api.projects import (
     UpdateProjectResult,
 )
 from service.exports import retention
-from service.kit import events
 from service.kit.database import after_commit
 from service.kit.etags import check_if_match, etag
+from service.kit.events import log as events
 from service.kit.handlers import Handlers
-from service.kit.idempotency import IdempotentRequest, Stored, create_once
+from service.kit.idempotency import IdempotentRequest, create_once, replaying
 from service.kit.pagination import Pager, by_id
 from service.kit.types import utcnow
 from service.projects import queries as projects
+from service.projects.mapping import project_model
 from service.tables import Membership, Project
 
 
 class ProjectsHandlers(Handlers, ProjectsApi):
     async def list_projects(self, *, limit: int = 20, cursor: str | None = None) -> models.ProjectPage:
         pager = Pager(await self.cursors(), "projects", [Project.id])
-        mine = select(Project).join(Membership, Membership.project_id == Project.id)
-        query = mine.where(Membership.user_id == self.caller.user_id)
+        query = projects.of_member(self.caller.user_id)
         rows, next_cursor = pager.page((await self.db.scalars(pager.query(query, cursor, limit))).all(), limit, by_id)
         return models.ProjectPage(items=[project_model(p) for p in rows], next_cursor=next_cursor)
 
@@ -36,7 +35,7 @@ class ProjectsHandlers(Handlers, ProjectsApi):
             IdempotentRequest.of(self.caller.user_id, idempotency_key, "createProject", body),
             self.settings.idempotency_ttl,
             create=lambda: self._create(body),
-            replay=self._replay,
+            replay=replaying(self.db, Project, CreateProjectResult, models.Project),
         )
 
     async def _create(self, body: models.ProjectCreate) -> CreateProjectResult:
@@ -52,12 +51,6 @@ class ProjectsHandlers(Handlers, ProjectsApi):
         return CreateProjectResult(
             body=project_model(project), location=f"/v1/projects/{project.id}", etag=etag(project.version)
         )
-
-    async def _replay(self, stored: Stored) -> CreateProjectResult | None:
-        if await self.db.get(Project, stored.body["id"]) is None:
-            return None
-        body = models.Project.model_validate(stored.body)
-        return CreateProjectResult(body=body, idempotent_replayed="true", **stored.headers)
 
     async def get_project(self, *, project_id: int) -> GetProjectResult:
         project, _ = await projects.visible(self.db, project_id, self.caller.user_id)
@@ -82,17 +75,6 @@ class ProjectsHandlers(Handlers, ProjectsApi):
         await projects.owned(self.db, project_id, self.caller.user_id)
         files = await retention.of_project(self.db, self.settings.export_dir, project_id)
         # Memberships, tasks and exports go with it (ON DELETE CASCADE); export files once it has.
-        await self.db.execute(delete(Project).where(Project.id == project_id))
+        await self.db.execute(projects.delete_one(project_id))
         await events.record(self.db, project_id, "project.deleted", models.DeletedResource(id=project_id))
         after_commit(self.db, lambda _: retention.remove_soon(files))
-
-
-def project_model(project: Project) -> models.Project:
-    return models.Project(
-        id=project.id,
-        name=project.name,
-        description=project.description,
-        owner_id=project.owner_id,
-        created_at=project.created_at,
-        updated_at=project.updated_at,
-    )

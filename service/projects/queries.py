@@ -1,4 +1,4 @@
-from sqlalchemy import bindparam, select
+from sqlalchemy import Delete, Select, bindparam, delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from service.kit.database import on_loop
@@ -37,3 +37,13 @@ async def owned(db: AsyncSession, project_id: int, user_id: int) -> Project:
 
 async def is_member(db: AsyncSession, project_id: int, user_id: int) -> bool:
     return await db.scalar(IS_MEMBER, {"project_id": project_id, "user_id": user_id}) is not None
+
+
+def of_member(user_id: int) -> Select[Project]:
+    """The projects the user is a member of (unordered: the pager orders and bounds them)."""
+    return select(Project).join(Membership, Membership.project_id == Project.id).where(Membership.user_id == user_id)
+
+
+def delete_one(project_id: int) -> Delete:
+    """The project; its memberships, tasks and exports go with it (ON DELETE CASCADE)."""
+    return delete(Project).where(Project.id == project_id)

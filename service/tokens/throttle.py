@@ -33,7 +33,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from service.kit.database import Database, upsert
 from service.kit.ratelimits import TooManyRequests, address_key
-from service.kit.secrets import shared_secret
+from service.kit.shared_secrets import shared_secret
 from service.settings import Settings
 from service.tables import PasswordFailure
 

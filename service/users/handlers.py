@@ -1,5 +1,4 @@
 from pydantic import MISSING
-from sqlalchemy import select
 
 from generated import models
 from generated.api.users import CreateUserResult, UsersApi
@@ -57,7 +56,7 @@ class UsersHandlers(Handlers, UsersApi):
 
     async def list_users(self, *, limit: int = 20, cursor: str | None = None) -> models.UserProfilePage:
         pager = Pager(await self.cursors(), "users", [User.id])
-        query = select(User).where(users.visible_to(self.caller.user_id))
+        query = users.visible(self.caller.user_id)
         rows, next_cursor = pager.page((await self.db.scalars(pager.query(query, cursor, limit))).all(), limit, by_id)
         items = [models.UserProfile(id=u.id, display_name=u.display_name) for u in rows]
         return models.UserProfilePage(items=items, next_cursor=next_cursor)

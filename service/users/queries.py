@@ -1,4 +1,4 @@
-from sqlalchemy import ColumnElement, or_, select
+from sqlalchemy import ColumnElement, Select, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased, undefer
@@ -58,3 +58,8 @@ async def create(db: AsyncSession, *, email: str, display_name: str, password_ha
         # Another sign-up with this email committed first.
         raise Conflict("An account with this email already exists.") from error
     return user
+
+
+def visible(viewer_id: int) -> Select[User]:
+    """The users the viewer may see (unordered: the pager orders and bounds them)."""
+    return select(User).where(visible_to(viewer_id))

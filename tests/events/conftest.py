@@ -9,9 +9,9 @@ import pytest
 import uvicorn
 from fastapi import FastAPI
 
+from bench.servers import free_port
 from service.app import create_app
 from service.settings import Settings
-from tests.live import free_port
 
 
 @dataclass

@@ -10,7 +10,7 @@ import httpx
 import pytest
 from sqlalchemy import insert
 
-from service.kit.relay import PollingRelay
+from service.kit.events.relay import PollingRelay
 from service.settings import Settings
 from service.tables import ProjectEvent
 from tests.events.conftest import Events, Served, serve

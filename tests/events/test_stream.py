@@ -5,7 +5,7 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from generated import models
-from service.kit import events
+from service.kit.events import log as events
 from service.tables import ProjectEvent
 from tests.events.conftest import Events, Served, until
 from tests.factories import add_member, assert_problem, create_project, create_task, sign_up

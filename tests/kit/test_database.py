@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import insert, select, text
 
 from service.kit.database import Database
-from service.kit.secrets import shared_secret
+from service.kit.shared_secrets import shared_secret
 from service.settings import Settings
 from service.tables import SharedSecret
 

@@ -1,4 +1,5 @@
-from service.kit.events import Broadcaster, Event
+from service.kit.events.fanout import Broadcaster
+from service.kit.events.log import Event
 
 
 def event(n: int) -> Event:

@@ -10,9 +10,12 @@ from pathlib import Path
 
 import httpx
 import pytest
+from argon2 import PasswordHasher
+from fastapi import FastAPI
 
 from service.kit.passwords import PasswordWork
 from service.kit.problems import ServiceUnavailable
+from service.settings import Settings
 from tests.conftest import UNLIMITED
 from tests.live import LiveServer
 
@@ -105,7 +108,12 @@ asyncio.run(main(sys.argv[1]))
 @pytest.mark.serial
 @pytest.mark.sqlite
 async def test_a_burst_of_sign_ins_leaves_signed_in_reads_their_pace(database_url: str, tmp_path: Path) -> None:
-    env = {**UNLIMITED, "PASSWORD_HASHING_CONCURRENCY": "1", "EXPORT_DIR": str(tmp_path / "exports")}
+    env = {
+        **UNLIMITED,
+        **PRODUCTION_PASSWORDS,
+        "PASSWORD_HASHING_CONCURRENCY": "1",
+        "EXPORT_DIR": str(tmp_path / "exports"),
+    }
     del env["PASSWORD_HASHING_BACKLOG"], env["PASSWORD_HASHING_WAIT_SECONDS"]  # the defaults: 8 and 2 s
     with LiveServer(database_url, env) as server:
         async with httpx.AsyncClient(base_url=server.url, timeout=60) as http:
@@ -153,3 +161,25 @@ async def test_a_burst_of_sign_ins_leaves_signed_in_reads_their_pace(database_ur
     assert percentile(during, 0.99) < 0.5
     assert owner.status_code in (201, 503) and owner_took < 3
     assert afterwards.status_code == 201
+
+
+# The defaults, spelled out: what a burst costs in production.
+PRODUCTION_PASSWORDS = {
+    "PASSWORD_HASH_TIME_COST": "3",
+    "PASSWORD_HASH_MEMORY_KIB": "65536",
+    "PASSWORD_HASH_PARALLELISM": "4",
+}
+
+
+async def test_new_hashes_take_the_configured_cost_and_old_ones_still_verify(app: FastAPI) -> None:
+    defaults = Settings(database_url="sqlite+aiosqlite:///unused.db")
+    production = {name.lower(): int(value) for name, value in PRODUCTION_PASSWORDS.items()}
+    assert {name: getattr(defaults, name) for name in production} == production
+    work: PasswordWork = app.state.passwords  # the tests' settings: the least cost
+    cheap = await work.hash("correct horse battery staple")
+    assert cheap.startswith("$argon2id$v=19$m=64,t=1,p=1$")
+    costly = PasswordHasher().hash("correct horse battery staple")  # made before a cost was lowered
+    assert await work.verify(costly, "correct horse battery staple")
+    assert await work.verify(cheap, "correct horse battery staple")
+    assert not await work.verify(cheap, "wrong")
+    assert not await work.verify(None, "correct horse battery staple")

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from tests.live import free_port
+from bench.servers import free_port
 
 
 class OwnPostgres:

@@ -24,7 +24,8 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from service.kit.database import Database, create_engine
-from service.kit.events import BATCH, CHANNEL, Broadcaster, Event
+from service.kit.events.fanout import Broadcaster
+from service.kit.events.log import BATCH, CHANNEL, Event
 from service.kit.rounds import Rounds
 from service.settings import Settings
 from service.tables import ProjectEvent

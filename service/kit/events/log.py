@@ -1,15 +1,9 @@
-"""Project events: written to the log in the change's transaction, broadcast after it commits.
-
-The broadcaster is fed by this process's relay (service/kit/relay.py), from whichever process
-committed the events.
+"""The project event log: events written in the change's transaction, read back for streams that
+catch up, purged after a while. Once committed they are broadcast (fanout.py) by this process's
+relay (relay.py), from whichever process committed them.
 """
 
-import asyncio
-import signal
-import threading
-from collections import defaultdict
-from collections.abc import AsyncIterator, Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, cast
@@ -66,80 +60,6 @@ async def record(db: AsyncSession, project_id: int, event: str, data: BaseModel)
         after_commit(db, lambda state: state.relay.wake())
 
 
-class Subscription:
-    def __init__(self, size: int) -> None:
-        self.queue: asyncio.Queue[Event | None] = asyncio.Queue(size)
-        self.closed = False
-
-    async def next(self) -> Event | None:
-        """The next event; None once the subscription is closed."""
-        return await self.queue.get()
-
-    def offer(self, event: Event) -> None:
-        if self.closed:
-            return
-        try:
-            self.queue.put_nowait(event)
-        except asyncio.QueueFull:
-            self.close()
-
-    def close(self) -> None:
-        # Everything unread goes: a stream must not deliver events past a gap it skipped, or its
-        # client's Last-Event-ID would pass over the gap. The client resumes from the log instead.
-        self.closed = True
-        while not self.queue.empty():
-            self.queue.get_nowait()
-        self.queue.put_nowait(None)
-
-
-class Broadcaster:
-    """Fans committed events out to the open streams of this process; holds no database resource.
-
-    A stream that falls `size` events behind is closed; its client reconnects with Last-Event-ID
-    and catches up from the log.
-    """
-
-    def __init__(self, size: int = 1000) -> None:
-        self.size = size
-        self.subscriptions: dict[int, set[Subscription]] = defaultdict(set)
-        # Set by the relay while it is sure to hear of every commit: a stream opened otherwise
-        # could miss events without anyone knowing.
-        self.fed = False
-        self.closing = False  # the server is shutting down
-
-    @contextmanager
-    def subscribe(self, project_id: int) -> Iterator[Subscription]:
-        subscription = Subscription(self.size)
-        if self.closing:
-            subscription.close()
-        self.subscriptions[project_id].add(subscription)
-        try:
-            yield subscription
-        finally:
-            self.subscriptions[project_id].discard(subscription)
-            if not self.subscriptions[project_id]:
-                del self.subscriptions[project_id]
-
-    def publish(self, events: list[Event]) -> None:
-        for event in events:
-            for subscription in list(self.subscriptions.get(event.project_id, ())):
-                subscription.offer(event)
-
-    def shut_down(self) -> None:
-        """Closes every stream for good: one that starts later ends at once, as if just closed."""
-        self.closing = True
-        self.close_all()
-
-    def close_all(self) -> None:
-        for subscriptions in list(self.subscriptions.values()):
-            for subscription in list(subscriptions):
-                subscription.close()
-
-    @property
-    def open_streams(self) -> int:
-        return sum(len(s) for s in self.subscriptions.values())
-
-
 async def backlog(sessions: async_sessionmaker[AsyncSession], project_id: int, after: int) -> AsyncIterator[Event]:
     """The logged events after `after`, read in short transactions of `BATCH` events each.
 
@@ -189,32 +109,3 @@ async def purge(sessions: async_sessionmaker[AsyncSession], retention: timedelta
             update(EventHorizon).where(EventHorizon.purged_through < newest_old).values(purged_through=newest_old)
         )
         return int(deleted.rowcount or 0)
-
-
-def close_on_exit_signals(broadcaster: Broadcaster) -> Callable[[], None]:
-    """Ends every open stream as soon as the server is told to stop; returns the undo.
-
-    uvicorn waits for open responses before it runs the lifespan's shutdown, so a stream must
-    end when the signal arrives, not when the lifespan ends. The server's own handler still runs.
-    """
-    loop = asyncio.get_running_loop()
-    previous: dict[signal.Signals, Any] = {}
-    if threading.current_thread() is not threading.main_thread():
-        return lambda: None  # only the main thread may set handlers; a server there is not ours
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        handler = signal.getsignal(signum)
-        if not callable(handler):
-            continue
-
-        def close_then(received: int, frame: Any, handler: Callable[[int, Any], Any] = handler) -> None:
-            loop.call_soon_threadsafe(broadcaster.shut_down)
-            handler(received, frame)
-
-        previous[signum] = handler
-        signal.signal(signum, close_then)
-
-    def restore() -> None:
-        for signum, handler in previous.items():
-            signal.signal(signum, handler)
-
-    return restore

@@ -1,22 +1,12 @@
-import hashlib
+"""Random keys that every process using one database shares (the cursors' signatures, the sign-in
+throttle's address keys), made by the first process to ask."""
+
 import secrets
 
 from sqlalchemy import select
 
 from service.kit.database import Database, upsert
 from service.tables import SharedSecret
-
-TOKEN_PREFIX = "tb_"
-
-
-def new_token() -> str:
-    """An opaque access token: 256 random bits, with a prefix that secret scanners can spot."""
-    return TOKEN_PREFIX + secrets.token_urlsafe(32)
-
-
-def token_digest(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
 
 # Every shared secret: read (or made) at start-up, so that no request needs a second connection
 # for one while it holds its own, a deadlock when the pool runs dry.
