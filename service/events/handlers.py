@@ -27,7 +27,7 @@ class EventsHandlers(Handlers, EventsApi):
     async def stream_project_events(self, *, project_id: int, last_event_id: str | None = None) -> EventStream:
         # Checked now, with the request's session, so that a non-member gets a 404 problem; the
         # stream itself runs after the request's session is closed, and holds none.
-        await projects.visible(self.db, project_id, self.caller.user_id)
+        await projects.visible(self.session, project_id, self.caller.user_id)
         if not self.broadcaster.fed:
             raise ServiceUnavailable("Live events are reconnecting to the database; retry shortly.", 1)
         after = int(last_event_id) if last_event_id is not None else None

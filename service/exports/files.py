@@ -34,30 +34,30 @@ def file_of(directory: Path, export_id: int, format: str) -> Path:
 async def left_behind(database: Database) -> list[int]:
     """The exports no live worker holds, all queued again: queued ones, and running ones whose
     worker let its lease run out (it crashed, or was killed)."""
-    async with database.short_write() as db:
+    async with database.short_write() as session:
         abandoned = or_(Export.lease_expires_at.is_(None), Export.lease_expires_at < utcnow())
-        await db.execute(update(Export).where(Export.status == "running", abandoned).values(status="queued"))
+        await session.execute(update(Export).where(Export.status == "running", abandoned).values(status="queued"))
         queued = select(Export.id).where(Export.status == "queued").order_by(Export.id)
-        return list((await db.scalars(queued)).all())
+        return list((await session.scalars(queued)).all())
 
 
 async def run(database: Database, directory: Path, export_id: int) -> None:
     """Makes one export's file, if it is still queued; records how it ended."""
-    async with database.short_write() as db:
+    async with database.short_write() as session:
         claim = (
             update(Export)
             .where(Export.id == export_id, Export.status == "queued")
             .values(status="running", lease_expires_at=utcnow() + LEASE)
         )
-        claimed = cast(CursorResult[Any], await db.execute(claim)).rowcount
-        export = await db.get(Export, export_id) if claimed else None
+        claimed = cast(CursorResult[Any], await session.execute(claim)).rowcount
+        export = await session.get(Export, export_id) if claimed else None
     if export is None:
         return  # taken by another worker, or gone with its project
 
     async def renew() -> None:
-        async with database.short_write() as db:
+        async with database.short_write() as session:
             mine = (Export.id == export_id, Export.status == "running")
-            await db.execute(update(Export).where(*mine).values(lease_expires_at=utcnow() + LEASE))
+            await session.execute(update(Export).where(*mine).values(lease_expires_at=utcnow() + LEASE))
 
     path = file_of(directory, export_id, export.format)
     try:
@@ -67,11 +67,13 @@ async def run(database: Database, directory: Path, export_id: int) -> None:
         outcome: dict[str, object] = {"status": "failed", "error": f"The export failed: {type(error).__name__}."}
     else:
         outcome = {"status": "succeeded", "row_count": count}
-    async with database.short_write() as db:
+    async with database.short_write() as session:
         # Only the run that holds the claim records its end: a recovery may have queued it again.
         mine = (Export.id == export_id, Export.status == "running")
-        await db.execute(update(Export).where(*mine).values(finished_at=utcnow(), lease_expires_at=None, **outcome))
-        gone = await db.get(Export, export_id) is None
+        await session.execute(
+            update(Export).where(*mine).values(finished_at=utcnow(), lease_expires_at=None, **outcome)
+        )
+        gone = await session.get(Export, export_id) is None
     if gone:  # deleted with its project meanwhile: so is the file
         await anyio.to_thread.run_sync(lambda: path.unlink(missing_ok=True))
 
@@ -93,10 +95,10 @@ async def write(
         if format == "csv":
             await anyio.to_thread.run_sync(out.write, _csv([dict(zip(COLUMNS, COLUMNS, strict=True))]))
         while True:
-            async with database.reader() as db, db.begin():
+            async with database.reader() as session, session.begin():
                 # Rows, not ORM objects: the same values, at a fraction of the loop's time.
                 query = select(*Task.__table__.columns).where(Task.project_id == project_id, Task.id > after)
-                tasks = (await db.execute(query.order_by(Task.id).limit(BATCH))).all()
+                tasks = (await session.execute(query.order_by(Task.id).limit(BATCH))).all()
             if not tasks:
                 break
             # Rendered in the thread that writes: a thousand rows' worth is milliseconds of CPU.

@@ -17,20 +17,20 @@ from service.tables import Export
 
 class ExportsHandlers(Handlers, ExportsApi):
     async def list_exports(self, *, project_id: int, limit: int = 20, cursor: str | None = None) -> models.ExportPage:
-        await projects.visible(self.db, project_id, self.caller.user_id)
+        await projects.visible(self.session, project_id, self.caller.user_id)
         pager = Pager(await self.cursors(), f"exports:{project_id}", [Export.id], descending=True)
         query = exports.of_project(project_id)
-        found = (await self.db.scalars(pager.query(query, cursor, limit))).all()
+        found = (await self.session.scalars(pager.query(query, cursor, limit))).all()
         listed, next_cursor = pager.page(found, limit, by_id)
         return models.ExportPage(items=[export_model(e) for e in listed], next_cursor=next_cursor)
 
     async def create_export(self, *, project_id: int, body: models.ExportCreate) -> CreateExportResult:
-        await projects.visible(self.db, project_id, self.caller.user_id)
+        await projects.visible(self.session, project_id, self.caller.user_id)
         export = Export(project_id=project_id, format=body.format.value, status="queued", created_at=utcnow())
-        self.db.add(export)
-        await self.db.flush()
+        self.session.add(export)
+        await self.session.flush()
         export_id = export.id
-        after_commit(self.db, lambda state: state.exports.submit(export_id))
+        after_commit(self.session, lambda state: state.exports.submit(export_id))
         return CreateExportResult(body=export_model(export), location=f"/v1/exports/{export.id}")
 
     async def get_export(self, *, export_id: int) -> models.Export:
@@ -52,7 +52,7 @@ class ExportsHandlers(Handlers, ExportsApi):
 
     async def _export(self, export_id: int) -> Export:
         """The export, if the caller is a member of its project; 404 as if it did not exist otherwise."""
-        export = await self.db.scalar(exports.members_export(export_id, self.caller.user_id))
+        export = await self.session.scalar(exports.members_export(export_id, self.caller.user_id))
         if export is None:
             raise NotFound(f"No export with id {export_id}.")
         return export

@@ -18,7 +18,7 @@ class Handlers:
 
     def __init__(self, context: Context) -> None:
         self.context = context
-        self.db = context.session
+        self.session = context.session
         self.state: State = context.state
         # For the rare read that must not wait for, or hold, the request's write transaction.
         self.database: Database = context.database
@@ -26,7 +26,7 @@ class Handlers:
 
     async def core(self, statement: Executable, parameters: dict[str, Any] | None = None) -> Result[Any]:
         """A Core statement run on the session's connection, with no ORM machinery around its rows."""
-        connection = await self.db.connection()
+        connection = await self.session.connection()
         return await connection.execute(statement, parameters)
 
     async def cursors(self) -> Cursors:

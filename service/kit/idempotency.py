@@ -63,7 +63,7 @@ class IdempotentRequest:
     def of(cls, user_id: int, key: str | None, operation: str, body: BaseModel) -> "IdempotentRequest | None":
         return None if key is None else cls(user_id, key, operation, body)
 
-    async def start(self, db: AsyncSession, ttl: timedelta, replay: Replay[R]) -> R | None:
+    async def start(self, session: AsyncSession, ttl: timedelta, replay: Replay[R]) -> R | None:
         """The replayed response, or None once the key is claimed for this request.
 
         `replay` answers None when what the response names is gone: a key whose resource has
@@ -71,7 +71,7 @@ class IdempotentRequest:
         """
         now = utcnow()
         mine = (IdempotencyRecord.user_id == self.user_id, IdempotencyRecord.key == self.key)
-        found = await db.scalar(select(IdempotencyRecord).where(*mine))
+        found = await session.scalar(select(IdempotencyRecord).where(*mine))
         if found is not None and found.expires_at > now:
             if found.fingerprint != self.fingerprint:
                 raise Unprocessable(REUSED, where="header", pointer="/Idempotency-Key")
@@ -81,26 +81,26 @@ class IdempotentRequest:
             if replayed is not None:
                 return replayed
         if found is not None:
-            await db.execute(delete(IdempotencyRecord).where(IdempotencyRecord.id == found.id))
+            await session.execute(delete(IdempotencyRecord).where(IdempotencyRecord.id == found.id))
         self.record = IdempotencyRecord(
             user_id=self.user_id, key=self.key, fingerprint=self.fingerprint, created_at=now, expires_at=now + ttl
         )
-        db.add(self.record)
+        session.add(self.record)
         try:
-            await db.flush()
+            await session.flush()
         except IntegrityError as error:
             raise Conflict(IN_FLIGHT) from error
         return None
 
-    async def finish(self, db: AsyncSession, result: Created) -> None:
+    async def finish(self, session: AsyncSession, result: Created) -> None:
         assert self.record is not None, "finish() after a start() that claimed the key"
         self.record.response_body = result.body.model_dump_json(by_alias=True)
         self.record.response_headers = json.dumps({"location": result.location, "etag": result.etag})
-        await db.flush()
+        await session.flush()
 
 
 async def create_once(
-    db: AsyncSession,
+    session: AsyncSession,
     request: IdempotentRequest | None,
     ttl: timedelta,
     *,
@@ -110,18 +110,18 @@ async def create_once(
     """Runs `create`, unless `request` carries a key whose response is to be replayed instead."""
     if request is None:
         return await create()
-    if (replayed := await request.start(db, ttl, replay)) is not None:
+    if (replayed := await request.start(session, ttl, replay)) is not None:
         return replayed
     result = await create()
-    await request.finish(db, result)
+    await request.finish(session, result)
     return result
 
 
-def replaying(db: AsyncSession, table: type[Any], result: Callable[..., R], model: type[BaseModel]) -> Replay[R]:
+def replaying(session: AsyncSession, table: type[Any], result: Callable[..., R], model: type[BaseModel]) -> Replay[R]:
     """The replay of a create: its stored response again, while the row it created still exists."""
 
     async def replay(stored: Stored) -> R | None:
-        if await db.get(table, stored.body["id"]) is None:
+        if await session.get(table, stored.body["id"]) is None:
             return None
         return result(body=model.model_validate(stored.body), idempotent_replayed="true", **stored.headers)
 

@@ -16,8 +16,10 @@ SHARED_SECRETS = ("cursors", "sign-in")
 async def shared_secret(database: Database, name: str) -> str:
     """A random secret that every process using this database shares: made by the first to ask."""
     if name not in database.secrets:
-        async with database.short_write() as db:
-            statement = upsert(db, SharedSecret, name=name, value=secrets.token_urlsafe(32))
-            await db.execute(statement.on_conflict_do_nothing(index_elements=[SharedSecret.name]))
-            database.secrets[name] = await db.scalar(select(SharedSecret.value).where(SharedSecret.name == name)) or ""
+        async with database.short_write() as session:
+            statement = upsert(session, SharedSecret, name=name, value=secrets.token_urlsafe(32))
+            await session.execute(statement.on_conflict_do_nothing(index_elements=[SharedSecret.name]))
+            database.secrets[name] = (
+                await session.scalar(select(SharedSecret.value).where(SharedSecret.name == name)) or ""
+            )
     return database.secrets[name]

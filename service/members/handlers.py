@@ -18,49 +18,49 @@ from service.users import queries as users
 
 class MembersHandlers(Handlers, MembersApi):
     async def list_members(self, *, project_id: int, limit: int = 20, cursor: str | None = None) -> models.MemberPage:
-        await projects.visible(self.db, project_id, self.caller.user_id)
+        await projects.visible(self.session, project_id, self.caller.user_id)
         pager = Pager(await self.cursors(), f"members:{project_id}", [Membership.user_id])
         query = members.of_project(project_id)
-        found = (await self.db.execute(pager.query(query, cursor, limit))).all()
+        found = (await self.session.execute(pager.query(query, cursor, limit))).all()
         rows, next_cursor = pager.page(found, limit, lambda row: [row[0].user_id])
         return models.MemberPage(items=[member_model(m, name) for m, name in rows], next_cursor=next_cursor)
 
     async def add_member(self, *, project_id: int, user_id: int) -> AddMemberResult:
-        await projects.owned(self.db, project_id, self.caller.user_id)
-        user = await users.get(self.db, user_id)
+        await projects.owned(self.session, project_id, self.caller.user_id)
+        user = await users.get(self.session, user_id)
         if user is None:
             raise NotFound(f"No user with id {user_id}.")
-        existing = await self.db.get(Membership, (project_id, user_id))
+        existing = await self.session.get(Membership, (project_id, user_id))
         if existing is not None:
             return AddMemberResult(status_code=200, body=member_model(existing, user.display_name))
         membership = Membership(project_id=project_id, user_id=user_id, role="member", added_at=utcnow())
         try:
-            async with self.db.begin_nested():
-                self.db.add(membership)
+            async with self.session.begin_nested():
+                self.session.add(membership)
         except IntegrityError:
             # A concurrent request added the same member first.
-            existing = await self.db.get(Membership, (project_id, user_id), populate_existing=True)
+            existing = await self.session.get(Membership, (project_id, user_id), populate_existing=True)
             if existing is None:
                 raise
             return AddMemberResult(status_code=200, body=member_model(existing, user.display_name))
         body = member_model(membership, user.display_name)
-        await events.record(self.db, project_id, "member.added", body)
+        await events.record(self.session, project_id, "member.added", body)
         return AddMemberResult(status_code=201, body=body)
 
     async def remove_member(self, *, project_id: int, user_id: int) -> None:
         caller = self.caller.user_id
-        _, mine = await projects.visible(self.db, project_id, caller)
+        _, mine = await projects.visible(self.session, project_id, caller)
         if user_id != caller and mine.role != "owner":
             raise Forbidden(projects.OWNER_ONLY)
-        target = await self.db.get(Membership, (project_id, user_id))
+        target = await self.session.get(Membership, (project_id, user_id))
         if target is None:
             raise NotFound(f"User {user_id} is not a member of project {project_id}.")
         if target.role == "owner":
             raise Conflict("The project's owner cannot leave or be removed.")
         unassigned = (await self.core(tasks.unassign(project_id, user_id, utcnow()))).all()
         unassigned = sorted(unassigned, key=lambda task: task.id)
-        await self.db.delete(target)
-        await self.db.flush()
+        await self.session.delete(target)
+        await self.session.flush()
         for task in unassigned:
-            await events.record(self.db, project_id, "task.updated", task_model(task))
-        await events.record(self.db, project_id, "member.removed", models.RemovedMember(user_id=user_id))
+            await events.record(self.session, project_id, "task.updated", task_model(task))
+        await events.record(self.session, project_id, "member.removed", models.RemovedMember(user_id=user_id))

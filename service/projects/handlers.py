@@ -24,18 +24,20 @@ class ProjectsHandlers(Handlers, ProjectsApi):
     async def list_projects(self, *, limit: int = 20, cursor: str | None = None) -> models.ProjectPage:
         pager = Pager(await self.cursors(), "projects", [Project.id])
         query = projects.of_member(self.caller.user_id)
-        rows, next_cursor = pager.page((await self.db.scalars(pager.query(query, cursor, limit))).all(), limit, by_id)
+        rows, next_cursor = pager.page(
+            (await self.session.scalars(pager.query(query, cursor, limit))).all(), limit, by_id
+        )
         return models.ProjectPage(items=[project_model(p) for p in rows], next_cursor=next_cursor)
 
     async def create_project(
         self, *, body: models.ProjectCreate, idempotency_key: str | None = None
     ) -> CreateProjectResult:
         return await create_once(
-            self.db,
+            self.session,
             IdempotentRequest.of(self.caller.user_id, idempotency_key, "createProject", body),
             self.settings.idempotency_ttl,
             create=lambda: self._create(body),
-            replay=replaying(self.db, Project, CreateProjectResult, models.Project),
+            replay=replaying(self.session, Project, CreateProjectResult, models.Project),
         )
 
     async def _create(self, body: models.ProjectCreate) -> CreateProjectResult:
@@ -44,37 +46,37 @@ class ProjectsHandlers(Handlers, ProjectsApi):
         project = Project(
             name=body.name, description=description, owner_id=self.caller.user_id, created_at=now, updated_at=now
         )
-        self.db.add(project)
-        await self.db.flush()
-        self.db.add(Membership(project_id=project.id, user_id=self.caller.user_id, role="owner", added_at=now))
-        await self.db.flush()
+        self.session.add(project)
+        await self.session.flush()
+        self.session.add(Membership(project_id=project.id, user_id=self.caller.user_id, role="owner", added_at=now))
+        await self.session.flush()
         return CreateProjectResult(
             body=project_model(project), location=f"/v1/projects/{project.id}", etag=etag(project.version)
         )
 
     async def get_project(self, *, project_id: int) -> GetProjectResult:
-        project, _ = await projects.visible(self.db, project_id, self.caller.user_id)
+        project, _ = await projects.visible(self.session, project_id, self.caller.user_id)
         return GetProjectResult(body=project_model(project), etag=etag(project.version))
 
     async def update_project(
         self, *, project_id: int, body: models.ProjectUpdate, if_match: str | None = None
     ) -> UpdateProjectResult:
-        project = await projects.owned(self.db, project_id, self.caller.user_id)
+        project = await projects.owned(self.session, project_id, self.caller.user_id)
         check_if_match(if_match, project.version)
         if body.name is not MISSING:
             project.name = body.name
         if body.description is not MISSING:
             project.description = body.description
         project.updated_at = utcnow()
-        await self.db.flush()
+        await self.session.flush()
         updated = project_model(project)
-        await events.record(self.db, project_id, "project.updated", updated)
+        await events.record(self.session, project_id, "project.updated", updated)
         return UpdateProjectResult(body=updated, etag=etag(project.version))
 
     async def delete_project(self, *, project_id: int) -> None:
-        await projects.owned(self.db, project_id, self.caller.user_id)
-        files = await retention.of_project(self.db, self.settings.export_dir, project_id)
+        await projects.owned(self.session, project_id, self.caller.user_id)
+        files = await retention.of_project(self.session, self.settings.export_dir, project_id)
         # Memberships, tasks and exports go with it (ON DELETE CASCADE); export files once it has.
-        await self.db.execute(projects.delete_one(project_id))
-        await events.record(self.db, project_id, "project.deleted", models.DeletedResource(id=project_id))
-        after_commit(self.db, lambda _: retention.remove_soon(files))
+        await self.session.execute(projects.delete_one(project_id))
+        await events.record(self.session, project_id, "project.deleted", models.DeletedResource(id=project_id))
+        after_commit(self.session, lambda _: retention.remove_soon(files))

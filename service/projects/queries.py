@@ -20,23 +20,23 @@ IS_MEMBER = on_loop(
 )
 
 
-async def visible(db: AsyncSession, project_id: int, user_id: int) -> tuple[Project, Membership]:
+async def visible(session: AsyncSession, project_id: int, user_id: int) -> tuple[Project, Membership]:
     """The project and the caller's membership; 404, as if it did not exist, for a non-member."""
-    row = (await db.execute(VISIBLE, {"project_id": project_id, "user_id": user_id})).one_or_none()
+    row = (await session.execute(VISIBLE, {"project_id": project_id, "user_id": user_id})).one_or_none()
     if row is None:
         raise NotFound(f"No project with id {project_id}.")
     return row[0], row[1]
 
 
-async def owned(db: AsyncSession, project_id: int, user_id: int) -> Project:
-    project, membership = await visible(db, project_id, user_id)
+async def owned(session: AsyncSession, project_id: int, user_id: int) -> Project:
+    project, membership = await visible(session, project_id, user_id)
     if membership.role != "owner":
         raise Forbidden(OWNER_ONLY)
     return project
 
 
-async def is_member(db: AsyncSession, project_id: int, user_id: int) -> bool:
-    return await db.scalar(IS_MEMBER, {"project_id": project_id, "user_id": user_id}) is not None
+async def is_member(session: AsyncSession, project_id: int, user_id: int) -> bool:
+    return await session.scalar(IS_MEMBER, {"project_id": project_id, "user_id": user_id}) is not None
 
 
 def of_member(user_id: int) -> Select[Project]:

@@ -34,7 +34,7 @@ class TasksHandlers(Handlers, TasksApi):
         limit: int = 20,
         cursor: str | None = None,
     ) -> models.TaskPage:
-        await projects.visible(self.db, project_id, self.caller.user_id)
+        await projects.visible(self.session, project_id, self.caller.user_id)
         statuses = sorted(set(status or []))
         scope = f"tasks:{project_id}:{','.join(statuses)}:{assignee_id}:{due_before}:{sort}"
         pager = Pager(await self.cursors(), scope, tasks.SORT_KEYS[sort], descending=sort.startswith("-"))
@@ -46,13 +46,13 @@ class TasksHandlers(Handlers, TasksApi):
     async def create_task(
         self, *, project_id: int, body: models.TaskCreate, idempotency_key: str | None = None
     ) -> CreateTaskResult:
-        await projects.visible(self.db, project_id, self.caller.user_id)
+        await projects.visible(self.session, project_id, self.caller.user_id)
         return await create_once(
-            self.db,
+            self.session,
             IdempotentRequest.of(self.caller.user_id, idempotency_key, f"createTask:{project_id}", body),
             self.settings.idempotency_ttl,
             create=lambda: self._create(project_id, body),
-            replay=replaying(self.db, Task, CreateTaskResult, models.Task),
+            replay=replaying(self.session, Task, CreateTaskResult, models.Task),
         )
 
     async def _create(self, project_id: int, body: models.TaskCreate) -> CreateTaskResult:
@@ -71,7 +71,7 @@ class TasksHandlers(Handlers, TasksApi):
         }
         task = (await self.core(tasks.INSERT, values)).one()
         created = task_model(task)
-        await events.record(self.db, project_id, "task.created", created)
+        await events.record(self.session, project_id, "task.created", created)
         location = f"/v1/projects/{project_id}/tasks/{task.id}"
         return CreateTaskResult(body=created, location=location, etag=etag(task.version))
 
@@ -101,23 +101,23 @@ class TasksHandlers(Handlers, TasksApi):
         if updated_row is None:
             raise PreconditionFailed(CHANGED_MEANWHILE)
         updated = task_model(updated_row)
-        await events.record(self.db, project_id, "task.updated", updated)
+        await events.record(self.session, project_id, "task.updated", updated)
         return UpdateTaskResult(body=updated, etag=etag(updated_row.version))
 
     async def delete_task(self, *, project_id: int, task_id: int) -> None:
         await self._task(project_id, task_id)
-        await self.db.execute(delete(Task).where(Task.id == task_id))
-        await events.record(self.db, project_id, "task.deleted", models.DeletedResource(id=task_id))
+        await self.session.execute(delete(Task).where(Task.id == task_id))
+        await events.record(self.session, project_id, "task.deleted", models.DeletedResource(id=task_id))
 
     async def _task(self, project_id: int, task_id: int) -> Row[Any]:
         """The task, when the caller is a member of its project: one query when it is there."""
         where = {"task_id": task_id, "project_id": project_id, "user_id": self.caller.user_id}
         task = (await self.core(tasks.MEMBERS_TASK, where)).one_or_none()
         if task is None:
-            await projects.visible(self.db, project_id, self.caller.user_id)  # which of the two is missing
+            await projects.visible(self.session, project_id, self.caller.user_id)  # which of the two is missing
             raise NotFound(f"No task with id {task_id} in project {project_id}.")
         return task
 
     async def _check_assignee(self, project_id: int, assignee_id: int | None) -> None:
-        if assignee_id is not None and not await projects.is_member(self.db, project_id, assignee_id):
+        if assignee_id is not None and not await projects.is_member(self.session, project_id, assignee_id):
             raise Unprocessable(NOT_A_MEMBER, where="body", pointer="/assigneeId")

@@ -21,10 +21,10 @@ class TokensHandlers(Handlers, TokensApi):
             valid = await self.passwords.verify(user.password_hash if user else None, body.password)
         if user is None or not valid:
             raise Unauthenticated("The email and password do not match an account.", error=None)
-        await throttle.succeeded(self.db, guess, self.settings)
+        await throttle.succeeded(self.session, guess, self.settings)
         expires_at = utcnow() + self.settings.token_ttl
-        token = await tokens.issue(self.db, user.id, expires_at)
+        token = await tokens.issue(self.session, user.id, expires_at)
         return models.Token(access_token=token, token_type=models.TokenType.bearer, expires_at=expires_at)
 
     async def revoke_current_token(self) -> None:
-        await tokens.revoke(self.db, self.caller.token_id)
+        await tokens.revoke(self.session, self.caller.token_id)

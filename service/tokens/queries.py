@@ -18,11 +18,11 @@ class ActiveToken:
     expires_at: datetime
 
 
-async def issue(db: AsyncSession, user_id: int, expires_at: datetime) -> str:
+async def issue(session: AsyncSession, user_id: int, expires_at: datetime) -> str:
     """Stores a new token's digest and returns the token, which is never stored."""
     token = new_token()
-    db.add(AccessToken(token_hash=token_digest(token), user_id=user_id, expires_at=expires_at))
-    await db.flush()
+    session.add(AccessToken(token_hash=token_digest(token), user_id=user_id, expires_at=expires_at))
+    await session.flush()
     return token
 
 
@@ -43,14 +43,14 @@ def still_active(token_ids: list[int]) -> Select[int]:
     )
 
 
-async def find_active(db: AsyncSession, digest: str) -> ActiveToken | None:
+async def find_active(session: AsyncSession, digest: str) -> ActiveToken | None:
     """The token with this digest, when it still works."""
-    row = (await db.execute(ACTIVE, {"digest": digest, "now": utcnow()})).one_or_none()
+    row = (await session.execute(ACTIVE, {"digest": digest, "now": utcnow()})).one_or_none()
     return None if row is None else ActiveToken(token_id=row[0], user_id=row[1], expires_at=row[2])
 
 
-async def revoke(db: AsyncSession, token_id: int) -> None:
-    await db.execute(
+async def revoke(session: AsyncSession, token_id: int) -> None:
+    await session.execute(
         update(AccessToken)
         .where(AccessToken.id == token_id, AccessToken.revoked_at.is_(None))
         .values(revoked_at=utcnow())
@@ -60,11 +60,11 @@ async def revoke(db: AsyncSession, token_id: int) -> None:
         state.verified_tokens.forget_token(token_id)
         state.revocations.wake()
 
-    after_commit(db, revoked)
+    after_commit(session, revoked)
 
 
-async def revoke_all_but(db: AsyncSession, user_id: int, keep_token_id: int) -> None:
-    await db.execute(
+async def revoke_all_but(session: AsyncSession, user_id: int, keep_token_id: int) -> None:
+    await session.execute(
         update(AccessToken)
         .where(
             AccessToken.user_id == user_id,
@@ -78,4 +78,4 @@ async def revoke_all_but(db: AsyncSession, user_id: int, keep_token_id: int) -> 
         state.verified_tokens.forget_user(user_id, but=keep_token_id)
         state.revocations.wake()
 
-    after_commit(db, revoked)
+    after_commit(session, revoked)

@@ -18,15 +18,15 @@ class UsersHandlers(Handlers, UsersApi):
         # Hash before touching the database, so that no lock is held while Argon2 works.
         async with self.passwords.admitted():
             password_hash = await self.passwords.hash(body.password)
-        if await users.find_by_email(self.db, body.email) is not None:
+        if await users.find_by_email(self.session, body.email) is not None:
             raise Conflict("An account with this email already exists.")
         user = await users.create(
-            self.db, email=body.email, display_name=body.display_name, password_hash=password_hash
+            self.session, email=body.email, display_name=body.display_name, password_hash=password_hash
         )
         return CreateUserResult(body=_account(user), location=f"/v1/users/{user.id}")
 
     async def get_current_user(self) -> models.User:
-        return _account(await self.db.get_one(User, self.caller.user_id))
+        return _account(await self.session.get_one(User, self.caller.user_id))
 
     async def update_current_user(self, *, body: models.UserUpdate) -> models.User:
         new_hash = None
@@ -42,27 +42,29 @@ class UsersHandlers(Handlers, UsersApi):
                 if not await self.passwords.verify(current_hash, body.current_password):
                     raise Forbidden("currentPassword is not this account's password.")
                 new_hash = await self.passwords.hash(body.password)
-            await throttle.succeeded(self.db, guess, self.settings)
-        user = await self.db.get_one(User, self.caller.user_id)
+            await throttle.succeeded(self.session, guess, self.settings)
+        user = await self.session.get_one(User, self.caller.user_id)
         if body.display_name is not MISSING:
             user.display_name = body.display_name
         if new_hash is not None:
             user.password_hash = new_hash
-            await tokens.revoke_all_but(self.db, user.id, self.caller.token_id)
+            await tokens.revoke_all_but(self.session, user.id, self.caller.token_id)
         if body.model_fields_set:
             user.updated_at = utcnow()
-            await self.db.flush()
+            await self.session.flush()
         return _account(user)
 
     async def list_users(self, *, limit: int = 20, cursor: str | None = None) -> models.UserProfilePage:
         pager = Pager(await self.cursors(), "users", [User.id])
         query = users.visible(self.caller.user_id)
-        rows, next_cursor = pager.page((await self.db.scalars(pager.query(query, cursor, limit))).all(), limit, by_id)
+        rows, next_cursor = pager.page(
+            (await self.session.scalars(pager.query(query, cursor, limit))).all(), limit, by_id
+        )
         items = [models.UserProfile(id=u.id, display_name=u.display_name) for u in rows]
         return models.UserProfilePage(items=items, next_cursor=next_cursor)
 
     async def get_user(self, *, user_id: int) -> models.UserProfile:
-        user = await users.get(self.db, user_id)
+        user = await users.get(self.session, user_id)
         if user is None:
             raise NotFound(f"No user with id {user_id}.")
         return models.UserProfile(id=user.id, display_name=user.display_name)

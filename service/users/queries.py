@@ -13,21 +13,21 @@ def email_key(email: str) -> str:
     return email.encode().lower().decode()
 
 
-async def find_by_email(db: AsyncSession, email: str) -> User | None:
+async def find_by_email(session: AsyncSession, email: str) -> User | None:
     """The account with this email, its password hash loaded for a sign-in."""
-    result = await db.execute(
+    result = await session.execute(
         select(User).where(User.email_key == email_key(email)).options(undefer(User.password_hash))
     )
     return result.scalar_one_or_none()
 
 
-async def password_hash(db: AsyncSession, user_id: int) -> str | None:
-    hashed: str | None = await db.scalar(select(User.password_hash).where(User.id == user_id))
+async def password_hash(session: AsyncSession, user_id: int) -> str | None:
+    hashed: str | None = await session.scalar(select(User.password_hash).where(User.id == user_id))
     return hashed
 
 
-async def get(db: AsyncSession, user_id: int) -> User | None:
-    return await db.get(User, user_id)
+async def get(session: AsyncSession, user_id: int) -> User | None:
+    return await session.get(User, user_id)
 
 
 def visible_to(viewer_id: int) -> ColumnElement[bool]:
@@ -41,7 +41,7 @@ def visible_to(viewer_id: int) -> ColumnElement[bool]:
     return or_(User.id == viewer_id, shared.exists())
 
 
-async def create(db: AsyncSession, *, email: str, display_name: str, password_hash: str) -> User:
+async def create(session: AsyncSession, *, email: str, display_name: str, password_hash: str) -> User:
     now = utcnow()
     user = User(
         email=email,
@@ -51,9 +51,9 @@ async def create(db: AsyncSession, *, email: str, display_name: str, password_ha
         created_at=now,
         updated_at=now,
     )
-    db.add(user)
+    session.add(user)
     try:
-        await db.flush()
+        await session.flush()
     except IntegrityError as error:
         # Another sign-up with this email committed first.
         raise Conflict("An account with this email already exists.") from error

@@ -37,27 +37,27 @@ class Event:
     data: str  # JSON
 
 
-async def record(db: AsyncSession, project_id: int, event: str, data: BaseModel) -> None:
+async def record(session: AsyncSession, project_id: int, event: str, data: BaseModel) -> None:
     """Logs an event of the session's transaction; it is broadcast only once that commits.
 
     The project's row is locked first (PostgreSQL; SQLite's writers are serialised anyway), so
     that a project's events commit in the order of their ids: a stream skips any id below the
     last it sent, and a later id committing first would hide an earlier one for good.
     """
-    locked: set[int] = db.info.setdefault(LOCKED, set())
-    connection = await db.connection()  # Core statements: no ORM machinery around them
+    locked: set[int] = session.info.setdefault(LOCKED, set())
+    connection = await session.connection()  # Core statements: no ORM machinery around them
     if project_id not in locked:  # once per transaction: the lock lasts until it ends
         await connection.execute(LOCK_PROJECT, {"project_id": project_id})
         locked.add(project_id)
     data_json = data.model_dump_json(by_alias=True)
     values = {"project_id": project_id, "event": event, "data": data_json, "created_at": utcnow()}
     event_id = (await connection.execute(LOG, values)).scalar_one()
-    if db.get_bind().dialect.name == "postgresql":
+    if session.get_bind().dialect.name == "postgresql":
         # Delivered to every relay when (and only if) the transaction commits, in commit order.
-        await db.execute(select(func.pg_notify(CHANNEL, str(event_id))))
-    if PENDING not in db.info:
-        db.info[PENDING] = True
-        after_commit(db, lambda state: state.relay.wake())
+        await session.execute(select(func.pg_notify(CHANNEL, str(event_id))))
+    if PENDING not in session.info:
+        session.info[PENDING] = True
+        after_commit(session, lambda state: state.relay.wake())
 
 
 async def backlog(sessions: async_sessionmaker[AsyncSession], project_id: int, after: int) -> AsyncIterator[Event]:
@@ -68,9 +68,9 @@ async def backlog(sessions: async_sessionmaker[AsyncSession], project_id: int, a
     is the project's latest: the client refetches, and resumes from there.
     """
     while True:
-        async with sessions() as db, db.begin():
+        async with sessions() as session, session.begin():
             rows = (
-                await db.scalars(
+                await session.scalars(
                     select(ProjectEvent)
                     .where(ProjectEvent.project_id == project_id, ProjectEvent.id > after)
                     .order_by(ProjectEvent.id)
@@ -79,10 +79,12 @@ async def backlog(sessions: async_sessionmaker[AsyncSession], project_id: int, a
             ).all()
             # Checked with every batch, and after reading it: the statements need not see one moment,
             # for a purge that passed this reader before the rows were read shows in the horizon now.
-            horizon = await db.scalar(select(EventHorizon.purged_through)) or 0
-            newest = max(horizon, await db.scalar(select(func.max(ProjectEvent.id))) or 0)
+            horizon = await session.scalar(select(EventHorizon.purged_through)) or 0
+            newest = max(horizon, await session.scalar(select(func.max(ProjectEvent.id))) or 0)
             if after < horizon or after > newest:
-                latest = await db.scalar(select(func.max(ProjectEvent.id)).where(ProjectEvent.project_id == project_id))
+                latest = await session.scalar(
+                    select(func.max(ProjectEvent.id)).where(ProjectEvent.project_id == project_id)
+                )
                 reset = Event(max(latest or 0, horizon), project_id, "reset", "{}")
             else:
                 reset = None
@@ -98,14 +100,16 @@ async def backlog(sessions: async_sessionmaker[AsyncSession], project_id: int, a
 
 async def purge(sessions: async_sessionmaker[AsyncSession], retention: timedelta) -> int:
     """Deletes the events older than `retention`, moving the horizon past them. Returns how many."""
-    async with sessions() as db, db.begin():
-        newest_old: Any = await db.scalar(
+    async with sessions() as session, session.begin():
+        newest_old: Any = await session.scalar(
             select(func.max(ProjectEvent.id)).where(ProjectEvent.created_at < utcnow() - retention)
         )
         if newest_old is None:
             return 0
-        deleted = cast(CursorResult[Any], await db.execute(delete(ProjectEvent).where(ProjectEvent.id <= newest_old)))
-        await db.execute(
+        deleted = cast(
+            CursorResult[Any], await session.execute(delete(ProjectEvent).where(ProjectEvent.id <= newest_old))
+        )
+        await session.execute(
             update(EventHorizon).where(EventHorizon.purged_through < newest_old).values(purged_through=newest_old)
         )
         return int(deleted.rowcount or 0)

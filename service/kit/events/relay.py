@@ -67,14 +67,14 @@ class PollingRelay(Rounds):
     async def round(self) -> None:
         """Publishes what the log holds past `last`."""
         if self.last is None:
-            async with self.database.reader() as db, db.begin():
-                self.last = await db.scalar(select(func.max(ProjectEvent.id))) or 0
+            async with self.database.reader() as session, session.begin():
+                self.last = await session.scalar(select(func.max(ProjectEvent.id))) or 0
             self.broadcaster.fed = True  # from here on the log is read past `last`: nothing is missed
             return
         while True:
-            async with self.database.reader() as db, db.begin():
+            async with self.database.reader() as session, session.begin():
                 rows = (
-                    await db.scalars(
+                    await session.scalars(
                         select(ProjectEvent).where(ProjectEvent.id > self.last).order_by(ProjectEvent.id).limit(BATCH)
                     )
                 ).all()
@@ -162,8 +162,8 @@ class NotifyRelay:
             while not self.ids.empty() and len(ids) < BATCH:
                 ids.append(self.ids.get_nowait())
             try:
-                async with self.database.reader() as db, db.begin():
-                    rows = (await db.scalars(select(ProjectEvent).where(ProjectEvent.id.in_(ids)))).all()
+                async with self.database.reader() as session, session.begin():
+                    rows = (await session.scalars(select(ProjectEvent).where(ProjectEvent.id.in_(ids)))).all()
             except (SQLAlchemyError, OSError):
                 logger.warning("the event relay cannot read notified events; closing streams", exc_info=True)
                 self.broadcaster.close_all()
