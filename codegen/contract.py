@@ -10,6 +10,7 @@ import yaml
 HTTP_METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
 SUPPORTED_METHODS = ("get", "put", "post", "delete", "patch")
 PARAM_TYPES = ("integer", "string", "boolean")
+SHARED_RESPONSE = "#/components/responses/"
 PROBLEM_JSON = "application/problem+json"
 EVENT_STREAM = "text/event-stream"
 
@@ -69,6 +70,8 @@ class Operation:
     # The success is a file (media types other than JSON): the handler names it, the route sends it.
     downloads: bool = False
     errors: dict[int, str] = field(default_factory=dict)  # status -> description
+    # status -> the name of the shared response (components/responses) it refers to, where it does
+    shared_errors: dict[int, str] = field(default_factory=dict)
 
     @property
     def py_name(self) -> str:
@@ -178,12 +181,16 @@ def _operation(
         raise ContractError(f"{where}: a 304 needs an If-None-Match parameter and a required ETag")
 
     errors: dict[int, str] = {}
+    shared_errors: dict[int, str] = {}
+    raw = {int(code): r for code, r in op.get("responses", {}).items()}
     for code, response in sorted(responses.items()):
         if code < 400:
             continue
         if list(response.get("content", {})) != [PROBLEM_JSON]:
             raise ContractError(f"{where}: the {code} response must be {PROBLEM_JSON} only")
         errors[code] = response.get("description", "")
+        if (ref := raw[code].get("$ref", "")).startswith(SHARED_RESPONSE):
+            shared_errors[code] = ref.removeprefix(SHARED_RESPONSE)
     # What the generated route itself may answer for a body, before the handler runs.
     if body_model and (missing := sorted(BODY_ERRORS - set(errors))):
         raise ContractError(f"{where}: an operation with a body must document {missing}")
@@ -207,6 +214,7 @@ def _operation(
         streams=streams,
         downloads=downloads,
         errors=errors,
+        shared_errors=shared_errors,
     )
 
 

@@ -34,8 +34,10 @@ def _index(operations: list[Operation], tags: list[str]) -> str:
     rows = "\n".join(
         f'    Operation("{op.operation_id}", "{op.method.upper()}", "{op.path}", "{op.tag}"),' for op in operations
     )
+    shared = {name: op.errors[code] for op in operations for code, name in op.shared_errors.items()}
+    responses = "\n".join(f"    {name!r}: {{'description': {desc!r}}}," for name, desc in sorted(shared.items()))
     return f"""{HEADER}
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 
 class Operation(NamedTuple):
@@ -49,6 +51,10 @@ OPERATIONS: tuple[Operation, ...] = (
 {rows}
 )
 TAGS: tuple[str, ...] = ({", ".join(f'"{t}"' for t in tags)},)
+# The error answers that operations share (the contract's components/responses), written once.
+RESPONSES: dict[str, dict[str, Any]] = {{
+{responses}
+}}
 """
 
 
@@ -81,6 +87,7 @@ def _tag_module(tag: str, ops: list[Operation]) -> str:
         "from pydantic import BeforeValidator, Field",
         "",
         "from generated import models",
+        "from generated.api import RESPONSES",
         "from generated.runtime import (",
         "    Download,",
         "    EventStream,",
@@ -254,7 +261,12 @@ def _array_constraints(schema: dict[str, Any]) -> list[str]:
 
 
 def _route(op: Operation) -> list[str]:
-    responses = ", ".join(f"{code}: {{'description': {desc!r}}}" for code, desc in op.errors.items())
+    responses = ", ".join(
+        f"{code}: RESPONSES[{op.shared_errors[code]!r}]"
+        if code in op.shared_errors
+        else f"{code}: {{'description': {desc!r}}}"
+        for code, desc in op.errors.items()
+    )
     decorator = [
         f"    @api.{op.method}(",
         f'        "{op.path}",',

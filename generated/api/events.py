@@ -6,6 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Header, Path, Response
 
+from generated.api import RESPONSES
 from generated.runtime import (
     EventStream,
     RequestContext,
@@ -40,15 +41,11 @@ def router(handlers: type[EventsApi], *, context: RequestContext) -> APIRouter:
         status_code=200,
         response_model=None,
         responses={
-            401: {"description": "The bearer token is missing, malformed, expired or revoked."},
-            404: {"description": "No such resource."},
-            422: {"description": "A parameter or the body breaks the schema; `errors` names each field."},
-            429: {
-                "description": "Too many requests from this user (or, for public operations, from this client address), or too many failed sign-ins for this email, or wrong current passwords for this account; retry after `Retry-After` seconds."
-            },
-            503: {
-                "description": "The database (or the Redis that counts rate limits, where one does) does not answer or is too busy to answer in time, or (sign-in, sign-up, password change) more passwords wait to be checked than the service takes at once; retry after `Retry-After` seconds."
-            },
+            401: RESPONSES["Unauthenticated"],
+            404: RESPONSES["NotFound"],
+            422: RESPONSES["ValidationFailed"],
+            429: RESPONSES["TooManyRequests"],
+            503: RESPONSES["Unavailable"],
         },
         summary="Live changes to a project",
     )

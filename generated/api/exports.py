@@ -8,6 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
 
 from generated import models
+from generated.api import RESPONSES
 from generated.runtime import (
     Download,
     RequestContext,
@@ -61,15 +62,11 @@ def router(handlers: type[ExportsApi], *, context: RequestContext) -> APIRouter:
         status_code=200,
         response_model=models.Export,
         responses={
-            401: {"description": "The bearer token is missing, malformed, expired or revoked."},
-            404: {"description": "No such resource."},
-            422: {"description": "A parameter or the body breaks the schema; `errors` names each field."},
-            429: {
-                "description": "Too many requests from this user (or, for public operations, from this client address), or too many failed sign-ins for this email, or wrong current passwords for this account; retry after `Retry-After` seconds."
-            },
-            503: {
-                "description": "The database (or the Redis that counts rate limits, where one does) does not answer or is too busy to answer in time, or (sign-in, sign-up, password change) more passwords wait to be checked than the service takes at once; retry after `Retry-After` seconds."
-            },
+            401: RESPONSES["Unauthenticated"],
+            404: RESPONSES["NotFound"],
+            422: RESPONSES["ValidationFailed"],
+            429: RESPONSES["TooManyRequests"],
+            503: RESPONSES["Unavailable"],
         },
         summary="An export's progress",
     )
@@ -85,16 +82,12 @@ def router(handlers: type[ExportsApi], *, context: RequestContext) -> APIRouter:
         status_code=200,
         response_model=None,
         responses={
-            401: {"description": "The bearer token is missing, malformed, expired or revoked."},
-            404: {"description": "No such resource."},
-            409: {"description": "The export has not succeeded (yet), its `status` says why; or its file is gone."},
-            422: {"description": "A parameter or the body breaks the schema; `errors` names each field."},
-            429: {
-                "description": "Too many requests from this user (or, for public operations, from this client address), or too many failed sign-ins for this email, or wrong current passwords for this account; retry after `Retry-After` seconds."
-            },
-            503: {
-                "description": "The database (or the Redis that counts rate limits, where one does) does not answer or is too busy to answer in time, or (sign-in, sign-up, password change) more passwords wait to be checked than the service takes at once; retry after `Retry-After` seconds."
-            },
+            401: RESPONSES["Unauthenticated"],
+            404: RESPONSES["NotFound"],
+            409: RESPONSES["ExportNotReady"],
+            422: RESPONSES["ValidationFailed"],
+            429: RESPONSES["TooManyRequests"],
+            503: RESPONSES["Unavailable"],
         },
         summary="An export's file",
     )
@@ -110,16 +103,12 @@ def router(handlers: type[ExportsApi], *, context: RequestContext) -> APIRouter:
         status_code=200,
         response_model=models.ExportPage,
         responses={
-            400: {"description": "The cursor was altered, or belongs to other filters or another sort."},
-            401: {"description": "The bearer token is missing, malformed, expired or revoked."},
-            404: {"description": "No such resource."},
-            422: {"description": "A parameter or the body breaks the schema; `errors` names each field."},
-            429: {
-                "description": "Too many requests from this user (or, for public operations, from this client address), or too many failed sign-ins for this email, or wrong current passwords for this account; retry after `Retry-After` seconds."
-            },
-            503: {
-                "description": "The database (or the Redis that counts rate limits, where one does) does not answer or is too busy to answer in time, or (sign-in, sign-up, password change) more passwords wait to be checked than the service takes at once; retry after `Retry-After` seconds."
-            },
+            400: RESPONSES["InvalidCursor"],
+            401: RESPONSES["Unauthenticated"],
+            404: RESPONSES["NotFound"],
+            422: RESPONSES["ValidationFailed"],
+            429: RESPONSES["TooManyRequests"],
+            503: RESPONSES["Unavailable"],
         },
         summary="A project's exports",
     )
@@ -139,21 +128,15 @@ def router(handlers: type[ExportsApi], *, context: RequestContext) -> APIRouter:
         status_code=202,
         response_model=models.Export,
         responses={
-            400: {"description": "The request body is not valid JSON, or names a member twice in one object."},
-            401: {"description": "The bearer token is missing, malformed, expired or revoked."},
-            404: {"description": "No such resource."},
-            408: {
-                "description": "The request body did not arrive in time (`REQUEST_BODY_TIMEOUT_SECONDS`, 30 s by default)."
-            },
-            413: {"description": "The request body is larger than 1 MiB."},
-            415: {"description": "The request body is not `application/json`."},
-            422: {"description": "A parameter or the body breaks the schema; `errors` names each field."},
-            429: {
-                "description": "Too many requests from this user (or, for public operations, from this client address), or too many failed sign-ins for this email, or wrong current passwords for this account; retry after `Retry-After` seconds."
-            },
-            503: {
-                "description": "The database (or the Redis that counts rate limits, where one does) does not answer or is too busy to answer in time, or (sign-in, sign-up, password change) more passwords wait to be checked than the service takes at once; retry after `Retry-After` seconds."
-            },
+            400: RESPONSES["MalformedRequest"],
+            401: RESPONSES["Unauthenticated"],
+            404: RESPONSES["NotFound"],
+            408: RESPONSES["RequestTimeout"],
+            413: RESPONSES["ContentTooLarge"],
+            415: RESPONSES["UnsupportedMediaType"],
+            422: RESPONSES["ValidationFailed"],
+            429: RESPONSES["TooManyRequests"],
+            503: RESPONSES["Unavailable"],
         },
         summary="Export a project's tasks",
     )

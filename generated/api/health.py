@@ -7,6 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends
 
 from generated import models
+from generated.api import RESPONSES
 from generated.runtime import (
     RequestContext,
 )
@@ -55,9 +56,7 @@ def router(handlers: type[HealthApi], *, context: RequestContext) -> APIRouter:
         operation_id="getReadiness",
         status_code=200,
         response_model=models.Health,
-        responses={
-            503: {"description": "The database does not answer, or its schema is not migrated to this version."}
-        },
+        responses={503: RESPONSES["NotReady"]},
         summary="Readiness",
     )
     async def get_readiness(

@@ -8,6 +8,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Path, Query, Response
 
 from generated import models
+from generated.api import RESPONSES
 from generated.runtime import (
     RequestContext,
 )
@@ -54,16 +55,12 @@ def router(handlers: type[MembersApi], *, context: RequestContext) -> APIRouter:
         status_code=200,
         response_model=models.MemberPage,
         responses={
-            400: {"description": "The cursor was altered, or belongs to other filters or another sort."},
-            401: {"description": "The bearer token is missing, malformed, expired or revoked."},
-            404: {"description": "No such resource."},
-            422: {"description": "A parameter or the body breaks the schema; `errors` names each field."},
-            429: {
-                "description": "Too many requests from this user (or, for public operations, from this client address), or too many failed sign-ins for this email, or wrong current passwords for this account; retry after `Retry-After` seconds."
-            },
-            503: {
-                "description": "The database (or the Redis that counts rate limits, where one does) does not answer or is too busy to answer in time, or (sign-in, sign-up, password change) more passwords wait to be checked than the service takes at once; retry after `Retry-After` seconds."
-            },
+            400: RESPONSES["InvalidCursor"],
+            401: RESPONSES["Unauthenticated"],
+            404: RESPONSES["NotFound"],
+            422: RESPONSES["ValidationFailed"],
+            429: RESPONSES["TooManyRequests"],
+            503: RESPONSES["Unavailable"],
         },
         summary="A project's members",
     )
@@ -83,16 +80,12 @@ def router(handlers: type[MembersApi], *, context: RequestContext) -> APIRouter:
         status_code=200,
         response_model=models.Member,
         responses={
-            401: {"description": "The bearer token is missing, malformed, expired or revoked."},
-            403: {"description": "Only the project's owner may do this."},
-            404: {"description": "No such resource."},
-            422: {"description": "A parameter or the body breaks the schema; `errors` names each field."},
-            429: {
-                "description": "Too many requests from this user (or, for public operations, from this client address), or too many failed sign-ins for this email, or wrong current passwords for this account; retry after `Retry-After` seconds."
-            },
-            503: {
-                "description": "The database (or the Redis that counts rate limits, where one does) does not answer or is too busy to answer in time, or (sign-in, sign-up, password change) more passwords wait to be checked than the service takes at once; retry after `Retry-After` seconds."
-            },
+            401: RESPONSES["Unauthenticated"],
+            403: RESPONSES["OwnerOnly"],
+            404: RESPONSES["NotFound"],
+            422: RESPONSES["ValidationFailed"],
+            429: RESPONSES["TooManyRequests"],
+            503: RESPONSES["Unavailable"],
         },
         summary="Add a member",
     )
@@ -112,17 +105,13 @@ def router(handlers: type[MembersApi], *, context: RequestContext) -> APIRouter:
         status_code=204,
         response_model=None,
         responses={
-            401: {"description": "The bearer token is missing, malformed, expired or revoked."},
-            403: {"description": "Only the project's owner may do this."},
-            404: {"description": "No such resource."},
-            409: {"description": "The project's owner cannot leave or be removed."},
-            422: {"description": "A parameter or the body breaks the schema; `errors` names each field."},
-            429: {
-                "description": "Too many requests from this user (or, for public operations, from this client address), or too many failed sign-ins for this email, or wrong current passwords for this account; retry after `Retry-After` seconds."
-            },
-            503: {
-                "description": "The database (or the Redis that counts rate limits, where one does) does not answer or is too busy to answer in time, or (sign-in, sign-up, password change) more passwords wait to be checked than the service takes at once; retry after `Retry-After` seconds."
-            },
+            401: RESPONSES["Unauthenticated"],
+            403: RESPONSES["OwnerOnly"],
+            404: RESPONSES["NotFound"],
+            409: RESPONSES["OwnerStays"],
+            422: RESPONSES["ValidationFailed"],
+            429: RESPONSES["TooManyRequests"],
+            503: RESPONSES["Unavailable"],
         },
         summary="Remove a member",
     )

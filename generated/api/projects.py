@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, Header, Path, Query, Request, Response
 from pydantic import Field
 
 from generated import models
+from generated.api import RESPONSES
 from generated.runtime import (
     RequestContext,
     etag_matches,
@@ -84,15 +85,11 @@ def router(handlers: type[ProjectsApi], *, context: RequestContext) -> APIRouter
         status_code=200,
         response_model=models.ProjectPage,
         responses={
-            400: {"description": "The cursor was altered, or belongs to other filters or another sort."},
-            401: {"description": "The bearer token is missing, malformed, expired or revoked."},
-            422: {"description": "A parameter or the body breaks the schema; `errors` names each field."},
-            429: {
-                "description": "Too many requests from this user (or, for public operations, from this client address), or too many failed sign-ins for this email, or wrong current passwords for this account; retry after `Retry-After` seconds."
-            },
-            503: {
-                "description": "The database (or the Redis that counts rate limits, where one does) does not answer or is too busy to answer in time, or (sign-in, sign-up, password change) more passwords wait to be checked than the service takes at once; retry after `Retry-After` seconds."
-            },
+            400: RESPONSES["InvalidCursor"],
+            401: RESPONSES["Unauthenticated"],
+            422: RESPONSES["ValidationFailed"],
+            429: RESPONSES["TooManyRequests"],
+            503: RESPONSES["Unavailable"],
         },
         summary="The caller's projects",
     )
@@ -111,21 +108,15 @@ def router(handlers: type[ProjectsApi], *, context: RequestContext) -> APIRouter
         status_code=201,
         response_model=models.Project,
         responses={
-            400: {"description": "The request body is not valid JSON, or names a member twice in one object."},
-            401: {"description": "The bearer token is missing, malformed, expired or revoked."},
-            408: {
-                "description": "The request body did not arrive in time (`REQUEST_BODY_TIMEOUT_SECONDS`, 30 s by default)."
-            },
-            409: {"description": "A request with the same `Idempotency-Key` is still in flight; retry later."},
-            413: {"description": "The request body is larger than 1 MiB."},
-            415: {"description": "The request body is not `application/json`."},
-            422: {"description": "A parameter or the body breaks the schema; `errors` names each field."},
-            429: {
-                "description": "Too many requests from this user (or, for public operations, from this client address), or too many failed sign-ins for this email, or wrong current passwords for this account; retry after `Retry-After` seconds."
-            },
-            503: {
-                "description": "The database (or the Redis that counts rate limits, where one does) does not answer or is too busy to answer in time, or (sign-in, sign-up, password change) more passwords wait to be checked than the service takes at once; retry after `Retry-After` seconds."
-            },
+            400: RESPONSES["MalformedRequest"],
+            401: RESPONSES["Unauthenticated"],
+            408: RESPONSES["RequestTimeout"],
+            409: RESPONSES["IdempotencyKeyInUse"],
+            413: RESPONSES["ContentTooLarge"],
+            415: RESPONSES["UnsupportedMediaType"],
+            422: RESPONSES["ValidationFailed"],
+            429: RESPONSES["TooManyRequests"],
+            503: RESPONSES["Unavailable"],
         },
         summary="Create a project",
     )
@@ -151,15 +142,11 @@ def router(handlers: type[ProjectsApi], *, context: RequestContext) -> APIRouter
         status_code=200,
         response_model=models.Project,
         responses={
-            401: {"description": "The bearer token is missing, malformed, expired or revoked."},
-            404: {"description": "No such resource."},
-            422: {"description": "A parameter or the body breaks the schema; `errors` names each field."},
-            429: {
-                "description": "Too many requests from this user (or, for public operations, from this client address), or too many failed sign-ins for this email, or wrong current passwords for this account; retry after `Retry-After` seconds."
-            },
-            503: {
-                "description": "The database (or the Redis that counts rate limits, where one does) does not answer or is too busy to answer in time, or (sign-in, sign-up, password change) more passwords wait to be checked than the service takes at once; retry after `Retry-After` seconds."
-            },
+            401: RESPONSES["Unauthenticated"],
+            404: RESPONSES["NotFound"],
+            422: RESPONSES["ValidationFailed"],
+            429: RESPONSES["TooManyRequests"],
+            503: RESPONSES["Unavailable"],
         },
         summary="A project",
     )
@@ -184,16 +171,12 @@ def router(handlers: type[ProjectsApi], *, context: RequestContext) -> APIRouter
         status_code=204,
         response_model=None,
         responses={
-            401: {"description": "The bearer token is missing, malformed, expired or revoked."},
-            403: {"description": "Only the project's owner may do this."},
-            404: {"description": "No such resource."},
-            422: {"description": "A parameter or the body breaks the schema; `errors` names each field."},
-            429: {
-                "description": "Too many requests from this user (or, for public operations, from this client address), or too many failed sign-ins for this email, or wrong current passwords for this account; retry after `Retry-After` seconds."
-            },
-            503: {
-                "description": "The database (or the Redis that counts rate limits, where one does) does not answer or is too busy to answer in time, or (sign-in, sign-up, password change) more passwords wait to be checked than the service takes at once; retry after `Retry-After` seconds."
-            },
+            401: RESPONSES["Unauthenticated"],
+            403: RESPONSES["OwnerOnly"],
+            404: RESPONSES["NotFound"],
+            422: RESPONSES["ValidationFailed"],
+            429: RESPONSES["TooManyRequests"],
+            503: RESPONSES["Unavailable"],
         },
         summary="Delete a project",
     )
@@ -210,26 +193,18 @@ def router(handlers: type[ProjectsApi], *, context: RequestContext) -> APIRouter
         status_code=200,
         response_model=models.Project,
         responses={
-            400: {"description": "The request body is not valid JSON, or names a member twice in one object."},
-            401: {"description": "The bearer token is missing, malformed, expired or revoked."},
-            403: {"description": "Only the project's owner may do this."},
-            404: {"description": "No such resource."},
-            408: {
-                "description": "The request body did not arrive in time (`REQUEST_BODY_TIMEOUT_SECONDS`, 30 s by default)."
-            },
-            412: {
-                "description": "`If-Match` does not match the current `ETag`: someone else changed it first. Nothing was changed."
-            },
-            413: {"description": "The request body is larger than 1 MiB."},
-            415: {"description": "The request body is not `application/json`."},
-            422: {"description": "A parameter or the body breaks the schema; `errors` names each field."},
-            428: {"description": "`If-Match` is missing."},
-            429: {
-                "description": "Too many requests from this user (or, for public operations, from this client address), or too many failed sign-ins for this email, or wrong current passwords for this account; retry after `Retry-After` seconds."
-            },
-            503: {
-                "description": "The database (or the Redis that counts rate limits, where one does) does not answer or is too busy to answer in time, or (sign-in, sign-up, password change) more passwords wait to be checked than the service takes at once; retry after `Retry-After` seconds."
-            },
+            400: RESPONSES["MalformedRequest"],
+            401: RESPONSES["Unauthenticated"],
+            403: RESPONSES["OwnerOnly"],
+            404: RESPONSES["NotFound"],
+            408: RESPONSES["RequestTimeout"],
+            412: RESPONSES["PreconditionFailed"],
+            413: RESPONSES["ContentTooLarge"],
+            415: RESPONSES["UnsupportedMediaType"],
+            422: RESPONSES["ValidationFailed"],
+            428: RESPONSES["PreconditionRequired"],
+            429: RESPONSES["TooManyRequests"],
+            503: RESPONSES["Unavailable"],
         },
         summary="Update a project",
     )

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request, Response
 
 from generated import models
+from generated.api import RESPONSES
 from generated.runtime import (
     RequestContext,
     parse_body,
@@ -44,20 +45,14 @@ def router(handlers: type[TokensApi], *, context: RequestContext) -> APIRouter:
         status_code=201,
         response_model=models.Token,
         responses={
-            400: {"description": "The request body is not valid JSON, or names a member twice in one object."},
-            401: {"description": "The email and password do not match an account."},
-            408: {
-                "description": "The request body did not arrive in time (`REQUEST_BODY_TIMEOUT_SECONDS`, 30 s by default)."
-            },
-            413: {"description": "The request body is larger than 1 MiB."},
-            415: {"description": "The request body is not `application/json`."},
-            422: {"description": "A parameter or the body breaks the schema; `errors` names each field."},
-            429: {
-                "description": "Too many requests from this user (or, for public operations, from this client address), or too many failed sign-ins for this email, or wrong current passwords for this account; retry after `Retry-After` seconds."
-            },
-            503: {
-                "description": "The database (or the Redis that counts rate limits, where one does) does not answer or is too busy to answer in time, or (sign-in, sign-up, password change) more passwords wait to be checked than the service takes at once; retry after `Retry-After` seconds."
-            },
+            400: RESPONSES["MalformedRequest"],
+            401: RESPONSES["InvalidCredentials"],
+            408: RESPONSES["RequestTimeout"],
+            413: RESPONSES["ContentTooLarge"],
+            415: RESPONSES["UnsupportedMediaType"],
+            422: RESPONSES["ValidationFailed"],
+            429: RESPONSES["TooManyRequests"],
+            503: RESPONSES["Unavailable"],
         },
         summary="Sign in",
     )
@@ -72,15 +67,7 @@ def router(handlers: type[TokensApi], *, context: RequestContext) -> APIRouter:
         operation_id="revokeCurrentToken",
         status_code=204,
         response_model=None,
-        responses={
-            401: {"description": "The bearer token is missing, malformed, expired or revoked."},
-            429: {
-                "description": "Too many requests from this user (or, for public operations, from this client address), or too many failed sign-ins for this email, or wrong current passwords for this account; retry after `Retry-After` seconds."
-            },
-            503: {
-                "description": "The database (or the Redis that counts rate limits, where one does) does not answer or is too busy to answer in time, or (sign-in, sign-up, password change) more passwords wait to be checked than the service takes at once; retry after `Retry-After` seconds."
-            },
-        },
+        responses={401: RESPONSES["Unauthenticated"], 429: RESPONSES["TooManyRequests"], 503: RESPONSES["Unavailable"]},
         summary="Sign out",
     )
     async def revoke_current_token(

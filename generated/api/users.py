@@ -8,6 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
 
 from generated import models
+from generated.api import RESPONSES
 from generated.runtime import (
     RequestContext,
     parse_body,
@@ -63,15 +64,11 @@ def router(handlers: type[UsersApi], *, context: RequestContext) -> APIRouter:
         status_code=200,
         response_model=models.UserProfilePage,
         responses={
-            400: {"description": "The cursor was altered, or belongs to other filters or another sort."},
-            401: {"description": "The bearer token is missing, malformed, expired or revoked."},
-            422: {"description": "A parameter or the body breaks the schema; `errors` names each field."},
-            429: {
-                "description": "Too many requests from this user (or, for public operations, from this client address), or too many failed sign-ins for this email, or wrong current passwords for this account; retry after `Retry-After` seconds."
-            },
-            503: {
-                "description": "The database (or the Redis that counts rate limits, where one does) does not answer or is too busy to answer in time, or (sign-in, sign-up, password change) more passwords wait to be checked than the service takes at once; retry after `Retry-After` seconds."
-            },
+            400: RESPONSES["InvalidCursor"],
+            401: RESPONSES["Unauthenticated"],
+            422: RESPONSES["ValidationFailed"],
+            429: RESPONSES["TooManyRequests"],
+            503: RESPONSES["Unavailable"],
         },
         summary="The people the caller works with",
     )
@@ -90,20 +87,14 @@ def router(handlers: type[UsersApi], *, context: RequestContext) -> APIRouter:
         status_code=201,
         response_model=models.User,
         responses={
-            400: {"description": "The request body is not valid JSON, or names a member twice in one object."},
-            408: {
-                "description": "The request body did not arrive in time (`REQUEST_BODY_TIMEOUT_SECONDS`, 30 s by default)."
-            },
-            409: {"description": "An account with this email (in any letter case) already exists."},
-            413: {"description": "The request body is larger than 1 MiB."},
-            415: {"description": "The request body is not `application/json`."},
-            422: {"description": "A parameter or the body breaks the schema; `errors` names each field."},
-            429: {
-                "description": "Too many requests from this user (or, for public operations, from this client address), or too many failed sign-ins for this email, or wrong current passwords for this account; retry after `Retry-After` seconds."
-            },
-            503: {
-                "description": "The database (or the Redis that counts rate limits, where one does) does not answer or is too busy to answer in time, or (sign-in, sign-up, password change) more passwords wait to be checked than the service takes at once; retry after `Retry-After` seconds."
-            },
+            400: RESPONSES["MalformedRequest"],
+            408: RESPONSES["RequestTimeout"],
+            409: RESPONSES["EmailTaken"],
+            413: RESPONSES["ContentTooLarge"],
+            415: RESPONSES["UnsupportedMediaType"],
+            422: RESPONSES["ValidationFailed"],
+            429: RESPONSES["TooManyRequests"],
+            503: RESPONSES["Unavailable"],
         },
         summary="Sign up",
     )
@@ -122,15 +113,7 @@ def router(handlers: type[UsersApi], *, context: RequestContext) -> APIRouter:
         operation_id="getCurrentUser",
         status_code=200,
         response_model=models.User,
-        responses={
-            401: {"description": "The bearer token is missing, malformed, expired or revoked."},
-            429: {
-                "description": "Too many requests from this user (or, for public operations, from this client address), or too many failed sign-ins for this email, or wrong current passwords for this account; retry after `Retry-After` seconds."
-            },
-            503: {
-                "description": "The database (or the Redis that counts rate limits, where one does) does not answer or is too busy to answer in time, or (sign-in, sign-up, password change) more passwords wait to be checked than the service takes at once; retry after `Retry-After` seconds."
-            },
-        },
+        responses={401: RESPONSES["Unauthenticated"], 429: RESPONSES["TooManyRequests"], 503: RESPONSES["Unavailable"]},
         summary="The caller's account",
     )
     async def get_current_user(
@@ -144,21 +127,15 @@ def router(handlers: type[UsersApi], *, context: RequestContext) -> APIRouter:
         status_code=200,
         response_model=models.User,
         responses={
-            400: {"description": "The request body is not valid JSON, or names a member twice in one object."},
-            401: {"description": "The bearer token is missing, malformed, expired or revoked."},
-            403: {"description": "`currentPassword` is not the account's password."},
-            408: {
-                "description": "The request body did not arrive in time (`REQUEST_BODY_TIMEOUT_SECONDS`, 30 s by default)."
-            },
-            413: {"description": "The request body is larger than 1 MiB."},
-            415: {"description": "The request body is not `application/json`."},
-            422: {"description": "A parameter or the body breaks the schema; `errors` names each field."},
-            429: {
-                "description": "Too many requests from this user (or, for public operations, from this client address), or too many failed sign-ins for this email, or wrong current passwords for this account; retry after `Retry-After` seconds."
-            },
-            503: {
-                "description": "The database (or the Redis that counts rate limits, where one does) does not answer or is too busy to answer in time, or (sign-in, sign-up, password change) more passwords wait to be checked than the service takes at once; retry after `Retry-After` seconds."
-            },
+            400: RESPONSES["MalformedRequest"],
+            401: RESPONSES["Unauthenticated"],
+            403: RESPONSES["WrongPassword"],
+            408: RESPONSES["RequestTimeout"],
+            413: RESPONSES["ContentTooLarge"],
+            415: RESPONSES["UnsupportedMediaType"],
+            422: RESPONSES["ValidationFailed"],
+            429: RESPONSES["TooManyRequests"],
+            503: RESPONSES["Unavailable"],
         },
         summary="Update the caller's account",
     )
@@ -175,14 +152,10 @@ def router(handlers: type[UsersApi], *, context: RequestContext) -> APIRouter:
         status_code=200,
         response_model=models.UserProfile,
         responses={
-            404: {"description": "No such resource."},
-            422: {"description": "A parameter or the body breaks the schema; `errors` names each field."},
-            429: {
-                "description": "Too many requests from this user (or, for public operations, from this client address), or too many failed sign-ins for this email, or wrong current passwords for this account; retry after `Retry-After` seconds."
-            },
-            503: {
-                "description": "The database (or the Redis that counts rate limits, where one does) does not answer or is too busy to answer in time, or (sign-in, sign-up, password change) more passwords wait to be checked than the service takes at once; retry after `Retry-After` seconds."
-            },
+            404: RESPONSES["NotFound"],
+            422: RESPONSES["ValidationFailed"],
+            429: RESPONSES["TooManyRequests"],
+            503: RESPONSES["Unavailable"],
         },
         summary="A user's public profile",
     )

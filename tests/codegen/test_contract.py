@@ -196,3 +196,13 @@ def test_each_route_asks_for_its_context_by_security_and_rate_limit(tmp_path: Pa
     assert users.count("Depends(context(security=('bearerAuth',), limited=True)") == 3
     assert users.count("Depends(context(security=(), limited=True)") == 2  # createUser, getUser
     assert users.count("Depends(") == sum(op.tag == "users" for op in ops)  # one dependency a route
+
+
+def test_shared_error_answers_are_written_once(tmp_path: Path) -> None:
+    stubs.write(contract.operations(SPEC), tmp_path)
+    unauthenticated = SPEC["components"]["responses"]["Unauthenticated"]["description"]
+    modules = {path.name: path.read_text() for path in (tmp_path / "api").glob("*.py")}
+    assert modules["__init__.py"].count(repr(unauthenticated)) == 1
+    routes = [text for name, text in modules.items() if name != "__init__.py"]
+    assert not any(unauthenticated in text or repr(unauthenticated) in text for text in routes)
+    assert sum(text.count("401: RESPONSES['Unauthenticated']") for text in routes) > 10  # before ruff formats it
