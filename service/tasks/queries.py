@@ -4,7 +4,7 @@ import datetime
 from collections.abc import Callable, Sequence
 from typing import Any, cast
 
-from sqlalchemy import Row, Table, bindparam, insert, select, update
+from sqlalchemy import Executable, Row, Select, Table, bindparam, insert, select, update
 
 from service.kit.database import on_loop
 from service.kit.pagination import SortKey
@@ -42,7 +42,9 @@ UPDATE = on_loop(
 EDITABLE = ("title", "description", "status", "assignee_id", "due_date")
 
 
-def listed(project_id: int, statuses: Sequence[str], assignee_id: int | None, due_before: datetime.date | None) -> Any:
+def listed(
+    project_id: int, statuses: Sequence[str], assignee_id: int | None, due_before: datetime.date | None
+) -> Select[*tuple[Any, ...]]:
     """A project's tasks, filtered (unordered: the pager orders and bounds it)."""
     query = select(*TASK.columns).where(Task.project_id == project_id)
     if statuses:
@@ -54,7 +56,7 @@ def listed(project_id: int, statuses: Sequence[str], assignee_id: int | None, du
     return query
 
 
-def unassign(project_id: int, user_id: int, now: datetime.datetime) -> Any:
+def unassign(project_id: int, user_id: int, now: datetime.datetime) -> Executable:
     """Unassigns a member's tasks of a project, returning them."""
     return (
         update(TASK)
