@@ -6,8 +6,10 @@ fetch and close together; SQLAlchemy's aiosqlite adapter would make four). A sta
 in the rows they touch and that take no lock their transaction does not hold (a read by key, a row
 written in a write transaction), and even those with SQLite's busy handler off, so that a lock held
 elsewhere sends them to the thread rather than letting them wait on the loop. A write transaction's
-COMMIT runs on the loop too: it holds the write lock, and appends to the write-ahead log without
-copying it back into the database file (service/kit/checkpoints.py does that).
+COMMIT runs on the loop too when all its statements did: it holds the write lock, and appends a
+bounded number of pages to the write-ahead log without copying it back into the database file
+(service/kit/checkpoints.py does that); a transaction that ran any statement on the thread (a
+purge, say) commits there.
 
 Write transactions (BEGIN IMMEDIATE) wait here rather than in SQLite's busy handler, which sleeps
 in growing steps while it waits, so that concurrent writers made a convoy (docs/performance.md).
@@ -95,6 +97,8 @@ class Connection:
     def __init__(self, writes: "WriteQueue") -> None:
         self._writes = writes
         self._writing = False
+        # Whether every statement of this write transaction ran on the loop: bounded, so is its commit.
+        self._bounded = False
         self._loop = asyncio.get_running_loop()
         self._jobs: SimpleQueue[Job | None] = SimpleQueue()
         # Never holds up the process's exit, as SQLAlchemy's own aiosqlite connections do not.
@@ -134,6 +138,7 @@ class Connection:
         """`function(driver, *args)`, run on the connection's thread with SQLite's busy handler on."""
         restore = None if self._patient else int(self._writes.busy_timeout * 1000)
         self._patient = True
+        self._bounded = False
         return self.call(_patiently, self.driver, restore, function, args)
 
     def on_loop(self, sql: str, parameters: Any) -> Outcome | None:
@@ -160,7 +165,7 @@ class Connection:
         if self._writing:
             raise sqlite3.OperationalError("cannot start a transaction within a transaction")
         await self._writes.acquire()
-        self._writing = True
+        self._writing = self._bounded = True
         try:
             loop = asyncio.get_running_loop()
             started = loop.time()
@@ -178,9 +183,10 @@ class Connection:
 
     async def commit(self) -> None:
         try:
-            if self._writing and self.driver.in_transaction:
-                # The write lock is this transaction's, and its connection never checkpoints
-                # (service/kit/checkpoints.py): the commit appends to the log, here, and is done.
+            if self._bounded and self.driver.in_transaction:
+                # The write lock is this transaction's, its statements touched a bounded number of
+                # rows, and its connection never checkpoints (service/kit/checkpoints.py): the
+                # commit appends a few pages to the log, here, and is done.
                 self.driver.commit()
             elif self.driver.in_transaction:
                 await self.on_thread(_commit)
@@ -225,6 +231,7 @@ class Connection:
                 self._loop.call_soon_threadsafe(_settle, future, result, error)
 
     def _done_writing(self) -> None:
+        self._bounded = False
         if self._writing:
             self._writing = False
             self._writes.release()

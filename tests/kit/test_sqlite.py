@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import bindparam, insert, select, text
+from sqlalchemy import bindparam, delete, insert, select, text
 from sqlalchemy.exc import IntegrityError, OperationalError, SAWarning
 
 from service.kit import sqlite
@@ -242,6 +242,20 @@ async def test_a_write_connection_dropped_without_closing_gives_the_turn_back(se
         await asyncio.sleep(0.05)
         async with database.writer() as session, session.begin():
             await session.execute(insert(SharedSecret).values(name="after", value="1.0"))
+    finally:
+        await database.dispose()
+
+
+async def test_a_write_with_a_statement_on_the_thread_commits_there(settings: Settings, hand_offs: list[str]) -> None:
+    database = Database(settings)
+    try:
+        async with database.writer() as session, session.begin():
+            await session.scalar(on_loop(NAMED), {"name": "warm"})
+        hand_offs.clear()
+        async with database.writer() as session, session.begin():
+            await session.execute(on_loop(insert(SharedSecret)), {"name": "k", "value": "v"})
+            await session.execute(delete(SharedSecret))  # unbounded: so may its commit be
+        assert hand_offs == ["_statement", "_commit"]
     finally:
         await database.dispose()
 
