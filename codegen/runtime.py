@@ -11,6 +11,7 @@ import anyio
 from fastapi import HTTPException, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import StreamingResponse
+from fastapi.sse import EventSourceResponse, ServerSentEvent, format_sse_event
 from pydantic import BaseModel, ValidationError
 
 M = TypeVar("M", bound=BaseModel)
@@ -104,32 +105,20 @@ def rfc3339_date_time(value: object) -> object:
     return value
 
 
-@dataclass(frozen=True, slots=True)
-class ServerSentEvent:
-    """One frame of a text/event-stream; a `comment` alone is a heartbeat."""
-
-    data: str | None = None
-    event: str | None = None
-    id: str | None = None
-    comment: str | None = None
-
-    def encode(self) -> bytes:
-        lines = [f": {self.comment}"] if self.comment is not None else []
-        lines += [f"id: {self.id}"] if self.id is not None else []
-        lines += [f"event: {self.event}"] if self.event is not None else []
-        lines += [f"data: {line}" for line in self.data.split("\n")] if self.data is not None else []
-        return ("\n".join(lines) + "\n\n").encode()
-
-
 EventStream = AsyncIterator[ServerSentEvent]
 
 
-def event_stream(events: EventStream) -> StreamingResponse:
+def event_stream(events: EventStream) -> EventSourceResponse:
+    """FastAPI's framing of each event; `raw_data` goes out as it is (the handlers' data is JSON already).
+
+    Not a generator path operation: FastAPI's keep-alive comes with those, every 15 seconds, and
+    costs each stream two more tasks; the handlers send their own while they wait for events."""
+
     async def frames() -> AsyncIterator[bytes]:
         async for event in events:
-            yield event.encode()
+            yield format_sse_event(data_str=event.raw_data, event=event.event, id=event.id, comment=event.comment)
 
-    return StreamingResponse(frames(), media_type="text/event-stream", headers={"Cache-Control": "no-store"})
+    return EventSourceResponse(frames(), headers={"Cache-Control": "no-store"})
 
 
 @dataclass(frozen=True, slots=True)

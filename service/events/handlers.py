@@ -1,9 +1,12 @@
 import asyncio
+import functools
 import json
 import time
 
+from fastapi.sse import ServerSentEvent
+
 from generated.api.events import EventsApi
-from generated.runtime import EventStream, ServerSentEvent
+from generated.runtime import EventStream
 from service.events.revocations import Revocations
 from service.kit.events import log as events
 from service.kit.events.fanout import Broadcaster
@@ -69,8 +72,9 @@ class EventsHandlers(Handlers, EventsApi):
                     return
 
 
+@functools.lru_cache(maxsize=256)  # one frame for every stream an event goes out on
 def _frame(event: events.Event) -> ServerSentEvent:
-    return ServerSentEvent(id=str(event.id), event=event.event, data=event.data)
+    return ServerSentEvent(id=str(event.id), event=event.event, raw_data=event.data)
 
 
 def _ends_stream(event: events.Event, me: int) -> bool:

@@ -14,7 +14,8 @@ EXPOSED_HEADERS = ("ETag", "Location", "Retry-After", "Idempotent-Replayed", "Co
 
 
 class Cors(CORSMiddleware):
-    """Starlette's CORS, answering a refused preflight with a problem document like every error."""
+    """Starlette's CORS; a preflight it would refuse is checked here first and answered with a
+    problem document that names what was refused and what is allowed."""
 
     def __init__(self, app: ASGIApp, origins: list[str]) -> None:
         super().__init__(
@@ -27,8 +28,23 @@ class Cors(CORSMiddleware):
         )
 
     def preflight_response(self, request_headers: Headers) -> Response:
+        if refusal := self.refusal(request_headers):
+            return problem_response(400, refusal, headers={"Vary": "Origin"})
         response = super().preflight_response(request_headers)
-        if response.status_code != 400:
-            return response
-        kept = {k: v for k, v in response.headers.items() if k not in ("content-type", "content-length")}
-        return problem_response(400, f"{bytes(response.body).decode()}.", headers=kept)
+        if response.status_code >= 400:  # refused for a reason not foreseen above
+            return problem_response(400, "This cross-origin request is not allowed.", headers={"Vary": "Origin"})
+        return response
+
+    def refusal(self, request_headers: Headers) -> str | None:
+        origin = request_headers["origin"]
+        if not self.is_allowed_origin(origin):
+            return f"The origin {origin} may not call this API from a browser; CORS_ORIGINS lists those that may."
+        method = request_headers["access-control-request-method"]
+        if method not in METHODS:
+            return f"The method {method} is not allowed; the API takes {', '.join(METHODS)}."
+        requested = request_headers.get("access-control-request-headers", "")
+        refused = [name.strip() for name in requested.split(",") if name.strip().lower() not in self.allow_headers]
+        if refused:
+            names = ", ".join(name or '""' for name in refused)
+            return f"The request headers {names} are not allowed; the API accepts {', '.join(REQUEST_HEADERS)}."
+        return None

@@ -21,6 +21,10 @@ class BodyLimit:
     without one is counted as it arrives. The time runs from the operation's first read, so a
     client that trickles its body cannot hold a request open. Operations that take no body never
     read it, so they never answer 413 or 408, which the contract documents only where there is one.
+
+    Not Starlette's RequestBodyLimitMiddleware (FastAPI's `max_body_size`): a declared Content-Length
+    over its limit gets its own text/plain 413 in place of whatever the app answers, so neither a
+    problem document nor an operation without a body's own answer could go out; and it has no timeout.
     """
 
     def __init__(self, app: ASGIApp, limit: int, timeout: float) -> None:

@@ -86,7 +86,9 @@ async def test_a_100k_task_export_runs_in_constant_memory_off_the_loop(settings:
     assert not list(tmp_path.glob("*.part"))
     # Batches of 1,000: the peak does not grow with the project (100,000 rows are ~10 MB of text).
     assert max(peaks.values()) < 8 * 1024 * 1024, f"peaks {peaks}"
-    assert max(worst_lag.values()) < 0.25, f"the event loop stalled: {worst_lag}"
+    # Rows are rendered off the loop, a batch at a time: the loop never waits for a whole export
+    # (seconds at this size); a bound this loose holds on a loaded machine.
+    assert max(worst_lag.values()) < 1, f"the event loop stalled: {worst_lag}"
 
 
 async def test_a_failed_write_leaves_no_file(settings: Settings, tmp_path: Path) -> None:

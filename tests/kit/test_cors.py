@@ -29,16 +29,36 @@ async def test_a_preflight_from_a_configured_origin_is_allowed(with_cors: Settin
 
 
 @pytest.mark.parametrize(
-    ("origin", "method", "refused"),
-    [("https://evil.example", "GET", "origin"), (FRONTEND, "TRACE", "method")],
+    ("origin", "method", "headers", "detail"),
+    [
+        (
+            "https://evil.example",
+            "GET",
+            "",
+            "The origin https://evil.example may not call this API from a browser; CORS_ORIGINS lists those that may.",
+        ),
+        (FRONTEND, "TRACE", "", "The method TRACE is not allowed; the API takes GET, POST, PUT, PATCH, DELETE."),
+        (
+            FRONTEND,
+            "GET",
+            "authorization, X-Debug, x-trace",
+            "The request headers X-Debug, x-trace are not allowed; the API accepts Authorization, Content-Type, "
+            "If-Match, If-None-Match, Idempotency-Key, Last-Event-ID.",
+        ),
+    ],
 )
-async def test_other_preflights_get_a_problem(with_cors: Settings, origin: str, method: str, refused: str) -> None:
+async def test_other_preflights_get_a_problem_naming_what_was_refused(
+    with_cors: Settings, origin: str, method: str, headers: str, detail: str
+) -> None:
+    request = {"Origin": origin, "Access-Control-Request-Method": method}
+    if headers:
+        request["Access-Control-Request-Headers"] = headers
     async with client_for(with_cors) as client:
-        response = await client.options(
-            "/v1/projects", headers={"Origin": origin, "Access-Control-Request-Method": method}
-        )
+        response = await client.options("/v1/projects", headers=request)
     problem = assert_problem(response, 400)
-    assert problem["detail"] == f"Disallowed CORS {refused}."
+    assert problem["detail"] == detail
+    assert response.headers["vary"] == "Origin"
+    assert "access-control-allow-origin" not in response.headers
 
 
 async def test_responses_to_a_configured_origin_let_the_browser_read_them(with_cors: Settings) -> None:

@@ -3,7 +3,6 @@ loop, with the driver's answers intact, and one process's write transactions que
 
 import asyncio
 import gc
-import itertools
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
@@ -120,7 +119,8 @@ async def test_a_marked_statement_that_meets_a_lock_waits_on_the_thread_not_the_
         other.close()
         assert hand_offs == ["_statement"]  # tried on the loop, refused at once, run on the thread
         assert waited >= 1.0  # for the other writer
-        assert max(b - a for a, b in itertools.pairwise(ticks)) < 0.5  # while the loop went on
+        # The loop went on meanwhile: it ticked in the middle of the wait (never, had the wait blocked it).
+        assert any(started + 0.25 < tick < started + 0.75 for tick in ticks)
     finally:
         await database.dispose()
 
@@ -207,7 +207,7 @@ async def test_a_write_waits_for_another_process_writer(settings: Settings, db_p
     finally:
         await database.dispose()
         other.close()
-    assert 0.3 <= waited < 2
+    assert waited >= 0.3
 
 
 async def test_a_connection_given_up_in_the_middle_of_a_write_gives_the_turn_back(settings: Settings) -> None:

@@ -2,7 +2,6 @@
 
 import asyncio
 import itertools
-import time
 from pathlib import Path
 
 import httpx
@@ -40,10 +39,9 @@ async def test_acknowledged_writes_survive_a_kill(database_url: str, tmp_path: P
             path = f"/v1/projects/{project['id']}/tasks"
             load = [asyncio.create_task(write_until_it_dies(http, path, headers, n)) for n in range(WRITERS)]
             await asyncio.sleep(1.5)
-            started = time.monotonic()
             await asyncio.to_thread(server.kill)
-            acknowledged = {k: v for done in await asyncio.gather(*load) for k, v in done.items()}
-            assert time.monotonic() - started < 5
+            async with asyncio.timeout(30):  # every writer notices the kill
+                acknowledged = {k: v for done in await asyncio.gather(*load) for k, v in done.items()}
         assert len(acknowledged) > 20, "the load wrote too little to mean anything"
 
         server.start()

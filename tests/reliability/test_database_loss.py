@@ -17,6 +17,10 @@ from tests.live import LiveServer
 from tests.reliability import own_postgres
 from tests.reliability.cluster import signed_in
 
+# Seconds within which a request must be answered while the database is away: a request that
+# hangs on it times out (httpx.ReadTimeout), however loaded the machine is.
+ANSWERED_WITHIN = 15
+
 
 async def assert_unavailable(response: httpx.Response) -> None:
     problem = assert_problem(response, 503)
@@ -59,10 +63,8 @@ async def test_postgresql_stops_and_comes_back(tmp_path: Path) -> None:
                     ("POST", tasks, {"title": "t"}),
                     ("GET", tasks, None),
                 ]:
-                    started = time.monotonic()
-                    response = await http.request(method, url, json=body, headers=headers)
+                    response = await http.request(method, url, json=body, headers=headers, timeout=ANSWERED_WITHIN)
                     await assert_unavailable(response)
-                    assert time.monotonic() - started < 5, f"{method} {url} took {time.monotonic() - started:.1f} s"
                 not_ready = await http.get("/readyz")
                 assert_problem(not_ready, 503)
                 assert not_ready.headers["retry-after"] == "5"
@@ -100,9 +102,8 @@ async def test_sqlite_locked_for_too_long_then_free(db_path: Path, tmp_path: Pat
             holder = sqlite3.connect(db_path, isolation_level=None)
             try:
                 holder.execute("BEGIN EXCLUSIVE")
-                started = time.monotonic()
-                await assert_unavailable(await http.post(tasks, json={"title": "t"}, headers=headers))
-                assert time.monotonic() - started < 5
+                refused = await http.post(tasks, json={"title": "t"}, headers=headers, timeout=ANSWERED_WITHIN)
+                await assert_unavailable(refused)
                 # Reads write nothing (rate limits are counted in memory): they go on meanwhile.
                 assert (await http.get(tasks, headers=headers)).status_code == 200
             finally:

@@ -55,9 +55,14 @@ async def test_a_session_works_whichever_process_answers(database_url: str, tmp_
             signed_out = time.monotonic()
             assert (await http.delete(f"{a.url}/v1/tokens/current", headers=headers)).status_code == 204
             assert_problem(await http.get(f"{a.url}/v1/users/me", headers=headers), 401)
+            # A request sent once that time has passed is checked after it too, however loaded the machine.
             for server in (b, c):
-                while (answer := await http.get(f"{server.url}/v1/users/me", headers=headers)).status_code == 200:
-                    assert time.monotonic() - signed_out < 2 + 0.5, "a revoked token still works elsewhere"
+                while True:
+                    sent = time.monotonic()
+                    answer = await http.get(f"{server.url}/v1/users/me", headers=headers)
+                    if answer.status_code != 200:
+                        break
+                    assert sent - signed_out < 2, "a revoked token still works elsewhere"
                     await asyncio.sleep(0.05)
                 assert_problem(answer, 401)
 

@@ -22,8 +22,11 @@ def test_the_readme_sdk_examples_work_as_written(live_server: LiveServer, capsys
 
     exec(compile(events, "README.md", "exec"), scope)
     # The live server ends streams after a second, so watching from the start returns.
-    with AuthenticatedClient(base_url=live_server.url, token=scope["token"].access_token) as client:
-        asyncio.run(scope["watch"](client, scope["project"].id, "0"))
+    async def watch_from_the_start() -> None:
+        async with AuthenticatedClient(base_url=live_server.url, token=scope["token"].access_token) as client:
+            await scope["watch"](client, scope["project"].id, "0")
+
+    asyncio.run(watch_from_the_start())
     assert capsys.readouterr().out.splitlines() == [
         "task.created Draft copy",
         "task.created Design hero",
