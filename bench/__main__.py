@@ -28,7 +28,7 @@ from bench.load import Load
 from bench.report import Report
 from bench.seed import Seeded, drop_postgres, seed_postgres, seed_sqlite
 from bench.servers import ROOT, Server
-from service.kit.http import UVICORN_HTTP
+from service.kit.protocol import UVICORN_HTTP
 
 LOAD_GENERATOR_FLOOR = 20_000  # req/s against a static response, or the figures are not valid
 POSTGRES_URL = "postgresql+asyncpg://postgres@127.0.0.1:5432/test"

@@ -14,12 +14,13 @@ from generated.api import events, exports, health, members, projects, tasks, tok
 from service.contract import ensure_complete, load_contract
 from service.events.handlers import EventsHandlers
 from service.events.revocations import Revocations
+from service.exports.dispatch import ExportQueue, InProcessQueue
 from service.exports.handlers import ExportsHandlers
-from service.exports.queue import ExportQueue, InProcessQueue
 from service.exports.redis_queue import SaqQueue
 from service.health.handlers import HealthHandlers
 from service.housekeeping import keep_clean
 from service.kit.auth import VerifiedTokens
+from service.kit.bodies import BodyLimit
 from service.kit.checkpoints import Checkpoints
 from service.kit.context import request_context
 from service.kit.cors import Cors
@@ -28,7 +29,6 @@ from service.kit.events.fanout import Broadcaster
 from service.kit.events.relay import create_relay
 from service.kit.events.signals import close_on_exit_signals
 from service.kit.headers import SecurityHeaders
-from service.kit.limits import BodyLimit
 from service.kit.passwords import PasswordWork
 from service.kit.problems import install_problem_handlers
 from service.kit.ratelimits import Limiter

@@ -7,9 +7,9 @@ from sqlalchemy import Delete, delete, or_
 from sqlalchemy.exc import SQLAlchemyError
 
 from service.exports import retention
+from service.kit.columns import utcnow
 from service.kit.database import Database
 from service.kit.events.log import purge
-from service.kit.types import utcnow
 from service.settings import Settings
 from service.tables import AccessToken, IdempotencyRecord
 from service.tokens import throttle

@@ -31,7 +31,7 @@ class Settings(BaseSettings):
     token_cache_seconds: float = Field(default=2.0, ge=0, le=60)
     max_body_bytes: int = Field(default=1024 * 1024, ge=1)
     # A request's head (request line and header fields) must arrive within this long (408), and
-    # weigh at most this much (431): service/kit/http.py.
+    # weigh at most this much (431): service/kit/protocol.py.
     request_head_timeout_seconds: float = Field(default=10.0, gt=0)
     max_request_head_bytes: int = Field(default=64 * 1024, ge=1024)
     # A request body that takes longer to arrive is refused with 408 (a slow client holds nothing).

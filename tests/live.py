@@ -11,7 +11,7 @@ from types import TracebackType
 import httpx
 
 from bench.servers import free_port
-from service.kit.http import UVICORN_HTTP
+from service.kit.protocol import UVICORN_HTTP
 
 # Argon2id at its least cost: each test signs up and in several times, and the suite runs on two cores.
 # The production cost is the default, checked in tests/kit/test_passwords.py, and the burst test keeps it.

@@ -20,8 +20,8 @@ import pytest
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import create_async_engine
 
+from service.kit.columns import utcnow
 from service.kit.credentials import token_digest
-from service.kit.types import utcnow
 from service.tables import AccessToken, SharedSecret, User
 from tests.conftest import UNLIMITED
 from tests.live import LiveServer

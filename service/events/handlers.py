@@ -8,11 +8,11 @@ from fastapi.sse import ServerSentEvent
 from generated.api.events import EventsApi
 from generated.runtime import EventStream
 from service.events.revocations import Revocations
+from service.kit.columns import utcnow
 from service.kit.events import log as events
 from service.kit.events.fanout import Broadcaster
 from service.kit.handlers import Handlers
 from service.kit.problems import ServiceUnavailable
-from service.kit.types import utcnow
 from service.projects import queries as projects
 
 
@@ -33,10 +33,12 @@ class EventsHandlers(Handlers, EventsApi):
         await projects.visible(self.session, project_id, self.caller.user_id)
         if not self.broadcaster.fed:
             raise ServiceUnavailable("Live events are reconnecting to the database; retry shortly.", 1)
-        after = int(last_event_id) if last_event_id is not None else None
+        # Without Last-Event-ID, what is logged now is read as the backlog's start: a change that
+        # committed before, but is relayed after the stream subscribes, is not sent as if it were new.
+        after = int(last_event_id) if last_event_id is not None else await events.latest(self.session, project_id)
         return self._stream(project_id, after)
 
-    async def _stream(self, project_id: int, after: int | None) -> EventStream:
+    async def _stream(self, project_id: int, after: int) -> EventStream:
         heartbeat = self.settings.stream_heartbeat_seconds
         token_left = (self.caller.token_expires_at - utcnow()).total_seconds()
         deadline = time.monotonic() + min(self.settings.stream_max_seconds, token_left)
@@ -46,15 +48,14 @@ class EventsHandlers(Handlers, EventsApi):
             self.broadcaster.subscribe(project_id) as subscription,
             self.revocations.watch(self.caller.token_id, subscription),
         ):
-            last = after or 0
-            if after is not None:
-                async for event in events.backlog(self.database.reader, project_id, after):
-                    if subscription.closed or time.monotonic() > deadline:  # revoked, expired, or behind
-                        return
-                    yield _frame(event)
-                    last = event.id
-                    if _ends_stream(event, me):
-                        return
+            last = after
+            async for event in events.backlog(self.database.reader, project_id, after):
+                if subscription.closed or time.monotonic() > deadline:  # revoked, expired, or behind
+                    return
+                yield _frame(event)
+                last = event.id
+                if _ends_stream(event, me):
+                    return
             while (left := deadline - time.monotonic()) > 0:
                 try:
                     async with asyncio.timeout(min(heartbeat, left)):

@@ -14,8 +14,8 @@ from typing import IO, Any, cast
 import anyio.to_thread
 from sqlalchemy import CursorResult, Row, or_, select, update
 
+from service.kit.columns import utcnow
 from service.kit.database import Database
-from service.kit.types import utcnow
 from service.tables import Export, Task
 from service.tasks.mapping import task_model
 

@@ -6,11 +6,11 @@ from generated.runtime import Download
 from service.exports import queries as exports
 from service.exports.files import MEDIA_TYPES, file_of
 from service.exports.mapping import export_model
+from service.kit.columns import utcnow
 from service.kit.database import after_commit
 from service.kit.handlers import Handlers
 from service.kit.pagination import Pager, by_id
 from service.kit.problems import Conflict, NotFound
-from service.kit.types import utcnow
 from service.projects import queries as projects
 from service.tables import Export
 

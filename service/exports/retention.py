@@ -17,8 +17,8 @@ from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from service.exports.files import LEASE, file_of
+from service.kit.columns import utcnow
 from service.kit.database import Database
-from service.kit.types import utcnow
 from service.tables import Export
 
 # export-<id>.<format>, and a run's partial file export-<id>.<format>.<run>.part

@@ -15,11 +15,11 @@ from datetime import datetime
 from fastapi import Request
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from service.kit.columns import utcnow
 from service.kit.credentials import TOKEN_PREFIX, token_digest
 from service.kit.database import READ_METHODS, Database
 from service.kit.problems import Unauthenticated
 from service.kit.ratelimits import Limiter
-from service.kit.types import utcnow
 from service.tokens import queries as tokens
 
 

@@ -12,8 +12,8 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from service.kit.columns import utcnow
 from service.kit.problems import Conflict, Unprocessable
-from service.kit.types import utcnow
 from service.tables import IdempotencyRecord
 
 IN_FLIGHT = "A request with this Idempotency-Key is still in flight; retry when it has finished."

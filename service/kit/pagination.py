@@ -12,8 +12,8 @@ from typing import Any, Protocol, TypeVar
 from sqlalchemy import ColumnElement, Date, Select, and_, literal, or_
 from sqlalchemy.orm import QueryableAttribute
 
+from service.kit.columns import UtcDateTime
 from service.kit.problems import BadRequest
-from service.kit.types import UtcDateTime
 
 SortKey = ColumnElement[Any] | QueryableAttribute[Any]
 Query = TypeVar("Query", bound=Select[*tuple[Any, ...]])

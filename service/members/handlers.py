@@ -2,11 +2,11 @@ from sqlalchemy.exc import IntegrityError
 
 from generated import models
 from generated.api.members import AddMemberResult, MembersApi
+from service.kit.columns import utcnow
 from service.kit.events import log as events
 from service.kit.handlers import Handlers
 from service.kit.pagination import Pager
 from service.kit.problems import Conflict, Forbidden, NotFound
-from service.kit.types import utcnow
 from service.members import queries as members
 from service.members.mapping import member_model
 from service.projects import queries as projects

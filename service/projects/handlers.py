@@ -8,13 +8,13 @@ from generated.api.projects import (
     UpdateProjectResult,
 )
 from service.exports import retention
+from service.kit.columns import utcnow
 from service.kit.database import after_commit
 from service.kit.etags import check_if_match, etag
 from service.kit.events import log as events
 from service.kit.handlers import Handlers
 from service.kit.idempotency import IdempotentRequest, create_once, replaying
 from service.kit.pagination import Pager, by_id
-from service.kit.types import utcnow
 from service.projects import queries as projects
 from service.projects.mapping import project_model
 from service.tables import Membership, Project

@@ -6,13 +6,13 @@ from sqlalchemy import Row, delete
 
 from generated import models
 from generated.api.tasks import CreateTaskResult, GetTaskResult, TasksApi, UpdateTaskResult
+from service.kit.columns import utcnow
 from service.kit.etags import check_if_match, etag
 from service.kit.events import log as events
 from service.kit.handlers import Handlers
 from service.kit.idempotency import IdempotentRequest, create_once, replaying
 from service.kit.pagination import Pager
 from service.kit.problems import CHANGED_MEANWHILE, NotFound, PreconditionFailed, Unprocessable
-from service.kit.types import utcnow
 from service.projects import queries as projects
 from service.tables import Task
 from service.tasks import queries as tasks

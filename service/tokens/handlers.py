@@ -1,8 +1,8 @@
 from generated import models
 from generated.api.tokens import TokensApi
+from service.kit.columns import utcnow
 from service.kit.handlers import Handlers
 from service.kit.problems import Unauthenticated
-from service.kit.types import utcnow
 from service.tokens import queries as tokens
 from service.tokens import throttle
 from service.users import queries as users

@@ -5,9 +5,9 @@ from sqlalchemy import Select, bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.datastructures import State
 
+from service.kit.columns import utcnow
 from service.kit.credentials import new_token, token_digest
 from service.kit.database import after_commit, on_loop
-from service.kit.types import utcnow
 from service.tables import AccessToken
 
 

@@ -2,10 +2,10 @@ from pydantic import MISSING
 
 from generated import models
 from generated.api.users import CreateUserResult, UsersApi
+from service.kit.columns import utcnow
 from service.kit.handlers import Handlers
 from service.kit.pagination import Pager, by_id
 from service.kit.problems import Conflict, Forbidden, NotFound, Unprocessable
-from service.kit.types import utcnow
 from service.tables import User
 from service.tokens import queries as tokens
 from service.tokens import throttle

@@ -3,8 +3,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased, undefer
 
+from service.kit.columns import utcnow
 from service.kit.problems import Conflict
-from service.kit.types import utcnow
 from service.tables import Membership, User
 
 

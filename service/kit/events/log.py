@@ -12,8 +12,8 @@ from pydantic import BaseModel
 from sqlalchemy import CursorResult, Table, bindparam, delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from service.kit.columns import utcnow
 from service.kit.database import after_commit, on_loop
-from service.kit.types import utcnow
 from service.tables import EventHorizon, Project, ProjectEvent
 
 PENDING = "taskboard.events_logged"
@@ -58,6 +58,12 @@ async def record(session: AsyncSession, project_id: int, event: str, data: BaseM
     if PENDING not in session.info:
         session.info[PENDING] = True
         after_commit(session, lambda state: state.relay.wake())
+
+
+async def latest(session: AsyncSession, project_id: int) -> int:
+    """The id that a stream opened now starts after: the project's latest event, else the purge horizon."""
+    newest = await session.scalar(select(func.max(ProjectEvent.id)).where(ProjectEvent.project_id == project_id))
+    return newest or await session.scalar(select(EventHorizon.purged_through)) or 0
 
 
 async def backlog(sessions: async_sessionmaker[AsyncSession], project_id: int, after: int) -> AsyncIterator[Event]:

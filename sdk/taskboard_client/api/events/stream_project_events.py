@@ -195,7 +195,8 @@ def sync_detailed(
 
      A Server-Sent Events stream of the project's changes, members only. Each event's `id`
     increases within the project, its `event` names the change and its `data` is the
-    resource as the API returns it, or its id for a deletion (see `ProjectEvent`).
+    resource as the API returns it, or its id for a deletion (see `ProjectEvent`). A stream
+    opened without `Last-Event-ID` carries the changes made after it opened.
 
     Reconnect with `Last-Event-ID` to receive every event missed since; when those are no
     longer kept (the log keeps 24 hours), the stream starts with one `reset` event instead:
@@ -251,7 +252,8 @@ def sync(
 
      A Server-Sent Events stream of the project's changes, members only. Each event's `id`
     increases within the project, its `event` names the change and its `data` is the
-    resource as the API returns it, or its id for a deletion (see `ProjectEvent`).
+    resource as the API returns it, or its id for a deletion (see `ProjectEvent`). A stream
+    opened without `Last-Event-ID` carries the changes made after it opened.
 
     Reconnect with `Last-Event-ID` to receive every event missed since; when those are no
     longer kept (the log keeps 24 hours), the stream starts with one `reset` event instead:
@@ -301,7 +303,8 @@ async def asyncio_detailed(
 
      A Server-Sent Events stream of the project's changes, members only. Each event's `id`
     increases within the project, its `event` names the change and its `data` is the
-    resource as the API returns it, or its id for a deletion (see `ProjectEvent`).
+    resource as the API returns it, or its id for a deletion (see `ProjectEvent`). A stream
+    opened without `Last-Event-ID` carries the changes made after it opened.
 
     Reconnect with `Last-Event-ID` to receive every event missed since; when those are no
     longer kept (the log keeps 24 hours), the stream starts with one `reset` event instead:
@@ -355,7 +358,8 @@ async def asyncio(
 
      A Server-Sent Events stream of the project's changes, members only. Each event's `id`
     increases within the project, its `event` names the change and its `data` is the
-    resource as the API returns it, or its id for a deletion (see `ProjectEvent`).
+    resource as the API returns it, or its id for a deletion (see `ProjectEvent`). A stream
+    opened without `Last-Event-ID` carries the changes made after it opened.
 
     Reconnect with `Last-Event-ID` to receive every event missed since; when those are no
     longer kept (the log keeps 24 hours), the stream starts with one `reset` event instead:

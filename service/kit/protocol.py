@@ -6,7 +6,7 @@ the memory. Here a request head (request line and header fields) must arrive who
 REQUEST_HEAD_TIMEOUT_SECONDS of the connection opening or of its first byte (else 408 and the
 connection closes; one that sent nothing is just closed), and weigh at most MAX_REQUEST_HEAD_BYTES
 (else 431). Both answers are problem documents, and so is uvicorn's 400 for what is not HTTP.
-Served with `uvicorn --http service.kit.http:Protocol` (`make run`, the tests and the bench do).
+Served with `uvicorn --http service.kit.protocol:Protocol` (`make run`, the tests and the bench do).
 """
 
 import asyncio
