@@ -1,6 +1,7 @@
 """Processes the bench starts and stops: uvicorn serving an app, and the static responder."""
 
 import http.client
+import itertools
 import os
 import signal
 import socket
@@ -17,11 +18,29 @@ ROOT = Path(__file__).resolve().parent.parent
 PRODUCTION = ("--loop", "uvloop", "--no-access-log", "--log-level", "warning")
 
 
+# Ports for servers: below the kernel's ephemeral range, which the outgoing side of every client
+# connection takes its port from, so that none can take a port between its choice and a server's
+# bind; each pytest-xdist worker (gw0, gw1, ...) draws from a slice of its own, so that no two
+# choose the same one either.
+_EPHEMERAL_LOW = int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
+_SLICE = 500
+_WORKER = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)
+_first = _EPHEMERAL_LOW - _SLICE * (_WORKER + 1)
+# Started at a place of the process's own: two test runs at once seldom try the same port.
+_ports = itertools.cycle(_first + (os.getpid() + n) % _SLICE for n in range(_SLICE))
+
+
 def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
+    """A port of 127.0.0.1 that nothing is bound to now, nor will be but for the server it is for."""
+    for _ in range(_SLICE):
+        port = next(_ports)
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue  # in use, or left in TIME_WAIT by a server that stopped
+            return port
+    raise RuntimeError(f"no free port below {_EPHEMERAL_LOW} for this process")
 
 
 class Server:

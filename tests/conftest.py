@@ -7,6 +7,7 @@ import pytest
 from fastapi import FastAPI
 
 from service.app import create_app
+from service.kit.database import Database
 from service.settings import Settings
 from tests.database import PostgresDatabases, ScratchDatabases, SQLiteDatabases
 from tests.live import CHEAP_PASSWORDS, LiveServer
@@ -77,6 +78,14 @@ UNLIMITED = {
 def settings(database_url: str, tmp_path: Path) -> Settings:
     unlimited = {name.lower(): int(value) for name, value in {**UNLIMITED, **CHEAP_PASSWORDS}.items()}
     return Settings.model_validate({"database_url": database_url, "export_dir": tmp_path / "exports", **unlimited})
+
+
+@pytest.fixture
+async def database(settings: Settings) -> AsyncIterator[Database]:
+    """The service's engines on the test's database, without an app around them."""
+    database = Database(settings)
+    yield database
+    await database.dispose()
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ from service.tables import User
 from service.tokens import queries as tokens
 from service.tokens import throttle
 from service.users import queries as users
+from service.users.mapping import user_model
 
 
 class UsersHandlers(Handlers, UsersApi):
@@ -23,10 +24,10 @@ class UsersHandlers(Handlers, UsersApi):
         user = await users.create(
             self.session, email=body.email, display_name=body.display_name, password_hash=password_hash
         )
-        return CreateUserResult(body=_account(user), location=f"/v1/users/{user.id}")
+        return CreateUserResult(body=user_model(user), location=f"/v1/users/{user.id}")
 
     async def get_current_user(self) -> models.User:
-        return _account(await self.session.get_one(User, self.caller.user_id))
+        return user_model(await self.session.get_one(User, self.caller.user_id))
 
     async def update_current_user(self, *, body: models.UserUpdate) -> models.User:
         new_hash = None
@@ -52,7 +53,7 @@ class UsersHandlers(Handlers, UsersApi):
         if body.model_fields_set:
             user.updated_at = utcnow()
             await self.session.flush()
-        return _account(user)
+        return user_model(user)
 
     async def list_users(self, *, limit: int = 20, cursor: str | None = None) -> models.UserProfilePage:
         pager = Pager(await self.cursors(), "users", [User.id])
@@ -76,13 +77,3 @@ def _check_email_lengths(email: str) -> None:
     if len(local) > 64 or any(len(label) > 63 for label in domain.split(".")):
         detail = "The local part may have at most 64 characters, and each domain label 63."
         raise Unprocessable(detail, where="body", pointer="/email")
-
-
-def _account(user: User) -> models.User:
-    return models.User(
-        id=user.id,
-        email=user.email,
-        display_name=user.display_name,
-        created_at=user.created_at,
-        updated_at=user.updated_at,
-    )

@@ -12,16 +12,12 @@ from service.tables import SharedSecret
 
 
 @pytest.mark.sqlite
-async def test_sqlite_connections_are_configured_for_a_server(settings: Settings) -> None:
-    database = Database(settings)
-    try:
-        async with database.reader() as session:
-            pragmas = {
-                name: (await session.execute(text(f"PRAGMA {name}"))).scalar_one()
-                for name in ("journal_mode", "foreign_keys", "busy_timeout")
-            }
-    finally:
-        await database.dispose()
+async def test_sqlite_connections_are_configured_for_a_server(database: Database) -> None:
+    async with database.reader() as session:
+        pragmas = {
+            name: (await session.execute(text(f"PRAGMA {name}"))).scalar_one()
+            for name in ("journal_mode", "foreign_keys", "busy_timeout")
+        }
     assert pragmas == {"journal_mode": "wal", "foreign_keys": 1, "busy_timeout": 5000}
 
 

@@ -39,115 +39,93 @@ NAMED = select(SharedSecret.value).where(SharedSecret.name == bindparam("name"))
 
 
 async def test_a_statement_is_one_hand_off_and_a_rollback_of_nothing_is_none(
-    settings: Settings, hand_offs: list[str]
+    database: Database, hand_offs: list[str]
 ) -> None:
-    database = Database(settings)
-    try:
-        async with database.engine.connect() as connection:
-            await connection.execute(text("SELECT 1"))  # connects, configures, begins
-            hand_offs.clear()
-            assert (await connection.execute(text("SELECT 2"))).scalar_one() == 2
-            assert hand_offs == ["_statement"]
-            await connection.commit()
-            hand_offs.clear()
-            await connection.rollback()  # with no transaction open, as when the pool takes it back
-        assert hand_offs == []
-    finally:
-        await database.dispose()
+    async with database.engine.connect() as connection:
+        await connection.execute(text("SELECT 1"))  # connects, configures, begins
+        hand_offs.clear()
+        assert (await connection.execute(text("SELECT 2"))).scalar_one() == 2
+        assert hand_offs == ["_statement"]
+        await connection.commit()
+        hand_offs.clear()
+        await connection.rollback()  # with no transaction open, as when the pool takes it back
+    assert hand_offs == []
 
 
 async def test_a_read_by_key_runs_on_the_loop_with_no_transaction_of_its_own(
-    settings: Settings, hand_offs: list[str]
+    database: Database, hand_offs: list[str]
 ) -> None:
-    database = Database(settings)
-    try:
-        async with database.writer() as session, session.begin():
-            await session.execute(insert(SharedSecret).values(name="k", value="v"))
-        async with database.reader() as session, session.begin():
-            await session.scalar(NAMED, {"name": "warm"})  # the pool's connection is open
-            hand_offs.clear()
-            assert await session.scalar(on_loop(NAMED), {"name": "k"}) == "v"
-            assert await session.scalar(NAMED, {"name": "k"}) == "v"  # unmarked: to the thread
-        assert hand_offs == ["_statement"]  # no BEGIN, no COMMIT
-    finally:
-        await database.dispose()
+    async with database.writer() as session, session.begin():
+        await session.execute(insert(SharedSecret).values(name="k", value="v"))
+    async with database.reader() as session, session.begin():
+        await session.scalar(NAMED, {"name": "warm"})  # the pool's connection is open
+        hand_offs.clear()
+        assert await session.scalar(on_loop(NAMED), {"name": "k"}) == "v"
+        assert await session.scalar(NAMED, {"name": "k"}) == "v"  # unmarked: to the thread
+    assert hand_offs == ["_statement"]  # no BEGIN, no COMMIT
 
 
 async def test_a_write_of_marked_statements_never_crosses_to_the_thread(
-    settings: Settings, hand_offs: list[str]
+    database: Database, hand_offs: list[str]
 ) -> None:
-    database = Database(settings)
-    try:
-        async with database.writer() as session, session.begin():
-            await session.scalar(on_loop(NAMED), {"name": "warm"})
-        hand_offs.clear()
-        async with database.writer() as session, session.begin():
-            await session.execute(on_loop(insert(SharedSecret)), {"name": "k", "value": "v"})
-            assert await session.scalar(on_loop(NAMED), {"name": "k"}) == "v"
-            assert hand_offs == []  # BEGIN IMMEDIATE too
-        assert hand_offs == []  # nor the COMMIT
-    finally:
-        await database.dispose()
+    async with database.writer() as session, session.begin():
+        await session.scalar(on_loop(NAMED), {"name": "warm"})
+    hand_offs.clear()
+    async with database.writer() as session, session.begin():
+        await session.execute(on_loop(insert(SharedSecret)), {"name": "k", "value": "v"})
+        assert await session.scalar(on_loop(NAMED), {"name": "k"}) == "v"
+        assert hand_offs == []  # BEGIN IMMEDIATE too
+    assert hand_offs == []  # nor the COMMIT
 
 
 async def test_a_marked_statement_that_meets_a_lock_waits_on_the_thread_not_the_loop(
-    settings: Settings, db_path: Path, hand_offs: list[str]
+    database: Database, db_path: Path, hand_offs: list[str]
 ) -> None:
-    database = Database(settings)
-    try:
-        async with database.reader() as session, session.begin():
-            await session.scalar(NAMED, {"name": "warm"})
-        other = sqlite3.connect(db_path, isolation_level=None)
-        other.execute("BEGIN IMMEDIATE")  # another process writing
-        loop = asyncio.get_running_loop()
-        loop.call_later(1.0, other.execute, "COMMIT")
-        ticks: list[float] = []
+    async with database.reader() as session, session.begin():
+        await session.scalar(NAMED, {"name": "warm"})
+    other = sqlite3.connect(db_path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # another process writing
+    loop = asyncio.get_running_loop()
+    loop.call_later(1.0, other.execute, "COMMIT")
+    ticks: list[float] = []
 
-        async def tick() -> None:
-            while True:
-                ticks.append(loop.time())
-                await asyncio.sleep(0.01)
+    async def tick() -> None:
+        while True:
+            ticks.append(loop.time())
+            await asyncio.sleep(0.01)
 
-        ticking = asyncio.create_task(tick())
-        hand_offs.clear()
-        started = loop.time()
-        # A write with no transaction of ours around it: it needs the lock that `other` holds.
-        async with database.reader() as session, session.begin():
-            await session.execute(on_loop(insert(SharedSecret)), {"name": "k", "value": "v"})
-        waited = loop.time() - started
-        ticking.cancel()
-        other.close()
-        assert hand_offs == ["_statement"]  # tried on the loop, refused at once, run on the thread
-        assert waited >= 1.0  # for the other writer
-        # The loop went on meanwhile: it ticked in the middle of the wait (never, had the wait blocked it).
-        assert any(started + 0.25 < tick < started + 0.75 for tick in ticks)
-    finally:
-        await database.dispose()
+    ticking = asyncio.create_task(tick())
+    hand_offs.clear()
+    started = loop.time()
+    # A write with no transaction of ours around it: it needs the lock that `other` holds.
+    async with database.reader() as session, session.begin():
+        await session.execute(on_loop(insert(SharedSecret)), {"name": "k", "value": "v"})
+    waited = loop.time() - started
+    ticking.cancel()
+    other.close()
+    assert hand_offs == ["_statement"]  # tried on the loop, refused at once, run on the thread
+    assert waited >= 1.0  # for the other writer
+    # The loop went on meanwhile: it ticked in the middle of the wait (never, had the wait blocked it).
+    assert any(started + 0.25 < tick < started + 0.75 for tick in ticks)
 
 
-async def test_rows_counts_ids_and_errors_come_back_as_the_driver_gives_them(settings: Settings) -> None:
-    database = Database(settings)
-    try:
-        async with database.engine.begin() as connection:
-            many = await connection.execute(
-                insert(SharedSecret), [{"name": f"k{n}", "value": str(n)} for n in range(3)]
-            )
-            assert many.rowcount == 3
-            one = await connection.execute(insert(SharedSecret).values(name="x", value="1.5"))
-            assert one.rowcount == 1 and one.lastrowid == 4
-            returned = await connection.execute(
-                insert(SharedSecret).values(name="y", value="2.5").returning(SharedSecret.value)
-            )
-            assert returned.scalar_one() == "2.5"
-            rows = (await connection.execute(select(SharedSecret.name).order_by(SharedSecret.name))).scalars().all()
-            assert rows == ["k0", "k1", "k2", "x", "y"]
-        with pytest.raises(IntegrityError):
-            async with database.writer() as session, session.begin():
-                await session.execute(insert(SharedSecret).values(name="x", value="0.0"))
-        async with database.reader() as session:
-            assert await session.scalar(select(SharedSecret.value).where(SharedSecret.name == "x")) == "1.5"
-    finally:
-        await database.dispose()
+async def test_rows_counts_ids_and_errors_come_back_as_the_driver_gives_them(database: Database) -> None:
+    async with database.engine.begin() as connection:
+        many = await connection.execute(insert(SharedSecret), [{"name": f"k{n}", "value": str(n)} for n in range(3)])
+        assert many.rowcount == 3
+        one = await connection.execute(insert(SharedSecret).values(name="x", value="1.5"))
+        assert one.rowcount == 1 and one.lastrowid == 4
+        returned = await connection.execute(
+            insert(SharedSecret).values(name="y", value="2.5").returning(SharedSecret.value)
+        )
+        assert returned.scalar_one() == "2.5"
+        rows = (await connection.execute(select(SharedSecret.name).order_by(SharedSecret.name))).scalars().all()
+        assert rows == ["k0", "k1", "k2", "x", "y"]
+    with pytest.raises(IntegrityError):
+        async with database.writer() as session, session.begin():
+            await session.execute(insert(SharedSecret).values(name="x", value="0.0"))
+    async with database.reader() as session:
+        assert await session.scalar(select(SharedSecret.value).where(SharedSecret.name == "x")) == "1.5"
 
 
 async def test_write_transactions_of_a_process_queue_in_order_without_the_busy_handler(settings: Settings) -> None:
@@ -246,18 +224,14 @@ async def test_a_write_connection_dropped_without_closing_gives_the_turn_back(se
         await database.dispose()
 
 
-async def test_a_write_with_a_statement_on_the_thread_commits_there(settings: Settings, hand_offs: list[str]) -> None:
-    database = Database(settings)
-    try:
-        async with database.writer() as session, session.begin():
-            await session.scalar(on_loop(NAMED), {"name": "warm"})
-        hand_offs.clear()
-        async with database.writer() as session, session.begin():
-            await session.execute(on_loop(insert(SharedSecret)), {"name": "k", "value": "v"})
-            await session.execute(delete(SharedSecret))  # unbounded: so may its commit be
-        assert hand_offs == ["_statement", "_commit"]
-    finally:
-        await database.dispose()
+async def test_a_write_with_a_statement_on_the_thread_commits_there(database: Database, hand_offs: list[str]) -> None:
+    async with database.writer() as session, session.begin():
+        await session.scalar(on_loop(NAMED), {"name": "warm"})
+    hand_offs.clear()
+    async with database.writer() as session, session.begin():
+        await session.execute(on_loop(insert(SharedSecret)), {"name": "k", "value": "v"})
+        await session.execute(delete(SharedSecret))  # unbounded: so may its commit be
+    assert hand_offs == ["_statement", "_commit"]
 
 
 async def test_the_log_is_copied_back_apart_from_the_commits(
