@@ -11,7 +11,8 @@ from tests.conftest import UNLIMITED
 from tests.database import ScratchDatabases
 from tests.live import LiveServer
 
-HEAD_SECONDS = 0.5
+# Long enough that a server process the machine's load holds up that long is not what is tested.
+HEAD_SECONDS = 2
 # uvloop's timers count whole milliseconds from the time its loop last read the clock: one may
 # fire up to a millisecond before its time.
 TIMER_GRAIN = 0.002
@@ -103,7 +104,7 @@ def test_a_head_that_arrives_too_slowly_is_408(server: LiveServer) -> None:
         document = problem(read_all(connection), 408)
         took = time.monotonic() - started
     assert took >= HEAD_SECONDS - TIMER_GRAIN
-    assert document["detail"] == "The request line and header fields did not arrive within 0.5 seconds."
+    assert document["detail"] == "The request line and header fields did not arrive within 2 seconds."
 
 
 def test_a_connection_that_sends_nothing_is_closed(server: LiveServer) -> None:
@@ -119,7 +120,7 @@ def test_kept_alive_connections_and_slow_bodies_are_left_alone(server: LiveServe
         for _ in range(3):
             connection.sendall(request)
             assert read_response(connection).startswith(b"HTTP/1.1 200 ")
-            time.sleep(HEAD_SECONDS * 2)  # idle between requests: uvicorn's keep-alive (5 s) decides
+            time.sleep(HEAD_SECONDS * 1.25)  # idle between requests: uvicorn's keep-alive (5 s) decides
     # Pieces of a head are fine while the whole arrives in time.
     with connect(server) as connection:
         for piece in (b"GET /healthz HTTP/1.1\r\n", b"Host: x\r\n", b"\r\n"):
@@ -134,7 +135,7 @@ def test_kept_alive_connections_and_slow_bodies_are_left_alone(server: LiveServe
             + f"Content-Length: {len(body)}\r\n\r\n".encode()
         )
         for half in (body[:10], body[10:]):
-            time.sleep(HEAD_SECONDS * 1.5)
+            time.sleep(HEAD_SECONDS * 1.25)
             connection.sendall(half.encode())
         assert read_response(connection).startswith(b"HTTP/1.1 201 ")
 
