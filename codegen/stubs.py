@@ -1,5 +1,6 @@
 """Writes the typed server stubs: one interface and one router factory per tag."""
 
+import dataclasses
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
@@ -97,6 +98,7 @@ def _tag_module(tag: str, ops: list[Operation]) -> str:
         "    file_response,",
         "    joined,",
         "    parse_body,",
+        "    precondition_required,",
         "    rfc3339_date,",
         "    rfc3339_date_time,",
         ")",
@@ -167,6 +169,17 @@ def _return_type(op: Operation) -> str:
     return f"models.{op.success_model}" if op.success_model else "None"
 
 
+def _precondition(p: Param) -> bool:
+    """A required If-Match: a request without it is answered 428 Precondition Required (RFC 6585),
+    which every operation taking one documents, not as a malformed request."""
+    return p.location == "header" and p.name.lower() == "if-match" and p.required
+
+
+def _route_params(op: Operation) -> tuple[Param, ...]:
+    # The route takes a required If-Match as optional, to answer its absence itself.
+    return tuple(dataclasses.replace(p, required=False) if _precondition(p) else p for p in op.params)
+
+
 def _ordered(params: tuple[Param, ...]) -> tuple[list[Param], list[Param]]:
     """Parameters without a default first, as Python requires."""
     return [p for p in params if _default(p) is None], [p for p in params if _default(p) is not None]
@@ -179,7 +192,7 @@ def _default(p: Param) -> str | None:
 
 
 def _signature(op: Operation, *, for_route: bool) -> str:
-    required, optional = _ordered(op.params if for_route else op.handler_params)
+    required, optional = _ordered(_route_params(op) if for_route else op.handler_params)
     parts = ["self"] if not for_route else [_context_param(op)]
     if for_route and _has_result_class(op):
         parts.insert(0, "response: Response")
@@ -290,6 +303,10 @@ def _route(op: Operation) -> list[str]:
         returns += " | Response"
     body = [f"    async def {op.py_name}({_signature(op, for_route=True)}) -> {returns}:"]
     body += [f"        {p.py_name} = joined({p.py_name}_lines)" for p in op.params if _list_header(p)]
+    for p in filter(_precondition, op.params):
+        if 428 not in op.errors:
+            raise ValueError(f"{op.operation_id} requires {p.name} but does not document 428")
+        body += [f"        if {p.py_name} is None:", f'            raise precondition_required("{p.name}")']
     if op.body_model:
         body.append(f"        body = await parse_body(request, models.{op.body_model})")
     if not _has_result_class(op):

@@ -15,6 +15,7 @@ from generated.runtime import (
     etag_matches,
     joined,
     parse_body,
+    precondition_required,
 )
 
 
@@ -64,7 +65,7 @@ class ProjectsApi(ABC):
 
     @abstractmethod
     async def update_project(
-        self, *, project_id: int, body: models.ProjectUpdate, if_match: str | None = None
+        self, *, project_id: int, if_match: str, body: models.ProjectUpdate
     ) -> UpdateProjectResult:
         """updateProject: PATCH /v1/projects/{projectId}"""
 
@@ -218,8 +219,10 @@ def router(handlers: type[ProjectsApi], *, context: RequestContext) -> APIRouter
         ] = None,
     ) -> models.Project:
         if_match = joined(if_match_lines)
+        if if_match is None:
+            raise precondition_required("If-Match")
         body = await parse_body(request, models.ProjectUpdate)
-        result = await handlers(request_context).update_project(project_id=project_id, body=body, if_match=if_match)
+        result = await handlers(request_context).update_project(project_id=project_id, if_match=if_match, body=body)
         response.headers["ETag"] = result.etag
         return result.body
 

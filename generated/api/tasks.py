@@ -16,6 +16,7 @@ from generated.runtime import (
     etag_matches,
     joined,
     parse_body,
+    precondition_required,
     rfc3339_date,
 )
 
@@ -76,7 +77,7 @@ class TasksApi(ABC):
 
     @abstractmethod
     async def update_task(
-        self, *, project_id: int, task_id: int, body: models.TaskUpdate, if_match: str | None = None
+        self, *, project_id: int, task_id: int, if_match: str, body: models.TaskUpdate
     ) -> UpdateTaskResult:
         """updateTask: PATCH /v1/projects/{projectId}/tasks/{taskId}"""
 
@@ -251,9 +252,11 @@ def router(handlers: type[TasksApi], *, context: RequestContext) -> APIRouter:
         ] = None,
     ) -> models.Task:
         if_match = joined(if_match_lines)
+        if if_match is None:
+            raise precondition_required("If-Match")
         body = await parse_body(request, models.TaskUpdate)
         result = await handlers(request_context).update_task(
-            project_id=project_id, task_id=task_id, body=body, if_match=if_match
+            project_id=project_id, task_id=task_id, if_match=if_match, body=body
         )
         response.headers["ETag"] = result.etag
         return result.body
