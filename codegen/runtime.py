@@ -18,10 +18,10 @@ M = TypeVar("M", bound=BaseModel)
 
 
 class RequestContext(Protocol):
-    """What the app gives every router: `context(security=…, limited=…)` makes the one dependency
-    of a route, which yields what its handlers are made from (the app's own type)."""
+    """What the app gives every router: `context(security=…, limited=…, query=…)` makes the one
+    dependency of a route, which yields what its handlers are made from (the app's own type)."""
 
-    def __call__(self, *, security: tuple[str, ...], limited: bool) -> Callable[..., Any]: ...
+    def __call__(self, *, security: tuple[str, ...], limited: bool, query: tuple[str, ...]) -> Callable[..., Any]: ...
 
 
 async def parse_body(request: Request, model: type[M]) -> M:

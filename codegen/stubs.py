@@ -128,7 +128,8 @@ def _tag_module(tag: str, ops: list[Operation]) -> str:
         f"def router(handlers: type[{cls}], *, context: RequestContext) -> APIRouter:",
         f'    """The routes of `{tag}`. Each has one dependency, `context(security=…, limited=…)`: the',
         "    request's context, made by the app after the operation's security requirement (the names",
-        "    of its schemes) and its rate limit (`limited`: the operation documents 429). The route",
+        "    of its schemes), its rate limit (`limited`: the operation documents 429) and the names of",
+        "    its query parameters (any other is refused). The route",
         '    hands it to `handlers`, and delegates to what that makes."""',
         "    if inspect.isabstract(handlers):",
         "        missing = ', '.join(sorted(getattr(handlers, '__abstractmethods__', ())))",
@@ -217,7 +218,8 @@ def _param_name(p: Param, for_route: bool) -> str:
 def _context_param(op: Operation) -> str:
     # Function scope: the context holds the request's session, whose transaction must end (commit
     # or roll back, into a problem) before the response is sent.
-    made = f"context(security={tuple(op.security)!r}, limited={429 in op.errors})"
+    query = tuple(sorted(p.name for p in op.params if p.location == "query"))
+    made = f"context(security={tuple(op.security)!r}, limited={429 in op.errors}, query={query!r})"
     return f"request_context: Annotated[Any, Depends({made}, scope='function')]"
 
 

@@ -85,7 +85,8 @@ class TasksApi(ABC):
 def router(handlers: type[TasksApi], *, context: RequestContext) -> APIRouter:
     """The routes of `tasks`. Each has one dependency, `context(security=…, limited=…)`: the
     request's context, made by the app after the operation's security requirement (the names
-    of its schemes) and its rate limit (`limited`: the operation documents 429). The route
+    of its schemes), its rate limit (`limited`: the operation documents 429) and the names of
+    its query parameters (any other is refused). The route
     hands it to `handlers`, and delegates to what that makes."""
     if inspect.isabstract(handlers):
         missing = ", ".join(sorted(getattr(handlers, "__abstractmethods__", ())))
@@ -108,7 +109,17 @@ def router(handlers: type[TasksApi], *, context: RequestContext) -> APIRouter:
         summary="A project's tasks",
     )
     async def list_tasks(
-        request_context: Annotated[Any, Depends(context(security=("bearerAuth",), limited=True), scope="function")],
+        request_context: Annotated[
+            Any,
+            Depends(
+                context(
+                    security=("bearerAuth",),
+                    limited=True,
+                    query=("assigneeId", "cursor", "dueBefore", "limit", "sort", "status"),
+                ),
+                scope="function",
+            ),
+        ],
         project_id: Annotated[int, Path(alias="projectId", ge=1, le=9223372036854775807)],
         status: Annotated[
             list[Literal["todo", "in_progress", "done"]] | None, Query(alias="status", max_length=3)
@@ -152,7 +163,9 @@ def router(handlers: type[TasksApi], *, context: RequestContext) -> APIRouter:
     )
     async def create_task(
         response: Response,
-        request_context: Annotated[Any, Depends(context(security=("bearerAuth",), limited=True), scope="function")],
+        request_context: Annotated[
+            Any, Depends(context(security=("bearerAuth",), limited=True, query=()), scope="function")
+        ],
         project_id: Annotated[int, Path(alias="projectId", ge=1, le=9223372036854775807)],
         request: Request,
         idempotency_key: Annotated[
@@ -175,6 +188,7 @@ def router(handlers: type[TasksApi], *, context: RequestContext) -> APIRouter:
         status_code=200,
         response_model=models.Task,
         responses={
+            400: RESPONSES["UnknownQueryParameter"],
             401: RESPONSES["Unauthenticated"],
             404: RESPONSES["NotFound"],
             422: RESPONSES["ValidationFailed"],
@@ -185,7 +199,9 @@ def router(handlers: type[TasksApi], *, context: RequestContext) -> APIRouter:
     )
     async def get_task(
         response: Response,
-        request_context: Annotated[Any, Depends(context(security=("bearerAuth",), limited=True), scope="function")],
+        request_context: Annotated[
+            Any, Depends(context(security=("bearerAuth",), limited=True, query=()), scope="function")
+        ],
         project_id: Annotated[int, Path(alias="projectId", ge=1, le=9223372036854775807)],
         task_id: Annotated[int, Path(alias="taskId", ge=1, le=9223372036854775807)],
         if_none_match_lines: Annotated[
@@ -205,6 +221,7 @@ def router(handlers: type[TasksApi], *, context: RequestContext) -> APIRouter:
         status_code=204,
         response_model=None,
         responses={
+            400: RESPONSES["UnknownQueryParameter"],
             401: RESPONSES["Unauthenticated"],
             404: RESPONSES["NotFound"],
             422: RESPONSES["ValidationFailed"],
@@ -214,7 +231,9 @@ def router(handlers: type[TasksApi], *, context: RequestContext) -> APIRouter:
         summary="Delete a task",
     )
     async def delete_task(
-        request_context: Annotated[Any, Depends(context(security=("bearerAuth",), limited=True), scope="function")],
+        request_context: Annotated[
+            Any, Depends(context(security=("bearerAuth",), limited=True, query=()), scope="function")
+        ],
         project_id: Annotated[int, Path(alias="projectId", ge=1, le=9223372036854775807)],
         task_id: Annotated[int, Path(alias="taskId", ge=1, le=9223372036854775807)],
     ) -> Response:
@@ -243,7 +262,9 @@ def router(handlers: type[TasksApi], *, context: RequestContext) -> APIRouter:
     )
     async def update_task(
         response: Response,
-        request_context: Annotated[Any, Depends(context(security=("bearerAuth",), limited=True), scope="function")],
+        request_context: Annotated[
+            Any, Depends(context(security=("bearerAuth",), limited=True, query=()), scope="function")
+        ],
         project_id: Annotated[int, Path(alias="projectId", ge=1, le=9223372036854775807)],
         task_id: Annotated[int, Path(alias="taskId", ge=1, le=9223372036854775807)],
         request: Request,
