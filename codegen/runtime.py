@@ -5,7 +5,7 @@ import re
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from email.message import Message
-from typing import Any, Protocol, TypeVar
+from typing import Any, NoReturn, Protocol, TypeVar
 
 import anyio
 from fastapi import HTTPException, Request
@@ -18,10 +18,10 @@ M = TypeVar("M", bound=BaseModel)
 
 
 class RequestContext(Protocol):
-    """What the app gives every router: `context(security=…, limited=…)` makes the one dependency
-    of a route, which yields what its handlers are made from (the app's own type)."""
+    """What the app gives every router: `context(security=…, limited=…, query=…)` makes the one
+    dependency of a route, which yields what its handlers are made from (the app's own type)."""
 
-    def __call__(self, *, security: tuple[str, ...], limited: bool) -> Callable[..., Any]: ...
+    def __call__(self, *, security: tuple[str, ...], limited: bool, query: tuple[str, ...]) -> Callable[..., Any]: ...
 
 
 async def parse_body(request: Request, model: type[M]) -> M:
@@ -88,6 +88,11 @@ def _require_json(request: Request, raw: bytes) -> None:
     subtype = message.get_content_subtype()
     if message.get_content_maintype() != "application" or not (subtype == "json" or subtype.endswith("+json")):
         raise HTTPException(415, "The request body must be application/json.")
+
+
+def precondition_required(header: str) -> NoReturn:
+    """428 for an update sent without the precondition that makes it safe (RFC 6585)."""
+    raise HTTPException(428, f"This update needs an {header} header with the resource's current ETag.")
 
 
 def rfc3339_date(value: object) -> object:

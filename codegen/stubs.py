@@ -1,5 +1,6 @@
 """Writes the typed server stubs: one interface and one router factory per tag."""
 
+import dataclasses
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
@@ -97,6 +98,7 @@ def _tag_module(tag: str, ops: list[Operation]) -> str:
         "    file_response,",
         "    joined,",
         "    parse_body,",
+        "    precondition_required,",
         "    rfc3339_date,",
         "    rfc3339_date_time,",
         ")",
@@ -126,7 +128,8 @@ def _tag_module(tag: str, ops: list[Operation]) -> str:
         f"def router(handlers: type[{cls}], *, context: RequestContext) -> APIRouter:",
         f'    """The routes of `{tag}`. Each has one dependency, `context(security=…, limited=…)`: the',
         "    request's context, made by the app after the operation's security requirement (the names",
-        "    of its schemes) and its rate limit (`limited`: the operation documents 429). The route",
+        "    of its schemes), its rate limit (`limited`: the operation documents 429) and the names of",
+        "    its query parameters (any other is refused). The route",
         '    hands it to `handlers`, and delegates to what that makes."""',
         "    if inspect.isabstract(handlers):",
         "        missing = ', '.join(sorted(getattr(handlers, '__abstractmethods__', ())))",
@@ -167,6 +170,17 @@ def _return_type(op: Operation) -> str:
     return f"models.{op.success_model}" if op.success_model else "None"
 
 
+def _precondition(p: Param) -> bool:
+    """A required If-Match: a request without it is answered 428 Precondition Required (RFC 6585),
+    which every operation taking one documents, not as a malformed request."""
+    return p.location == "header" and p.name.lower() == "if-match" and p.required
+
+
+def _route_params(op: Operation) -> tuple[Param, ...]:
+    # The route takes a required If-Match as optional, to answer its absence itself.
+    return tuple(dataclasses.replace(p, required=False) if _precondition(p) else p for p in op.params)
+
+
 def _ordered(params: tuple[Param, ...]) -> tuple[list[Param], list[Param]]:
     """Parameters without a default first, as Python requires."""
     return [p for p in params if _default(p) is None], [p for p in params if _default(p) is not None]
@@ -179,7 +193,7 @@ def _default(p: Param) -> str | None:
 
 
 def _signature(op: Operation, *, for_route: bool) -> str:
-    required, optional = _ordered(op.params if for_route else op.handler_params)
+    required, optional = _ordered(_route_params(op) if for_route else op.handler_params)
     parts = ["self"] if not for_route else [_context_param(op)]
     if for_route and _has_result_class(op):
         parts.insert(0, "response: Response")
@@ -204,7 +218,8 @@ def _param_name(p: Param, for_route: bool) -> str:
 def _context_param(op: Operation) -> str:
     # Function scope: the context holds the request's session, whose transaction must end (commit
     # or roll back, into a problem) before the response is sent.
-    made = f"context(security={tuple(op.security)!r}, limited={429 in op.errors})"
+    query = tuple(sorted(p.name for p in op.params if p.location == "query"))
+    made = f"context(security={tuple(op.security)!r}, limited={429 in op.errors}, query={query!r})"
     return f"request_context: Annotated[Any, Depends({made}, scope='function')]"
 
 
@@ -290,6 +305,10 @@ def _route(op: Operation) -> list[str]:
         returns += " | Response"
     body = [f"    async def {op.py_name}({_signature(op, for_route=True)}) -> {returns}:"]
     body += [f"        {p.py_name} = joined({p.py_name}_lines)" for p in op.params if _list_header(p)]
+    for p in filter(_precondition, op.params):
+        if 428 not in op.errors:
+            raise ValueError(f"{op.operation_id} requires {p.name} but does not document 428")
+        body += [f"        if {p.py_name} is None:", f'            raise precondition_required("{p.name}")']
     if op.body_model:
         body.append(f"        body = await parse_body(request, models.{op.body_model})")
     if not _has_result_class(op):

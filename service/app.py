@@ -135,7 +135,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_problem_handlers(app)
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes, timeout=settings.request_body_timeout_seconds)
     # Outermost, so that every answer (a 413 too) carries the headers a browser needs to read it.
-    app.add_middleware(Cors, origins=settings.cors_origins)
+    app.add_middleware(Cors, origins=settings.cors_origins, extra_headers=settings.cors_allow_headers)
     app.add_middleware(SecurityHeaders)
     app.include_router(users.router(UsersHandlers, context=request_context))
     app.include_router(projects.router(ProjectsHandlers, context=request_context))

@@ -66,6 +66,9 @@ class Settings(BaseSettings):
     password_hashing_wait_seconds: float = Field(default=2.0, gt=0)
     # Frontend origins allowed to call the API from a browser (CORS), comma-separated.
     cors_origins: Annotated[list[str], NoDecode] = []
+    # Request headers a browser may send beyond those of the contract, comma-separated: tracing's
+    # and request ids' by default.
+    cors_allow_headers: Annotated[list[str], NoDecode] = ["traceparent", "tracestate", "baggage", "X-Request-ID"]
     readiness_timeout_seconds: float = Field(default=2.0, gt=0)
     idempotency_ttl: timedelta = timedelta(hours=24)
     # Where export files are written (created when missing).
@@ -123,7 +126,14 @@ class Settings(BaseSettings):
 
     @field_validator("cors_origins", mode="before")
     @classmethod
-    def _comma_separated(cls, value: object) -> object:
+    def _origins(cls, value: object) -> object:
         if isinstance(value, str):
             return [origin.strip().rstrip("/") for origin in value.split(",") if origin.strip()]
+        return value
+
+    @field_validator("cors_allow_headers", mode="before")
+    @classmethod
+    def _header_names(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [name.strip() for name in value.split(",") if name.strip()]
         return value

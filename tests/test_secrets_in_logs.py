@@ -137,7 +137,7 @@ def run_flow(flow: Flow) -> None:
     assert send("POST", tasks, 201, json={"title": "Once"}, headers=again).headers["idempotent-replayed"] == "true"
     send("POST", tasks, 422, json={"title": "Twice"}, headers=again)
     send("POST", tasks, 422, json={"title": "x", "status": P}, headers=bearer(token))
-    send("PATCH", f"{tasks}/9000000000", 404, json={"title": P}, headers=bearer(token))
+    send("PATCH", f"{tasks}/9000000000", 404, json={"title": P}, headers={**bearer(token), "If-Match": "*"})
     export = send("POST", f"/v1/projects/{project['id']}/exports", 202, json={"format": "csv"}, headers=bearer(token))
     deadline = time.monotonic() + 10
     while send("GET", export.headers["location"], 200, headers=bearer(token)).json()["status"] != "succeeded":

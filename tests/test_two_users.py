@@ -59,8 +59,9 @@ def probes(bob: Ids) -> list[Probe]:
         ("getProject", 404, lambda t: Call({"projectId": t.project})),
         # A current ETag must not turn the 404 into a 304.
         ("getProject", 404, lambda t: Call({"projectId": t.project}, headers={"If-None-Match": '"1"'})),
-        # Nor may a missing, current or stale If-Match turn it into a 428, a 200 or a 412.
-        ("updateProject", 404, lambda t: Call({"projectId": t.project}, json={"name": "Bob's now"})),
+        # Nor may a current or stale If-Match turn it into a 200 or a 412; a missing one is 428
+        # before any project is looked up, the same for ada's and for none.
+        ("updateProject", 428, lambda t: Call({"projectId": t.project}, json={"name": "Bob's now"})),
         ("updateProject", 404, lambda t: Call({"projectId": t.project}, {"name": "x"}, {"If-Match": '"1"'})),
         ("updateProject", 404, lambda t: Call({"projectId": t.project}, {"name": "x"}, {"If-Match": '"99"'})),
         ("deleteProject", 404, lambda t: Call({"projectId": t.project})),
@@ -80,7 +81,7 @@ def probes(bob: Ids) -> list[Probe]:
         ("getTask", 404, lambda t: Call({"projectId": t.project, "taskId": t.task})),
         # Ada's task through bob's own project.
         ("getTask", 404, lambda t: Call({"projectId": bob.project, "taskId": t.task})),
-        ("updateTask", 404, lambda t: Call({"projectId": t.project, "taskId": t.task}, {"title": "x"})),
+        ("updateTask", 428, lambda t: Call({"projectId": t.project, "taskId": t.task}, {"title": "x"})),
         ("updateTask", 404, lambda t: Call({"projectId": t.project, "taskId": t.task}, {"title": "x"}, IF_ANY)),
         ("updateTask", 404, lambda t: Call({"projectId": bob.project, "taskId": t.task}, {"title": "x"}, IF_ANY)),
         (

@@ -60,8 +60,12 @@ RESPONSES: dict[str, dict[str, Any]] = {
         "description": "A request with the same `Idempotency-Key` is still in flight; retry later."
     },
     "InvalidCredentials": {"description": "The email and password do not match an account."},
-    "InvalidCursor": {"description": "The cursor was altered, or belongs to other filters or another sort."},
-    "MalformedRequest": {"description": "The request body is not valid JSON, or names a member twice in one object."},
+    "InvalidCursor": {
+        "description": "The cursor was altered, or belongs to other filters or another sort; or the request has a\nquery parameter that the operation does not define.\n"
+    },
+    "MalformedRequest": {
+        "description": "The request is malformed, as the problem's `detail` says: a body that is not valid JSON or\nnames a member twice in one object, an `If-Match` that is no list of entity tags, or a\nquery parameter that the operation does not define.\n"
+    },
     "NotFound": {"description": "No such resource."},
     "NotReady": {"description": "The database does not answer, or its schema is not migrated to this version."},
     "OwnerOnly": {"description": "Only the project's owner may do this."},
@@ -80,6 +84,7 @@ RESPONSES: dict[str, dict[str, Any]] = {
     "Unavailable": {
         "description": "The database (or the Redis that counts rate limits, where one does) does not answer or is too busy to answer in time, or (sign-in, sign-up, password change) more passwords wait to be checked than the service takes at once; retry after `Retry-After` seconds."
     },
+    "UnknownQueryParameter": {"description": "The request has a query parameter that the operation does not define."},
     "UnsupportedMediaType": {"description": "The request body is not `application/json`."},
     "ValidationFailed": {"description": "A parameter or the body breaks the schema; `errors` names each field."},
     "WrongPassword": {"description": "`currentPassword` is not the account's password."},

@@ -28,7 +28,8 @@ class EventsApi(ABC):
 def router(handlers: type[EventsApi], *, context: RequestContext) -> APIRouter:
     """The routes of `events`. Each has one dependency, `context(security=…, limited=…)`: the
     request's context, made by the app after the operation's security requirement (the names
-    of its schemes) and its rate limit (`limited`: the operation documents 429). The route
+    of its schemes), its rate limit (`limited`: the operation documents 429) and the names of
+    its query parameters (any other is refused). The route
     hands it to `handlers`, and delegates to what that makes."""
     if inspect.isabstract(handlers):
         missing = ", ".join(sorted(getattr(handlers, "__abstractmethods__", ())))
@@ -41,6 +42,7 @@ def router(handlers: type[EventsApi], *, context: RequestContext) -> APIRouter:
         status_code=200,
         response_model=None,
         responses={
+            400: RESPONSES["UnknownQueryParameter"],
             401: RESPONSES["Unauthenticated"],
             404: RESPONSES["NotFound"],
             422: RESPONSES["ValidationFailed"],
@@ -50,7 +52,9 @@ def router(handlers: type[EventsApi], *, context: RequestContext) -> APIRouter:
         summary="Live changes to a project",
     )
     async def stream_project_events(
-        request_context: Annotated[Any, Depends(context(security=("bearerAuth",), limited=True), scope="function")],
+        request_context: Annotated[
+            Any, Depends(context(security=("bearerAuth",), limited=True, query=()), scope="function")
+        ],
         project_id: Annotated[int, Path(alias="projectId", ge=1, le=9223372036854775807)],
         last_event_id: Annotated[str | None, Header(alias="Last-Event-ID", pattern="^[0-9]{1,18}$")] = None,
     ) -> Response:

@@ -49,7 +49,8 @@ class ExportsApi(ABC):
 def router(handlers: type[ExportsApi], *, context: RequestContext) -> APIRouter:
     """The routes of `exports`. Each has one dependency, `context(security=…, limited=…)`: the
     request's context, made by the app after the operation's security requirement (the names
-    of its schemes) and its rate limit (`limited`: the operation documents 429). The route
+    of its schemes), its rate limit (`limited`: the operation documents 429) and the names of
+    its query parameters (any other is refused). The route
     hands it to `handlers`, and delegates to what that makes."""
     if inspect.isabstract(handlers):
         missing = ", ".join(sorted(getattr(handlers, "__abstractmethods__", ())))
@@ -62,6 +63,7 @@ def router(handlers: type[ExportsApi], *, context: RequestContext) -> APIRouter:
         status_code=200,
         response_model=models.Export,
         responses={
+            400: RESPONSES["UnknownQueryParameter"],
             401: RESPONSES["Unauthenticated"],
             404: RESPONSES["NotFound"],
             422: RESPONSES["ValidationFailed"],
@@ -71,7 +73,9 @@ def router(handlers: type[ExportsApi], *, context: RequestContext) -> APIRouter:
         summary="An export's progress",
     )
     async def get_export(
-        request_context: Annotated[Any, Depends(context(security=("bearerAuth",), limited=True), scope="function")],
+        request_context: Annotated[
+            Any, Depends(context(security=("bearerAuth",), limited=True, query=()), scope="function")
+        ],
         export_id: Annotated[int, Path(alias="exportId", ge=1, le=9223372036854775807)],
     ) -> models.Export:
         return await handlers(request_context).get_export(export_id=export_id)
@@ -82,6 +86,7 @@ def router(handlers: type[ExportsApi], *, context: RequestContext) -> APIRouter:
         status_code=200,
         response_model=None,
         responses={
+            400: RESPONSES["UnknownQueryParameter"],
             401: RESPONSES["Unauthenticated"],
             404: RESPONSES["NotFound"],
             409: RESPONSES["ExportNotReady"],
@@ -92,7 +97,9 @@ def router(handlers: type[ExportsApi], *, context: RequestContext) -> APIRouter:
         summary="An export's file",
     )
     async def download_export(
-        request_context: Annotated[Any, Depends(context(security=("bearerAuth",), limited=True), scope="function")],
+        request_context: Annotated[
+            Any, Depends(context(security=("bearerAuth",), limited=True, query=()), scope="function")
+        ],
         export_id: Annotated[int, Path(alias="exportId", ge=1, le=9223372036854775807)],
     ) -> Response:
         return file_response(await handlers(request_context).download_export(export_id=export_id))
@@ -113,7 +120,9 @@ def router(handlers: type[ExportsApi], *, context: RequestContext) -> APIRouter:
         summary="A project's exports",
     )
     async def list_exports(
-        request_context: Annotated[Any, Depends(context(security=("bearerAuth",), limited=True), scope="function")],
+        request_context: Annotated[
+            Any, Depends(context(security=("bearerAuth",), limited=True, query=("cursor", "limit")), scope="function")
+        ],
         project_id: Annotated[int, Path(alias="projectId", ge=1, le=9223372036854775807)],
         limit: Annotated[int, Query(alias="limit", ge=1, le=100)] = 20,
         cursor: Annotated[
@@ -142,7 +151,9 @@ def router(handlers: type[ExportsApi], *, context: RequestContext) -> APIRouter:
     )
     async def create_export(
         response: Response,
-        request_context: Annotated[Any, Depends(context(security=("bearerAuth",), limited=True), scope="function")],
+        request_context: Annotated[
+            Any, Depends(context(security=("bearerAuth",), limited=True, query=()), scope="function")
+        ],
         project_id: Annotated[int, Path(alias="projectId", ge=1, le=9223372036854775807)],
         request: Request,
     ) -> models.Export:

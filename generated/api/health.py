@@ -31,7 +31,8 @@ class HealthApi(ABC):
 def router(handlers: type[HealthApi], *, context: RequestContext) -> APIRouter:
     """The routes of `health`. Each has one dependency, `context(security=…, limited=…)`: the
     request's context, made by the app after the operation's security requirement (the names
-    of its schemes) and its rate limit (`limited`: the operation documents 429). The route
+    of its schemes), its rate limit (`limited`: the operation documents 429) and the names of
+    its query parameters (any other is refused). The route
     hands it to `handlers`, and delegates to what that makes."""
     if inspect.isabstract(handlers):
         missing = ", ".join(sorted(getattr(handlers, "__abstractmethods__", ())))
@@ -43,11 +44,11 @@ def router(handlers: type[HealthApi], *, context: RequestContext) -> APIRouter:
         operation_id="getHealth",
         status_code=200,
         response_model=models.Health,
-        responses={},
+        responses={400: RESPONSES["UnknownQueryParameter"]},
         summary="Liveness",
     )
     async def get_health(
-        request_context: Annotated[Any, Depends(context(security=(), limited=False), scope="function")],
+        request_context: Annotated[Any, Depends(context(security=(), limited=False, query=()), scope="function")],
     ) -> models.Health:
         return await handlers(request_context).get_health()
 
@@ -56,11 +57,11 @@ def router(handlers: type[HealthApi], *, context: RequestContext) -> APIRouter:
         operation_id="getReadiness",
         status_code=200,
         response_model=models.Health,
-        responses={503: RESPONSES["NotReady"]},
+        responses={400: RESPONSES["UnknownQueryParameter"], 503: RESPONSES["NotReady"]},
         summary="Readiness",
     )
     async def get_readiness(
-        request_context: Annotated[Any, Depends(context(security=(), limited=False), scope="function")],
+        request_context: Annotated[Any, Depends(context(security=(), limited=False, query=()), scope="function")],
     ) -> models.Health:
         return await handlers(request_context).get_readiness()
 

@@ -42,7 +42,8 @@ class MembersApi(ABC):
 def router(handlers: type[MembersApi], *, context: RequestContext) -> APIRouter:
     """The routes of `members`. Each has one dependency, `context(security=…, limited=…)`: the
     request's context, made by the app after the operation's security requirement (the names
-    of its schemes) and its rate limit (`limited`: the operation documents 429). The route
+    of its schemes), its rate limit (`limited`: the operation documents 429) and the names of
+    its query parameters (any other is refused). The route
     hands it to `handlers`, and delegates to what that makes."""
     if inspect.isabstract(handlers):
         missing = ", ".join(sorted(getattr(handlers, "__abstractmethods__", ())))
@@ -65,7 +66,9 @@ def router(handlers: type[MembersApi], *, context: RequestContext) -> APIRouter:
         summary="A project's members",
     )
     async def list_members(
-        request_context: Annotated[Any, Depends(context(security=("bearerAuth",), limited=True), scope="function")],
+        request_context: Annotated[
+            Any, Depends(context(security=("bearerAuth",), limited=True, query=("cursor", "limit")), scope="function")
+        ],
         project_id: Annotated[int, Path(alias="projectId", ge=1, le=9223372036854775807)],
         limit: Annotated[int, Query(alias="limit", ge=1, le=100)] = 20,
         cursor: Annotated[
@@ -80,6 +83,7 @@ def router(handlers: type[MembersApi], *, context: RequestContext) -> APIRouter:
         status_code=200,
         response_model=models.Member,
         responses={
+            400: RESPONSES["UnknownQueryParameter"],
             401: RESPONSES["Unauthenticated"],
             403: RESPONSES["OwnerOnly"],
             404: RESPONSES["NotFound"],
@@ -91,7 +95,9 @@ def router(handlers: type[MembersApi], *, context: RequestContext) -> APIRouter:
     )
     async def add_member(
         response: Response,
-        request_context: Annotated[Any, Depends(context(security=("bearerAuth",), limited=True), scope="function")],
+        request_context: Annotated[
+            Any, Depends(context(security=("bearerAuth",), limited=True, query=()), scope="function")
+        ],
         project_id: Annotated[int, Path(alias="projectId", ge=1, le=9223372036854775807)],
         user_id: Annotated[int, Path(alias="userId", ge=1, le=9223372036854775807)],
     ) -> models.Member:
@@ -105,6 +111,7 @@ def router(handlers: type[MembersApi], *, context: RequestContext) -> APIRouter:
         status_code=204,
         response_model=None,
         responses={
+            400: RESPONSES["UnknownQueryParameter"],
             401: RESPONSES["Unauthenticated"],
             403: RESPONSES["OwnerOnly"],
             404: RESPONSES["NotFound"],
@@ -116,7 +123,9 @@ def router(handlers: type[MembersApi], *, context: RequestContext) -> APIRouter:
         summary="Remove a member",
     )
     async def remove_member(
-        request_context: Annotated[Any, Depends(context(security=("bearerAuth",), limited=True), scope="function")],
+        request_context: Annotated[
+            Any, Depends(context(security=("bearerAuth",), limited=True, query=()), scope="function")
+        ],
         project_id: Annotated[int, Path(alias="projectId", ge=1, le=9223372036854775807)],
         user_id: Annotated[int, Path(alias="userId", ge=1, le=9223372036854775807)],
     ) -> Response:

@@ -15,6 +15,7 @@ from generated.runtime import (
     etag_matches,
     joined,
     parse_body,
+    precondition_required,
 )
 
 
@@ -64,7 +65,7 @@ class ProjectsApi(ABC):
 
     @abstractmethod
     async def update_project(
-        self, *, project_id: int, body: models.ProjectUpdate, if_match: str | None = None
+        self, *, project_id: int, if_match: str, body: models.ProjectUpdate
     ) -> UpdateProjectResult:
         """updateProject: PATCH /v1/projects/{projectId}"""
 
@@ -72,7 +73,8 @@ class ProjectsApi(ABC):
 def router(handlers: type[ProjectsApi], *, context: RequestContext) -> APIRouter:
     """The routes of `projects`. Each has one dependency, `context(security=…, limited=…)`: the
     request's context, made by the app after the operation's security requirement (the names
-    of its schemes) and its rate limit (`limited`: the operation documents 429). The route
+    of its schemes), its rate limit (`limited`: the operation documents 429) and the names of
+    its query parameters (any other is refused). The route
     hands it to `handlers`, and delegates to what that makes."""
     if inspect.isabstract(handlers):
         missing = ", ".join(sorted(getattr(handlers, "__abstractmethods__", ())))
@@ -94,7 +96,9 @@ def router(handlers: type[ProjectsApi], *, context: RequestContext) -> APIRouter
         summary="The caller's projects",
     )
     async def list_projects(
-        request_context: Annotated[Any, Depends(context(security=("bearerAuth",), limited=True), scope="function")],
+        request_context: Annotated[
+            Any, Depends(context(security=("bearerAuth",), limited=True, query=("cursor", "limit")), scope="function")
+        ],
         limit: Annotated[int, Query(alias="limit", ge=1, le=100)] = 20,
         cursor: Annotated[
             str | None, Query(alias="cursor", min_length=1, max_length=1024, pattern="^[A-Za-z0-9_-]+$")
@@ -122,7 +126,9 @@ def router(handlers: type[ProjectsApi], *, context: RequestContext) -> APIRouter
     )
     async def create_project(
         response: Response,
-        request_context: Annotated[Any, Depends(context(security=("bearerAuth",), limited=True), scope="function")],
+        request_context: Annotated[
+            Any, Depends(context(security=("bearerAuth",), limited=True, query=()), scope="function")
+        ],
         request: Request,
         idempotency_key: Annotated[
             str | None, Header(alias="Idempotency-Key", min_length=1, max_length=255, pattern="^[\\x21-\\x7E]+$")
@@ -142,6 +148,7 @@ def router(handlers: type[ProjectsApi], *, context: RequestContext) -> APIRouter
         status_code=200,
         response_model=models.Project,
         responses={
+            400: RESPONSES["UnknownQueryParameter"],
             401: RESPONSES["Unauthenticated"],
             404: RESPONSES["NotFound"],
             422: RESPONSES["ValidationFailed"],
@@ -152,7 +159,9 @@ def router(handlers: type[ProjectsApi], *, context: RequestContext) -> APIRouter
     )
     async def get_project(
         response: Response,
-        request_context: Annotated[Any, Depends(context(security=("bearerAuth",), limited=True), scope="function")],
+        request_context: Annotated[
+            Any, Depends(context(security=("bearerAuth",), limited=True, query=()), scope="function")
+        ],
         project_id: Annotated[int, Path(alias="projectId", ge=1, le=9223372036854775807)],
         if_none_match_lines: Annotated[
             list[Annotated[str, Field(min_length=1, max_length=1024)]] | None, Header(alias="If-None-Match")
@@ -171,6 +180,7 @@ def router(handlers: type[ProjectsApi], *, context: RequestContext) -> APIRouter
         status_code=204,
         response_model=None,
         responses={
+            400: RESPONSES["UnknownQueryParameter"],
             401: RESPONSES["Unauthenticated"],
             403: RESPONSES["OwnerOnly"],
             404: RESPONSES["NotFound"],
@@ -181,7 +191,9 @@ def router(handlers: type[ProjectsApi], *, context: RequestContext) -> APIRouter
         summary="Delete a project",
     )
     async def delete_project(
-        request_context: Annotated[Any, Depends(context(security=("bearerAuth",), limited=True), scope="function")],
+        request_context: Annotated[
+            Any, Depends(context(security=("bearerAuth",), limited=True, query=()), scope="function")
+        ],
         project_id: Annotated[int, Path(alias="projectId", ge=1, le=9223372036854775807)],
     ) -> Response:
         await handlers(request_context).delete_project(project_id=project_id)
@@ -210,7 +222,9 @@ def router(handlers: type[ProjectsApi], *, context: RequestContext) -> APIRouter
     )
     async def update_project(
         response: Response,
-        request_context: Annotated[Any, Depends(context(security=("bearerAuth",), limited=True), scope="function")],
+        request_context: Annotated[
+            Any, Depends(context(security=("bearerAuth",), limited=True, query=()), scope="function")
+        ],
         project_id: Annotated[int, Path(alias="projectId", ge=1, le=9223372036854775807)],
         request: Request,
         if_match_lines: Annotated[
@@ -218,8 +232,10 @@ def router(handlers: type[ProjectsApi], *, context: RequestContext) -> APIRouter
         ] = None,
     ) -> models.Project:
         if_match = joined(if_match_lines)
+        if if_match is None:
+            raise precondition_required("If-Match")
         body = await parse_body(request, models.ProjectUpdate)
-        result = await handlers(request_context).update_project(project_id=project_id, body=body, if_match=if_match)
+        result = await handlers(request_context).update_project(project_id=project_id, if_match=if_match, body=body)
         response.headers["ETag"] = result.etag
         return result.body
 

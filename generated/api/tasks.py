@@ -16,6 +16,7 @@ from generated.runtime import (
     etag_matches,
     joined,
     parse_body,
+    precondition_required,
     rfc3339_date,
 )
 
@@ -76,7 +77,7 @@ class TasksApi(ABC):
 
     @abstractmethod
     async def update_task(
-        self, *, project_id: int, task_id: int, body: models.TaskUpdate, if_match: str | None = None
+        self, *, project_id: int, task_id: int, if_match: str, body: models.TaskUpdate
     ) -> UpdateTaskResult:
         """updateTask: PATCH /v1/projects/{projectId}/tasks/{taskId}"""
 
@@ -84,7 +85,8 @@ class TasksApi(ABC):
 def router(handlers: type[TasksApi], *, context: RequestContext) -> APIRouter:
     """The routes of `tasks`. Each has one dependency, `context(security=…, limited=…)`: the
     request's context, made by the app after the operation's security requirement (the names
-    of its schemes) and its rate limit (`limited`: the operation documents 429). The route
+    of its schemes), its rate limit (`limited`: the operation documents 429) and the names of
+    its query parameters (any other is refused). The route
     hands it to `handlers`, and delegates to what that makes."""
     if inspect.isabstract(handlers):
         missing = ", ".join(sorted(getattr(handlers, "__abstractmethods__", ())))
@@ -107,7 +109,17 @@ def router(handlers: type[TasksApi], *, context: RequestContext) -> APIRouter:
         summary="A project's tasks",
     )
     async def list_tasks(
-        request_context: Annotated[Any, Depends(context(security=("bearerAuth",), limited=True), scope="function")],
+        request_context: Annotated[
+            Any,
+            Depends(
+                context(
+                    security=("bearerAuth",),
+                    limited=True,
+                    query=("assigneeId", "cursor", "dueBefore", "limit", "sort", "status"),
+                ),
+                scope="function",
+            ),
+        ],
         project_id: Annotated[int, Path(alias="projectId", ge=1, le=9223372036854775807)],
         status: Annotated[
             list[Literal["todo", "in_progress", "done"]] | None, Query(alias="status", max_length=3)
@@ -151,7 +163,9 @@ def router(handlers: type[TasksApi], *, context: RequestContext) -> APIRouter:
     )
     async def create_task(
         response: Response,
-        request_context: Annotated[Any, Depends(context(security=("bearerAuth",), limited=True), scope="function")],
+        request_context: Annotated[
+            Any, Depends(context(security=("bearerAuth",), limited=True, query=()), scope="function")
+        ],
         project_id: Annotated[int, Path(alias="projectId", ge=1, le=9223372036854775807)],
         request: Request,
         idempotency_key: Annotated[
@@ -174,6 +188,7 @@ def router(handlers: type[TasksApi], *, context: RequestContext) -> APIRouter:
         status_code=200,
         response_model=models.Task,
         responses={
+            400: RESPONSES["UnknownQueryParameter"],
             401: RESPONSES["Unauthenticated"],
             404: RESPONSES["NotFound"],
             422: RESPONSES["ValidationFailed"],
@@ -184,7 +199,9 @@ def router(handlers: type[TasksApi], *, context: RequestContext) -> APIRouter:
     )
     async def get_task(
         response: Response,
-        request_context: Annotated[Any, Depends(context(security=("bearerAuth",), limited=True), scope="function")],
+        request_context: Annotated[
+            Any, Depends(context(security=("bearerAuth",), limited=True, query=()), scope="function")
+        ],
         project_id: Annotated[int, Path(alias="projectId", ge=1, le=9223372036854775807)],
         task_id: Annotated[int, Path(alias="taskId", ge=1, le=9223372036854775807)],
         if_none_match_lines: Annotated[
@@ -204,6 +221,7 @@ def router(handlers: type[TasksApi], *, context: RequestContext) -> APIRouter:
         status_code=204,
         response_model=None,
         responses={
+            400: RESPONSES["UnknownQueryParameter"],
             401: RESPONSES["Unauthenticated"],
             404: RESPONSES["NotFound"],
             422: RESPONSES["ValidationFailed"],
@@ -213,7 +231,9 @@ def router(handlers: type[TasksApi], *, context: RequestContext) -> APIRouter:
         summary="Delete a task",
     )
     async def delete_task(
-        request_context: Annotated[Any, Depends(context(security=("bearerAuth",), limited=True), scope="function")],
+        request_context: Annotated[
+            Any, Depends(context(security=("bearerAuth",), limited=True, query=()), scope="function")
+        ],
         project_id: Annotated[int, Path(alias="projectId", ge=1, le=9223372036854775807)],
         task_id: Annotated[int, Path(alias="taskId", ge=1, le=9223372036854775807)],
     ) -> Response:
@@ -242,7 +262,9 @@ def router(handlers: type[TasksApi], *, context: RequestContext) -> APIRouter:
     )
     async def update_task(
         response: Response,
-        request_context: Annotated[Any, Depends(context(security=("bearerAuth",), limited=True), scope="function")],
+        request_context: Annotated[
+            Any, Depends(context(security=("bearerAuth",), limited=True, query=()), scope="function")
+        ],
         project_id: Annotated[int, Path(alias="projectId", ge=1, le=9223372036854775807)],
         task_id: Annotated[int, Path(alias="taskId", ge=1, le=9223372036854775807)],
         request: Request,
@@ -251,9 +273,11 @@ def router(handlers: type[TasksApi], *, context: RequestContext) -> APIRouter:
         ] = None,
     ) -> models.Task:
         if_match = joined(if_match_lines)
+        if if_match is None:
+            raise precondition_required("If-Match")
         body = await parse_body(request, models.TaskUpdate)
         result = await handlers(request_context).update_task(
-            project_id=project_id, task_id=task_id, body=body, if_match=if_match
+            project_id=project_id, task_id=task_id, if_match=if_match, body=body
         )
         response.headers["ETag"] = result.etag
         return result.body

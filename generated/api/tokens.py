@@ -32,7 +32,8 @@ class TokensApi(ABC):
 def router(handlers: type[TokensApi], *, context: RequestContext) -> APIRouter:
     """The routes of `tokens`. Each has one dependency, `context(security=…, limited=…)`: the
     request's context, made by the app after the operation's security requirement (the names
-    of its schemes) and its rate limit (`limited`: the operation documents 429). The route
+    of its schemes), its rate limit (`limited`: the operation documents 429) and the names of
+    its query parameters (any other is refused). The route
     hands it to `handlers`, and delegates to what that makes."""
     if inspect.isabstract(handlers):
         missing = ", ".join(sorted(getattr(handlers, "__abstractmethods__", ())))
@@ -57,7 +58,8 @@ def router(handlers: type[TokensApi], *, context: RequestContext) -> APIRouter:
         summary="Sign in",
     )
     async def create_token(
-        request_context: Annotated[Any, Depends(context(security=(), limited=True), scope="function")], request: Request
+        request_context: Annotated[Any, Depends(context(security=(), limited=True, query=()), scope="function")],
+        request: Request,
     ) -> models.Token:
         body = await parse_body(request, models.TokenCreate)
         return await handlers(request_context).create_token(body=body)
@@ -67,11 +69,18 @@ def router(handlers: type[TokensApi], *, context: RequestContext) -> APIRouter:
         operation_id="revokeCurrentToken",
         status_code=204,
         response_model=None,
-        responses={401: RESPONSES["Unauthenticated"], 429: RESPONSES["TooManyRequests"], 503: RESPONSES["Unavailable"]},
+        responses={
+            400: RESPONSES["UnknownQueryParameter"],
+            401: RESPONSES["Unauthenticated"],
+            429: RESPONSES["TooManyRequests"],
+            503: RESPONSES["Unavailable"],
+        },
         summary="Sign out",
     )
     async def revoke_current_token(
-        request_context: Annotated[Any, Depends(context(security=("bearerAuth",), limited=True), scope="function")],
+        request_context: Annotated[
+            Any, Depends(context(security=("bearerAuth",), limited=True, query=()), scope="function")
+        ],
     ) -> Response:
         await handlers(request_context).revoke_current_token()
         return Response(status_code=204)

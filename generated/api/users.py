@@ -51,7 +51,8 @@ class UsersApi(ABC):
 def router(handlers: type[UsersApi], *, context: RequestContext) -> APIRouter:
     """The routes of `users`. Each has one dependency, `context(security=…, limited=…)`: the
     request's context, made by the app after the operation's security requirement (the names
-    of its schemes) and its rate limit (`limited`: the operation documents 429). The route
+    of its schemes), its rate limit (`limited`: the operation documents 429) and the names of
+    its query parameters (any other is refused). The route
     hands it to `handlers`, and delegates to what that makes."""
     if inspect.isabstract(handlers):
         missing = ", ".join(sorted(getattr(handlers, "__abstractmethods__", ())))
@@ -73,7 +74,9 @@ def router(handlers: type[UsersApi], *, context: RequestContext) -> APIRouter:
         summary="The people the caller works with",
     )
     async def list_users(
-        request_context: Annotated[Any, Depends(context(security=("bearerAuth",), limited=True), scope="function")],
+        request_context: Annotated[
+            Any, Depends(context(security=("bearerAuth",), limited=True, query=("cursor", "limit")), scope="function")
+        ],
         limit: Annotated[int, Query(alias="limit", ge=1, le=100)] = 20,
         cursor: Annotated[
             str | None, Query(alias="cursor", min_length=1, max_length=1024, pattern="^[A-Za-z0-9_-]+$")
@@ -100,7 +103,7 @@ def router(handlers: type[UsersApi], *, context: RequestContext) -> APIRouter:
     )
     async def create_user(
         response: Response,
-        request_context: Annotated[Any, Depends(context(security=(), limited=True), scope="function")],
+        request_context: Annotated[Any, Depends(context(security=(), limited=True, query=()), scope="function")],
         request: Request,
     ) -> models.User:
         body = await parse_body(request, models.UserCreate)
@@ -113,11 +116,18 @@ def router(handlers: type[UsersApi], *, context: RequestContext) -> APIRouter:
         operation_id="getCurrentUser",
         status_code=200,
         response_model=models.User,
-        responses={401: RESPONSES["Unauthenticated"], 429: RESPONSES["TooManyRequests"], 503: RESPONSES["Unavailable"]},
+        responses={
+            400: RESPONSES["UnknownQueryParameter"],
+            401: RESPONSES["Unauthenticated"],
+            429: RESPONSES["TooManyRequests"],
+            503: RESPONSES["Unavailable"],
+        },
         summary="The caller's account",
     )
     async def get_current_user(
-        request_context: Annotated[Any, Depends(context(security=("bearerAuth",), limited=True), scope="function")],
+        request_context: Annotated[
+            Any, Depends(context(security=("bearerAuth",), limited=True, query=()), scope="function")
+        ],
     ) -> models.User:
         return await handlers(request_context).get_current_user()
 
@@ -140,7 +150,9 @@ def router(handlers: type[UsersApi], *, context: RequestContext) -> APIRouter:
         summary="Update the caller's account",
     )
     async def update_current_user(
-        request_context: Annotated[Any, Depends(context(security=("bearerAuth",), limited=True), scope="function")],
+        request_context: Annotated[
+            Any, Depends(context(security=("bearerAuth",), limited=True, query=()), scope="function")
+        ],
         request: Request,
     ) -> models.User:
         body = await parse_body(request, models.UserUpdate)
@@ -152,6 +164,7 @@ def router(handlers: type[UsersApi], *, context: RequestContext) -> APIRouter:
         status_code=200,
         response_model=models.UserProfile,
         responses={
+            400: RESPONSES["UnknownQueryParameter"],
             404: RESPONSES["NotFound"],
             422: RESPONSES["ValidationFailed"],
             429: RESPONSES["TooManyRequests"],
@@ -160,7 +173,7 @@ def router(handlers: type[UsersApi], *, context: RequestContext) -> APIRouter:
         summary="A user's public profile",
     )
     async def get_user(
-        request_context: Annotated[Any, Depends(context(security=(), limited=True), scope="function")],
+        request_context: Annotated[Any, Depends(context(security=(), limited=True, query=()), scope="function")],
         user_id: Annotated[int, Path(alias="userId", ge=1, le=9223372036854775807)],
     ) -> models.UserProfile:
         return await handlers(request_context).get_user(user_id=user_id)

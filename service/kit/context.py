@@ -15,6 +15,7 @@ from starlette.datastructures import State
 
 from service.kit.auth import Caller, authenticate
 from service.kit.database import AFTER_COMMIT, READ_METHODS, Database
+from service.kit.problems import BadRequest
 from service.kit.ratelimits import Limiter
 from service.settings import Settings
 
@@ -44,12 +45,19 @@ class Context:
         return database
 
 
-def request_context(*, security: tuple[str, ...], limited: bool) -> Callable[[Request], AsyncIterator[Context]]:
-    """The dependency of the routes with this security requirement and rate limit."""
+def request_context(
+    *, security: tuple[str, ...], limited: bool, query: tuple[str, ...]
+) -> Callable[[Request], AsyncIterator[Context]]:
+    """The dependency of the routes with this security requirement, rate limit and query parameters."""
     if unknown := set(security) - SCHEMES:
         raise ValueError(f"no security scheme {', '.join(sorted(unknown))} in this app")
+    takes = f"takes {', '.join(query)}" if query else "takes none"
 
     async def context(request: Request) -> AsyncIterator[Context]:
+        # Refused before any other work, as strictly as a body's unknown member.
+        if request.scope["query_string"] and (unexpected := request.query_params.keys() - set(query)):
+            names = ", ".join(sorted(unexpected))
+            raise BadRequest(f"The query parameters {names} are not defined for this operation, which {takes}.")
         state = request.app.state
         database: Database = state.database
         factory = database.reader if request.method in READ_METHODS else database.writer

@@ -1,5 +1,7 @@
 """CORS for the frontend origins in CORS_ORIGINS."""
 
+from collections.abc import Sequence
+
 from starlette.datastructures import Headers
 from starlette.middleware.cors import CORSMiddleware
 from starlette.responses import Response
@@ -10,19 +12,20 @@ from service.kit.problems import problem_response
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 # The request headers the contract defines, and the response headers a browser script may read.
 REQUEST_HEADERS = ("Authorization", "Content-Type", "If-Match", "If-None-Match", "Idempotency-Key", "Last-Event-ID")
-EXPOSED_HEADERS = ("ETag", "Location", "Retry-After", "Idempotent-Replayed", "Content-Disposition")
+EXPOSED_HEADERS = ("ETag", "Location", "Retry-After", "Idempotent-Replayed", "Content-Disposition", "WWW-Authenticate")
 
 
 class Cors(CORSMiddleware):
     """Starlette's CORS; a preflight it would refuse is checked here first and answered with a
-    problem document that names what was refused and what is allowed."""
+    problem document that names what was refused and the setting that would allow it."""
 
-    def __init__(self, app: ASGIApp, origins: list[str]) -> None:
+    def __init__(self, app: ASGIApp, origins: list[str], extra_headers: Sequence[str] = ()) -> None:
+        self.accepted = (*REQUEST_HEADERS, *extra_headers)
         super().__init__(
             app,
             allow_origins=origins,
             allow_methods=METHODS,
-            allow_headers=REQUEST_HEADERS,
+            allow_headers=self.accepted,
             expose_headers=EXPOSED_HEADERS,
             max_age=600,
         )
@@ -38,7 +41,7 @@ class Cors(CORSMiddleware):
     def refusal(self, request_headers: Headers) -> str | None:
         origin = request_headers["origin"]
         if not self.is_allowed_origin(origin):
-            return f"The origin {origin} may not call this API from a browser; CORS_ORIGINS lists those that may."
+            return f"The origin {origin} may not call this API from a browser: CORS_ORIGINS lists those that may."
         method = request_headers["access-control-request-method"]
         if method not in METHODS:
             return f"The method {method} is not allowed; the API takes {', '.join(METHODS)}."
@@ -46,5 +49,8 @@ class Cors(CORSMiddleware):
         refused = [name.strip() for name in requested.split(",") if name.strip().lower() not in self.allow_headers]
         if refused:
             names = ", ".join(name or '""' for name in refused)
-            return f"The request headers {names} are not allowed; the API accepts {', '.join(REQUEST_HEADERS)}."
+            return (
+                f"The request headers {names} are not allowed: the API accepts {', '.join(self.accepted)}, "
+                "and CORS_ALLOW_HEADERS names those it accepts beyond the contract's."
+            )
         return None

@@ -63,10 +63,6 @@ class PreconditionFailed(Problem):
     status = 412
 
 
-class PreconditionRequired(Problem):
-    status = 428
-
-
 class Unprocessable(Problem):
     """A request that matches the schema but breaks a rule; names the field like a validation error."""
 

@@ -59,7 +59,7 @@ class ProjectsHandlers(Handlers, ProjectsApi):
         return GetProjectResult(body=project_model(project), etag=etag(project.version))
 
     async def update_project(
-        self, *, project_id: int, body: models.ProjectUpdate, if_match: str | None = None
+        self, *, project_id: int, body: models.ProjectUpdate, if_match: str
     ) -> UpdateProjectResult:
         project = await projects.owned(self.session, project_id, self.caller.user_id)
         check_if_match(if_match, project.version)

@@ -80,7 +80,7 @@ class TasksHandlers(Handlers, TasksApi):
         return GetTaskResult(body=task_model(task), etag=etag(task.version))
 
     async def update_task(
-        self, *, project_id: int, task_id: int, body: models.TaskUpdate, if_match: str | None = None
+        self, *, project_id: int, task_id: int, body: models.TaskUpdate, if_match: str
     ) -> UpdateTaskResult:
         task = await self._task(project_id, task_id)
         check_if_match(if_match, task.version)

@@ -145,7 +145,7 @@ def _429_without_retry_after(spec: dict[str, Any]) -> None:
         (
             _default_response,
             "getUser (GET /v1/users/{userId}): responses need explicit status codes,"
-            " not ['200', '404', '422', '429', '503', 'default']",
+            " not ['200', '400', '404', '422', '429', '503', 'default']",
         ),
         (_kebab_operation_id, "POST /v1/users: operationId 'create-user' must be camelCase letters and digits"),
     ],
@@ -182,7 +182,7 @@ def test_literal_paths_are_routed_before_templates(tmp_path: Path) -> None:
     assert module.index('"/v1/users/me"') < module.index('"/v1/users/{userId}"')
 
 
-def test_each_route_asks_for_its_context_by_security_and_rate_limit(tmp_path: Path) -> None:
+def test_each_route_asks_for_its_context_by_security_rate_limit_and_query(tmp_path: Path) -> None:
     def health_checks_limited(spec: dict[str, Any]) -> None:
         spec["paths"]["/healthz"]["get"]["responses"]["429"] = spec["paths"]["/v1/users"]["post"]["responses"]["429"]
 
@@ -191,10 +191,11 @@ def test_each_route_asks_for_its_context_by_security_and_rate_limit(tmp_path: Pa
     health = (tmp_path / "api" / "health.py").read_text()
     users = (tmp_path / "api" / "users.py").read_text()
     assert "def router(handlers: type[HealthApi], *, context: RequestContext)" in health
-    assert health.count("Depends(context(security=(), limited=True)") == 1  # /healthz, now limited
-    assert health.count("Depends(context(security=(), limited=False)") == 1  # /readyz
-    assert users.count("Depends(context(security=('bearerAuth',), limited=True)") == 3
-    assert users.count("Depends(context(security=(), limited=True)") == 2  # createUser, getUser
+    assert health.count("Depends(context(security=(), limited=True, query=())") == 1  # /healthz, now limited
+    assert health.count("Depends(context(security=(), limited=False, query=())") == 1  # /readyz
+    assert users.count("Depends(context(security=('bearerAuth',), limited=True, query=())") == 2  # /users/me
+    assert users.count("Depends(context(security=('bearerAuth',), limited=True, query=('cursor', 'limit'))") == 1
+    assert users.count("Depends(context(security=(), limited=True, query=())") == 2  # createUser, getUser
     assert users.count("Depends(") == sum(op.tag == "users" for op in ops)  # one dependency a route
 
 

@@ -26,6 +26,26 @@ async def test_a_preflight_from_a_configured_origin_is_allowed(with_cors: Settin
     assert "PATCH" in response.headers["access-control-allow-methods"]
     allowed = {h.strip().lower() for h in response.headers["access-control-allow-headers"].split(",")}
     assert {"authorization", "content-type", "if-match", "idempotency-key", "last-event-id"} <= allowed
+    # What tracing and error-reporting libraries add to a frontend's requests, by default.
+    assert {"traceparent", "tracestate", "baggage", "x-request-id"} <= allowed
+
+
+async def test_cors_allow_headers_replaces_the_extra_headers(with_cors: Settings) -> None:
+    settings = Settings.model_validate(
+        {**with_cors.model_dump(), "cors_allow_headers": "sentry-trace, X-Client-Version"}
+    )
+    request = {"Origin": FRONTEND, "Access-Control-Request-Method": "GET"}
+    async with client_for(settings) as client:
+        sentry = await client.options(
+            "/v1/projects", headers={**request, "Access-Control-Request-Headers": "sentry-trace,x-client-version"}
+        )
+        traceparent = await client.options(
+            "/v1/projects", headers={**request, "Access-Control-Request-Headers": "traceparent"}
+        )
+    assert sentry.status_code == 200
+    problem = assert_problem(traceparent, 400)
+    assert problem["detail"].startswith("The request headers traceparent are not allowed")
+    assert "sentry-trace, X-Client-Version, and CORS_ALLOW_HEADERS" in problem["detail"]
 
 
 @pytest.mark.parametrize(
@@ -35,15 +55,16 @@ async def test_a_preflight_from_a_configured_origin_is_allowed(with_cors: Settin
             "https://evil.example",
             "GET",
             "",
-            "The origin https://evil.example may not call this API from a browser; CORS_ORIGINS lists those that may.",
+            "The origin https://evil.example may not call this API from a browser: CORS_ORIGINS lists those that may.",
         ),
         (FRONTEND, "TRACE", "", "The method TRACE is not allowed; the API takes GET, POST, PUT, PATCH, DELETE."),
         (
             FRONTEND,
             "GET",
             "authorization, X-Debug, x-trace",
-            "The request headers X-Debug, x-trace are not allowed; the API accepts Authorization, Content-Type, "
-            "If-Match, If-None-Match, Idempotency-Key, Last-Event-ID.",
+            "The request headers X-Debug, x-trace are not allowed: the API accepts Authorization, Content-Type, "
+            "If-Match, If-None-Match, Idempotency-Key, Last-Event-ID, traceparent, tracestate, baggage, X-Request-ID, "
+            "and CORS_ALLOW_HEADERS names those it accepts beyond the contract's.",
         ),
     ],
 )
@@ -71,7 +92,7 @@ async def test_responses_to_a_configured_origin_let_the_browser_read_them(with_c
     assert response.status_code == 201
     assert response.headers["access-control-allow-origin"] == FRONTEND
     exposed = {h.strip().lower() for h in response.headers["access-control-expose-headers"].split(",")}
-    assert {"etag", "location", "retry-after", "idempotent-replayed"} <= exposed
+    assert {"etag", "location", "retry-after", "idempotent-replayed", "www-authenticate"} <= exposed
     assert other.status_code == 200
     assert "access-control-allow-origin" not in other.headers
 

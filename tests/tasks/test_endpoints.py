@@ -82,7 +82,13 @@ async def test_update_task_preconditions(client: httpx.AsyncClient) -> None:
     project = await create_project(client, ada)
     task = await create_task(client, ada, project["id"])
     url = f"/v1/projects/{project['id']}/tasks/{task['id']}"
-    assert_problem(await client.patch(url, json={"status": "done"}, headers=ada.headers), 428)
+    missing = assert_problem(await client.patch(url, json={"status": "done"}, headers=ada.headers), 428)
+    assert missing["detail"] == "This update needs an If-Match header with the resource's current ETag."
+    for malformed in ("1", "W/1", '"1" "2"', '"1";'):
+        refused = await client.patch(url, json={"status": "done"}, headers={**ada.headers, "If-Match": malformed})
+        assert assert_problem(refused, 400)["detail"] == (
+            'If-Match must be * or a list of entity tags, such as "3" (with its quotes).'
+        )
     assert_problem(await client.patch(url, json={"status": "done"}, headers={**ada.headers, "If-Match": '"2"'}), 412)
     assert (await client.get(url, headers=ada.headers)).json() == task
     responses = await asyncio.gather(
@@ -109,7 +115,7 @@ async def test_if_match_takes_any_tag_of_a_list_over_any_number_of_lines(client:
         assert updated.headers["etag"] == f'"{version + 1}"'
     stale = [("If-Match", '"1"'), ("If-Match", '"2", W/"5"')]  # a weak tag never matches If-Match
     assert_problem(await client.patch(url, json={"title": "x"}, headers=[*ada.headers.items(), *stale]), 412)
-    assert_problem(await client.patch(url, json={"title": "x"}, headers={**ada.headers, "If-Match": "5"}), 412)
+    assert_problem(await client.patch(url, json={"title": "x"}, headers={**ada.headers, "If-Match": "5"}), 400)
     current = [("If-None-Match", '"1"'), ("If-None-Match", 'W/"9", W/"5"')]
     cached = await client.get(url, headers=[*ada.headers.items(), *current])
     assert cached.status_code == 304 and cached.headers["etag"] == '"5"'

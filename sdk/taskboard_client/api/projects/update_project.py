@@ -10,18 +10,17 @@ from ...models.problem import Problem
 from ...models.project import Project
 from ...models.project_update import ProjectUpdate
 from ...models.validation_problem import ValidationProblem
-from ...types import UNSET, Response, Unset
+from ...types import Response
 
 
 def _get_kwargs(
     project_id: int,
     *,
     body: ProjectUpdate,
-    if_match: str | Unset = UNSET,
+    if_match: str,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
-    if not isinstance(if_match, Unset):
-        headers["If-Match"] = if_match
+    headers["If-Match"] = if_match
 
     _kwargs: dict[str, Any] = {
         "method": "patch",
@@ -128,7 +127,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: ProjectUpdate,
-    if_match: str | Unset = UNSET,
+    if_match: str,
 ) -> Response[Problem | Project | ValidationProblem]:
     """Update a project
 
@@ -137,7 +136,7 @@ def sync_detailed(
 
     Args:
         project_id (int):
-        if_match (str | Unset):
+        if_match (str):
         body (ProjectUpdate): Omitted fields are unchanged; `null` clears `description`.
 
     Raises:
@@ -166,7 +165,7 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     body: ProjectUpdate,
-    if_match: str | Unset = UNSET,
+    if_match: str,
 ) -> Problem | Project | ValidationProblem | None:
     """Update a project
 
@@ -175,7 +174,7 @@ def sync(
 
     Args:
         project_id (int):
-        if_match (str | Unset):
+        if_match (str):
         body (ProjectUpdate): Omitted fields are unchanged; `null` clears `description`.
 
     Raises:
@@ -199,7 +198,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: ProjectUpdate,
-    if_match: str | Unset = UNSET,
+    if_match: str,
 ) -> Response[Problem | Project | ValidationProblem]:
     """Update a project
 
@@ -208,7 +207,7 @@ async def asyncio_detailed(
 
     Args:
         project_id (int):
-        if_match (str | Unset):
+        if_match (str):
         body (ProjectUpdate): Omitted fields are unchanged; `null` clears `description`.
 
     Raises:
@@ -235,7 +234,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     body: ProjectUpdate,
-    if_match: str | Unset = UNSET,
+    if_match: str,
 ) -> Problem | Project | ValidationProblem | None:
     """Update a project
 
@@ -244,7 +243,7 @@ async def asyncio(
 
     Args:
         project_id (int):
-        if_match (str | Unset):
+        if_match (str):
         body (ProjectUpdate): Omitted fields are unchanged; `null` clears `description`.
 
     Raises:

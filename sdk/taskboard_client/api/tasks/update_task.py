@@ -10,7 +10,7 @@ from ...models.problem import Problem
 from ...models.task import Task
 from ...models.task_update import TaskUpdate
 from ...models.validation_problem import ValidationProblem
-from ...types import UNSET, Response, Unset
+from ...types import Response
 
 
 def _get_kwargs(
@@ -18,11 +18,10 @@ def _get_kwargs(
     task_id: int,
     *,
     body: TaskUpdate,
-    if_match: str | Unset = UNSET,
+    if_match: str,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
-    if not isinstance(if_match, Unset):
-        headers["If-Match"] = if_match
+    headers["If-Match"] = if_match
 
     _kwargs: dict[str, Any] = {
         "method": "patch",
@@ -126,7 +125,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: TaskUpdate,
-    if_match: str | Unset = UNSET,
+    if_match: str,
 ) -> Response[Problem | Task | ValidationProblem]:
     """Update a task
 
@@ -136,7 +135,7 @@ def sync_detailed(
     Args:
         project_id (int):
         task_id (int):
-        if_match (str | Unset):
+        if_match (str):
         body (TaskUpdate): Omitted fields are unchanged; `null` clears `description`, `assigneeId`
             and `dueDate`.
 
@@ -168,7 +167,7 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     body: TaskUpdate,
-    if_match: str | Unset = UNSET,
+    if_match: str,
 ) -> Problem | Task | ValidationProblem | None:
     """Update a task
 
@@ -178,7 +177,7 @@ def sync(
     Args:
         project_id (int):
         task_id (int):
-        if_match (str | Unset):
+        if_match (str):
         body (TaskUpdate): Omitted fields are unchanged; `null` clears `description`, `assigneeId`
             and `dueDate`.
 
@@ -205,7 +204,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: TaskUpdate,
-    if_match: str | Unset = UNSET,
+    if_match: str,
 ) -> Response[Problem | Task | ValidationProblem]:
     """Update a task
 
@@ -215,7 +214,7 @@ async def asyncio_detailed(
     Args:
         project_id (int):
         task_id (int):
-        if_match (str | Unset):
+        if_match (str):
         body (TaskUpdate): Omitted fields are unchanged; `null` clears `description`, `assigneeId`
             and `dueDate`.
 
@@ -245,7 +244,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     body: TaskUpdate,
-    if_match: str | Unset = UNSET,
+    if_match: str,
 ) -> Problem | Task | ValidationProblem | None:
     """Update a task
 
@@ -255,7 +254,7 @@ async def asyncio(
     Args:
         project_id (int):
         task_id (int):
-        if_match (str | Unset):
+        if_match (str):
         body (TaskUpdate): Omitted fields are unchanged; `null` clears `description`, `assigneeId`
             and `dueDate`.
 
