@@ -25,6 +25,7 @@ from service.kit.checkpoints import Checkpoints
 from service.kit.context import request_context
 from service.kit.cors import Cors
 from service.kit.database import Database
+from service.kit.docs import install_docs
 from service.kit.events.fanout import Broadcaster
 from service.kit.events.relay import create_relay
 from service.kit.events.signals import close_on_exit_signals
@@ -127,12 +128,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         title=contract["info"]["title"],
         version=contract["info"]["version"],
         lifespan=lifespan,
+        docs_url=None,  # served by install_docs, from files installed with the service
         redoc_url=None,
         # A trailing slash is another path (404), not a 307 that would resend a body elsewhere.
         redirect_slashes=False,
     )
     app.state.settings = settings
     install_problem_handlers(app)
+    install_docs(app)
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes, timeout=settings.request_body_timeout_seconds)
     # Outermost, so that every answer (a 413 too) carries the headers a browser needs to read it.
     app.add_middleware(Cors, origins=settings.cors_origins, extra_headers=settings.cors_allow_headers)

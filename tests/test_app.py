@@ -1,3 +1,5 @@
+import re
+
 import httpx
 import pytest
 import yaml
@@ -31,10 +33,27 @@ async def test_openapi_json_is_the_contract_itself(client: httpx.AsyncClient) ->
     assert response.json() == yaml.safe_load(CONTRACT_PATH.read_text())
 
 
-async def test_docs_are_served(client: httpx.AsyncClient) -> None:
+async def test_docs_load_nothing_from_another_host(client: httpx.AsyncClient) -> None:
     response = await client.get("/docs")
-    assert response.status_code == 200
-    assert "/openapi.json" in response.text
+    assert response.status_code == 200 and response.headers["content-type"].startswith("text/html")
+    page = response.text
+    assert "url: '/openapi.json'" in page and '"validatorUrl": null' in page
+    assert "//" not in page.replace("<!DOCTYPE html>", "")  # no URL with a host, such as a CDN's
+    assets = re.findall(r"""(?:src|href)=["'](/[^"']+)["']""", page)
+    assert sorted(assets) == [
+        "/docs/assets/favicon.png",
+        "/docs/assets/swagger-ui-bundle.js",
+        "/docs/assets/swagger-ui.css",
+    ]
+    types = {"png": "image/png", "js": "text/javascript", "css": "text/css"}
+    for asset in assets:
+        served = await client.get(asset)
+        assert served.status_code == 200 and len(served.content) > 1000, asset
+        assert served.headers["content-type"].split(";")[0] == types[asset.rsplit(".", 1)[1]]
+        assert served.headers["x-content-type-options"] == "nosniff"
+    # Swagger UI 5: the first that reads OpenAPI 3.1.
+    bundle = (await client.get("/docs/assets/swagger-ui-bundle.js")).text
+    assert re.search(r'"5\.\d+\.\d+"', bundle)
 
 
 def test_app_refuses_to_start_without_a_handler_for_every_operation(settings: Settings) -> None:
