@@ -12,7 +12,7 @@ FUZZ_EXAMPLES ?= 200
 TEST_POSTGRES_URL ?= postgresql+asyncpg://postgres@127.0.0.1:5432/test
 SDK_SOURCES := $(shell find sdk -type f -not -path '*/__pycache__/*' 2>/dev/null)
 
-.PHONY: run worker migrate test test-flaky reliability lint generate fuzz bench load-generator clean
+.PHONY: run worker migrate test test-flaky reliability lint generate fuzz bench load-generator browser clean
 
 $(VENV)/.requirements: requirements/service.txt requirements/dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -63,7 +63,7 @@ endef
 # Most tests in TEST_WORKERS processes at once; those that measure time or take the machine
 # (marked `serial`) after them, alone.
 TEST_WORKERS ?= 3
-test: lint load-generator
+test: lint load-generator browser
 	$(call on_both_databases,$(BIN)/pytest -n $(TEST_WORKERS) -m "not serial" && $(BIN)/pytest -m serial)
 
 # The tests that start servers (all but contract fuzzing, which `make fuzz` varies), FLAKY_ROUNDS times,
@@ -98,5 +98,13 @@ load-generator:
 	@command -v wrk >/dev/null || $(SUDO) apt-get install -y -qq wrk >/dev/null \
 		|| { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq wrk >/dev/null; }
 
+# Debian's Chromium, for the tests of what a browser does; where it cannot be installed those tests
+# say so in one line and are skipped, unless REQUIRE_BROWSER=1 (CI).
+export REQUIRE_BROWSER
+browser:
+	@command -v chromium >/dev/null || $(SUDO) apt-get install -y -qq chromium >/dev/null \
+		|| { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium >/dev/null; } \
+		|| echo "chromium could not be installed: the browser tests will be skipped"
+
 clean:
-	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis .schemathesis
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis .schemathesis test-artifacts
