@@ -2,7 +2,7 @@ import datetime
 from typing import Any, Literal
 
 from pydantic import MISSING
-from sqlalchemy import Row, delete
+from sqlalchemy import Row
 
 from generated import models
 from generated.api.tasks import CreateTaskResult, GetTaskResult, TasksApi, UpdateTaskResult
@@ -106,7 +106,7 @@ class TasksHandlers(Handlers, TasksApi):
 
     async def delete_task(self, *, project_id: int, task_id: int) -> None:
         await self._task(project_id, task_id)
-        await self.session.execute(delete(Task).where(Task.id == task_id))
+        await self.core(tasks.DELETE, {"task_id": task_id})
         await events.record(self.session, project_id, "task.deleted", models.DeletedResource(id=task_id))
 
     async def _task(self, project_id: int, task_id: int) -> Row[Any]:

@@ -4,7 +4,7 @@ import datetime
 from collections.abc import Callable, Sequence
 from typing import Any, cast
 
-from sqlalchemy import Executable, Row, Select, Table, bindparam, insert, select, update
+from sqlalchemy import Executable, Row, Select, Table, bindparam, delete, insert, select, update
 
 from service.kit.database import on_loop
 from service.kit.pagination import SortKey
@@ -40,6 +40,7 @@ UPDATE = on_loop(
     .returning(*TASK.columns)
 )
 EDITABLE = ("title", "description", "status", "assignee_id", "due_date")
+DELETE = delete(TASK).where(TASK.c.id == bindparam("task_id"))
 
 
 def listed(
