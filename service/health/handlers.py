@@ -4,11 +4,11 @@ from pathlib import Path
 
 from alembic.config import Config
 from alembic.script import ScriptDirectory
-from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from generated import models
 from generated.api.health import HealthApi
+from service.health import queries
 from service.kit.context import Context
 from service.kit.problems import ServiceUnavailable
 
@@ -32,9 +32,9 @@ class HealthHandlers(HealthApi):
     async def get_readiness(self) -> models.Health:
         try:
             async with asyncio.timeout(self.timeout), self.database.engine.connect() as connection:
-                await connection.execute(text("SELECT 1"))
+                await connection.execute(queries.PING)
                 try:
-                    version = (await connection.execute(text("SELECT version_num FROM alembic_version"))).scalar()
+                    version = (await connection.execute(queries.SCHEMA_VERSION)).scalar()
                 except SQLAlchemyError:
                     version = None
         except (OSError, TimeoutError, SQLAlchemyError) as error:
