@@ -1,0 +1,73 @@
+"""What a browser does with the service: the docs, offline, and calls from frontend origins (CORS)."""
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+from bench.servers import Server
+from generated.api import OPERATIONS
+from tests.browser import ARTIFACTS, headless
+from tests.conftest import UNLIMITED
+from tests.live import LiveServer
+
+# A browser takes the machine: alone. And once: nothing here is the database's.
+pytestmark = [pytest.mark.serial, pytest.mark.sqlite]
+
+
+def test_the_docs_render_every_operation_offline(live_server: LiveServer, tmp_path: Path) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    url = f"{live_server.url}/docs"
+    dom = headless(url, tmp_path / "profile", "--dump-dom")
+    # Swagger UI rendered the contract: its title, and one block per operation.
+    assert "Taskboard" in dom
+    assert dom.count('class="opblock-summary-path"') == len(OPERATIONS)
+    for path in ("/v1/projects/{projectId}/tasks/{taskId}", "/v1/tokens/current", "/readyz"):
+        assert f'data-path="{path}"' in dom
+    headless(url, tmp_path / "profile", f"--screenshot={ARTIFACTS}/docs.png", "--window-size=1280,2000")
+    assert (ARTIFACTS / "docs.png").stat().st_size > 10_000
+
+
+# Signs up, signs in and creates a project with the headers a traced frontend sends, then shows
+# what it could read of the answer, or the error fetch gave.
+PAGE = """<!DOCTYPE html><html><body><pre id="out">pending</pre><script>
+const api = API, traced = {"traceparent": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",
+                           "X-Request-ID": "req-1"};
+const json = (token, body) => ({method: "POST", body: JSON.stringify(body), headers: {
+  ...traced, "Content-Type": "application/json", ...(token ? {"Authorization": "Bearer " + token} : {})}});
+(async () => {
+  const out = document.getElementById("out");
+  try {
+    const credentials = {email: "ada@example.com", password: "correct horse battery"};
+    await fetch(api + "/v1/users", json(null, {...credentials, displayName: "Ada"}));
+    const token = await (await fetch(api + "/v1/tokens", json(null, credentials))).json();
+    const created = await fetch(api + "/v1/projects", json(token.accessToken, {name: "Board"}));
+    out.textContent = JSON.stringify({status: created.status, etag: created.headers.get("ETag"),
+                                      location: created.headers.get("Location"), name: (await created.json()).name});
+  } catch (error) {
+    out.textContent = JSON.stringify({refused: error.name});
+  }
+})();
+</script></body></html>"""
+
+
+def test_a_frontend_origin_calls_the_api_and_another_is_refused(database_url: str, tmp_path: Path) -> None:
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    serve_pages = [sys.executable, "-m", "http.server", "{port}", "--bind", "127.0.0.1", "--directory", str(pages)]
+    with Server(serve_pages) as allowed, Server(serve_pages) as other:
+        env = {**UNLIMITED, "CORS_ORIGINS": allowed.url, "EXPORT_DIR": str(tmp_path / "exports")}
+        with LiveServer(database_url, env) as api:
+            (pages / "board.html").write_text(PAGE.replace("API", json.dumps(api.url)))
+            called = _shown(headless(f"{allowed.url}/board.html", tmp_path / "one", "--dump-dom"))
+            refused = _shown(headless(f"{other.url}/board.html", tmp_path / "two", "--dump-dom"))
+    assert called == {"status": 201, "etag": '"1"', "location": called["location"], "name": "Board"}
+    assert str(called["location"]).startswith("/v1/projects/")
+    assert refused == {"refused": "TypeError"}  # what fetch throws when CORS refuses
+
+
+def _shown(dom: str) -> dict[str, object]:
+    start = dom.index('<pre id="out">') + len('<pre id="out">')
+    shown: dict[str, object] = json.loads(dom[start : dom.index("</pre>", start)].replace("&quot;", '"'))
+    return shown
