@@ -4,6 +4,7 @@ import json
 import time
 
 from fastapi.sse import ServerSentEvent
+from sqlalchemy.exc import SQLAlchemyError
 
 from generated.api.events import EventsApi
 from generated.runtime import EventStream
@@ -49,13 +50,18 @@ class EventsHandlers(Handlers, EventsApi):
             self.revocations.watch(self.caller.token_id, subscription),
         ):
             last = after
-            async for event in events.backlog(self.database.reader, project_id, after):
-                if subscription.closed or time.monotonic() > deadline:  # revoked, expired, or behind
-                    return
-                yield _frame(event)
-                last = event.id
-                if _ends_stream(event, me):
-                    return
+            try:
+                async for event in events.backlog(self.database.reader, project_id, after):
+                    if subscription.closed or time.monotonic() > deadline:  # revoked, expired, or behind
+                        return
+                    yield _frame(event)
+                    last = event.id
+                    if _ends_stream(event, me):
+                        return
+            except (SQLAlchemyError, OSError, TimeoutError):
+                # The database went away under the answer already begun: the stream ends, as it does
+                # when the relay loses it, and the client resumes with the last id it got.
+                return
             while (left := deadline - time.monotonic()) > 0:
                 try:
                     async with asyncio.timeout(min(heartbeat, left)):
