@@ -51,11 +51,12 @@ def request_context(
     """The dependency of the routes with this security requirement, rate limit and query parameters."""
     if unknown := set(security) - SCHEMES:
         raise ValueError(f"no security scheme {', '.join(sorted(unknown))} in this app")
+    defined = frozenset(query)
     takes = f"takes {', '.join(query)}" if query else "takes none"
 
     async def context(request: Request) -> AsyncIterator[Context]:
         # Refused before any other work, as strictly as a body's unknown member.
-        if request.scope["query_string"] and (unexpected := request.query_params.keys() - set(query)):
+        if request.scope["query_string"] and (unexpected := request.query_params.keys() - defined):
             names = ", ".join(sorted(unexpected))
             raise BadRequest(f"The query parameters {names} are not defined for this operation, which {takes}.")
         state = request.app.state
