@@ -87,3 +87,14 @@ async def client_for(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://taskboard.test") as client:
             yield client
+
+
+async def assert_if_match_required(client: httpx.AsyncClient, url: str, body: dict[str, Any], who: SignedIn) -> None:
+    """An update without If-Match is 428, and one whose If-Match is no entity tag 400."""
+    missing = assert_problem(await client.patch(url, json=body, headers=who.headers), 428)
+    assert missing["detail"] == "This update needs an If-Match header with the resource's current ETag."
+    for malformed in ("1", "W/1", '"1" "2"', '"1";'):
+        refused = await client.patch(url, json=body, headers={**who.headers, "If-Match": malformed})
+        assert assert_problem(refused, 400)["detail"] == (
+            'If-Match must be * or a list of entity tags, such as "3" (with its quotes).'
+        )
