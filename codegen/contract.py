@@ -57,6 +57,8 @@ class Operation:
     tag: str
     summary: str
     security: tuple[str, ...]  # scheme names; empty for a public operation
+    # Query parameters that carry a credential of one of its schemes (an apiKey `in: query`).
+    credential_params: tuple[str, ...]
     params: tuple[Param, ...]
     body_model: str | None
     body_media_types: tuple[str, ...]
@@ -104,13 +106,14 @@ def operations(spec: dict[str, Any]) -> list[Operation]:
     """Every operation of the contract, in the contract's order."""
     resolver = _Resolver(spec)
     global_security = _scheme_names(spec.get("security", []))
+    schemes = spec.get("components", {}).get("securitySchemes", {})
     found: list[Operation] = []
     for path, item in spec.get("paths", {}).items():
         shared = item.get("parameters", [])
         for method in HTTP_METHODS:
             if method in item:
                 op = item[method]
-                found.append(_operation(resolver, path, method, op, shared, global_security))
+                found.append(_operation(resolver, path, method, op, shared, global_security, schemes))
     return found
 
 
@@ -121,6 +124,7 @@ def _operation(
     op: dict[str, Any],
     shared_params: list[dict[str, Any]],
     global_security: tuple[str, ...],
+    schemes: dict[str, Any],
 ) -> Operation:
     where = f"{method.upper()} {path}"
     op_id = op.get("operationId")
@@ -137,6 +141,9 @@ def _operation(
 
     params = tuple(_param(where, resolver.resolve(p)) for p in [*shared_params, *op.get("parameters", [])])
     security = _scheme_names(op["security"]) if "security" in op else global_security
+    if unknown := [name for name in security if name not in schemes]:
+        raise ContractError(f"{where}: no security scheme {', '.join(unknown)} in components")
+    credential_params = tuple(sorted(schemes[name]["name"] for name in security if schemes[name].get("in") == "query"))
 
     body_model, body_types = None, ()
     if "requestBody" in op:
@@ -204,6 +211,7 @@ def _operation(
         tag=tags[0],
         summary=op.get("summary", ""),
         security=security,
+        credential_params=credential_params,
         params=params,
         body_model=body_model,
         body_media_types=body_types,

@@ -218,7 +218,7 @@ def _param_name(p: Param, for_route: bool) -> str:
 def _context_param(op: Operation) -> str:
     # Function scope: the context holds the request's session, whose transaction must end (commit
     # or roll back, into a problem) before the response is sent.
-    query = tuple(sorted(p.name for p in op.params if p.location == "query"))
+    query = tuple(sorted([p.name for p in op.params if p.location == "query"] + list(op.credential_params)))
     made = f"context(security={tuple(op.security)!r}, limited={429 in op.errors}, query={query!r})"
     return f"request_context: Annotated[Any, Depends({made}, scope='function')]"
 

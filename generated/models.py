@@ -527,6 +527,17 @@ class Token(BaseModel):
     expires_at: Annotated[AwareDatetime, Field(alias="expiresAt")]
 
 
+class StreamTicket(BaseModel):
+    model_config = ConfigDict(
+        validate_by_name=True,
+    )
+    ticket: str
+    """
+    Open the stream with `?ticket=<ticket>`, once, before `expiresAt`.
+    """
+    expires_at: Annotated[AwareDatetime, Field(alias="expiresAt")]
+
+
 class HealthStatus(StrEnum):
     ok = "ok"
 

@@ -30,6 +30,7 @@ from service.kit.events.fanout import Broadcaster
 from service.kit.events.relay import create_relay
 from service.kit.events.signals import close_on_exit_signals
 from service.kit.headers import SecurityHeaders
+from service.kit.logs import hide_tickets
 from service.kit.passwords import PasswordWork
 from service.kit.problems import install_problem_handlers
 from service.kit.ratelimits import Limiter
@@ -75,6 +76,7 @@ async def read_shared_secrets(database: Database) -> None:
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
     contract = load_contract()
+    hide_tickets()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

@@ -6,6 +6,7 @@ import logging
 from sqlalchemy import Delete, delete, or_
 from sqlalchemy.exc import SQLAlchemyError
 
+from service.events import queries as stream_tickets
 from service.exports import retention
 from service.kit.columns import utcnow
 from service.kit.database import Database
@@ -23,6 +24,7 @@ def _stale_records(settings: Settings) -> list[Delete]:
         throttle.expired(settings),
         delete(AccessToken).where(or_(AccessToken.expires_at < now, AccessToken.revoked_at.is_not(None))),
         delete(IdempotencyRecord).where(IdempotencyRecord.expires_at < now),
+        stream_tickets.expired(),
     ]
 
 

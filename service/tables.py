@@ -61,6 +61,20 @@ class AccessToken(Base):
     __table_args__ = (Index(None, "user_id"),)
 
 
+class StreamTicket(Base):
+    """A single-use credential for one project's event stream (createStreamTicket), for a browser's
+    EventSource, which cannot send the token itself. Deleted when used."""
+
+    __tablename__ = "stream_ticket"
+
+    # SHA-256 of the ticket: the ticket itself is never stored.
+    ticket_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    # The token that made it: the stream it opens lasts as that token does.
+    token_id: Mapped[int] = mapped_column(Id, ForeignKey("access_token.id", ondelete="CASCADE"))
+    project_id: Mapped[int] = mapped_column(Id, ForeignKey("project.id", ondelete="CASCADE"))
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
 class Project(Base):
     __tablename__ = "project"
 

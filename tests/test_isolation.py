@@ -31,6 +31,7 @@ def requests_for(project_id: int, task_id: int, user_id: int) -> list[tuple[str,
         ),
         ("deleteTask", "DELETE", f"/v1/projects/{p}/tasks/{t}", {}),
         ("streamProjectEvents", "GET", f"/v1/projects/{p}/events", {}),
+        ("createStreamTicket", "POST", f"/v1/projects/{p}/events/tickets", {}),
         ("listExports", "GET", f"/v1/projects/{p}/exports", {}),
         ("createExport", "POST", f"/v1/projects/{p}/exports", {"json": {"format": "csv"}}),
     ]

@@ -144,6 +144,14 @@ def run_flow(flow: Flow) -> None:
         assert time.monotonic() < deadline, "the export did not succeed within 10 s"
         time.sleep(0.05)
     send("GET", f"{export.headers['location']}/content", 200, headers=bearer(token))
+    # A stream ticket rides in a URL, which uvicorn logs: used, then refused once used up.
+    made = send("POST", f"/v1/projects/{project['id']}/events/tickets", 201, headers=bearer(token))
+    ticket = made.json()["ticket"]
+    flow.secrets |= {"stream ticket": ticket, "SHA-256 digest of the stream ticket": token_digest(ticket)}
+    flow.issued_by[ticket] = made
+    with flow.client.stream("GET", f"/v1/projects/{project['id']}/events", params={"ticket": ticket}) as stream:
+        assert stream.status_code == 200
+    send("GET", f"/v1/projects/{project['id']}/events", 401, params={"ticket": ticket})
     # A list with a next page: its cursor is signed with the key the processes share.
     page = send("GET", tasks, 200, params={"limit": 1}, headers=bearer(token)).json()
     send("GET", tasks, 200, params={"limit": 1, "cursor": page["nextCursor"]}, headers=bearer(token))
@@ -252,6 +260,7 @@ def test_no_secret_in_any_log_line_or_response(verbosity: str, database_url: str
     # The server did log, at every level asked for: a search of nothing would prove nothing.
     assert any("uvicorn.access" in line and "POST /v1/tokens" in line for line in lines)
     assert any(line.startswith("TRACE uvicorn.asgi") for line in lines)
+    assert any("uvicorn.access" in line and "/events?ticket=[hidden]" in line for line in lines)
     if "DATABASE_ECHO" in extra or everything:
         assert any("sqlalchemy.engine" in line and "user_account" in line for line in lines)
 

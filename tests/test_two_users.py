@@ -67,6 +67,7 @@ def probes(bob: Ids) -> list[Probe]:
         ("deleteProject", 404, lambda t: Call({"projectId": t.project})),
         ("streamProjectEvents", 404, lambda t: Call({"projectId": t.project})),
         ("streamProjectEvents", 404, lambda t: Call({"projectId": t.project}, headers={"Last-Event-ID": "0"})),
+        ("createStreamTicket", 404, lambda t: Call({"projectId": t.project})),
         ("listMembers", 404, lambda t: Call({"projectId": t.project})),
         ("addMember", 404, lambda t: Call({"projectId": t.project, "userId": bob.user})),
         ("addMember", 404, lambda t: Call({"projectId": t.project, "userId": t.user})),

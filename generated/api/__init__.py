@@ -22,6 +22,7 @@ OPERATIONS: tuple[Operation, ...] = (
     Operation("deleteProject", "DELETE", "/v1/projects/{projectId}", "projects"),
     Operation("updateProject", "PATCH", "/v1/projects/{projectId}", "projects"),
     Operation("streamProjectEvents", "GET", "/v1/projects/{projectId}/events", "events"),
+    Operation("createStreamTicket", "POST", "/v1/projects/{projectId}/events/tickets", "events"),
     Operation("listMembers", "GET", "/v1/projects/{projectId}/members", "members"),
     Operation("addMember", "PUT", "/v1/projects/{projectId}/members/{userId}", "members"),
     Operation("removeMember", "DELETE", "/v1/projects/{projectId}/members/{userId}", "members"),
@@ -80,7 +81,9 @@ RESPONSES: dict[str, dict[str, Any]] = {
     "TooManyRequests": {
         "description": "Too many requests from this user (or, for public operations, from this client address), or too many failed sign-ins for this email, or wrong current passwords for this account; retry after `Retry-After` seconds."
     },
-    "Unauthenticated": {"description": "The bearer token is missing, malformed, expired or revoked."},
+    "Unauthenticated": {
+        "description": "The bearer token (or stream ticket) is missing, malformed, expired or revoked."
+    },
     "Unavailable": {
         "description": "The database (or the Redis that counts rate limits, where one does) does not answer or is too busy to answer in time, or (sign-in, sign-up, password change) more passwords wait to be checked than the service takes at once; retry after `Retry-After` seconds."
     },

@@ -6,6 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Header, Path, Response
 
+from generated import models
 from generated.api import RESPONSES
 from generated.runtime import (
     EventStream,
@@ -23,6 +24,10 @@ class EventsApi(ABC):
     @abstractmethod
     async def stream_project_events(self, *, project_id: int, last_event_id: str | None = None) -> EventStream:
         """streamProjectEvents: GET /v1/projects/{projectId}/events"""
+
+    @abstractmethod
+    async def create_stream_ticket(self, *, project_id: int) -> models.StreamTicket:
+        """createStreamTicket: POST /v1/projects/{projectId}/events/tickets"""
 
 
 def router(handlers: type[EventsApi], *, context: RequestContext) -> APIRouter:
@@ -53,7 +58,10 @@ def router(handlers: type[EventsApi], *, context: RequestContext) -> APIRouter:
     )
     async def stream_project_events(
         request_context: Annotated[
-            Any, Depends(context(security=("bearerAuth",), limited=True, query=()), scope="function")
+            Any,
+            Depends(
+                context(security=("bearerAuth", "streamTicket"), limited=True, query=("ticket",)), scope="function"
+            ),
         ],
         project_id: Annotated[int, Path(alias="projectId", ge=1, le=9223372036854775807)],
         last_event_id: Annotated[str | None, Header(alias="Last-Event-ID", pattern="^[0-9]{1,18}$")] = None,
@@ -61,5 +69,28 @@ def router(handlers: type[EventsApi], *, context: RequestContext) -> APIRouter:
         return event_stream(
             await handlers(request_context).stream_project_events(project_id=project_id, last_event_id=last_event_id)
         )
+
+    @api.post(
+        "/v1/projects/{projectId}/events/tickets",
+        operation_id="createStreamTicket",
+        status_code=201,
+        response_model=models.StreamTicket,
+        responses={
+            400: RESPONSES["UnknownQueryParameter"],
+            401: RESPONSES["Unauthenticated"],
+            404: RESPONSES["NotFound"],
+            422: RESPONSES["ValidationFailed"],
+            429: RESPONSES["TooManyRequests"],
+            503: RESPONSES["Unavailable"],
+        },
+        summary="A ticket to open the event stream from a browser",
+    )
+    async def create_stream_ticket(
+        request_context: Annotated[
+            Any, Depends(context(security=("bearerAuth",), limited=True, query=()), scope="function")
+        ],
+        project_id: Annotated[int, Path(alias="projectId", ge=1, le=9223372036854775807)],
+    ) -> models.StreamTicket:
+        return await handlers(request_context).create_stream_ticket(project_id=project_id)
 
     return api

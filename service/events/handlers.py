@@ -7,7 +7,9 @@ from fastapi.sse import ServerSentEvent
 from sqlalchemy.exc import SQLAlchemyError
 
 from generated.api.events import EventsApi
+from generated.models import StreamTicket
 from generated.runtime import EventStream
+from service.events import queries as tickets
 from service.events.revocations import Revocations
 from service.kit.columns import utcnow
 from service.kit.events import log as events
@@ -27,6 +29,12 @@ class EventsHandlers(Handlers, EventsApi):
     def revocations(self) -> Revocations:
         revocations: Revocations = self.state.revocations
         return revocations
+
+    async def create_stream_ticket(self, *, project_id: int) -> StreamTicket:
+        await projects.visible(self.session, project_id, self.caller.user_id)
+        caller = self.caller
+        ticket, expires_at = await tickets.issue(self.session, caller.token_id, caller.token_expires_at, project_id)
+        return StreamTicket(ticket=ticket, expires_at=expires_at)
 
     async def stream_project_events(self, *, project_id: int, last_event_id: str | None = None) -> EventStream:
         # Checked now, with the request's session, so that a non-member gets a 404 problem; the

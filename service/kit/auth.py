@@ -11,10 +11,12 @@ from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import NoReturn
 
 from fastapi import Request
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from service.events import queries as stream_tickets
 from service.kit.columns import utcnow
 from service.kit.credentials import TOKEN_PREFIX, token_digest
 from service.kit.database import READ_METHODS, Database
@@ -69,13 +71,22 @@ class VerifiedTokens:
                 del self.entries[digest]
 
 
-async def authenticate(request: Request, session: AsyncSession) -> Caller:
+async def authenticate(request: Request, session: AsyncSession, *, tickets: bool = False) -> Caller:
     """The bearer security scheme: resolves the request's token to its caller, or answers 401.
 
     A token verified lately needs no database. Otherwise a read checks it in the request's
     `session`; a write in a short read transaction of its own, so that it takes SQLite's write
     lock only when its handler starts.
+
+    With `tickets` (the streamTicket scheme), a request without an Authorization header may
+    carry a stream ticket instead, as the query parameter `ticket`.
     """
+    if (
+        tickets
+        and "authorization" not in request.headers
+        and (ticket := request.query_params.get("ticket")) is not None
+    ):
+        return await _redeem(request, ticket)
     scheme, _, token = request.headers.get("authorization", "").partition(" ")
     if not token and not scheme:
         raise Unauthenticated("This operation needs a bearer token.", error=None)
@@ -97,10 +108,27 @@ async def authenticate(request: Request, session: AsyncSession) -> Caller:
             async with database.reader() as reader, reader.begin():
                 found = await tokens.find_active(reader, digest)
         if found is None:
-            # A lookup that found nothing costs what a request does: it counts against the address.
-            limiter: Limiter = state.limiter
-            await limiter.count_address(request)
-            raise Unauthenticated("The token is unknown, expired or revoked.")
+            await _refuse(request, "The token is unknown, expired or revoked.")
         caller = Caller(user_id=found.user_id, token_id=found.token_id, token_expires_at=found.expires_at)
         verified.put(digest, caller)
     return caller
+
+
+async def _redeem(request: Request, ticket: str) -> Caller:
+    """The streamTicket scheme: the ticket is used up, and its caller is the token that made it."""
+    database: Database = request.app.state.database
+    async with database.short_write() as session:
+        found = await stream_tickets.redeem(session, ticket)
+    if found is None:
+        await _refuse(request, "The stream ticket is unknown, expired, already used or revoked.")
+    project_id, token = found
+    if str(project_id) != request.path_params.get("projectId"):
+        raise Unauthenticated("The stream ticket was made for another project's stream.")
+    return Caller(user_id=token.user_id, token_id=token.token_id, token_expires_at=token.expires_at)
+
+
+async def _refuse(request: Request, detail: str) -> NoReturn:
+    # A lookup that found nothing costs what a request does: it counts against the address.
+    limiter: Limiter = request.app.state.limiter
+    await limiter.count_address(request)
+    raise Unauthenticated(detail)

@@ -19,7 +19,7 @@ from service.kit.problems import BadRequest
 from service.kit.ratelimits import Limiter
 from service.settings import Settings
 
-SCHEMES = frozenset({"bearerAuth"})
+SCHEMES = frozenset({"bearerAuth", "streamTicket"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +52,7 @@ def request_context(
     if unknown := set(security) - SCHEMES:
         raise ValueError(f"no security scheme {', '.join(sorted(unknown))} in this app")
     defined = frozenset(query)
+    tickets = "streamTicket" in security
     takes = f"takes {', '.join(query)}" if query else "takes none"
 
     async def context(request: Request) -> AsyncIterator[Context]:
@@ -64,7 +65,7 @@ def request_context(
         factory = database.reader if request.method in READ_METHODS else database.writer
         async with factory() as session:
             async with session.begin():
-                caller = await authenticate(request, session) if security else None
+                caller = await authenticate(request, session, tickets=tickets) if security else None
                 if limited:
                     limiter: Limiter = state.limiter
                     await limiter.count(request, caller)

@@ -42,6 +42,7 @@ def test_reads_every_operation_of_the_contract() -> None:
         "updateTask",
         "deleteTask",
         "streamProjectEvents",
+        "createStreamTicket",
         "listExports",
         "createExport",
         "getExport",

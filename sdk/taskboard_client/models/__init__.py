@@ -31,6 +31,7 @@ from .refetch import Refetch
 from .removed_member import RemovedMember
 from .reset_event import ResetEvent
 from .reset_event_event import ResetEventEvent
+from .stream_ticket import StreamTicket
 from .task import Task
 from .task_changed_event import TaskChangedEvent
 from .task_changed_event_event import TaskChangedEventEvent
@@ -82,6 +83,7 @@ __all__ = (
     "RemovedMember",
     "ResetEvent",
     "ResetEventEvent",
+    "StreamTicket",
     "Task",
     "TaskChangedEvent",
     "TaskChangedEventEvent",

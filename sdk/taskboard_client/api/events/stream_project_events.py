@@ -183,7 +183,7 @@ def _build_response(
 def sync_detailed(
     project_id: int,
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     last_event_id: str | Unset = UNSET,
 ) -> Response[
     MemberAddedEvent
@@ -211,6 +211,12 @@ def sync_detailed(
     closes) when the token it was opened with stops working: at the token's expiry, and
     within a few seconds of its revocation (`STREAM_TOKEN_CHECK_SECONDS`, 2 s, at the latest),
     also by a password change; reconnecting with that token is then 401.
+
+    A browser's `EventSource` cannot send an `Authorization` header: it opens the stream with a
+    ticket from `createStreamTicket` instead, as `?ticket=…`. A ticket opens one stream, of the
+    project it was made for, within 30 seconds; the stream then lasts as the token that made
+    the ticket does. An unknown, expired, used or revoked ticket, or one made for another
+    project, is 401.
 
     Args:
         project_id (int):
@@ -239,7 +245,7 @@ def sync_detailed(
 def sync(
     project_id: int,
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     last_event_id: str | Unset = UNSET,
 ) -> (
     MemberAddedEvent
@@ -269,6 +275,12 @@ def sync(
     within a few seconds of its revocation (`STREAM_TOKEN_CHECK_SECONDS`, 2 s, at the latest),
     also by a password change; reconnecting with that token is then 401.
 
+    A browser's `EventSource` cannot send an `Authorization` header: it opens the stream with a
+    ticket from `createStreamTicket` instead, as `?ticket=…`. A ticket opens one stream, of the
+    project it was made for, within 30 seconds; the stream then lasts as the token that made
+    the ticket does. An unknown, expired, used or revoked ticket, or one made for another
+    project, is 401.
+
     Args:
         project_id (int):
         last_event_id (str | Unset):
@@ -291,7 +303,7 @@ def sync(
 async def asyncio_detailed(
     project_id: int,
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     last_event_id: str | Unset = UNSET,
 ) -> Response[
     MemberAddedEvent
@@ -320,6 +332,12 @@ async def asyncio_detailed(
     within a few seconds of its revocation (`STREAM_TOKEN_CHECK_SECONDS`, 2 s, at the latest),
     also by a password change; reconnecting with that token is then 401.
 
+    A browser's `EventSource` cannot send an `Authorization` header: it opens the stream with a
+    ticket from `createStreamTicket` instead, as `?ticket=…`. A ticket opens one stream, of the
+    project it was made for, within 30 seconds; the stream then lasts as the token that made
+    the ticket does. An unknown, expired, used or revoked ticket, or one made for another
+    project, is 401.
+
     Args:
         project_id (int):
         last_event_id (str | Unset):
@@ -345,7 +363,7 @@ async def asyncio_detailed(
 async def asyncio(
     project_id: int,
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     last_event_id: str | Unset = UNSET,
 ) -> (
     MemberAddedEvent
@@ -374,6 +392,12 @@ async def asyncio(
     closes) when the token it was opened with stops working: at the token's expiry, and
     within a few seconds of its revocation (`STREAM_TOKEN_CHECK_SECONDS`, 2 s, at the latest),
     also by a password change; reconnecting with that token is then 401.
+
+    A browser's `EventSource` cannot send an `Authorization` header: it opens the stream with a
+    ticket from `createStreamTicket` instead, as `?ticket=…`. A ticket opens one stream, of the
+    project it was made for, within 30 seconds; the stream then lasts as the token that made
+    the ticket does. An unknown, expired, used or revoked ticket, or one made for another
+    project, is 401.
 
     Args:
         project_id (int):

@@ -1,0 +1,215 @@
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.problem import Problem
+from ...models.stream_ticket import StreamTicket
+from ...models.validation_problem import ValidationProblem
+from ...types import Response
+
+
+def _get_kwargs(
+    project_id: int,
+) -> dict[str, Any]:
+
+    _kwargs: dict[str, Any] = {
+        "method": "post",
+        "url": "/v1/projects/{project_id}/events/tickets".format(
+            project_id=quote(str(project_id), safe=""),
+        ),
+    }
+
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Problem | StreamTicket | ValidationProblem | None:
+    if response.status_code == 201:
+        response_201 = StreamTicket.from_dict(response.json())
+
+        return response_201
+
+    if response.status_code == 400:
+        response_400 = Problem.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 422:
+        response_422 = ValidationProblem.from_dict(response.json())
+
+        return response_422
+
+    if response.status_code == 429:
+        response_429 = Problem.from_dict(response.json())
+
+        return response_429
+
+    if response.status_code == 503:
+        response_503 = Problem.from_dict(response.json())
+
+        return response_503
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[Problem | StreamTicket | ValidationProblem]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    project_id: int,
+    *,
+    client: AuthenticatedClient | Client,
+) -> Response[Problem | StreamTicket | ValidationProblem]:
+    """A ticket to open the event stream from a browser
+
+     A short-lived, single-use credential for `streamProjectEvents`, for clients that cannot
+    send an `Authorization` header (a browser's `EventSource`): open
+    `/v1/projects/{projectId}/events?ticket=<ticket>` within 30 seconds (`expiresAt`). The
+    ticket opens one stream, of this project only, for the caller; the stream ends when the
+    token that made the ticket stops working, as a stream opened with that token would. Members
+    only. The service never logs a ticket.
+
+    Args:
+        project_id (int):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Problem | StreamTicket | ValidationProblem]
+    """
+
+    kwargs = _get_kwargs(
+        project_id=project_id,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    project_id: int,
+    *,
+    client: AuthenticatedClient | Client,
+) -> Problem | StreamTicket | ValidationProblem | None:
+    """A ticket to open the event stream from a browser
+
+     A short-lived, single-use credential for `streamProjectEvents`, for clients that cannot
+    send an `Authorization` header (a browser's `EventSource`): open
+    `/v1/projects/{projectId}/events?ticket=<ticket>` within 30 seconds (`expiresAt`). The
+    ticket opens one stream, of this project only, for the caller; the stream ends when the
+    token that made the ticket stops working, as a stream opened with that token would. Members
+    only. The service never logs a ticket.
+
+    Args:
+        project_id (int):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Problem | StreamTicket | ValidationProblem
+    """
+
+    return sync_detailed(
+        project_id=project_id,
+        client=client,
+    ).parsed
+
+
+async def asyncio_detailed(
+    project_id: int,
+    *,
+    client: AuthenticatedClient | Client,
+) -> Response[Problem | StreamTicket | ValidationProblem]:
+    """A ticket to open the event stream from a browser
+
+     A short-lived, single-use credential for `streamProjectEvents`, for clients that cannot
+    send an `Authorization` header (a browser's `EventSource`): open
+    `/v1/projects/{projectId}/events?ticket=<ticket>` within 30 seconds (`expiresAt`). The
+    ticket opens one stream, of this project only, for the caller; the stream ends when the
+    token that made the ticket stops working, as a stream opened with that token would. Members
+    only. The service never logs a ticket.
+
+    Args:
+        project_id (int):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Problem | StreamTicket | ValidationProblem]
+    """
+
+    kwargs = _get_kwargs(
+        project_id=project_id,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    project_id: int,
+    *,
+    client: AuthenticatedClient | Client,
+) -> Problem | StreamTicket | ValidationProblem | None:
+    """A ticket to open the event stream from a browser
+
+     A short-lived, single-use credential for `streamProjectEvents`, for clients that cannot
+    send an `Authorization` header (a browser's `EventSource`): open
+    `/v1/projects/{projectId}/events?ticket=<ticket>` within 30 seconds (`expiresAt`). The
+    ticket opens one stream, of this project only, for the caller; the stream ends when the
+    token that made the ticket stops working, as a stream opened with that token would. Members
+    only. The service never logs a ticket.
+
+    Args:
+        project_id (int):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Problem | StreamTicket | ValidationProblem
+    """
+
+    return (
+        await asyncio_detailed(
+            project_id=project_id,
+            client=client,
+        )
+    ).parsed
