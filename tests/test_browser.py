@@ -1,9 +1,11 @@
-"""What a browser does with the service: the docs, offline, and calls from frontend origins (CORS)."""
+"""What a browser does with the service: the docs, offline, calls from frontend origins (CORS), and an
+EventSource opened with a stream ticket."""
 
 import json
 import sys
 from pathlib import Path
 
+import httpx
 import pytest
 
 from bench.servers import Server
@@ -65,6 +67,48 @@ def test_a_frontend_origin_calls_the_api_and_another_is_refused(database_url: st
     assert called == {"status": 201, "etag": '"1"', "location": called["location"], "name": "Board"}
     assert str(called["location"]).startswith("/v1/projects/")
     assert refused == {"refused": "TypeError"}  # what fetch throws when CORS refuses
+
+
+# Opens the project's event stream as a browser can, with a ticket (EventSource sends no
+# Authorization header), then creates a task and shows the event that announced it.
+STREAM_PAGE = """<!DOCTYPE html><html><body><pre id="out">pending</pre><script>
+const api = API, auth = {"Authorization": "Bearer " + TOKEN}, out = document.getElementById("out");
+const post = (path, body) => fetch(api + path, {method: "POST", headers: {...auth, "Content-Type": "application/json"},
+                                                body: body && JSON.stringify(body)});
+(async () => {
+  const {ticket} = await (await post("/v1/projects/PROJECT/events/tickets")).json();
+  const stream = new EventSource(api + "/v1/projects/PROJECT/events?ticket=" + encodeURIComponent(ticket));
+  stream.onopen = () => post("/v1/projects/PROJECT/tasks", {title: "Seen live"});
+  stream.addEventListener("task.created", (event) => {
+    stream.close();
+    out.textContent = JSON.stringify({event: event.type, id: event.lastEventId, title: JSON.parse(event.data).title});
+  });
+  stream.onerror = () => { stream.close(); out.textContent = JSON.stringify({error: stream.readyState}); };
+})();
+</script></body></html>"""
+
+
+def test_a_browser_opens_the_event_stream_with_a_ticket(database_url: str, tmp_path: Path) -> None:
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    serve_pages = [sys.executable, "-m", "http.server", "{port}", "--bind", "127.0.0.1", "--directory", str(pages)]
+    with Server(serve_pages) as frontend:
+        env = {**UNLIMITED, "CORS_ORIGINS": frontend.url, "EXPORT_DIR": str(tmp_path / "exports")}
+        with LiveServer(database_url, env) as api, httpx.Client(base_url=api.url) as client:
+            token = _signed_up(client)
+            project = client.post("/v1/projects", json={"name": "Live"}, headers={"Authorization": f"Bearer {token}"})
+            page = STREAM_PAGE.replace("API", json.dumps(api.url)).replace("TOKEN", json.dumps(token))
+            (pages / "live.html").write_text(page.replace("PROJECT", str(project.json()["id"])))
+            shown = _shown(headless(f"{frontend.url}/live.html", tmp_path / "profile", "--dump-dom"))
+    assert shown == {"event": "task.created", "id": shown["id"], "title": "Seen live"}
+    assert str(shown["id"]).isdigit()
+
+
+def _signed_up(client: httpx.Client) -> str:
+    credentials = {"email": "live@example.com", "password": "correct horse battery"}
+    assert client.post("/v1/users", json={**credentials, "displayName": "Live"}).status_code == 201
+    token: str = client.post("/v1/tokens", json=credentials).json()["accessToken"]
+    return token
 
 
 def _shown(dom: str) -> dict[str, object]:
