@@ -10,19 +10,33 @@ WORKERS ?= $(or $(WEB_CONCURRENCY),1)
 FUZZ_EXAMPLES ?= 200
 # The second run of `make test`. Where no server answers it is skipped, unless REQUIRE_POSTGRES=1 (CI).
 TEST_POSTGRES_URL ?= postgresql+asyncpg://postgres@127.0.0.1:5432/test
-SDK_SOURCES := $(shell find sdk -type f -not -path '*/__pycache__/*' 2>/dev/null)
+SDK_SOURCES := $(shell find sdk/python -type f -not -path '*/__pycache__/*' 2>/dev/null)
+# The port of `make mock`.
+MOCK_PORT ?= 4010
 
-.PHONY: run worker migrate test test-flaky reliability lint generate fuzz bench load-generator browser clean
+.PHONY: run worker migrate mock test test-flaky reliability lint generate fuzz bench load-generator browser node_modules node-lock clean
 
 $(VENV)/.requirements: requirements/service.txt requirements/dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements/dev.txt
 	touch $@
 
-# The SDK is installed the way a frontend team installs it (pip install ./sdk), and again when it changes.
+# The Python SDK is installed the way a team installs it (pip install ./sdk/python), and again when it changes.
 $(VENV)/.sdk: $(VENV)/.requirements $(SDK_SOURCES)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation --force-reinstall ./sdk
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation --force-reinstall ./sdk/python
 	touch $@
+
+# The Node tools (the TypeScript SDK's generator and compiler, the mock server), exactly as
+# package-lock.json pins them; install scripts are not run (none is needed).
+node_modules: node_modules/.installed
+node_modules/.installed: package.json package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	touch $@
+
+# After a change to a package.json: package-lock.json anew, without the download addresses npm would
+# record (npm ci finds each package by its name, version and integrity).
+node-lock:
+	npm install --package-lock-only --omit-lockfile-registry-resolved --ignore-scripts --loglevel=error
 
 migrate: $(VENV)/.requirements
 	$(BIN)/alembic upgrade head
@@ -36,12 +50,17 @@ run: migrate
 worker: migrate
 	$(BIN)/python -m saq service.exports.redis_queue.worker_settings
 
-generate: $(VENV)/.requirements
+generate: $(VENV)/.requirements node_modules/.installed
 	$(BIN)/python -m codegen
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation --force-reinstall ./sdk
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation --force-reinstall ./sdk/python
 	touch $(VENV)/.sdk
 
-lint: $(VENV)/.sdk
+# The contract's examples, served by Stoplight Prism on MOCK_PORT, for frontend work before the
+# service has a feature; requests are checked against the contract as the service checks them.
+mock: node_modules/.installed
+	node_modules/.bin/prism mock --host $(HOST) --port $(MOCK_PORT) openapi.yaml
+
+lint: $(VENV)/.sdk node_modules/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m openapi_spec_validator openapi.yaml

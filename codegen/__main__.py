@@ -19,26 +19,55 @@ ROOT = Path(__file__).resolve().parent.parent
 OUTPUTS = ("generated", "sdk")
 
 
+class MissingTool(Exception):
+    """A generator that `make` installs is not there."""
+
+
+# What building or installing a package leaves beside the generated files: never compared.
+BUILT = ["__pycache__", ".pytest_cache", ".ruff_cache", "node_modules", "dist"]
+
+
 def generate_into(root: Path) -> None:
     """Writes generated/ and sdk/ under `root`, which must not have them yet."""
     spec_path = ROOT / "openapi.yaml"
-    stubs.write(contract.operations(contract.load(spec_path)), root / "generated")
+    spec = contract.load(spec_path)
+    stubs.write(contract.operations(spec), root / "generated")
     _run("datamodel-codegen", "--input", spec_path, "--output", root / "generated" / "models.py")
-    _run(
-        "openapi-python-client", "generate",
-        "--path", spec_path,
-        "--config", ROOT / "codegen" / "sdk.yaml",
-        "--output-path", root / "sdk",
-        "--meta", "pdm",
-        "--custom-template-path", ROOT / "codegen" / "sdk_templates",
-    )  # fmt: skip
-    # What the generated client cannot do (streaming), written by hand and shipped with it.
-    for extra in sorted((ROOT / "codegen" / "sdk_extra").glob("*.py")):
-        shutil.copyfile(extra, root / "sdk" / "taskboard_client" / extra.name)
     config = ("--config", ROOT / "pyproject.toml")
     _run("ruff", "format", "--quiet", *config, root / "generated")
     _run("ruff", "check", "--quiet", "--fix-only", "--select", "I,F401", *config, root / "generated")
-    shutil.rmtree(root / "sdk" / ".ruff_cache", ignore_errors=True)
+    _python_sdk(spec_path, root / "sdk" / "python")
+    _typescript_sdk(spec_path, spec["info"]["version"], root / "sdk" / "typescript")
+
+
+def _python_sdk(spec_path: Path, out: Path) -> None:
+    kept = ROOT / "codegen" / "sdk_python"
+    _run(
+        "openapi-python-client", "generate",
+        "--path", spec_path,
+        "--config", kept / "config.yaml",
+        "--output-path", out,
+        "--meta", "pdm",
+        "--custom-template-path", kept / "templates",
+    )  # fmt: skip
+    # What the generated client cannot do (streaming), written by hand and shipped with it.
+    for extra in sorted((kept / "extra").glob("*.py")):
+        shutil.copyfile(extra, out / "taskboard_client" / extra.name)
+    shutil.rmtree(out / ".ruff_cache", ignore_errors=True)
+
+
+def _typescript_sdk(spec_path: Path, version: str, out: Path) -> None:
+    """The package as written by hand in codegen/sdk_typescript/, with the contract's types beside it
+    (openapi-typescript, from the project's node_modules) and the contract's version."""
+    shutil.copytree(ROOT / "codegen" / "sdk_typescript", out)
+    package = out / "package.json"
+    package.write_text(package.read_text().replace('"version": "0.0.0"', f'"version": "{version}"', 1))
+    generator = ROOT / "node_modules" / ".bin" / "openapi-typescript"
+    if not generator.exists():
+        raise MissingTool("the TypeScript SDK's generator is not installed: `make node_modules` installs it")
+    # Each schema exported by its own name too (`Task`); a default does not make a request field required.
+    types = ("--root-types", "--root-types-no-schema-prefix", "--default-non-nullable=false")
+    _run(generator, spec_path, "--output", out / "src" / "schema.ts", *types)
 
 
 def _scratch() -> tempfile.TemporaryDirectory[str]:
@@ -72,7 +101,7 @@ def check() -> int:
 def _diff(left: Path, right: Path, prefix: str = "") -> list[str]:
     if not left.is_dir():
         return [prefix or "."]
-    cmp = filecmp.dircmp(left, right, ignore=["__pycache__", ".pytest_cache", ".ruff_cache"])
+    cmp = filecmp.dircmp(left, right, ignore=BUILT)
     found = [prefix + name for name in cmp.left_only + cmp.right_only + cmp.funny_files]
     _, mismatch, errors = filecmp.cmpfiles(left, right, cmp.common_files, shallow=False)
     found += [prefix + name for name in mismatch + errors]
@@ -97,6 +126,9 @@ def main() -> int:
         generate()
     except contract.ContractError as error:
         print(f"openapi.yaml: {error}", file=sys.stderr)
+        return 1
+    except MissingTool as error:
+        print(error, file=sys.stderr)
         return 1
     except subprocess.CalledProcessError as error:
         print(f"generation failed, nothing was replaced: {error}", file=sys.stderr)

@@ -130,7 +130,7 @@ class MemberPage(BaseModel):
         validate_by_name=True,
     )
     items: list[Member]
-    next_cursor: Annotated[str | None, Field(alias="nextCursor")]
+    next_cursor: Annotated[str | None, Field(alias="nextCursor", examples=[None])]
     """
     Pass as `cursor` for the next page; `null` on the last page.
     """
@@ -253,7 +253,7 @@ class TaskPage(BaseModel):
         validate_by_name=True,
     )
     items: list[Task]
-    next_cursor: Annotated[str | None, Field(alias="nextCursor")]
+    next_cursor: Annotated[str | None, Field(alias="nextCursor", examples=[None])]
     """
     Pass as `cursor` for the next page; `null` on the last page.
     """
@@ -493,7 +493,7 @@ class UserProfilePage(BaseModel):
         validate_by_name=True,
     )
     items: list[UserProfile]
-    next_cursor: Annotated[str | None, Field(alias="nextCursor")]
+    next_cursor: Annotated[str | None, Field(alias="nextCursor", examples=[None])]
     """
     Pass as `cursor` for the next page; `null` on the last page.
     """
@@ -606,7 +606,7 @@ class ProjectPage(BaseModel):
         validate_by_name=True,
     )
     items: list[Project]
-    next_cursor: Annotated[str | None, Field(alias="nextCursor")]
+    next_cursor: Annotated[str | None, Field(alias="nextCursor", examples=[None])]
     """
     Pass as `cursor` for the next page; `null` on the last page.
     """
@@ -617,7 +617,7 @@ class ExportPage(BaseModel):
         validate_by_name=True,
     )
     items: list[Export]
-    next_cursor: Annotated[str | None, Field(alias="nextCursor")]
+    next_cursor: Annotated[str | None, Field(alias="nextCursor", examples=[None])]
     """
     Pass as `cursor` for the next page; `null` on the last page.
     """

@@ -71,3 +71,33 @@ def test_every_example_of_the_contract_is_valid() -> None:
 def test_an_invalid_example_is_found(where: str, example: dict[str, Any]) -> None:
     contract = {"components": {"schemas": {"Id": {"type": "integer"}}, **example}}
     assert len(invalid(contract)) == 1, where
+
+
+def served_problems(contract: dict[str, Any]) -> Iterator[tuple[str, int, Any]]:
+    """What a mock answers for each documented error: its media type's example, else its schema's first."""
+    responses = contract["components"].get("responses", {})
+    for path, item in contract["paths"].items():
+        for method, operation in item.items():
+            if method == "parameters":
+                continue
+            for code, response in operation["responses"].items():
+                if not str(code).startswith(("4", "5")):
+                    continue
+                response = responses[response["$ref"].rsplit("/", 1)[1]] if "$ref" in response else response
+                for media in response.get("content", {}).values():
+                    example = media.get("example")
+                    if example is None:
+                        schema = media.get("schema", {})
+                        if "$ref" in schema:
+                            schema = contract["components"]["schemas"][schema["$ref"].rsplit("/", 1)[1]]
+                        example = (schema.get("examples") or [None])[0]
+                    yield f"{method.upper()} {path} {code}", int(code), example
+
+
+def test_every_documented_error_has_an_example_of_its_own_status() -> None:
+    """The mock (make mock) answers an error with its example: a 401 must not show a 404's problem."""
+    contract = yaml.safe_load((ROOT / "openapi.yaml").read_text())
+    served = list(served_problems(contract))
+    assert len(served) > 100
+    wrong = [f"{where}: {example}" for where, code, example in served if not example or example["status"] != code]
+    assert wrong == []

@@ -1,6 +1,6 @@
 """Typed live events of a project (`streamProjectEvents`), which the generated client cannot stream.
 
-Shipped with the SDK by `make generate`, from `codegen/sdk_extra/`; not generated, not to be edited here.
+Shipped with the SDK by `make generate`, from `codegen/sdk_python/extra/`; not generated, not to be edited here.
 
     async with AuthenticatedClient(base_url=..., token=...) as client:
         async for event in astream_project_events(client, project_id, last_event_id=saved_id):

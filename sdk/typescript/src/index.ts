@@ -1,0 +1,11 @@
+// The Taskboard SDK: the generated types of the contract (./schema.ts), and what a frontend needs
+// beside them, written by hand in codegen/sdk_typescript/ and shipped with them by `make generate`.
+export { authorized, createClient, etag, idempotencyKey, replayed } from "./client.js";
+export type { ClientOptions, Settings, TaskboardClient } from "./client.js";
+export { eventSourceUrl, streamProjectEvents } from "./events.js";
+export type { EventData, EventName, ProjectStreamEvent, StreamOptions } from "./events.js";
+export { paginate } from "./pages.js";
+export type { Page } from "./pages.js";
+export { isValidationProblem, ProblemError, problemOf, retryAfterMs, unwrap } from "./problems.js";
+export type { Answer, DataOf, FieldError, Problem, ValidationProblem } from "./problems.js";
+export type * from "./schema.js";

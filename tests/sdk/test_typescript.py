@@ -1,0 +1,87 @@
+"""The TypeScript SDK (sdk/typescript): built as its package builds, driven against real servers by
+node's own test runner (tests/sdk/typescript/), its README examples type-checked, and packed into a
+tarball that installs and runs in an empty project."""
+
+import json
+import os
+import re
+import subprocess
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.conftest import UNLIMITED
+from tests.live import LiveServer
+
+ROOT = Path(__file__).resolve().parents[2]
+TOOLS = ROOT / "node_modules" / ".bin"
+TESTS = Path(__file__).resolve().parent / "typescript"
+# Node's work is the same on either database: once.
+pytestmark = pytest.mark.sqlite
+
+
+def run(*command: str | Path, cwd: Path = ROOT, env: dict[str, str] | None = None) -> str:
+    done = subprocess.run(
+        [str(part) for part in command], cwd=cwd, env=env, capture_output=True, text=True, timeout=300
+    )
+    assert done.returncode == 0, f"{' '.join(map(str, command))}:\n{done.stdout[-8000:]}\n{done.stderr[-4000:]}"
+    return done.stdout
+
+
+@pytest.fixture(scope="module")
+def built() -> None:
+    """The SDK compiled (strict), and the tests that use it: once for this module's tests."""
+    assert (TOOLS / "tsc").exists(), "the Node tools are not installed: `make node_modules`"
+    run(TOOLS / "tsc", "-p", ROOT / "sdk" / "typescript")
+    run(TOOLS / "tsc", "-p", TESTS)
+
+
+def test_the_board_flow_with_typed_errors_events_retries_and_timeouts(
+    built: None, database_url: str, tmp_path: Path
+) -> None:
+    common = {"EXPORT_DIR": str(tmp_path / "exports")}
+    # A second server on the same database that allows each user three requests a second.
+    limited = {**UNLIMITED, **common, "RATE_LIMIT_PER_USER": "3", "RATE_LIMIT_PERIOD": "PT1S"}
+    with LiveServer(database_url, {**UNLIMITED, **common}) as api, LiveServer(database_url, limited) as slow:
+        env = {**os.environ, "TASKBOARD_URL": api.url, "TASKBOARD_LIMITED_URL": slow.url}
+        report = run("node", "--test", "--test-reporter=tap", TESTS / "build" / "board.test.mjs", env=env)
+    print(report)
+    assert "# pass 4" in report and "# fail 0" in report, report
+
+
+def test_the_readmes_typescript_examples_type_check_strictly(built: None, tmp_path: Path) -> None:
+    section = (ROOT / "README.md").read_text().split("## Using the TypeScript SDK", 1)[1].split("\n## ", 1)[0]
+    examples = re.findall(r"```ts\n(.*?)```", section, re.S)
+    assert len(examples) >= 4, "the README's TypeScript section should show its SDK in ```ts blocks"
+    # Inside the project, so that `@taskboard/sdk` resolves as it does for a frontend that installed it.
+    folder = TESTS / "build" / "readme"
+    folder.mkdir(parents=True, exist_ok=True)
+    files = []
+    for number, example in enumerate(examples, 1):
+        files.append(folder / f"example{number}.mts")
+        files[-1].write_text(example)
+    strict = ("--noEmit", "--strict", "--target", "es2022", "--module", "nodenext", "--lib", "es2022,dom")
+    run(TOOLS / "tsc", *strict, "--types", "node", *files)
+
+
+def test_npm_pack_makes_a_package_that_installs_and_runs_in_an_empty_project(
+    built: None, live_server: LiveServer, tmp_path: Path
+) -> None:
+    run("npm", "pack", "--silent", "--pack-destination", tmp_path, cwd=ROOT / "sdk" / "typescript")
+    [tarball] = tmp_path.glob("taskboard-sdk-*.tgz")
+    listing = run("tar", "-tzf", tarball).split()
+    assert {"package/dist/index.js", "package/dist/index.d.ts", "package/src/schema.ts", "package/package.json"} <= set(
+        listing
+    )
+    app = tmp_path / "app"
+    app.mkdir()
+    (app / "package.json").write_text(json.dumps({"name": "frontend", "private": True, "type": "module"}))
+    run("npm", "install", "--prefer-offline", "--no-audit", "--no-fund", "--loglevel=error", tarball, cwd=app)
+    script = (
+        "import { createClient, unwrap } from '@taskboard/sdk';"
+        f"const client = createClient({{ baseUrl: {json.dumps(live_server.url)} }});"
+        "console.log(JSON.stringify(await unwrap(client.GET('/readyz'))));"
+    )
+    shown = run("node", "--input-type=module", "-e", script, cwd=app)
+    assert json.loads(shown) == httpx.get(f"{live_server.url}/readyz").json()
