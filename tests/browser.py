@@ -1,11 +1,15 @@
 """A real headless Chromium (Debian's), driven from its command line, that can reach 127.0.0.1 and no other host."""
 
+import json
 import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
+
+from bench.servers import Server
 
 # What browser tests leave for a look (screenshots); ignored by git.
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
@@ -35,3 +39,19 @@ def headless(url: str, profile: Path, *extra: str) -> str:
     done = subprocess.run(command, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr[-2000:]
     return done.stdout
+
+
+def page_result(url: str, profile: Path) -> dict[str, object]:
+    """What a test page at `url` shows in its `<pre id="out">` (JSON) once it has finished, waited for
+    in real time (playwright-core driving the same Chromium), so that streams and timers run as they
+    do for a user."""
+    command = ["node", str(Path(__file__).with_name("browser.mjs")), chromium(), url, str(profile)]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-4000:]
+    found: dict[str, object] = json.loads(done.stdout)
+    return found
+
+
+def static_pages(folder: Path) -> Server:
+    """A frontend's origin: the files of `folder`, served on a port of their own."""
+    return Server([sys.executable, "-m", "http.server", "{port}", "--bind", "127.0.0.1", "--directory", str(folder)])

@@ -2,15 +2,13 @@
 EventSource opened with a stream ticket."""
 
 import json
-import sys
 from pathlib import Path
 
 import httpx
 import pytest
 
-from bench.servers import Server
 from generated.api import OPERATIONS
-from tests.browser import ARTIFACTS, headless
+from tests.browser import ARTIFACTS, headless, page_result, static_pages
 from tests.conftest import UNLIMITED
 from tests.live import LiveServer
 
@@ -57,13 +55,12 @@ const json = (token, body) => ({method: "POST", body: JSON.stringify(body), head
 def test_a_frontend_origin_calls_the_api_and_another_is_refused(database_url: str, tmp_path: Path) -> None:
     pages = tmp_path / "pages"
     pages.mkdir()
-    serve_pages = [sys.executable, "-m", "http.server", "{port}", "--bind", "127.0.0.1", "--directory", str(pages)]
-    with Server(serve_pages) as allowed, Server(serve_pages) as other:
+    with static_pages(pages) as allowed, static_pages(pages) as other:
         env = {**UNLIMITED, "CORS_ORIGINS": allowed.url, "EXPORT_DIR": str(tmp_path / "exports")}
         with LiveServer(database_url, env) as api:
             (pages / "board.html").write_text(PAGE.replace("API", json.dumps(api.url)))
-            called = _shown(headless(f"{allowed.url}/board.html", tmp_path / "one", "--dump-dom"))
-            refused = _shown(headless(f"{other.url}/board.html", tmp_path / "two", "--dump-dom"))
+            called = page_result(f"{allowed.url}/board.html", tmp_path / "one")
+            refused = page_result(f"{other.url}/board.html", tmp_path / "two")
     assert called == {"status": 201, "etag": '"1"', "location": called["location"], "name": "Board"}
     assert str(called["location"]).startswith("/v1/projects/")
     assert refused == {"refused": "TypeError"}  # what fetch throws when CORS refuses
@@ -91,17 +88,16 @@ const post = (path, body) => fetch(api + path, {method: "POST", headers: {...aut
 def test_a_browser_opens_the_event_stream_with_a_ticket(database_url: str, tmp_path: Path) -> None:
     pages = tmp_path / "pages"
     pages.mkdir()
-    serve_pages = [sys.executable, "-m", "http.server", "{port}", "--bind", "127.0.0.1", "--directory", str(pages)]
-    with Server(serve_pages) as frontend:
+    with static_pages(pages) as frontend:
         env = {**UNLIMITED, "CORS_ORIGINS": frontend.url, "EXPORT_DIR": str(tmp_path / "exports")}
         with LiveServer(database_url, env) as api, httpx.Client(base_url=api.url) as client:
             token = _signed_up(client)
             project = client.post("/v1/projects", json={"name": "Live"}, headers={"Authorization": f"Bearer {token}"})
             page = STREAM_PAGE.replace("API", json.dumps(api.url)).replace("TOKEN", json.dumps(token))
             (pages / "live.html").write_text(page.replace("PROJECT", str(project.json()["id"])))
-            shown = _shown(headless(f"{frontend.url}/live.html", tmp_path / "profile", "--dump-dom"))
-    assert shown == {"event": "task.created", "id": shown["id"], "title": "Seen live"}
-    assert str(shown["id"]).isdigit()
+            event = page_result(f"{frontend.url}/live.html", tmp_path / "profile")
+    assert event == {"event": "task.created", "id": event["id"], "title": "Seen live"}
+    assert str(event["id"]).isdigit()
 
 
 def _signed_up(client: httpx.Client) -> str:
@@ -109,9 +105,3 @@ def _signed_up(client: httpx.Client) -> str:
     assert client.post("/v1/users", json={**credentials, "displayName": "Live"}).status_code == 201
     token: str = client.post("/v1/tokens", json=credentials).json()["accessToken"]
     return token
-
-
-def _shown(dom: str) -> dict[str, object]:
-    start = dom.index('<pre id="out">') + len('<pre id="out">')
-    shown: dict[str, object] = json.loads(dom[start : dom.index("</pre>", start)].replace("&quot;", '"'))
-    return shown

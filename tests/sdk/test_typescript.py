@@ -1,16 +1,20 @@
 """The TypeScript SDK (sdk/typescript): built as its package builds, driven against real servers by
-node's own test runner (tests/sdk/typescript/), its README examples type-checked, and packed into a
-tarball that installs and runs in an empty project."""
+node's own test runner (tests/sdk/typescript/) and in a headless Chromium, its README examples
+type-checked, and packed into a tarball that installs and runs in an empty project."""
 
 import json
 import os
 import re
+import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import httpx
 import pytest
 
+from bench.servers import Server
+from tests.browser import page_result, static_pages
 from tests.conftest import UNLIMITED
 from tests.live import LiveServer
 
@@ -85,3 +89,44 @@ def test_npm_pack_makes_a_package_that_installs_and_runs_in_an_empty_project(
     )
     shown = run("node", "--input-type=module", "-e", script, cwd=app)
     assert json.loads(shown) == httpx.get(f"{live_server.url}/readyz").json()
+
+
+# The built SDK as a frontend's bundle would load it (ES modules, openapi-fetch by an import map):
+# signs up, makes a task, reads it back from the event stream, and shows a problem's status.
+PAGE = """<!DOCTYPE html><html><head><script type="importmap">
+{"imports": {"openapi-fetch": "./openapi-fetch.js"}}</script></head>
+<body><pre id="out">pending</pre><script type="module">
+import { createClient, etag, streamProjectEvents, unwrap } from "./sdk/index.js";
+const out = document.getElementById("out");
+try {
+  const baseUrl = API, account = {email: "browser@example.com", password: "correct horse battery"};
+  const anonymous = createClient({baseUrl});
+  await unwrap(anonymous.POST("/v1/users", {body: {...account, displayName: "Browser"}}));
+  const {accessToken} = await unwrap(anonymous.POST("/v1/tokens", {body: account}));
+  const client = createClient({baseUrl, token: accessToken});
+  const created = await client.POST("/v1/projects", {body: {name: "In a browser"}});
+  const projectId = created.data.id, path = {params: {path: {projectId}}};
+  await unwrap(client.POST("/v1/projects/{projectId}/tasks", {...path, body: {title: "Typed"}}));
+  let seen;
+  for await (const event of streamProjectEvents(client, projectId, {lastEventId: "0"})) {
+    if (event.event === "task.created") { seen = event.data.title; break; }
+  }
+  const missing = await client.GET("/v1/projects/{projectId}", {params: {path: {projectId: projectId + 1000}}});
+  out.textContent = JSON.stringify({etag: etag(created.response), seen, missing: missing.error.status});
+} catch (error) {
+  out.textContent = JSON.stringify({error: String(error)});
+}
+</script></body></html>"""
+
+
+@pytest.mark.serial  # a browser takes the machine
+def test_the_sdk_runs_in_a_browser_from_a_frontend_origin(built: None, database_url: str, tmp_path: Path) -> None:
+    pages = tmp_path / "pages"
+    shutil.copytree(ROOT / "sdk" / "typescript" / "dist", pages / "sdk")
+    shutil.copyfile(ROOT / "node_modules" / "openapi-fetch" / "dist" / "index.mjs", pages / "openapi-fetch.js")
+    with static_pages(pages) as frontend:
+        env = {**UNLIMITED, "CORS_ORIGINS": frontend.url, "EXPORT_DIR": str(tmp_path / "exports")}
+        with LiveServer(database_url, env) as api:
+            (pages / "board.html").write_text(PAGE.replace("API", json.dumps(api.url)))
+            shown = page_result(f"{frontend.url}/board.html", tmp_path / "profile")
+    assert shown == {"etag": '"1"', "seen": "Typed", "missing": 404}
