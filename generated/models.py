@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import MISSING, AwareDatetime, BaseModel, ConfigDict, Field, RootModel
 
@@ -631,7 +631,7 @@ class TaskChangedEvent(BaseModel):
     """
     Resume after this event with `Last-Event-ID`.
     """
-    event: Event
+    event: Literal["task.created", "task.updated"]
     data: Annotated[
         str,
         Field(
@@ -651,7 +651,7 @@ class TaskDeletedEvent(BaseModel):
     """
     Resume after this event with `Last-Event-ID`.
     """
-    event: Event1
+    event: Literal["task.deleted"]
     data: Annotated[
         str,
         Field(
@@ -671,7 +671,7 @@ class MemberAddedEvent(BaseModel):
     """
     Resume after this event with `Last-Event-ID`.
     """
-    event: Event2
+    event: Literal["member.added"]
     data: Annotated[
         str,
         Field(
@@ -691,7 +691,7 @@ class MemberRemovedEvent(BaseModel):
     """
     Resume after this event with `Last-Event-ID`.
     """
-    event: Event3
+    event: Literal["member.removed"]
     data: Annotated[
         str,
         Field(
@@ -711,7 +711,7 @@ class ProjectUpdatedEvent(BaseModel):
     """
     Resume after this event with `Last-Event-ID`.
     """
-    event: Event4
+    event: Literal["project.updated"]
     data: Annotated[
         str,
         Field(
@@ -731,7 +731,7 @@ class ProjectDeletedEvent(BaseModel):
     """
     Resume after this event with `Last-Event-ID`.
     """
-    event: Event5
+    event: Literal["project.deleted"]
     data: Annotated[
         str,
         Field(
@@ -755,7 +755,7 @@ class ResetEvent(BaseModel):
     """
     Resume after this event with `Last-Event-ID`.
     """
-    event: Event6
+    event: Literal["reset"]
     data: Annotated[
         str,
         Field(
@@ -789,17 +789,18 @@ class ProjectEvent(
         | ResetEvent
     ]
 ):
-    root: (
+    root: Annotated[
         TaskChangedEvent
         | TaskDeletedEvent
         | MemberAddedEvent
         | MemberRemovedEvent
         | ProjectUpdatedEvent
         | ProjectDeletedEvent
-        | ResetEvent
-    )
+        | ResetEvent,
+        Field(discriminator="event"),
+    ]
     """
     One event of `streamProjectEvents`, as OpenAPI 3.2 describes Server-Sent Events: `data`
-    is JSON, whose schema the `event` name selects.
+    is JSON, whose schema the `event` name selects (the discriminator).
 
     """

@@ -645,49 +645,70 @@ export interface components {
         };
         /**
          * @description One event of `streamProjectEvents`, as OpenAPI 3.2 describes Server-Sent Events: `data`
-         *     is JSON, whose schema the `event` name selects.
+         *     is JSON, whose schema the `event` name selects (the discriminator).
          */
         ProjectEvent: components["schemas"]["TaskChangedEvent"] | components["schemas"]["TaskDeletedEvent"] | components["schemas"]["MemberAddedEvent"] | components["schemas"]["MemberRemovedEvent"] | components["schemas"]["ProjectUpdatedEvent"] | components["schemas"]["ProjectDeletedEvent"] | components["schemas"]["ResetEvent"];
         TaskChangedEvent: {
             id: components["schemas"]["EventId"];
-            /** @enum {string} */
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
             event: "task.created" | "task.updated";
             data: string;
         };
         TaskDeletedEvent: {
             id: components["schemas"]["EventId"];
-            /** @enum {string} */
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
             event: "task.deleted";
             data: string;
         };
         MemberAddedEvent: {
             id: components["schemas"]["EventId"];
-            /** @enum {string} */
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
             event: "member.added";
             data: string;
         };
         MemberRemovedEvent: {
             id: components["schemas"]["EventId"];
-            /** @enum {string} */
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
             event: "member.removed";
             data: string;
         };
         ProjectUpdatedEvent: {
             id: components["schemas"]["EventId"];
-            /** @enum {string} */
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
             event: "project.updated";
             data: string;
         };
         ProjectDeletedEvent: {
             id: components["schemas"]["EventId"];
-            /** @enum {string} */
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
             event: "project.deleted";
             data: string;
         };
         /** @description The events after `Last-Event-ID` are no longer kept; refetch what the page shows. */
         ResetEvent: {
             id: components["schemas"]["EventId"];
-            /** @enum {string} */
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
             event: "reset";
             data: string;
         };
