@@ -42,9 +42,11 @@ migrate: $(VENV)/.requirements
 	$(BIN)/alembic upgrade head
 
 # WEB_CONCURRENCY tells each worker how many there are (the rate limiter warns when they count apart).
+# The service writes each request's log line itself (LOG_FORMAT: for people on a terminal, JSON elsewhere).
+run: export LOG_FORMAT ?= $(shell [ -t 1 ] && echo console || echo json)
 run: migrate
 	WEB_CONCURRENCY=$(WORKERS) $(BIN)/uvicorn --factory service.app:create_app --host $(HOST) --port $(PORT) --workers $(WORKERS) \
-		--loop uvloop --http service.kit.protocol:Protocol --timeout-graceful-shutdown 8
+		--loop uvloop --http service.kit.protocol:Protocol --timeout-graceful-shutdown 8 --no-access-log
 
 # Export workers for EXPORT_QUEUE=saq (Redis at REDIS_URL); the default runs exports in the service.
 worker: migrate

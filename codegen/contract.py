@@ -19,7 +19,10 @@ EVENT_STREAM = "text/event-stream"
 BODY_ERRORS = frozenset({400, 408, 413, 415, 422})
 # Headers the service sets on every answer, whatever produced it: every response documents them,
 # and no handler returns them.
-EVERY_ANSWER = ("Cache-Control", "X-Content-Type-Options")
+EVERY_ANSWER = ("Cache-Control", "X-Content-Type-Options", "X-Request-ID")
+# Taken by the service around every route (service/kit/observe.py): every operation documents it,
+# and no route or handler sees it.
+REQUEST_ID = "x-request-id"
 
 
 class ContractError(Exception):
@@ -140,6 +143,9 @@ def _operation(
         raise ContractError(f"{where}: every operation needs exactly one tag")
 
     params = tuple(_param(where, resolver.resolve(p)) for p in [*shared_params, *op.get("parameters", [])])
+    if not any(p.location == "header" and p.name.lower() == REQUEST_ID for p in params):
+        raise ContractError(f"{where}: every operation documents the X-Request-ID request header")
+    params = tuple(p for p in params if p.name.lower() != REQUEST_ID)
     security = _scheme_names(op["security"]) if "security" in op else global_security
     if unknown := [name for name in security if name not in schemes]:
         raise ContractError(f"{where}: no security scheme {', '.join(unknown)} in components")

@@ -571,6 +571,10 @@ class Problem(BaseModel):
     What went wrong with this request.
     """
     instance: str | MISSING = MISSING
+    request_id: Annotated[str | MISSING, Field(alias="requestId")] = MISSING
+    """
+    The request's `X-Request-ID`, to quote in a bug report.
+    """
 
 
 class In(StrEnum):

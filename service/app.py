@@ -9,6 +9,7 @@ from typing import Any
 from argon2 import PasswordHasher
 from fastapi import FastAPI
 from sqlalchemy.exc import SQLAlchemyError
+from starlette.types import ASGIApp
 
 from generated.api import events, exports, health, members, projects, tasks, tokens, users
 from service.contract import ensure_complete, load_contract
@@ -30,7 +31,9 @@ from service.kit.events.fanout import Broadcaster
 from service.kit.events.relay import create_relay
 from service.kit.events.signals import close_on_exit_signals
 from service.kit.headers import SecurityHeaders
+from service.kit.logs import configure as configure_logging
 from service.kit.logs import hide_tickets
+from service.kit.observe import Observe
 from service.kit.passwords import PasswordWork
 from service.kit.problems import install_problem_handlers
 from service.kit.ratelimits import Limiter
@@ -46,10 +49,15 @@ logger = logging.getLogger("taskboard")
 
 
 class ContractApp(FastAPI):
-    """Serves the hand-written contract at /openapi.json, not a schema derived from the code."""
+    """Serves the hand-written contract at /openapi.json, not a schema derived from the code, and
+    observes every request from outside Starlette's own error handling (service/kit/observe.py)."""
 
     def openapi(self) -> dict[str, Any]:
         return load_contract()
+
+    def build_middleware_stack(self) -> ASGIApp:
+        settings: Settings = self.state.settings
+        return Observe(super().build_middleware_stack(), access_log=settings.access_log)
 
 
 @functools.cache  # once per process
@@ -76,6 +84,7 @@ async def read_shared_secrets(database: Database) -> None:
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
     contract = load_contract()
+    configure_logging(settings.log_format, settings.log_level)
     hide_tickets()
 
     @asynccontextmanager

@@ -68,6 +68,11 @@ class Settings(BaseSettings):
     cors_origins: Annotated[list[str], NoDecode] = []
     # Request headers a browser may send beyond those of the contract, comma-separated: tracing's
     # and request ids' by default.
+    # Logs: JSON lines, or lines for people (`console`); the level of the service's own loggers; and
+    # whether each request gets its line (method, route, operation, status, duration, ids).
+    log_format: Literal["json", "console"] = "json"
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    access_log: bool = True
     cors_allow_headers: Annotated[list[str], NoDecode] = ["traceparent", "tracestate", "baggage", "X-Request-ID"]
     readiness_timeout_seconds: float = Field(default=2.0, gt=0)
     idempotency_ttl: timedelta = timedelta(hours=24)

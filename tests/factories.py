@@ -48,10 +48,12 @@ async def another_token(client: httpx.AsyncClient, who: SignedIn) -> SignedIn:
 
 
 def assert_problem(response: httpx.Response, status: int) -> dict[str, Any]:
-    """The response is an RFC 9457 problem document with this status; returns its body."""
+    """The response is an RFC 9457 problem document with this status, carrying the request's id as
+    its X-Request-ID header does; returns its body without that id, which differs on every request."""
     assert response.status_code == status, response.text
     assert response.headers["content-type"] == "application/problem+json"
     body: dict[str, Any] = response.json()
+    assert body.pop("requestId") == response.headers["x-request-id"]
     assert body["status"] == status
     assert isinstance(body["title"], str) and body["title"]
     assert isinstance(body["type"], str) and body["type"]

@@ -23,16 +23,24 @@ SERVE_OPTIONS = ("--http", UVICORN_HTTP, "--timeout-graceful-shutdown", "8")
 
 
 class LiveServer:
-    """`workers` > 1 serves with uvicorn's worker processes; `log` takes the server's output."""
+    """`workers` > 1 serves with uvicorn's worker processes; `log` takes the server's output; `app` is
+    the factory (the service's, or a test's that adds to it)."""
 
     def __init__(
-        self, database_url: str, env: Mapping[str, str] | None = None, *, workers: int = 1, log: Path | None = None
+        self,
+        database_url: str,
+        env: Mapping[str, str] | None = None,
+        *,
+        workers: int = 1,
+        log: Path | None = None,
+        app: str = "service.app:create_app",
     ) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.env = {**os.environ, "DATABASE_URL": database_url, **CHEAP_PASSWORDS, **(env or {})}
         self.workers = workers
         self.log = log
+        self.app = app
         self.process: subprocess.Popen[bytes] | None = None
 
     def __enter__(self) -> "LiveServer":
@@ -41,7 +49,7 @@ class LiveServer:
     def start(self) -> "LiveServer":
         """Starts (or starts again, on the same port) and waits until it answers."""
         command = [
-            *(sys.executable, "-m", "uvicorn", "--factory", "service.app:create_app"),
+            *(sys.executable, "-m", "uvicorn", "--factory", self.app),
             *("--host", "127.0.0.1", "--port", str(self.port), "--workers", str(self.workers)),
             *(("--no-access-log",) if self.log is None else ()),
             *SERVE_OPTIONS,

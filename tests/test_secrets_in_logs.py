@@ -215,7 +215,10 @@ def log_leaks(secrets: dict[str, str], lines: list[str]) -> Iterator[Leak]:
 
 
 def logger_of(line: str) -> str:
-    """The logger that wrote a line, in our format or in the one of SQLAlchemy's echo handler."""
+    """The logger that wrote a line: the service's JSON line, the test's plain format, or SQLAlchemy's
+    echo handler's."""
+    if line.startswith("{"):
+        return str(json.loads(line).get("logger", "?"))
     found = re.search(r"\b(?:TRACE|DEBUG|INFO|WARNING|ERROR|CRITICAL) ([\w.]+)", line)
     return found.group(1) if found else "?"
 

@@ -65,7 +65,10 @@ def request_context(
         factory = database.reader if request.method in READ_METHODS else database.writer
         async with factory() as session:
             async with session.begin():
-                caller = await authenticate(request, session, tickets=tickets) if security else None
+                caller = None
+                if security:
+                    caller = await authenticate(request, session, tickets=tickets)
+                    request.state.user_id = caller.user_id  # for the request's log line
                 if limited:
                     limiter: Limiter = state.limiter
                     await limiter.count(request, caller)

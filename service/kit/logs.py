@@ -1,5 +1,8 @@
-"""What no log line may carry: stream tickets, the one credential that rides in a URL (`?ticket=`).
+"""How the service logs: one handler on the root logger, so that uvicorn's, SQLAlchemy's and the
+service's own lines all come out alike: JSON lines (LOG_FORMAT=json, the default), or lines for
+people (LOG_FORMAT=console). Every line written while a request is handled carries its id.
 
+And what no log line may carry: stream tickets, the one credential that rides in a URL (`?ticket=`).
 uvicorn writes URLs in its access log and, at its trace level, in every ASGI scope it logs; the
 filter rewrites those records before any handler formats them, keeping their arguments' shape
 (uvicorn's access formatter unpacks them).
@@ -7,7 +10,15 @@ filter rewrites those records before any handler formats them, keeping their arg
 
 import logging
 import re
-from typing import Any
+import sys
+from typing import Any, Literal
+
+from pythonjsonlogger.json import JsonFormatter
+
+from service.kit.observe import request_id
+
+HANDLER = "taskboard"
+CONSOLE = "%(asctime)s %(levelname)-7s %(name)s [%(requestId)s] %(message)s"
 
 TICKET = re.compile(r"(ticket=)[^&\s'\"]+")
 # uvicorn's loggers that write request URLs: the access log, and the ASGI messages at trace level.
@@ -37,3 +48,34 @@ def hide_tickets() -> None:
         logger = logging.getLogger(name)
         if not any(isinstance(f, HideTickets) for f in logger.filters):
             logger.addFilter(HideTickets())
+
+
+class WithRequestId(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.requestId = request_id.get()
+        return True
+
+
+def configure(log_format: Literal["json", "console"], level: str) -> None:
+    """Puts the service's handler on the root logger (once per process; again replaces it), routes
+    uvicorn's loggers through it, and sets the level of the service's own loggers. The levels of
+    other loggers are left as they are (uvicorn's --log-level sets its own)."""
+    root = logging.getLogger()
+    handler = next((h for h in root.handlers if h.get_name() == HANDLER), None)
+    if handler is None:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.set_name(HANDLER)
+        handler.addFilter(WithRequestId())
+        root.addHandler(handler)
+    if log_format == "json":
+        fields = ["levelname", "name", "message"]
+        handler.setFormatter(
+            JsonFormatter(fields, rename_fields={"levelname": "level", "name": "logger"}, timestamp="time")
+        )
+    else:
+        handler.setFormatter(logging.Formatter(CONSOLE))
+    for name in ("uvicorn", "uvicorn.access"):
+        uvicorn_logger = logging.getLogger(name)
+        uvicorn_logger.handlers.clear()
+        uvicorn_logger.propagate = True
+    logging.getLogger("taskboard").setLevel(level)

@@ -17,6 +17,7 @@ from starlette.requests import ClientDisconnect
 from starlette.routing import Match
 
 from service.kit.headers import FOR_ERRORS
+from service.kit.observe import request_id
 
 PROBLEM_JSON = "application/problem+json"
 # RFC 9110 names where Python's HTTPStatus still has the older ones.
@@ -100,6 +101,8 @@ def problem_response(
     body: dict[str, Any] = {"type": type_, "title": title(status), "status": status}
     if detail:
         body["detail"] = detail
+    if (rid := request_id.get()) is not None:
+        body["requestId"] = rid
     body.update(extensions)
     return JSONResponse(body, status_code=status, headers=headers, media_type=PROBLEM_JSON)
 

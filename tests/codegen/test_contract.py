@@ -96,6 +96,7 @@ def _kebab_operation_id(spec: dict[str, Any]) -> None:
 EVERY_ANSWER = {
     "Cache-Control": {"$ref": "#/components/headers/NoStore"},
     "X-Content-Type-Options": {"$ref": "#/components/headers/NoSniff"},
+    "X-Request-ID": {"$ref": "#/components/headers/RequestId"},
 }
 
 
@@ -109,8 +110,14 @@ def _plain_json_error(spec: dict[str, Any]) -> None:
 
 def _without_nosniff(spec: dict[str, Any]) -> None:
     spec["paths"]["/v1/users/{userId}"]["get"]["responses"]["200"]["headers"] = {
-        "Cache-Control": {"$ref": "#/components/headers/NoStore"}
+        "Cache-Control": {"$ref": "#/components/headers/NoStore"},
+        "X-Request-ID": {"$ref": "#/components/headers/RequestId"},
     }
+
+
+def _without_request_id(spec: dict[str, Any]) -> None:
+    get_user = spec["paths"]["/v1/users/{userId}"]["get"]
+    get_user["parameters"] = [p for p in get_user["parameters"] if "RequestId" not in p.get("$ref", "")]
 
 
 def _body_without_408(spec: dict[str, Any]) -> None:
@@ -138,6 +145,10 @@ def _429_without_retry_after(spec: dict[str, Any]) -> None:
         ),
         (_plain_json_error, "getUser (GET /v1/users/{userId}): the 404 response must be application/problem+json only"),
         (_without_nosniff, "getUser (GET /v1/users/{userId}): the 200 response must document X-Content-Type-Options"),
+        (
+            _without_request_id,
+            "getUser (GET /v1/users/{userId}): every operation documents the X-Request-ID request header",
+        ),
         (
             _number_parameter,
             "getUser (GET /v1/users/{userId}): parameter x must be a plain integer, string or boolean"

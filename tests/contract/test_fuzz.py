@@ -4,12 +4,15 @@ import os
 import subprocess
 import sys
 import tomllib
+from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
+import pytest
 import yaml
 
 from codegen import contract
+from tests.conftest import UNLIMITED
 from tests.live import ROOT, LiveServer
 
 CONFIG = Path(__file__).with_name("schemathesis.toml")
@@ -51,13 +54,21 @@ def sign_up_peers(server: LiveServer, names: list[str], path: Path) -> Path:
     return path
 
 
-def test_the_running_service_keeps_the_contract(live_server: LiveServer, tmp_path: Path) -> None:
-    wfc = sign_up_peers(live_server, ["ada", "bob"], tmp_path / "auth.yaml")
+@pytest.fixture
+def fuzzed(database_url: str, tmp_path: Path) -> Iterator[LiveServer]:
+    # Streams end after a fifth of a second: the fuzzer reads each to its end, one operation at a time.
+    env = {"STREAM_MAX_SECONDS": "0.2", "EXPORT_DIR": str(tmp_path / "exports"), **UNLIMITED}
+    with LiveServer(database_url, env) as server:
+        yield server
+
+
+def test_the_running_service_keeps_the_contract(fuzzed: LiveServer, tmp_path: Path) -> None:
+    wfc = sign_up_peers(fuzzed, ["ada", "bob"], tmp_path / "auth.yaml")
     examples = os.environ.get("FUZZ_EXAMPLES", "50")
     seed = os.environ.get("FUZZ_SEED", "20261130")
     command = [
         *(sys.executable, "-m", "schemathesis.cli", "--config-file", str(CONFIG), "run", str(ROOT / "openapi.yaml")),
-        *("--url", live_server.url, "--max-examples", examples, "--report", "junit", "--report-dir", str(tmp_path)),
+        *("--url", fuzzed.url, "--max-examples", examples, "--report", "junit", "--report-dir", str(tmp_path)),
         *(["--seed", seed] if seed != "random" else []),
     ]
     env = {**os.environ, "TASKBOARD_WFC": str(wfc)}

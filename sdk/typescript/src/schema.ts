@@ -892,6 +892,8 @@ export interface components {
             detail?: string;
             /** Format: uri-reference */
             instance?: string;
+            /** @description The request's `X-Request-ID`, to quote in a bug report. */
+            requestId?: string;
         };
         /**
          * @description A problem document that names every invalid field.
@@ -935,6 +937,7 @@ export interface components {
             headers: {
                 "Cache-Control": components["headers"]["NoStore"];
                 "X-Content-Type-Options": components["headers"]["NoSniff"];
+                "X-Request-ID": components["headers"]["RequestId"];
                 [name: string]: unknown;
             };
             content: {
@@ -954,6 +957,7 @@ export interface components {
             headers: {
                 "Cache-Control": components["headers"]["NoStore"];
                 "X-Content-Type-Options": components["headers"]["NoSniff"];
+                "X-Request-ID": components["headers"]["RequestId"];
                 [name: string]: unknown;
             };
             content: {
@@ -973,6 +977,7 @@ export interface components {
             headers: {
                 "Cache-Control": components["headers"]["NoStore"];
                 "X-Content-Type-Options": components["headers"]["NoSniff"];
+                "X-Request-ID": components["headers"]["RequestId"];
                 [name: string]: unknown;
             };
             content: {
@@ -992,6 +997,7 @@ export interface components {
             headers: {
                 "Cache-Control": components["headers"]["NoStore"];
                 "X-Content-Type-Options": components["headers"]["NoSniff"];
+                "X-Request-ID": components["headers"]["RequestId"];
                 [name: string]: unknown;
             };
             content: {
@@ -1011,6 +1017,7 @@ export interface components {
             headers: {
                 "Cache-Control": components["headers"]["NoStore"];
                 "X-Content-Type-Options": components["headers"]["NoSniff"];
+                "X-Request-ID": components["headers"]["RequestId"];
                 [name: string]: unknown;
             };
             content: {
@@ -1030,6 +1037,7 @@ export interface components {
             headers: {
                 "Cache-Control": components["headers"]["NoStore"];
                 "X-Content-Type-Options": components["headers"]["NoSniff"];
+                "X-Request-ID": components["headers"]["RequestId"];
                 [name: string]: unknown;
             };
             content: {
@@ -1049,6 +1057,7 @@ export interface components {
             headers: {
                 "Cache-Control": components["headers"]["NoStore"];
                 "X-Content-Type-Options": components["headers"]["NoSniff"];
+                "X-Request-ID": components["headers"]["RequestId"];
                 [name: string]: unknown;
             };
             content: {
@@ -1068,6 +1077,7 @@ export interface components {
             headers: {
                 "Cache-Control": components["headers"]["NoStore"];
                 "X-Content-Type-Options": components["headers"]["NoSniff"];
+                "X-Request-ID": components["headers"]["RequestId"];
                 [name: string]: unknown;
             };
             content: {
@@ -1088,6 +1098,7 @@ export interface components {
                 ETag: components["headers"]["ETag"];
                 "Cache-Control": components["headers"]["Revalidate"];
                 "X-Content-Type-Options": components["headers"]["NoSniff"];
+                "X-Request-ID": components["headers"]["RequestId"];
                 [name: string]: unknown;
             };
             content?: never;
@@ -1097,6 +1108,7 @@ export interface components {
             headers: {
                 "Cache-Control": components["headers"]["NoStore"];
                 "X-Content-Type-Options": components["headers"]["NoSniff"];
+                "X-Request-ID": components["headers"]["RequestId"];
                 [name: string]: unknown;
             };
             content: {
@@ -1120,6 +1132,7 @@ export interface components {
             headers: {
                 "Cache-Control": components["headers"]["NoStore"];
                 "X-Content-Type-Options": components["headers"]["NoSniff"];
+                "X-Request-ID": components["headers"]["RequestId"];
                 [name: string]: unknown;
             };
             content: {
@@ -1140,6 +1153,7 @@ export interface components {
                 "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
                 "Cache-Control": components["headers"]["NoStore"];
                 "X-Content-Type-Options": components["headers"]["NoSniff"];
+                "X-Request-ID": components["headers"]["RequestId"];
                 [name: string]: unknown;
             };
             content: {
@@ -1160,6 +1174,7 @@ export interface components {
                 "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
                 "Cache-Control": components["headers"]["NoStore"];
                 "X-Content-Type-Options": components["headers"]["NoSniff"];
+                "X-Request-ID": components["headers"]["RequestId"];
                 [name: string]: unknown;
             };
             content: {
@@ -1179,6 +1194,7 @@ export interface components {
             headers: {
                 "Cache-Control": components["headers"]["NoStore"];
                 "X-Content-Type-Options": components["headers"]["NoSniff"];
+                "X-Request-ID": components["headers"]["RequestId"];
                 [name: string]: unknown;
             };
             content: {
@@ -1198,6 +1214,7 @@ export interface components {
             headers: {
                 "Cache-Control": components["headers"]["NoStore"];
                 "X-Content-Type-Options": components["headers"]["NoSniff"];
+                "X-Request-ID": components["headers"]["RequestId"];
                 [name: string]: unknown;
             };
             content: {
@@ -1217,6 +1234,7 @@ export interface components {
             headers: {
                 "Cache-Control": components["headers"]["NoStore"];
                 "X-Content-Type-Options": components["headers"]["NoSniff"];
+                "X-Request-ID": components["headers"]["RequestId"];
                 [name: string]: unknown;
             };
             content: {
@@ -1236,6 +1254,7 @@ export interface components {
             headers: {
                 "Cache-Control": components["headers"]["NoStore"];
                 "X-Content-Type-Options": components["headers"]["NoSniff"];
+                "X-Request-ID": components["headers"]["RequestId"];
                 [name: string]: unknown;
             };
             content: {
@@ -1255,6 +1274,7 @@ export interface components {
             headers: {
                 "Cache-Control": components["headers"]["NoStore"];
                 "X-Content-Type-Options": components["headers"]["NoSniff"];
+                "X-Request-ID": components["headers"]["RequestId"];
                 [name: string]: unknown;
             };
             content: {
@@ -1266,6 +1286,7 @@ export interface components {
             headers: {
                 "Cache-Control": components["headers"]["NoStore"];
                 "X-Content-Type-Options": components["headers"]["NoSniff"];
+                "X-Request-ID": components["headers"]["RequestId"];
                 [name: string]: unknown;
             };
             content: {
@@ -1286,6 +1307,7 @@ export interface components {
                 "Retry-After": components["headers"]["Retry-After"];
                 "Cache-Control": components["headers"]["NoStore"];
                 "X-Content-Type-Options": components["headers"]["NoSniff"];
+                "X-Request-ID": components["headers"]["RequestId"];
                 [name: string]: unknown;
             };
             content: {
@@ -1306,6 +1328,7 @@ export interface components {
                 "Retry-After": components["headers"]["Retry-After"];
                 "Cache-Control": components["headers"]["NoStore"];
                 "X-Content-Type-Options": components["headers"]["NoSniff"];
+                "X-Request-ID": components["headers"]["RequestId"];
                 [name: string]: unknown;
             };
             content: {
@@ -1326,6 +1349,7 @@ export interface components {
                 "Retry-After": components["headers"]["Retry-After"];
                 "Cache-Control": components["headers"]["NoStore"];
                 "X-Content-Type-Options": components["headers"]["NoSniff"];
+                "X-Request-ID": components["headers"]["RequestId"];
                 [name: string]: unknown;
             };
             content: {
@@ -1342,6 +1366,12 @@ export interface components {
         };
     };
     parameters: {
+        /**
+         * @description Names this request in the service's logs, traces and problem documents (`requestId`); it
+         *     comes back as the `X-Request-ID` response header. Kept when it is 1 to 128 letters, digits,
+         *     `-`, `.`, `_` or `:`; otherwise the service names the request itself (it never refuses one).
+         */
+        RequestId: string;
         /** @description A project's id. */
         ProjectId: components["schemas"]["Id"];
         /** @description An export's id. */
@@ -1390,6 +1420,11 @@ export interface components {
          *     (with `If-None-Match`) before each use.
          */
         Revalidate: "private, no-cache";
+        /**
+         * @description The request's id: the caller's `X-Request-ID` when it was kept, a new one otherwise. Problem
+         *     documents carry it as `requestId`; the service's log line and trace of the request carry it too.
+         */
+        RequestId: string;
         /** @description Always `nosniff`, so that a browser takes every body for its declared media type. */
         NoSniff: "nosniff";
         /** @description The representation's strong entity tag, for `If-Match` and `If-None-Match`. */
@@ -1480,6 +1515,7 @@ export type ResponseRequestTimeout = components['responses']['RequestTimeout'];
 export type ResponseTooManyRequests = components['responses']['TooManyRequests'];
 export type ResponseUnavailable = components['responses']['Unavailable'];
 export type ResponseNotReady = components['responses']['NotReady'];
+export type ParameterRequestId = components['parameters']['RequestId'];
 export type ParameterProjectId = components['parameters']['ProjectId'];
 export type ParameterExportId = components['parameters']['ExportId'];
 export type ParameterTaskId = components['parameters']['TaskId'];
@@ -1491,6 +1527,7 @@ export type ParameterIdempotencyKey = components['parameters']['IdempotencyKey']
 export type ParameterUserId = components['parameters']['UserId'];
 export type HeaderNoStore = components['headers']['NoStore'];
 export type HeaderRevalidate = components['headers']['Revalidate'];
+export type HeaderRequestId = components['headers']['RequestId'];
 export type HeaderNoSniff = components['headers']['NoSniff'];
 export type HeaderETag = components['headers']['ETag'];
 export type HeaderIdempotentReplayed = components['headers']['Idempotent-Replayed'];
@@ -1510,7 +1547,14 @@ export interface operations {
                  */
                 cursor?: components["parameters"]["Cursor"];
             };
-            header?: never;
+            header?: {
+                /**
+                 * @description Names this request in the service's logs, traces and problem documents (`requestId`); it
+                 *     comes back as the `X-Request-ID` response header. Kept when it is 1 to 128 letters, digits,
+                 *     `-`, `.`, `_` or `:`; otherwise the service names the request itself (it never refuses one).
+                 */
+                "X-Request-ID"?: components["parameters"]["RequestId"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -1521,6 +1565,7 @@ export interface operations {
                 headers: {
                     "Cache-Control": components["headers"]["NoStore"];
                     "X-Content-Type-Options": components["headers"]["NoSniff"];
+                    "X-Request-ID": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1537,7 +1582,14 @@ export interface operations {
     createUser: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Names this request in the service's logs, traces and problem documents (`requestId`); it
+                 *     comes back as the `X-Request-ID` response header. Kept when it is 1 to 128 letters, digits,
+                 *     `-`, `.`, `_` or `:`; otherwise the service names the request itself (it never refuses one).
+                 */
+                "X-Request-ID"?: components["parameters"]["RequestId"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -1553,6 +1605,7 @@ export interface operations {
                     Location: components["headers"]["Location"];
                     "Cache-Control": components["headers"]["NoStore"];
                     "X-Content-Type-Options": components["headers"]["NoSniff"];
+                    "X-Request-ID": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1572,7 +1625,14 @@ export interface operations {
     getCurrentUser: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Names this request in the service's logs, traces and problem documents (`requestId`); it
+                 *     comes back as the `X-Request-ID` response header. Kept when it is 1 to 128 letters, digits,
+                 *     `-`, `.`, `_` or `:`; otherwise the service names the request itself (it never refuses one).
+                 */
+                "X-Request-ID"?: components["parameters"]["RequestId"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -1583,6 +1643,7 @@ export interface operations {
                 headers: {
                     "Cache-Control": components["headers"]["NoStore"];
                     "X-Content-Type-Options": components["headers"]["NoSniff"];
+                    "X-Request-ID": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1598,7 +1659,14 @@ export interface operations {
     updateCurrentUser: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Names this request in the service's logs, traces and problem documents (`requestId`); it
+                 *     comes back as the `X-Request-ID` response header. Kept when it is 1 to 128 letters, digits,
+                 *     `-`, `.`, `_` or `:`; otherwise the service names the request itself (it never refuses one).
+                 */
+                "X-Request-ID"?: components["parameters"]["RequestId"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -1613,6 +1681,7 @@ export interface operations {
                 headers: {
                     "Cache-Control": components["headers"]["NoStore"];
                     "X-Content-Type-Options": components["headers"]["NoSniff"];
+                    "X-Request-ID": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1633,7 +1702,14 @@ export interface operations {
     getUser: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Names this request in the service's logs, traces and problem documents (`requestId`); it
+                 *     comes back as the `X-Request-ID` response header. Kept when it is 1 to 128 letters, digits,
+                 *     `-`, `.`, `_` or `:`; otherwise the service names the request itself (it never refuses one).
+                 */
+                "X-Request-ID"?: components["parameters"]["RequestId"];
+            };
             path: {
                 /** @description A user's id. */
                 userId: components["parameters"]["UserId"];
@@ -1647,6 +1723,7 @@ export interface operations {
                 headers: {
                     "Cache-Control": components["headers"]["NoStore"];
                     "X-Content-Type-Options": components["headers"]["NoSniff"];
+                    "X-Request-ID": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1671,7 +1748,14 @@ export interface operations {
                  */
                 cursor?: components["parameters"]["Cursor"];
             };
-            header?: never;
+            header?: {
+                /**
+                 * @description Names this request in the service's logs, traces and problem documents (`requestId`); it
+                 *     comes back as the `X-Request-ID` response header. Kept when it is 1 to 128 letters, digits,
+                 *     `-`, `.`, `_` or `:`; otherwise the service names the request itself (it never refuses one).
+                 */
+                "X-Request-ID"?: components["parameters"]["RequestId"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -1682,6 +1766,7 @@ export interface operations {
                 headers: {
                     "Cache-Control": components["headers"]["NoStore"];
                     "X-Content-Type-Options": components["headers"]["NoSniff"];
+                    "X-Request-ID": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1699,6 +1784,12 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /**
+                 * @description Names this request in the service's logs, traces and problem documents (`requestId`); it
+                 *     comes back as the `X-Request-ID` response header. Kept when it is 1 to 128 letters, digits,
+                 *     `-`, `.`, `_` or `:`; otherwise the service names the request itself (it never refuses one).
+                 */
+                "X-Request-ID"?: components["parameters"]["RequestId"];
                 /**
                  * @description Makes a retry safe. A key is remembered for at least 24 hours for the caller who sent it:
                  *     the same key with the same body replays the first response (with `Idempotent-Replayed:
@@ -1725,6 +1816,7 @@ export interface operations {
                     "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     "Cache-Control": components["headers"]["NoStore"];
                     "X-Content-Type-Options": components["headers"]["NoSniff"];
+                    "X-Request-ID": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1747,6 +1839,12 @@ export interface operations {
             query?: never;
             header?: {
                 /**
+                 * @description Names this request in the service's logs, traces and problem documents (`requestId`); it
+                 *     comes back as the `X-Request-ID` response header. Kept when it is 1 to 128 letters, digits,
+                 *     `-`, `.`, `_` or `:`; otherwise the service names the request itself (it never refuses one).
+                 */
+                "X-Request-ID"?: components["parameters"]["RequestId"];
+                /**
                  * @description The `ETag`s the client holds (a list, over one or more lines, or `*`); when one of them is
                  *     current (weak comparison) the answer is 304 without a body.
                  */
@@ -1766,6 +1864,7 @@ export interface operations {
                     ETag: components["headers"]["ETag"];
                     "Cache-Control": components["headers"]["Revalidate"];
                     "X-Content-Type-Options": components["headers"]["NoSniff"];
+                    "X-Request-ID": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1784,7 +1883,14 @@ export interface operations {
     deleteProject: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Names this request in the service's logs, traces and problem documents (`requestId`); it
+                 *     comes back as the `X-Request-ID` response header. Kept when it is 1 to 128 letters, digits,
+                 *     `-`, `.`, `_` or `:`; otherwise the service names the request itself (it never refuses one).
+                 */
+                "X-Request-ID"?: components["parameters"]["RequestId"];
+            };
             path: {
                 /** @description A project's id. */
                 projectId: components["parameters"]["ProjectId"];
@@ -1798,6 +1904,7 @@ export interface operations {
                 headers: {
                     "Cache-Control": components["headers"]["NoStore"];
                     "X-Content-Type-Options": components["headers"]["NoSniff"];
+                    "X-Request-ID": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -1815,6 +1922,12 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
+                /**
+                 * @description Names this request in the service's logs, traces and problem documents (`requestId`); it
+                 *     comes back as the `X-Request-ID` response header. Kept when it is 1 to 128 letters, digits,
+                 *     `-`, `.`, `_` or `:`; otherwise the service names the request itself (it never refuses one).
+                 */
+                "X-Request-ID"?: components["parameters"]["RequestId"];
                 /**
                  * @description The `ETag` the change is based on: a request without it gets 428, a stale one 412, and a
                  *     value that is neither `*` nor a list of entity tags 400; none of them changes anything. As
@@ -1841,6 +1954,7 @@ export interface operations {
                     ETag: components["headers"]["ETag"];
                     "Cache-Control": components["headers"]["NoStore"];
                     "X-Content-Type-Options": components["headers"]["NoSniff"];
+                    "X-Request-ID": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1865,6 +1979,12 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /**
+                 * @description Names this request in the service's logs, traces and problem documents (`requestId`); it
+                 *     comes back as the `X-Request-ID` response header. Kept when it is 1 to 128 letters, digits,
+                 *     `-`, `.`, `_` or `:`; otherwise the service names the request itself (it never refuses one).
+                 */
+                "X-Request-ID"?: components["parameters"]["RequestId"];
                 /** @description The `id` of the last event received, to resume after it. */
                 "Last-Event-ID"?: string;
             };
@@ -1881,6 +2001,7 @@ export interface operations {
                 headers: {
                     "Cache-Control": components["headers"]["NoStore"];
                     "X-Content-Type-Options": components["headers"]["NoSniff"];
+                    "X-Request-ID": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1898,7 +2019,14 @@ export interface operations {
     createStreamTicket: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Names this request in the service's logs, traces and problem documents (`requestId`); it
+                 *     comes back as the `X-Request-ID` response header. Kept when it is 1 to 128 letters, digits,
+                 *     `-`, `.`, `_` or `:`; otherwise the service names the request itself (it never refuses one).
+                 */
+                "X-Request-ID"?: components["parameters"]["RequestId"];
+            };
             path: {
                 /** @description A project's id. */
                 projectId: components["parameters"]["ProjectId"];
@@ -1912,6 +2040,7 @@ export interface operations {
                 headers: {
                     "Cache-Control": components["headers"]["NoStore"];
                     "X-Content-Type-Options": components["headers"]["NoSniff"];
+                    "X-Request-ID": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1937,7 +2066,14 @@ export interface operations {
                  */
                 cursor?: components["parameters"]["Cursor"];
             };
-            header?: never;
+            header?: {
+                /**
+                 * @description Names this request in the service's logs, traces and problem documents (`requestId`); it
+                 *     comes back as the `X-Request-ID` response header. Kept when it is 1 to 128 letters, digits,
+                 *     `-`, `.`, `_` or `:`; otherwise the service names the request itself (it never refuses one).
+                 */
+                "X-Request-ID"?: components["parameters"]["RequestId"];
+            };
             path: {
                 /** @description A project's id. */
                 projectId: components["parameters"]["ProjectId"];
@@ -1951,6 +2087,7 @@ export interface operations {
                 headers: {
                     "Cache-Control": components["headers"]["NoStore"];
                     "X-Content-Type-Options": components["headers"]["NoSniff"];
+                    "X-Request-ID": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1968,7 +2105,14 @@ export interface operations {
     addMember: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Names this request in the service's logs, traces and problem documents (`requestId`); it
+                 *     comes back as the `X-Request-ID` response header. Kept when it is 1 to 128 letters, digits,
+                 *     `-`, `.`, `_` or `:`; otherwise the service names the request itself (it never refuses one).
+                 */
+                "X-Request-ID"?: components["parameters"]["RequestId"];
+            };
             path: {
                 /** @description A project's id. */
                 projectId: components["parameters"]["ProjectId"];
@@ -1984,6 +2128,7 @@ export interface operations {
                 headers: {
                     "Cache-Control": components["headers"]["NoStore"];
                     "X-Content-Type-Options": components["headers"]["NoSniff"];
+                    "X-Request-ID": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1995,6 +2140,7 @@ export interface operations {
                 headers: {
                     "Cache-Control": components["headers"]["NoStore"];
                     "X-Content-Type-Options": components["headers"]["NoSniff"];
+                    "X-Request-ID": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2013,7 +2159,14 @@ export interface operations {
     removeMember: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Names this request in the service's logs, traces and problem documents (`requestId`); it
+                 *     comes back as the `X-Request-ID` response header. Kept when it is 1 to 128 letters, digits,
+                 *     `-`, `.`, `_` or `:`; otherwise the service names the request itself (it never refuses one).
+                 */
+                "X-Request-ID"?: components["parameters"]["RequestId"];
+            };
             path: {
                 /** @description A project's id. */
                 projectId: components["parameters"]["ProjectId"];
@@ -2029,6 +2182,7 @@ export interface operations {
                 headers: {
                     "Cache-Control": components["headers"]["NoStore"];
                     "X-Content-Type-Options": components["headers"]["NoSniff"];
+                    "X-Request-ID": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -2062,7 +2216,14 @@ export interface operations {
                  */
                 cursor?: components["parameters"]["Cursor"];
             };
-            header?: never;
+            header?: {
+                /**
+                 * @description Names this request in the service's logs, traces and problem documents (`requestId`); it
+                 *     comes back as the `X-Request-ID` response header. Kept when it is 1 to 128 letters, digits,
+                 *     `-`, `.`, `_` or `:`; otherwise the service names the request itself (it never refuses one).
+                 */
+                "X-Request-ID"?: components["parameters"]["RequestId"];
+            };
             path: {
                 /** @description A project's id. */
                 projectId: components["parameters"]["ProjectId"];
@@ -2076,6 +2237,7 @@ export interface operations {
                 headers: {
                     "Cache-Control": components["headers"]["NoStore"];
                     "X-Content-Type-Options": components["headers"]["NoSniff"];
+                    "X-Request-ID": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2094,6 +2256,12 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /**
+                 * @description Names this request in the service's logs, traces and problem documents (`requestId`); it
+                 *     comes back as the `X-Request-ID` response header. Kept when it is 1 to 128 letters, digits,
+                 *     `-`, `.`, `_` or `:`; otherwise the service names the request itself (it never refuses one).
+                 */
+                "X-Request-ID"?: components["parameters"]["RequestId"];
                 /**
                  * @description Makes a retry safe. A key is remembered for at least 24 hours for the caller who sent it:
                  *     the same key with the same body replays the first response (with `Idempotent-Replayed:
@@ -2123,6 +2291,7 @@ export interface operations {
                     "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     "Cache-Control": components["headers"]["NoStore"];
                     "X-Content-Type-Options": components["headers"]["NoSniff"];
+                    "X-Request-ID": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2146,6 +2315,12 @@ export interface operations {
             query?: never;
             header?: {
                 /**
+                 * @description Names this request in the service's logs, traces and problem documents (`requestId`); it
+                 *     comes back as the `X-Request-ID` response header. Kept when it is 1 to 128 letters, digits,
+                 *     `-`, `.`, `_` or `:`; otherwise the service names the request itself (it never refuses one).
+                 */
+                "X-Request-ID"?: components["parameters"]["RequestId"];
+                /**
                  * @description The `ETag`s the client holds (a list, over one or more lines, or `*`); when one of them is
                  *     current (weak comparison) the answer is 304 without a body.
                  */
@@ -2167,6 +2342,7 @@ export interface operations {
                     ETag: components["headers"]["ETag"];
                     "Cache-Control": components["headers"]["Revalidate"];
                     "X-Content-Type-Options": components["headers"]["NoSniff"];
+                    "X-Request-ID": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2185,7 +2361,14 @@ export interface operations {
     deleteTask: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Names this request in the service's logs, traces and problem documents (`requestId`); it
+                 *     comes back as the `X-Request-ID` response header. Kept when it is 1 to 128 letters, digits,
+                 *     `-`, `.`, `_` or `:`; otherwise the service names the request itself (it never refuses one).
+                 */
+                "X-Request-ID"?: components["parameters"]["RequestId"];
+            };
             path: {
                 /** @description A project's id. */
                 projectId: components["parameters"]["ProjectId"];
@@ -2201,6 +2384,7 @@ export interface operations {
                 headers: {
                     "Cache-Control": components["headers"]["NoStore"];
                     "X-Content-Type-Options": components["headers"]["NoSniff"];
+                    "X-Request-ID": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -2217,6 +2401,12 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
+                /**
+                 * @description Names this request in the service's logs, traces and problem documents (`requestId`); it
+                 *     comes back as the `X-Request-ID` response header. Kept when it is 1 to 128 letters, digits,
+                 *     `-`, `.`, `_` or `:`; otherwise the service names the request itself (it never refuses one).
+                 */
+                "X-Request-ID"?: components["parameters"]["RequestId"];
                 /**
                  * @description The `ETag` the change is based on: a request without it gets 428, a stale one 412, and a
                  *     value that is neither `*` nor a list of entity tags 400; none of them changes anything. As
@@ -2245,6 +2435,7 @@ export interface operations {
                     ETag: components["headers"]["ETag"];
                     "Cache-Control": components["headers"]["NoStore"];
                     "X-Content-Type-Options": components["headers"]["NoSniff"];
+                    "X-Request-ID": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2275,7 +2466,14 @@ export interface operations {
                  */
                 cursor?: components["parameters"]["Cursor"];
             };
-            header?: never;
+            header?: {
+                /**
+                 * @description Names this request in the service's logs, traces and problem documents (`requestId`); it
+                 *     comes back as the `X-Request-ID` response header. Kept when it is 1 to 128 letters, digits,
+                 *     `-`, `.`, `_` or `:`; otherwise the service names the request itself (it never refuses one).
+                 */
+                "X-Request-ID"?: components["parameters"]["RequestId"];
+            };
             path: {
                 /** @description A project's id. */
                 projectId: components["parameters"]["ProjectId"];
@@ -2289,6 +2487,7 @@ export interface operations {
                 headers: {
                     "Cache-Control": components["headers"]["NoStore"];
                     "X-Content-Type-Options": components["headers"]["NoSniff"];
+                    "X-Request-ID": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2306,7 +2505,14 @@ export interface operations {
     createExport: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Names this request in the service's logs, traces and problem documents (`requestId`); it
+                 *     comes back as the `X-Request-ID` response header. Kept when it is 1 to 128 letters, digits,
+                 *     `-`, `.`, `_` or `:`; otherwise the service names the request itself (it never refuses one).
+                 */
+                "X-Request-ID"?: components["parameters"]["RequestId"];
+            };
             path: {
                 /** @description A project's id. */
                 projectId: components["parameters"]["ProjectId"];
@@ -2325,6 +2531,7 @@ export interface operations {
                     Location: components["headers"]["Location"];
                     "Cache-Control": components["headers"]["NoStore"];
                     "X-Content-Type-Options": components["headers"]["NoSniff"];
+                    "X-Request-ID": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2345,7 +2552,14 @@ export interface operations {
     getExport: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Names this request in the service's logs, traces and problem documents (`requestId`); it
+                 *     comes back as the `X-Request-ID` response header. Kept when it is 1 to 128 letters, digits,
+                 *     `-`, `.`, `_` or `:`; otherwise the service names the request itself (it never refuses one).
+                 */
+                "X-Request-ID"?: components["parameters"]["RequestId"];
+            };
             path: {
                 /** @description An export's id. */
                 exportId: components["parameters"]["ExportId"];
@@ -2359,6 +2573,7 @@ export interface operations {
                 headers: {
                     "Cache-Control": components["headers"]["NoStore"];
                     "X-Content-Type-Options": components["headers"]["NoSniff"];
+                    "X-Request-ID": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2376,7 +2591,14 @@ export interface operations {
     downloadExport: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Names this request in the service's logs, traces and problem documents (`requestId`); it
+                 *     comes back as the `X-Request-ID` response header. Kept when it is 1 to 128 letters, digits,
+                 *     `-`, `.`, `_` or `:`; otherwise the service names the request itself (it never refuses one).
+                 */
+                "X-Request-ID"?: components["parameters"]["RequestId"];
+            };
             path: {
                 /** @description An export's id. */
                 exportId: components["parameters"]["ExportId"];
@@ -2392,6 +2614,7 @@ export interface operations {
                     "Content-Disposition": string;
                     "Cache-Control": components["headers"]["NoStore"];
                     "X-Content-Type-Options": components["headers"]["NoSniff"];
+                    "X-Request-ID": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2411,7 +2634,14 @@ export interface operations {
     createToken: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Names this request in the service's logs, traces and problem documents (`requestId`); it
+                 *     comes back as the `X-Request-ID` response header. Kept when it is 1 to 128 letters, digits,
+                 *     `-`, `.`, `_` or `:`; otherwise the service names the request itself (it never refuses one).
+                 */
+                "X-Request-ID"?: components["parameters"]["RequestId"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -2426,6 +2656,7 @@ export interface operations {
                 headers: {
                     "Cache-Control": components["headers"]["NoStore"];
                     "X-Content-Type-Options": components["headers"]["NoSniff"];
+                    "X-Request-ID": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2445,7 +2676,14 @@ export interface operations {
     revokeCurrentToken: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Names this request in the service's logs, traces and problem documents (`requestId`); it
+                 *     comes back as the `X-Request-ID` response header. Kept when it is 1 to 128 letters, digits,
+                 *     `-`, `.`, `_` or `:`; otherwise the service names the request itself (it never refuses one).
+                 */
+                "X-Request-ID"?: components["parameters"]["RequestId"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -2456,6 +2694,7 @@ export interface operations {
                 headers: {
                     "Cache-Control": components["headers"]["NoStore"];
                     "X-Content-Type-Options": components["headers"]["NoSniff"];
+                    "X-Request-ID": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -2469,7 +2708,14 @@ export interface operations {
     getHealth: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Names this request in the service's logs, traces and problem documents (`requestId`); it
+                 *     comes back as the `X-Request-ID` response header. Kept when it is 1 to 128 letters, digits,
+                 *     `-`, `.`, `_` or `:`; otherwise the service names the request itself (it never refuses one).
+                 */
+                "X-Request-ID"?: components["parameters"]["RequestId"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -2480,6 +2726,7 @@ export interface operations {
                 headers: {
                     "Cache-Control": components["headers"]["NoStore"];
                     "X-Content-Type-Options": components["headers"]["NoSniff"];
+                    "X-Request-ID": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2492,7 +2739,14 @@ export interface operations {
     getReadiness: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Names this request in the service's logs, traces and problem documents (`requestId`); it
+                 *     comes back as the `X-Request-ID` response header. Kept when it is 1 to 128 letters, digits,
+                 *     `-`, `.`, `_` or `:`; otherwise the service names the request itself (it never refuses one).
+                 */
+                "X-Request-ID"?: components["parameters"]["RequestId"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -2503,6 +2757,7 @@ export interface operations {
                 headers: {
                     "Cache-Control": components["headers"]["NoStore"];
                     "X-Content-Type-Options": components["headers"]["NoSniff"];
+                    "X-Request-ID": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {

@@ -21,6 +21,7 @@ class Problem:
         status (int):
         detail (str | Unset): What went wrong with this request.
         instance (str | Unset):
+        request_id (str | Unset): The request's `X-Request-ID`, to quote in a bug report.
     """
 
     type_: str
@@ -28,6 +29,7 @@ class Problem:
     status: int
     detail: str | Unset = UNSET
     instance: str | Unset = UNSET
+    request_id: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -40,6 +42,8 @@ class Problem:
         detail = self.detail
 
         instance = self.instance
+
+        request_id = self.request_id
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -54,6 +58,8 @@ class Problem:
             field_dict["detail"] = detail
         if instance is not UNSET:
             field_dict["instance"] = instance
+        if request_id is not UNSET:
+            field_dict["requestId"] = request_id
 
         return field_dict
 
@@ -70,12 +76,15 @@ class Problem:
 
         instance = d.pop("instance", UNSET)
 
+        request_id = d.pop("requestId", UNSET)
+
         problem = cls(
             type_=type_,
             title=title,
             status=status,
             detail=detail,
             instance=instance,
+            request_id=request_id,
         )
 
         problem.additional_properties = d

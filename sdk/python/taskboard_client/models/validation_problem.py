@@ -26,6 +26,7 @@ class ValidationProblem:
         errors (list[FieldError]):
         detail (str | Unset): What went wrong with this request.
         instance (str | Unset):
+        request_id (str | Unset): The request's `X-Request-ID`, to quote in a bug report.
     """
 
     type_: str
@@ -34,6 +35,7 @@ class ValidationProblem:
     errors: list[FieldError]
     detail: str | Unset = UNSET
     instance: str | Unset = UNSET
+    request_id: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -52,6 +54,8 @@ class ValidationProblem:
 
         instance = self.instance
 
+        request_id = self.request_id
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -66,6 +70,8 @@ class ValidationProblem:
             field_dict["detail"] = detail
         if instance is not UNSET:
             field_dict["instance"] = instance
+        if request_id is not UNSET:
+            field_dict["requestId"] = request_id
 
         return field_dict
 
@@ -91,6 +97,8 @@ class ValidationProblem:
 
         instance = d.pop("instance", UNSET)
 
+        request_id = d.pop("requestId", UNSET)
+
         validation_problem = cls(
             type_=type_,
             title=title,
@@ -98,6 +106,7 @@ class ValidationProblem:
             errors=errors,
             detail=detail,
             instance=instance,
+            request_id=request_id,
         )
 
         validation_problem.additional_properties = d

@@ -9,12 +9,17 @@ from ...client import AuthenticatedClient, Client
 from ...models.problem import Problem
 from ...models.stream_ticket import StreamTicket
 from ...models.validation_problem import ValidationProblem
-from ...types import Response
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     project_id: int,
+    *,
+    x_request_id: str | Unset = UNSET,
 ) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+    if not isinstance(x_request_id, Unset):
+        headers["X-Request-ID"] = x_request_id
 
     _kwargs: dict[str, Any] = {
         "method": "post",
@@ -23,6 +28,7 @@ def _get_kwargs(
         ),
     }
 
+    _kwargs["headers"] = headers
     return _kwargs
 
 
@@ -85,6 +91,7 @@ def sync_detailed(
     project_id: int,
     *,
     client: AuthenticatedClient | Client,
+    x_request_id: str | Unset = UNSET,
 ) -> Response[Problem | StreamTicket | ValidationProblem]:
     """A ticket to open the event stream from a browser
 
@@ -97,6 +104,7 @@ def sync_detailed(
 
     Args:
         project_id (int):
+        x_request_id (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -108,6 +116,7 @@ def sync_detailed(
 
     kwargs = _get_kwargs(
         project_id=project_id,
+        x_request_id=x_request_id,
     )
 
     response = client.get_httpx_client().request(
@@ -121,6 +130,7 @@ def sync(
     project_id: int,
     *,
     client: AuthenticatedClient | Client,
+    x_request_id: str | Unset = UNSET,
 ) -> Problem | StreamTicket | ValidationProblem | None:
     """A ticket to open the event stream from a browser
 
@@ -133,6 +143,7 @@ def sync(
 
     Args:
         project_id (int):
+        x_request_id (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -145,6 +156,7 @@ def sync(
     return sync_detailed(
         project_id=project_id,
         client=client,
+        x_request_id=x_request_id,
     ).parsed
 
 
@@ -152,6 +164,7 @@ async def asyncio_detailed(
     project_id: int,
     *,
     client: AuthenticatedClient | Client,
+    x_request_id: str | Unset = UNSET,
 ) -> Response[Problem | StreamTicket | ValidationProblem]:
     """A ticket to open the event stream from a browser
 
@@ -164,6 +177,7 @@ async def asyncio_detailed(
 
     Args:
         project_id (int):
+        x_request_id (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -175,6 +189,7 @@ async def asyncio_detailed(
 
     kwargs = _get_kwargs(
         project_id=project_id,
+        x_request_id=x_request_id,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -186,6 +201,7 @@ async def asyncio(
     project_id: int,
     *,
     client: AuthenticatedClient | Client,
+    x_request_id: str | Unset = UNSET,
 ) -> Problem | StreamTicket | ValidationProblem | None:
     """A ticket to open the event stream from a browser
 
@@ -198,6 +214,7 @@ async def asyncio(
 
     Args:
         project_id (int):
+        x_request_id (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -211,5 +228,6 @@ async def asyncio(
         await asyncio_detailed(
             project_id=project_id,
             client=client,
+            x_request_id=x_request_id,
         )
     ).parsed

@@ -21,9 +21,13 @@ from ...types import UNSET, Response, Unset
 def _get_kwargs(
     project_id: int,
     *,
+    x_request_id: str | Unset = UNSET,
     last_event_id: str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(x_request_id, Unset):
+        headers["X-Request-ID"] = x_request_id
+
     if not isinstance(last_event_id, Unset):
         headers["Last-Event-ID"] = last_event_id
 
@@ -184,6 +188,7 @@ def sync_detailed(
     project_id: int,
     *,
     client: AuthenticatedClient,
+    x_request_id: str | Unset = UNSET,
     last_event_id: str | Unset = UNSET,
 ) -> Response[
     MemberAddedEvent
@@ -220,6 +225,7 @@ def sync_detailed(
 
     Args:
         project_id (int):
+        x_request_id (str | Unset):
         last_event_id (str | Unset):
 
     Raises:
@@ -232,6 +238,7 @@ def sync_detailed(
 
     kwargs = _get_kwargs(
         project_id=project_id,
+        x_request_id=x_request_id,
         last_event_id=last_event_id,
     )
 
@@ -246,6 +253,7 @@ def sync(
     project_id: int,
     *,
     client: AuthenticatedClient,
+    x_request_id: str | Unset = UNSET,
     last_event_id: str | Unset = UNSET,
 ) -> (
     MemberAddedEvent
@@ -283,6 +291,7 @@ def sync(
 
     Args:
         project_id (int):
+        x_request_id (str | Unset):
         last_event_id (str | Unset):
 
     Raises:
@@ -296,6 +305,7 @@ def sync(
     return sync_detailed(
         project_id=project_id,
         client=client,
+        x_request_id=x_request_id,
         last_event_id=last_event_id,
     ).parsed
 
@@ -304,6 +314,7 @@ async def asyncio_detailed(
     project_id: int,
     *,
     client: AuthenticatedClient,
+    x_request_id: str | Unset = UNSET,
     last_event_id: str | Unset = UNSET,
 ) -> Response[
     MemberAddedEvent
@@ -340,6 +351,7 @@ async def asyncio_detailed(
 
     Args:
         project_id (int):
+        x_request_id (str | Unset):
         last_event_id (str | Unset):
 
     Raises:
@@ -352,6 +364,7 @@ async def asyncio_detailed(
 
     kwargs = _get_kwargs(
         project_id=project_id,
+        x_request_id=x_request_id,
         last_event_id=last_event_id,
     )
 
@@ -364,6 +377,7 @@ async def asyncio(
     project_id: int,
     *,
     client: AuthenticatedClient,
+    x_request_id: str | Unset = UNSET,
     last_event_id: str | Unset = UNSET,
 ) -> (
     MemberAddedEvent
@@ -401,6 +415,7 @@ async def asyncio(
 
     Args:
         project_id (int):
+        x_request_id (str | Unset):
         last_event_id (str | Unset):
 
     Raises:
@@ -415,6 +430,7 @@ async def asyncio(
         await asyncio_detailed(
             project_id=project_id,
             client=client,
+            x_request_id=x_request_id,
             last_event_id=last_event_id,
         )
     ).parsed

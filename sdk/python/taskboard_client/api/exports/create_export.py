@@ -10,15 +10,18 @@ from ...models.export import Export
 from ...models.export_create import ExportCreate
 from ...models.problem import Problem
 from ...models.validation_problem import ValidationProblem
-from ...types import Response
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     project_id: int,
     *,
     body: ExportCreate,
+    x_request_id: str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(x_request_id, Unset):
+        headers["X-Request-ID"] = x_request_id
 
     _kwargs: dict[str, Any] = {
         "method": "post",
@@ -110,6 +113,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: ExportCreate,
+    x_request_id: str | Unset = UNSET,
 ) -> Response[Export | Problem | ValidationProblem]:
     """Export a project's tasks
 
@@ -129,6 +133,7 @@ def sync_detailed(
 
     Args:
         project_id (int):
+        x_request_id (str | Unset):
         body (ExportCreate):
 
     Raises:
@@ -142,6 +147,7 @@ def sync_detailed(
     kwargs = _get_kwargs(
         project_id=project_id,
         body=body,
+        x_request_id=x_request_id,
     )
 
     response = client.get_httpx_client().request(
@@ -156,6 +162,7 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     body: ExportCreate,
+    x_request_id: str | Unset = UNSET,
 ) -> Export | Problem | ValidationProblem | None:
     """Export a project's tasks
 
@@ -175,6 +182,7 @@ def sync(
 
     Args:
         project_id (int):
+        x_request_id (str | Unset):
         body (ExportCreate):
 
     Raises:
@@ -189,6 +197,7 @@ def sync(
         project_id=project_id,
         client=client,
         body=body,
+        x_request_id=x_request_id,
     ).parsed
 
 
@@ -197,6 +206,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: ExportCreate,
+    x_request_id: str | Unset = UNSET,
 ) -> Response[Export | Problem | ValidationProblem]:
     """Export a project's tasks
 
@@ -216,6 +226,7 @@ async def asyncio_detailed(
 
     Args:
         project_id (int):
+        x_request_id (str | Unset):
         body (ExportCreate):
 
     Raises:
@@ -229,6 +240,7 @@ async def asyncio_detailed(
     kwargs = _get_kwargs(
         project_id=project_id,
         body=body,
+        x_request_id=x_request_id,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -241,6 +253,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     body: ExportCreate,
+    x_request_id: str | Unset = UNSET,
 ) -> Export | Problem | ValidationProblem | None:
     """Export a project's tasks
 
@@ -260,6 +273,7 @@ async def asyncio(
 
     Args:
         project_id (int):
+        x_request_id (str | Unset):
         body (ExportCreate):
 
     Raises:
@@ -275,5 +289,6 @@ async def asyncio(
             project_id=project_id,
             client=client,
             body=body,
+            x_request_id=x_request_id,
         )
     ).parsed

@@ -8,12 +8,17 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.problem import Problem
 from ...models.validation_problem import ValidationProblem
-from ...types import Response
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     export_id: int,
+    *,
+    x_request_id: str | Unset = UNSET,
 ) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+    if not isinstance(x_request_id, Unset):
+        headers["X-Request-ID"] = x_request_id
 
     _kwargs: dict[str, Any] = {
         "method": "get",
@@ -22,6 +27,7 @@ def _get_kwargs(
         ),
     }
 
+    _kwargs["headers"] = headers
     return _kwargs
 
 
@@ -88,6 +94,7 @@ def sync_detailed(
     export_id: int,
     *,
     client: AuthenticatedClient | Client,
+    x_request_id: str | Unset = UNSET,
 ) -> Response[Problem | ValidationProblem | str]:
     """An export's file
 
@@ -97,6 +104,7 @@ def sync_detailed(
 
     Args:
         export_id (int):
+        x_request_id (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -108,6 +116,7 @@ def sync_detailed(
 
     kwargs = _get_kwargs(
         export_id=export_id,
+        x_request_id=x_request_id,
     )
 
     response = client.get_httpx_client().request(
@@ -121,6 +130,7 @@ def sync(
     export_id: int,
     *,
     client: AuthenticatedClient | Client,
+    x_request_id: str | Unset = UNSET,
 ) -> Problem | ValidationProblem | str | None:
     """An export's file
 
@@ -130,6 +140,7 @@ def sync(
 
     Args:
         export_id (int):
+        x_request_id (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -142,6 +153,7 @@ def sync(
     return sync_detailed(
         export_id=export_id,
         client=client,
+        x_request_id=x_request_id,
     ).parsed
 
 
@@ -149,6 +161,7 @@ async def asyncio_detailed(
     export_id: int,
     *,
     client: AuthenticatedClient | Client,
+    x_request_id: str | Unset = UNSET,
 ) -> Response[Problem | ValidationProblem | str]:
     """An export's file
 
@@ -158,6 +171,7 @@ async def asyncio_detailed(
 
     Args:
         export_id (int):
+        x_request_id (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -169,6 +183,7 @@ async def asyncio_detailed(
 
     kwargs = _get_kwargs(
         export_id=export_id,
+        x_request_id=x_request_id,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -180,6 +195,7 @@ async def asyncio(
     export_id: int,
     *,
     client: AuthenticatedClient | Client,
+    x_request_id: str | Unset = UNSET,
 ) -> Problem | ValidationProblem | str | None:
     """An export's file
 
@@ -189,6 +205,7 @@ async def asyncio(
 
     Args:
         export_id (int):
+        x_request_id (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -202,5 +219,6 @@ async def asyncio(
         await asyncio_detailed(
             export_id=export_id,
             client=client,
+            x_request_id=x_request_id,
         )
     ).parsed

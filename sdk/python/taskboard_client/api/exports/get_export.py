@@ -9,12 +9,17 @@ from ...client import AuthenticatedClient, Client
 from ...models.export import Export
 from ...models.problem import Problem
 from ...models.validation_problem import ValidationProblem
-from ...types import Response
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     export_id: int,
+    *,
+    x_request_id: str | Unset = UNSET,
 ) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+    if not isinstance(x_request_id, Unset):
+        headers["X-Request-ID"] = x_request_id
 
     _kwargs: dict[str, Any] = {
         "method": "get",
@@ -23,6 +28,7 @@ def _get_kwargs(
         ),
     }
 
+    _kwargs["headers"] = headers
     return _kwargs
 
 
@@ -85,6 +91,7 @@ def sync_detailed(
     export_id: int,
     *,
     client: AuthenticatedClient | Client,
+    x_request_id: str | Unset = UNSET,
 ) -> Response[Export | Problem | ValidationProblem]:
     """An export's progress
 
@@ -92,6 +99,7 @@ def sync_detailed(
 
     Args:
         export_id (int):
+        x_request_id (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -103,6 +111,7 @@ def sync_detailed(
 
     kwargs = _get_kwargs(
         export_id=export_id,
+        x_request_id=x_request_id,
     )
 
     response = client.get_httpx_client().request(
@@ -116,6 +125,7 @@ def sync(
     export_id: int,
     *,
     client: AuthenticatedClient | Client,
+    x_request_id: str | Unset = UNSET,
 ) -> Export | Problem | ValidationProblem | None:
     """An export's progress
 
@@ -123,6 +133,7 @@ def sync(
 
     Args:
         export_id (int):
+        x_request_id (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -135,6 +146,7 @@ def sync(
     return sync_detailed(
         export_id=export_id,
         client=client,
+        x_request_id=x_request_id,
     ).parsed
 
 
@@ -142,6 +154,7 @@ async def asyncio_detailed(
     export_id: int,
     *,
     client: AuthenticatedClient | Client,
+    x_request_id: str | Unset = UNSET,
 ) -> Response[Export | Problem | ValidationProblem]:
     """An export's progress
 
@@ -149,6 +162,7 @@ async def asyncio_detailed(
 
     Args:
         export_id (int):
+        x_request_id (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -160,6 +174,7 @@ async def asyncio_detailed(
 
     kwargs = _get_kwargs(
         export_id=export_id,
+        x_request_id=x_request_id,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -171,6 +186,7 @@ async def asyncio(
     export_id: int,
     *,
     client: AuthenticatedClient | Client,
+    x_request_id: str | Unset = UNSET,
 ) -> Export | Problem | ValidationProblem | None:
     """An export's progress
 
@@ -178,6 +194,7 @@ async def asyncio(
 
     Args:
         export_id (int):
+        x_request_id (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -191,5 +208,6 @@ async def asyncio(
         await asyncio_detailed(
             export_id=export_id,
             client=client,
+            x_request_id=x_request_id,
         )
     ).parsed

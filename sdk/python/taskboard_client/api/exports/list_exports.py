@@ -17,7 +17,11 @@ def _get_kwargs(
     *,
     limit: int | Unset = 20,
     cursor: str | Unset = UNSET,
+    x_request_id: str | Unset = UNSET,
 ) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+    if not isinstance(x_request_id, Unset):
+        headers["X-Request-ID"] = x_request_id
 
     params: dict[str, Any] = {}
 
@@ -35,6 +39,7 @@ def _get_kwargs(
         "params": params,
     }
 
+    _kwargs["headers"] = headers
     return _kwargs
 
 
@@ -99,6 +104,7 @@ def sync_detailed(
     client: AuthenticatedClient | Client,
     limit: int | Unset = 20,
     cursor: str | Unset = UNSET,
+    x_request_id: str | Unset = UNSET,
 ) -> Response[ExportPage | Problem | ValidationProblem]:
     """A project's exports
 
@@ -108,6 +114,7 @@ def sync_detailed(
         project_id (int):
         limit (int | Unset):  Default: 20.
         cursor (str | Unset):
+        x_request_id (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -121,6 +128,7 @@ def sync_detailed(
         project_id=project_id,
         limit=limit,
         cursor=cursor,
+        x_request_id=x_request_id,
     )
 
     response = client.get_httpx_client().request(
@@ -136,6 +144,7 @@ def sync(
     client: AuthenticatedClient | Client,
     limit: int | Unset = 20,
     cursor: str | Unset = UNSET,
+    x_request_id: str | Unset = UNSET,
 ) -> ExportPage | Problem | ValidationProblem | None:
     """A project's exports
 
@@ -145,6 +154,7 @@ def sync(
         project_id (int):
         limit (int | Unset):  Default: 20.
         cursor (str | Unset):
+        x_request_id (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -159,6 +169,7 @@ def sync(
         client=client,
         limit=limit,
         cursor=cursor,
+        x_request_id=x_request_id,
     ).parsed
 
 
@@ -168,6 +179,7 @@ async def asyncio_detailed(
     client: AuthenticatedClient | Client,
     limit: int | Unset = 20,
     cursor: str | Unset = UNSET,
+    x_request_id: str | Unset = UNSET,
 ) -> Response[ExportPage | Problem | ValidationProblem]:
     """A project's exports
 
@@ -177,6 +189,7 @@ async def asyncio_detailed(
         project_id (int):
         limit (int | Unset):  Default: 20.
         cursor (str | Unset):
+        x_request_id (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -190,6 +203,7 @@ async def asyncio_detailed(
         project_id=project_id,
         limit=limit,
         cursor=cursor,
+        x_request_id=x_request_id,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -203,6 +217,7 @@ async def asyncio(
     client: AuthenticatedClient | Client,
     limit: int | Unset = 20,
     cursor: str | Unset = UNSET,
+    x_request_id: str | Unset = UNSET,
 ) -> ExportPage | Problem | ValidationProblem | None:
     """A project's exports
 
@@ -212,6 +227,7 @@ async def asyncio(
         project_id (int):
         limit (int | Unset):  Default: 20.
         cursor (str | Unset):
+        x_request_id (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -227,5 +243,6 @@ async def asyncio(
             client=client,
             limit=limit,
             cursor=cursor,
+            x_request_id=x_request_id,
         )
     ).parsed

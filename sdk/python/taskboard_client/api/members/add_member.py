@@ -9,13 +9,18 @@ from ...client import AuthenticatedClient, Client
 from ...models.member import Member
 from ...models.problem import Problem
 from ...models.validation_problem import ValidationProblem
-from ...types import Response
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     project_id: int,
     user_id: int,
+    *,
+    x_request_id: str | Unset = UNSET,
 ) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+    if not isinstance(x_request_id, Unset):
+        headers["X-Request-ID"] = x_request_id
 
     _kwargs: dict[str, Any] = {
         "method": "put",
@@ -25,6 +30,7 @@ def _get_kwargs(
         ),
     }
 
+    _kwargs["headers"] = headers
     return _kwargs
 
 
@@ -98,6 +104,7 @@ def sync_detailed(
     user_id: int,
     *,
     client: AuthenticatedClient | Client,
+    x_request_id: str | Unset = UNSET,
 ) -> Response[Member | Problem | ValidationProblem]:
     """Add a member
 
@@ -106,6 +113,7 @@ def sync_detailed(
     Args:
         project_id (int):
         user_id (int):
+        x_request_id (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -118,6 +126,7 @@ def sync_detailed(
     kwargs = _get_kwargs(
         project_id=project_id,
         user_id=user_id,
+        x_request_id=x_request_id,
     )
 
     response = client.get_httpx_client().request(
@@ -132,6 +141,7 @@ def sync(
     user_id: int,
     *,
     client: AuthenticatedClient | Client,
+    x_request_id: str | Unset = UNSET,
 ) -> Member | Problem | ValidationProblem | None:
     """Add a member
 
@@ -140,6 +150,7 @@ def sync(
     Args:
         project_id (int):
         user_id (int):
+        x_request_id (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -153,6 +164,7 @@ def sync(
         project_id=project_id,
         user_id=user_id,
         client=client,
+        x_request_id=x_request_id,
     ).parsed
 
 
@@ -161,6 +173,7 @@ async def asyncio_detailed(
     user_id: int,
     *,
     client: AuthenticatedClient | Client,
+    x_request_id: str | Unset = UNSET,
 ) -> Response[Member | Problem | ValidationProblem]:
     """Add a member
 
@@ -169,6 +182,7 @@ async def asyncio_detailed(
     Args:
         project_id (int):
         user_id (int):
+        x_request_id (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -181,6 +195,7 @@ async def asyncio_detailed(
     kwargs = _get_kwargs(
         project_id=project_id,
         user_id=user_id,
+        x_request_id=x_request_id,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -193,6 +208,7 @@ async def asyncio(
     user_id: int,
     *,
     client: AuthenticatedClient | Client,
+    x_request_id: str | Unset = UNSET,
 ) -> Member | Problem | ValidationProblem | None:
     """Add a member
 
@@ -201,6 +217,7 @@ async def asyncio(
     Args:
         project_id (int):
         user_id (int):
+        x_request_id (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -215,5 +232,6 @@ async def asyncio(
             project_id=project_id,
             user_id=user_id,
             client=client,
+            x_request_id=x_request_id,
         )
     ).parsed

@@ -8,13 +8,18 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.problem import Problem
 from ...models.validation_problem import ValidationProblem
-from ...types import Response
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     project_id: int,
     user_id: int,
+    *,
+    x_request_id: str | Unset = UNSET,
 ) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+    if not isinstance(x_request_id, Unset):
+        headers["X-Request-ID"] = x_request_id
 
     _kwargs: dict[str, Any] = {
         "method": "delete",
@@ -24,6 +29,7 @@ def _get_kwargs(
         ),
     }
 
+    _kwargs["headers"] = headers
     return _kwargs
 
 
@@ -96,6 +102,7 @@ def sync_detailed(
     user_id: int,
     *,
     client: AuthenticatedClient | Client,
+    x_request_id: str | Unset = UNSET,
 ) -> Response[Any | Problem | ValidationProblem]:
     """Remove a member
 
@@ -105,6 +112,7 @@ def sync_detailed(
     Args:
         project_id (int):
         user_id (int):
+        x_request_id (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -117,6 +125,7 @@ def sync_detailed(
     kwargs = _get_kwargs(
         project_id=project_id,
         user_id=user_id,
+        x_request_id=x_request_id,
     )
 
     response = client.get_httpx_client().request(
@@ -131,6 +140,7 @@ def sync(
     user_id: int,
     *,
     client: AuthenticatedClient | Client,
+    x_request_id: str | Unset = UNSET,
 ) -> Any | Problem | ValidationProblem | None:
     """Remove a member
 
@@ -140,6 +150,7 @@ def sync(
     Args:
         project_id (int):
         user_id (int):
+        x_request_id (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -153,6 +164,7 @@ def sync(
         project_id=project_id,
         user_id=user_id,
         client=client,
+        x_request_id=x_request_id,
     ).parsed
 
 
@@ -161,6 +173,7 @@ async def asyncio_detailed(
     user_id: int,
     *,
     client: AuthenticatedClient | Client,
+    x_request_id: str | Unset = UNSET,
 ) -> Response[Any | Problem | ValidationProblem]:
     """Remove a member
 
@@ -170,6 +183,7 @@ async def asyncio_detailed(
     Args:
         project_id (int):
         user_id (int):
+        x_request_id (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -182,6 +196,7 @@ async def asyncio_detailed(
     kwargs = _get_kwargs(
         project_id=project_id,
         user_id=user_id,
+        x_request_id=x_request_id,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -194,6 +209,7 @@ async def asyncio(
     user_id: int,
     *,
     client: AuthenticatedClient | Client,
+    x_request_id: str | Unset = UNSET,
 ) -> Any | Problem | ValidationProblem | None:
     """Remove a member
 
@@ -203,6 +219,7 @@ async def asyncio(
     Args:
         project_id (int):
         user_id (int):
+        x_request_id (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -217,5 +234,6 @@ async def asyncio(
             project_id=project_id,
             user_id=user_id,
             client=client,
+            x_request_id=x_request_id,
         )
     ).parsed

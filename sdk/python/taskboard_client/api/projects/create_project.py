@@ -15,9 +15,13 @@ from ...types import UNSET, Response, Unset
 def _get_kwargs(
     *,
     body: ProjectCreate,
+    x_request_id: str | Unset = UNSET,
     idempotency_key: str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(x_request_id, Unset):
+        headers["X-Request-ID"] = x_request_id
+
     if not isinstance(idempotency_key, Unset):
         headers["Idempotency-Key"] = idempotency_key
 
@@ -108,6 +112,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: ProjectCreate,
+    x_request_id: str | Unset = UNSET,
     idempotency_key: str | Unset = UNSET,
 ) -> Response[Problem | Project | ValidationProblem]:
     """Create a project
@@ -115,6 +120,7 @@ def sync_detailed(
      The caller becomes the project's owner and first member.
 
     Args:
+        x_request_id (str | Unset):
         idempotency_key (str | Unset):
         body (ProjectCreate):
 
@@ -128,6 +134,7 @@ def sync_detailed(
 
     kwargs = _get_kwargs(
         body=body,
+        x_request_id=x_request_id,
         idempotency_key=idempotency_key,
     )
 
@@ -142,6 +149,7 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     body: ProjectCreate,
+    x_request_id: str | Unset = UNSET,
     idempotency_key: str | Unset = UNSET,
 ) -> Problem | Project | ValidationProblem | None:
     """Create a project
@@ -149,6 +157,7 @@ def sync(
      The caller becomes the project's owner and first member.
 
     Args:
+        x_request_id (str | Unset):
         idempotency_key (str | Unset):
         body (ProjectCreate):
 
@@ -163,6 +172,7 @@ def sync(
     return sync_detailed(
         client=client,
         body=body,
+        x_request_id=x_request_id,
         idempotency_key=idempotency_key,
     ).parsed
 
@@ -171,6 +181,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: ProjectCreate,
+    x_request_id: str | Unset = UNSET,
     idempotency_key: str | Unset = UNSET,
 ) -> Response[Problem | Project | ValidationProblem]:
     """Create a project
@@ -178,6 +189,7 @@ async def asyncio_detailed(
      The caller becomes the project's owner and first member.
 
     Args:
+        x_request_id (str | Unset):
         idempotency_key (str | Unset):
         body (ProjectCreate):
 
@@ -191,6 +203,7 @@ async def asyncio_detailed(
 
     kwargs = _get_kwargs(
         body=body,
+        x_request_id=x_request_id,
         idempotency_key=idempotency_key,
     )
 
@@ -203,6 +216,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     body: ProjectCreate,
+    x_request_id: str | Unset = UNSET,
     idempotency_key: str | Unset = UNSET,
 ) -> Problem | Project | ValidationProblem | None:
     """Create a project
@@ -210,6 +224,7 @@ async def asyncio(
      The caller becomes the project's owner and first member.
 
     Args:
+        x_request_id (str | Unset):
         idempotency_key (str | Unset):
         body (ProjectCreate):
 
@@ -225,6 +240,7 @@ async def asyncio(
         await asyncio_detailed(
             client=client,
             body=body,
+            x_request_id=x_request_id,
             idempotency_key=idempotency_key,
         )
     ).parsed

@@ -8,12 +8,17 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.problem import Problem
 from ...models.validation_problem import ValidationProblem
-from ...types import Response
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     project_id: int,
+    *,
+    x_request_id: str | Unset = UNSET,
 ) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+    if not isinstance(x_request_id, Unset):
+        headers["X-Request-ID"] = x_request_id
 
     _kwargs: dict[str, Any] = {
         "method": "delete",
@@ -22,6 +27,7 @@ def _get_kwargs(
         ),
     }
 
+    _kwargs["headers"] = headers
     return _kwargs
 
 
@@ -88,6 +94,7 @@ def sync_detailed(
     project_id: int,
     *,
     client: AuthenticatedClient | Client,
+    x_request_id: str | Unset = UNSET,
 ) -> Response[Any | Problem | ValidationProblem]:
     """Delete a project
 
@@ -95,6 +102,7 @@ def sync_detailed(
 
     Args:
         project_id (int):
+        x_request_id (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -106,6 +114,7 @@ def sync_detailed(
 
     kwargs = _get_kwargs(
         project_id=project_id,
+        x_request_id=x_request_id,
     )
 
     response = client.get_httpx_client().request(
@@ -119,6 +128,7 @@ def sync(
     project_id: int,
     *,
     client: AuthenticatedClient | Client,
+    x_request_id: str | Unset = UNSET,
 ) -> Any | Problem | ValidationProblem | None:
     """Delete a project
 
@@ -126,6 +136,7 @@ def sync(
 
     Args:
         project_id (int):
+        x_request_id (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -138,6 +149,7 @@ def sync(
     return sync_detailed(
         project_id=project_id,
         client=client,
+        x_request_id=x_request_id,
     ).parsed
 
 
@@ -145,6 +157,7 @@ async def asyncio_detailed(
     project_id: int,
     *,
     client: AuthenticatedClient | Client,
+    x_request_id: str | Unset = UNSET,
 ) -> Response[Any | Problem | ValidationProblem]:
     """Delete a project
 
@@ -152,6 +165,7 @@ async def asyncio_detailed(
 
     Args:
         project_id (int):
+        x_request_id (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -163,6 +177,7 @@ async def asyncio_detailed(
 
     kwargs = _get_kwargs(
         project_id=project_id,
+        x_request_id=x_request_id,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -174,6 +189,7 @@ async def asyncio(
     project_id: int,
     *,
     client: AuthenticatedClient | Client,
+    x_request_id: str | Unset = UNSET,
 ) -> Any | Problem | ValidationProblem | None:
     """Delete a project
 
@@ -181,6 +197,7 @@ async def asyncio(
 
     Args:
         project_id (int):
+        x_request_id (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -194,5 +211,6 @@ async def asyncio(
         await asyncio_detailed(
             project_id=project_id,
             client=client,
+            x_request_id=x_request_id,
         )
     ).parsed

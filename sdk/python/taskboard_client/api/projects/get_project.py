@@ -15,9 +15,13 @@ from ...types import UNSET, Response, Unset
 def _get_kwargs(
     project_id: int,
     *,
+    x_request_id: str | Unset = UNSET,
     if_none_match: str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(x_request_id, Unset):
+        headers["X-Request-ID"] = x_request_id
+
     if not isinstance(if_none_match, Unset):
         headers["If-None-Match"] = if_none_match
 
@@ -95,12 +99,14 @@ def sync_detailed(
     project_id: int,
     *,
     client: AuthenticatedClient | Client,
+    x_request_id: str | Unset = UNSET,
     if_none_match: str | Unset = UNSET,
 ) -> Response[Any | Problem | Project | ValidationProblem]:
     """A project
 
     Args:
         project_id (int):
+        x_request_id (str | Unset):
         if_none_match (str | Unset):
 
     Raises:
@@ -113,6 +119,7 @@ def sync_detailed(
 
     kwargs = _get_kwargs(
         project_id=project_id,
+        x_request_id=x_request_id,
         if_none_match=if_none_match,
     )
 
@@ -127,12 +134,14 @@ def sync(
     project_id: int,
     *,
     client: AuthenticatedClient | Client,
+    x_request_id: str | Unset = UNSET,
     if_none_match: str | Unset = UNSET,
 ) -> Any | Problem | Project | ValidationProblem | None:
     """A project
 
     Args:
         project_id (int):
+        x_request_id (str | Unset):
         if_none_match (str | Unset):
 
     Raises:
@@ -146,6 +155,7 @@ def sync(
     return sync_detailed(
         project_id=project_id,
         client=client,
+        x_request_id=x_request_id,
         if_none_match=if_none_match,
     ).parsed
 
@@ -154,12 +164,14 @@ async def asyncio_detailed(
     project_id: int,
     *,
     client: AuthenticatedClient | Client,
+    x_request_id: str | Unset = UNSET,
     if_none_match: str | Unset = UNSET,
 ) -> Response[Any | Problem | Project | ValidationProblem]:
     """A project
 
     Args:
         project_id (int):
+        x_request_id (str | Unset):
         if_none_match (str | Unset):
 
     Raises:
@@ -172,6 +184,7 @@ async def asyncio_detailed(
 
     kwargs = _get_kwargs(
         project_id=project_id,
+        x_request_id=x_request_id,
         if_none_match=if_none_match,
     )
 
@@ -184,12 +197,14 @@ async def asyncio(
     project_id: int,
     *,
     client: AuthenticatedClient | Client,
+    x_request_id: str | Unset = UNSET,
     if_none_match: str | Unset = UNSET,
 ) -> Any | Problem | Project | ValidationProblem | None:
     """A project
 
     Args:
         project_id (int):
+        x_request_id (str | Unset):
         if_none_match (str | Unset):
 
     Raises:
@@ -204,6 +219,7 @@ async def asyncio(
         await asyncio_detailed(
             project_id=project_id,
             client=client,
+            x_request_id=x_request_id,
             if_none_match=if_none_match,
         )
     ).parsed

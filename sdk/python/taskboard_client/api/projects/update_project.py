@@ -10,16 +10,20 @@ from ...models.problem import Problem
 from ...models.project import Project
 from ...models.project_update import ProjectUpdate
 from ...models.validation_problem import ValidationProblem
-from ...types import Response
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     project_id: int,
     *,
     body: ProjectUpdate,
+    x_request_id: str | Unset = UNSET,
     if_match: str,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(x_request_id, Unset):
+        headers["X-Request-ID"] = x_request_id
+
     headers["If-Match"] = if_match
 
     _kwargs: dict[str, Any] = {
@@ -127,6 +131,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: ProjectUpdate,
+    x_request_id: str | Unset = UNSET,
     if_match: str,
 ) -> Response[Problem | Project | ValidationProblem]:
     """Update a project
@@ -136,6 +141,7 @@ def sync_detailed(
 
     Args:
         project_id (int):
+        x_request_id (str | Unset):
         if_match (str):
         body (ProjectUpdate): Omitted fields are unchanged; `null` clears `description`.
 
@@ -150,6 +156,7 @@ def sync_detailed(
     kwargs = _get_kwargs(
         project_id=project_id,
         body=body,
+        x_request_id=x_request_id,
         if_match=if_match,
     )
 
@@ -165,6 +172,7 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     body: ProjectUpdate,
+    x_request_id: str | Unset = UNSET,
     if_match: str,
 ) -> Problem | Project | ValidationProblem | None:
     """Update a project
@@ -174,6 +182,7 @@ def sync(
 
     Args:
         project_id (int):
+        x_request_id (str | Unset):
         if_match (str):
         body (ProjectUpdate): Omitted fields are unchanged; `null` clears `description`.
 
@@ -189,6 +198,7 @@ def sync(
         project_id=project_id,
         client=client,
         body=body,
+        x_request_id=x_request_id,
         if_match=if_match,
     ).parsed
 
@@ -198,6 +208,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: ProjectUpdate,
+    x_request_id: str | Unset = UNSET,
     if_match: str,
 ) -> Response[Problem | Project | ValidationProblem]:
     """Update a project
@@ -207,6 +218,7 @@ async def asyncio_detailed(
 
     Args:
         project_id (int):
+        x_request_id (str | Unset):
         if_match (str):
         body (ProjectUpdate): Omitted fields are unchanged; `null` clears `description`.
 
@@ -221,6 +233,7 @@ async def asyncio_detailed(
     kwargs = _get_kwargs(
         project_id=project_id,
         body=body,
+        x_request_id=x_request_id,
         if_match=if_match,
     )
 
@@ -234,6 +247,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     body: ProjectUpdate,
+    x_request_id: str | Unset = UNSET,
     if_match: str,
 ) -> Problem | Project | ValidationProblem | None:
     """Update a project
@@ -243,6 +257,7 @@ async def asyncio(
 
     Args:
         project_id (int):
+        x_request_id (str | Unset):
         if_match (str):
         body (ProjectUpdate): Omitted fields are unchanged; `null` clears `description`.
 
@@ -259,6 +274,7 @@ async def asyncio(
             project_id=project_id,
             client=client,
             body=body,
+            x_request_id=x_request_id,
             if_match=if_match,
         )
     ).parsed

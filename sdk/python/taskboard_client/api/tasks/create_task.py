@@ -17,9 +17,13 @@ def _get_kwargs(
     project_id: int,
     *,
     body: TaskCreate,
+    x_request_id: str | Unset = UNSET,
     idempotency_key: str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(x_request_id, Unset):
+        headers["X-Request-ID"] = x_request_id
+
     if not isinstance(idempotency_key, Unset):
         headers["Idempotency-Key"] = idempotency_key
 
@@ -118,12 +122,14 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: TaskCreate,
+    x_request_id: str | Unset = UNSET,
     idempotency_key: str | Unset = UNSET,
 ) -> Response[Problem | Task | ValidationProblem]:
     """Create a task
 
     Args:
         project_id (int):
+        x_request_id (str | Unset):
         idempotency_key (str | Unset):
         body (TaskCreate):
 
@@ -138,6 +144,7 @@ def sync_detailed(
     kwargs = _get_kwargs(
         project_id=project_id,
         body=body,
+        x_request_id=x_request_id,
         idempotency_key=idempotency_key,
     )
 
@@ -153,12 +160,14 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     body: TaskCreate,
+    x_request_id: str | Unset = UNSET,
     idempotency_key: str | Unset = UNSET,
 ) -> Problem | Task | ValidationProblem | None:
     """Create a task
 
     Args:
         project_id (int):
+        x_request_id (str | Unset):
         idempotency_key (str | Unset):
         body (TaskCreate):
 
@@ -174,6 +183,7 @@ def sync(
         project_id=project_id,
         client=client,
         body=body,
+        x_request_id=x_request_id,
         idempotency_key=idempotency_key,
     ).parsed
 
@@ -183,12 +193,14 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: TaskCreate,
+    x_request_id: str | Unset = UNSET,
     idempotency_key: str | Unset = UNSET,
 ) -> Response[Problem | Task | ValidationProblem]:
     """Create a task
 
     Args:
         project_id (int):
+        x_request_id (str | Unset):
         idempotency_key (str | Unset):
         body (TaskCreate):
 
@@ -203,6 +215,7 @@ async def asyncio_detailed(
     kwargs = _get_kwargs(
         project_id=project_id,
         body=body,
+        x_request_id=x_request_id,
         idempotency_key=idempotency_key,
     )
 
@@ -216,12 +229,14 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     body: TaskCreate,
+    x_request_id: str | Unset = UNSET,
     idempotency_key: str | Unset = UNSET,
 ) -> Problem | Task | ValidationProblem | None:
     """Create a task
 
     Args:
         project_id (int):
+        x_request_id (str | Unset):
         idempotency_key (str | Unset):
         body (TaskCreate):
 
@@ -238,6 +253,7 @@ async def asyncio(
             project_id=project_id,
             client=client,
             body=body,
+            x_request_id=x_request_id,
             idempotency_key=idempotency_key,
         )
     ).parsed

@@ -8,13 +8,18 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.problem import Problem
 from ...models.validation_problem import ValidationProblem
-from ...types import Response
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     project_id: int,
     task_id: int,
+    *,
+    x_request_id: str | Unset = UNSET,
 ) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+    if not isinstance(x_request_id, Unset):
+        headers["X-Request-ID"] = x_request_id
 
     _kwargs: dict[str, Any] = {
         "method": "delete",
@@ -24,6 +29,7 @@ def _get_kwargs(
         ),
     }
 
+    _kwargs["headers"] = headers
     return _kwargs
 
 
@@ -86,12 +92,14 @@ def sync_detailed(
     task_id: int,
     *,
     client: AuthenticatedClient | Client,
+    x_request_id: str | Unset = UNSET,
 ) -> Response[Any | Problem | ValidationProblem]:
     """Delete a task
 
     Args:
         project_id (int):
         task_id (int):
+        x_request_id (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -104,6 +112,7 @@ def sync_detailed(
     kwargs = _get_kwargs(
         project_id=project_id,
         task_id=task_id,
+        x_request_id=x_request_id,
     )
 
     response = client.get_httpx_client().request(
@@ -118,12 +127,14 @@ def sync(
     task_id: int,
     *,
     client: AuthenticatedClient | Client,
+    x_request_id: str | Unset = UNSET,
 ) -> Any | Problem | ValidationProblem | None:
     """Delete a task
 
     Args:
         project_id (int):
         task_id (int):
+        x_request_id (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -137,6 +148,7 @@ def sync(
         project_id=project_id,
         task_id=task_id,
         client=client,
+        x_request_id=x_request_id,
     ).parsed
 
 
@@ -145,12 +157,14 @@ async def asyncio_detailed(
     task_id: int,
     *,
     client: AuthenticatedClient | Client,
+    x_request_id: str | Unset = UNSET,
 ) -> Response[Any | Problem | ValidationProblem]:
     """Delete a task
 
     Args:
         project_id (int):
         task_id (int):
+        x_request_id (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -163,6 +177,7 @@ async def asyncio_detailed(
     kwargs = _get_kwargs(
         project_id=project_id,
         task_id=task_id,
+        x_request_id=x_request_id,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -175,12 +190,14 @@ async def asyncio(
     task_id: int,
     *,
     client: AuthenticatedClient | Client,
+    x_request_id: str | Unset = UNSET,
 ) -> Any | Problem | ValidationProblem | None:
     """Delete a task
 
     Args:
         project_id (int):
         task_id (int):
+        x_request_id (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -195,5 +212,6 @@ async def asyncio(
             project_id=project_id,
             task_id=task_id,
             client=client,
+            x_request_id=x_request_id,
         )
     ).parsed

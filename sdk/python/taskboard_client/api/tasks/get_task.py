@@ -16,9 +16,13 @@ def _get_kwargs(
     project_id: int,
     task_id: int,
     *,
+    x_request_id: str | Unset = UNSET,
     if_none_match: str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(x_request_id, Unset):
+        headers["X-Request-ID"] = x_request_id
+
     if not isinstance(if_none_match, Unset):
         headers["If-None-Match"] = if_none_match
 
@@ -98,6 +102,7 @@ def sync_detailed(
     task_id: int,
     *,
     client: AuthenticatedClient | Client,
+    x_request_id: str | Unset = UNSET,
     if_none_match: str | Unset = UNSET,
 ) -> Response[Any | Problem | Task | ValidationProblem]:
     """A task
@@ -105,6 +110,7 @@ def sync_detailed(
     Args:
         project_id (int):
         task_id (int):
+        x_request_id (str | Unset):
         if_none_match (str | Unset):
 
     Raises:
@@ -118,6 +124,7 @@ def sync_detailed(
     kwargs = _get_kwargs(
         project_id=project_id,
         task_id=task_id,
+        x_request_id=x_request_id,
         if_none_match=if_none_match,
     )
 
@@ -133,6 +140,7 @@ def sync(
     task_id: int,
     *,
     client: AuthenticatedClient | Client,
+    x_request_id: str | Unset = UNSET,
     if_none_match: str | Unset = UNSET,
 ) -> Any | Problem | Task | ValidationProblem | None:
     """A task
@@ -140,6 +148,7 @@ def sync(
     Args:
         project_id (int):
         task_id (int):
+        x_request_id (str | Unset):
         if_none_match (str | Unset):
 
     Raises:
@@ -154,6 +163,7 @@ def sync(
         project_id=project_id,
         task_id=task_id,
         client=client,
+        x_request_id=x_request_id,
         if_none_match=if_none_match,
     ).parsed
 
@@ -163,6 +173,7 @@ async def asyncio_detailed(
     task_id: int,
     *,
     client: AuthenticatedClient | Client,
+    x_request_id: str | Unset = UNSET,
     if_none_match: str | Unset = UNSET,
 ) -> Response[Any | Problem | Task | ValidationProblem]:
     """A task
@@ -170,6 +181,7 @@ async def asyncio_detailed(
     Args:
         project_id (int):
         task_id (int):
+        x_request_id (str | Unset):
         if_none_match (str | Unset):
 
     Raises:
@@ -183,6 +195,7 @@ async def asyncio_detailed(
     kwargs = _get_kwargs(
         project_id=project_id,
         task_id=task_id,
+        x_request_id=x_request_id,
         if_none_match=if_none_match,
     )
 
@@ -196,6 +209,7 @@ async def asyncio(
     task_id: int,
     *,
     client: AuthenticatedClient | Client,
+    x_request_id: str | Unset = UNSET,
     if_none_match: str | Unset = UNSET,
 ) -> Any | Problem | Task | ValidationProblem | None:
     """A task
@@ -203,6 +217,7 @@ async def asyncio(
     Args:
         project_id (int):
         task_id (int):
+        x_request_id (str | Unset):
         if_none_match (str | Unset):
 
     Raises:
@@ -218,6 +233,7 @@ async def asyncio(
             project_id=project_id,
             task_id=task_id,
             client=client,
+            x_request_id=x_request_id,
             if_none_match=if_none_match,
         )
     ).parsed

@@ -24,7 +24,11 @@ def _get_kwargs(
     sort: ListTasksSort | Unset = ListTasksSort.CREATED_AT,
     limit: int | Unset = 20,
     cursor: str | Unset = UNSET,
+    x_request_id: str | Unset = UNSET,
 ) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+    if not isinstance(x_request_id, Unset):
+        headers["X-Request-ID"] = x_request_id
 
     params: dict[str, Any] = {}
 
@@ -64,6 +68,7 @@ def _get_kwargs(
         "params": params,
     }
 
+    _kwargs["headers"] = headers
     return _kwargs
 
 
@@ -132,6 +137,7 @@ def sync_detailed(
     sort: ListTasksSort | Unset = ListTasksSort.CREATED_AT,
     limit: int | Unset = 20,
     cursor: str | Unset = UNSET,
+    x_request_id: str | Unset = UNSET,
 ) -> Response[Problem | TaskPage | ValidationProblem]:
     """A project's tasks
 
@@ -146,6 +152,7 @@ def sync_detailed(
         sort (ListTasksSort | Unset):  Default: ListTasksSort.CREATED_AT.
         limit (int | Unset):  Default: 20.
         cursor (str | Unset):
+        x_request_id (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -163,6 +170,7 @@ def sync_detailed(
         sort=sort,
         limit=limit,
         cursor=cursor,
+        x_request_id=x_request_id,
     )
 
     response = client.get_httpx_client().request(
@@ -182,6 +190,7 @@ def sync(
     sort: ListTasksSort | Unset = ListTasksSort.CREATED_AT,
     limit: int | Unset = 20,
     cursor: str | Unset = UNSET,
+    x_request_id: str | Unset = UNSET,
 ) -> Problem | TaskPage | ValidationProblem | None:
     """A project's tasks
 
@@ -196,6 +205,7 @@ def sync(
         sort (ListTasksSort | Unset):  Default: ListTasksSort.CREATED_AT.
         limit (int | Unset):  Default: 20.
         cursor (str | Unset):
+        x_request_id (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -214,6 +224,7 @@ def sync(
         sort=sort,
         limit=limit,
         cursor=cursor,
+        x_request_id=x_request_id,
     ).parsed
 
 
@@ -227,6 +238,7 @@ async def asyncio_detailed(
     sort: ListTasksSort | Unset = ListTasksSort.CREATED_AT,
     limit: int | Unset = 20,
     cursor: str | Unset = UNSET,
+    x_request_id: str | Unset = UNSET,
 ) -> Response[Problem | TaskPage | ValidationProblem]:
     """A project's tasks
 
@@ -241,6 +253,7 @@ async def asyncio_detailed(
         sort (ListTasksSort | Unset):  Default: ListTasksSort.CREATED_AT.
         limit (int | Unset):  Default: 20.
         cursor (str | Unset):
+        x_request_id (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -258,6 +271,7 @@ async def asyncio_detailed(
         sort=sort,
         limit=limit,
         cursor=cursor,
+        x_request_id=x_request_id,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -275,6 +289,7 @@ async def asyncio(
     sort: ListTasksSort | Unset = ListTasksSort.CREATED_AT,
     limit: int | Unset = 20,
     cursor: str | Unset = UNSET,
+    x_request_id: str | Unset = UNSET,
 ) -> Problem | TaskPage | ValidationProblem | None:
     """A project's tasks
 
@@ -289,6 +304,7 @@ async def asyncio(
         sort (ListTasksSort | Unset):  Default: ListTasksSort.CREATED_AT.
         limit (int | Unset):  Default: 20.
         cursor (str | Unset):
+        x_request_id (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -308,5 +324,6 @@ async def asyncio(
             sort=sort,
             limit=limit,
             cursor=cursor,
+            x_request_id=x_request_id,
         )
     ).parsed

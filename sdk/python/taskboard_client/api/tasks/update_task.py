@@ -10,7 +10,7 @@ from ...models.problem import Problem
 from ...models.task import Task
 from ...models.task_update import TaskUpdate
 from ...models.validation_problem import ValidationProblem
-from ...types import Response
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
@@ -18,9 +18,13 @@ def _get_kwargs(
     task_id: int,
     *,
     body: TaskUpdate,
+    x_request_id: str | Unset = UNSET,
     if_match: str,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(x_request_id, Unset):
+        headers["X-Request-ID"] = x_request_id
+
     headers["If-Match"] = if_match
 
     _kwargs: dict[str, Any] = {
@@ -125,6 +129,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: TaskUpdate,
+    x_request_id: str | Unset = UNSET,
     if_match: str,
 ) -> Response[Problem | Task | ValidationProblem]:
     """Update a task
@@ -135,6 +140,7 @@ def sync_detailed(
     Args:
         project_id (int):
         task_id (int):
+        x_request_id (str | Unset):
         if_match (str):
         body (TaskUpdate): Omitted fields are unchanged; `null` clears `description`, `assigneeId`
             and `dueDate`.
@@ -151,6 +157,7 @@ def sync_detailed(
         project_id=project_id,
         task_id=task_id,
         body=body,
+        x_request_id=x_request_id,
         if_match=if_match,
     )
 
@@ -167,6 +174,7 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     body: TaskUpdate,
+    x_request_id: str | Unset = UNSET,
     if_match: str,
 ) -> Problem | Task | ValidationProblem | None:
     """Update a task
@@ -177,6 +185,7 @@ def sync(
     Args:
         project_id (int):
         task_id (int):
+        x_request_id (str | Unset):
         if_match (str):
         body (TaskUpdate): Omitted fields are unchanged; `null` clears `description`, `assigneeId`
             and `dueDate`.
@@ -194,6 +203,7 @@ def sync(
         task_id=task_id,
         client=client,
         body=body,
+        x_request_id=x_request_id,
         if_match=if_match,
     ).parsed
 
@@ -204,6 +214,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: TaskUpdate,
+    x_request_id: str | Unset = UNSET,
     if_match: str,
 ) -> Response[Problem | Task | ValidationProblem]:
     """Update a task
@@ -214,6 +225,7 @@ async def asyncio_detailed(
     Args:
         project_id (int):
         task_id (int):
+        x_request_id (str | Unset):
         if_match (str):
         body (TaskUpdate): Omitted fields are unchanged; `null` clears `description`, `assigneeId`
             and `dueDate`.
@@ -230,6 +242,7 @@ async def asyncio_detailed(
         project_id=project_id,
         task_id=task_id,
         body=body,
+        x_request_id=x_request_id,
         if_match=if_match,
     )
 
@@ -244,6 +257,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     body: TaskUpdate,
+    x_request_id: str | Unset = UNSET,
     if_match: str,
 ) -> Problem | Task | ValidationProblem | None:
     """Update a task
@@ -254,6 +268,7 @@ async def asyncio(
     Args:
         project_id (int):
         task_id (int):
+        x_request_id (str | Unset):
         if_match (str):
         body (TaskUpdate): Omitted fields are unchanged; `null` clears `description`, `assigneeId`
             and `dueDate`.
@@ -272,6 +287,7 @@ async def asyncio(
             task_id=task_id,
             client=client,
             body=body,
+            x_request_id=x_request_id,
             if_match=if_match,
         )
     ).parsed

@@ -9,14 +9,17 @@ from ...models.problem import Problem
 from ...models.token import Token
 from ...models.token_create import TokenCreate
 from ...models.validation_problem import ValidationProblem
-from ...types import Response
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     *,
     body: TokenCreate,
+    x_request_id: str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(x_request_id, Unset):
+        headers["X-Request-ID"] = x_request_id
 
     _kwargs: dict[str, Any] = {
         "method": "post",
@@ -100,6 +103,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: TokenCreate,
+    x_request_id: str | Unset = UNSET,
 ) -> Response[Problem | Token | ValidationProblem]:
     """Sign in
 
@@ -115,6 +119,7 @@ def sync_detailed(
     an account has the email. A successful sign-in forgets its address's failures.
 
     Args:
+        x_request_id (str | Unset):
         body (TokenCreate):
 
     Raises:
@@ -127,6 +132,7 @@ def sync_detailed(
 
     kwargs = _get_kwargs(
         body=body,
+        x_request_id=x_request_id,
     )
 
     response = client.get_httpx_client().request(
@@ -140,6 +146,7 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     body: TokenCreate,
+    x_request_id: str | Unset = UNSET,
 ) -> Problem | Token | ValidationProblem | None:
     """Sign in
 
@@ -155,6 +162,7 @@ def sync(
     an account has the email. A successful sign-in forgets its address's failures.
 
     Args:
+        x_request_id (str | Unset):
         body (TokenCreate):
 
     Raises:
@@ -168,6 +176,7 @@ def sync(
     return sync_detailed(
         client=client,
         body=body,
+        x_request_id=x_request_id,
     ).parsed
 
 
@@ -175,6 +184,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: TokenCreate,
+    x_request_id: str | Unset = UNSET,
 ) -> Response[Problem | Token | ValidationProblem]:
     """Sign in
 
@@ -190,6 +200,7 @@ async def asyncio_detailed(
     an account has the email. A successful sign-in forgets its address's failures.
 
     Args:
+        x_request_id (str | Unset):
         body (TokenCreate):
 
     Raises:
@@ -202,6 +213,7 @@ async def asyncio_detailed(
 
     kwargs = _get_kwargs(
         body=body,
+        x_request_id=x_request_id,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -213,6 +225,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     body: TokenCreate,
+    x_request_id: str | Unset = UNSET,
 ) -> Problem | Token | ValidationProblem | None:
     """Sign in
 
@@ -228,6 +241,7 @@ async def asyncio(
     an account has the email. A successful sign-in forgets its address's failures.
 
     Args:
+        x_request_id (str | Unset):
         body (TokenCreate):
 
     Raises:
@@ -242,5 +256,6 @@ async def asyncio(
         await asyncio_detailed(
             client=client,
             body=body,
+            x_request_id=x_request_id,
         )
     ).parsed

@@ -9,14 +9,17 @@ from ...models.problem import Problem
 from ...models.user import User
 from ...models.user_create import UserCreate
 from ...models.validation_problem import ValidationProblem
-from ...types import Response
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     *,
     body: UserCreate,
+    x_request_id: str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(x_request_id, Unset):
+        headers["X-Request-ID"] = x_request_id
 
     _kwargs: dict[str, Any] = {
         "method": "post",
@@ -100,12 +103,14 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: UserCreate,
+    x_request_id: str | Unset = UNSET,
 ) -> Response[Problem | User | ValidationProblem]:
     """Sign up
 
      Creates an account. Emails are unique regardless of letter case.
 
     Args:
+        x_request_id (str | Unset):
         body (UserCreate):
 
     Raises:
@@ -118,6 +123,7 @@ def sync_detailed(
 
     kwargs = _get_kwargs(
         body=body,
+        x_request_id=x_request_id,
     )
 
     response = client.get_httpx_client().request(
@@ -131,12 +137,14 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     body: UserCreate,
+    x_request_id: str | Unset = UNSET,
 ) -> Problem | User | ValidationProblem | None:
     """Sign up
 
      Creates an account. Emails are unique regardless of letter case.
 
     Args:
+        x_request_id (str | Unset):
         body (UserCreate):
 
     Raises:
@@ -150,6 +158,7 @@ def sync(
     return sync_detailed(
         client=client,
         body=body,
+        x_request_id=x_request_id,
     ).parsed
 
 
@@ -157,12 +166,14 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: UserCreate,
+    x_request_id: str | Unset = UNSET,
 ) -> Response[Problem | User | ValidationProblem]:
     """Sign up
 
      Creates an account. Emails are unique regardless of letter case.
 
     Args:
+        x_request_id (str | Unset):
         body (UserCreate):
 
     Raises:
@@ -175,6 +186,7 @@ async def asyncio_detailed(
 
     kwargs = _get_kwargs(
         body=body,
+        x_request_id=x_request_id,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -186,12 +198,14 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     body: UserCreate,
+    x_request_id: str | Unset = UNSET,
 ) -> Problem | User | ValidationProblem | None:
     """Sign up
 
      Creates an account. Emails are unique regardless of letter case.
 
     Args:
+        x_request_id (str | Unset):
         body (UserCreate):
 
     Raises:
@@ -206,5 +220,6 @@ async def asyncio(
         await asyncio_detailed(
             client=client,
             body=body,
+            x_request_id=x_request_id,
         )
     ).parsed

@@ -9,12 +9,17 @@ from ...client import AuthenticatedClient, Client
 from ...models.problem import Problem
 from ...models.user_profile import UserProfile
 from ...models.validation_problem import ValidationProblem
-from ...types import Response
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     user_id: int,
+    *,
+    x_request_id: str | Unset = UNSET,
 ) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+    if not isinstance(x_request_id, Unset):
+        headers["X-Request-ID"] = x_request_id
 
     _kwargs: dict[str, Any] = {
         "method": "get",
@@ -23,6 +28,7 @@ def _get_kwargs(
         ),
     }
 
+    _kwargs["headers"] = headers
     return _kwargs
 
 
@@ -80,6 +86,7 @@ def sync_detailed(
     user_id: int,
     *,
     client: AuthenticatedClient | Client,
+    x_request_id: str | Unset = UNSET,
 ) -> Response[Problem | UserProfile | ValidationProblem]:
     """A user's public profile
 
@@ -88,6 +95,7 @@ def sync_detailed(
 
     Args:
         user_id (int):
+        x_request_id (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -99,6 +107,7 @@ def sync_detailed(
 
     kwargs = _get_kwargs(
         user_id=user_id,
+        x_request_id=x_request_id,
     )
 
     response = client.get_httpx_client().request(
@@ -112,6 +121,7 @@ def sync(
     user_id: int,
     *,
     client: AuthenticatedClient | Client,
+    x_request_id: str | Unset = UNSET,
 ) -> Problem | UserProfile | ValidationProblem | None:
     """A user's public profile
 
@@ -120,6 +130,7 @@ def sync(
 
     Args:
         user_id (int):
+        x_request_id (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -132,6 +143,7 @@ def sync(
     return sync_detailed(
         user_id=user_id,
         client=client,
+        x_request_id=x_request_id,
     ).parsed
 
 
@@ -139,6 +151,7 @@ async def asyncio_detailed(
     user_id: int,
     *,
     client: AuthenticatedClient | Client,
+    x_request_id: str | Unset = UNSET,
 ) -> Response[Problem | UserProfile | ValidationProblem]:
     """A user's public profile
 
@@ -147,6 +160,7 @@ async def asyncio_detailed(
 
     Args:
         user_id (int):
+        x_request_id (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -158,6 +172,7 @@ async def asyncio_detailed(
 
     kwargs = _get_kwargs(
         user_id=user_id,
+        x_request_id=x_request_id,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -169,6 +184,7 @@ async def asyncio(
     user_id: int,
     *,
     client: AuthenticatedClient | Client,
+    x_request_id: str | Unset = UNSET,
 ) -> Problem | UserProfile | ValidationProblem | None:
     """A user's public profile
 
@@ -177,6 +193,7 @@ async def asyncio(
 
     Args:
         user_id (int):
+        x_request_id (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -190,5 +207,6 @@ async def asyncio(
         await asyncio_detailed(
             user_id=user_id,
             client=client,
+            x_request_id=x_request_id,
         )
     ).parsed

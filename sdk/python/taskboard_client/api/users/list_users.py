@@ -15,7 +15,11 @@ def _get_kwargs(
     *,
     limit: int | Unset = 20,
     cursor: str | Unset = UNSET,
+    x_request_id: str | Unset = UNSET,
 ) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+    if not isinstance(x_request_id, Unset):
+        headers["X-Request-ID"] = x_request_id
 
     params: dict[str, Any] = {}
 
@@ -31,6 +35,7 @@ def _get_kwargs(
         "params": params,
     }
 
+    _kwargs["headers"] = headers
     return _kwargs
 
 
@@ -89,6 +94,7 @@ def sync_detailed(
     client: AuthenticatedClient | Client,
     limit: int | Unset = 20,
     cursor: str | Unset = UNSET,
+    x_request_id: str | Unset = UNSET,
 ) -> Response[Problem | UserProfilePage | ValidationProblem]:
     """The people the caller works with
 
@@ -98,6 +104,7 @@ def sync_detailed(
     Args:
         limit (int | Unset):  Default: 20.
         cursor (str | Unset):
+        x_request_id (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -110,6 +117,7 @@ def sync_detailed(
     kwargs = _get_kwargs(
         limit=limit,
         cursor=cursor,
+        x_request_id=x_request_id,
     )
 
     response = client.get_httpx_client().request(
@@ -124,6 +132,7 @@ def sync(
     client: AuthenticatedClient | Client,
     limit: int | Unset = 20,
     cursor: str | Unset = UNSET,
+    x_request_id: str | Unset = UNSET,
 ) -> Problem | UserProfilePage | ValidationProblem | None:
     """The people the caller works with
 
@@ -133,6 +142,7 @@ def sync(
     Args:
         limit (int | Unset):  Default: 20.
         cursor (str | Unset):
+        x_request_id (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -146,6 +156,7 @@ def sync(
         client=client,
         limit=limit,
         cursor=cursor,
+        x_request_id=x_request_id,
     ).parsed
 
 
@@ -154,6 +165,7 @@ async def asyncio_detailed(
     client: AuthenticatedClient | Client,
     limit: int | Unset = 20,
     cursor: str | Unset = UNSET,
+    x_request_id: str | Unset = UNSET,
 ) -> Response[Problem | UserProfilePage | ValidationProblem]:
     """The people the caller works with
 
@@ -163,6 +175,7 @@ async def asyncio_detailed(
     Args:
         limit (int | Unset):  Default: 20.
         cursor (str | Unset):
+        x_request_id (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -175,6 +188,7 @@ async def asyncio_detailed(
     kwargs = _get_kwargs(
         limit=limit,
         cursor=cursor,
+        x_request_id=x_request_id,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -187,6 +201,7 @@ async def asyncio(
     client: AuthenticatedClient | Client,
     limit: int | Unset = 20,
     cursor: str | Unset = UNSET,
+    x_request_id: str | Unset = UNSET,
 ) -> Problem | UserProfilePage | ValidationProblem | None:
     """The people the caller works with
 
@@ -196,6 +211,7 @@ async def asyncio(
     Args:
         limit (int | Unset):  Default: 20.
         cursor (str | Unset):
+        x_request_id (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -210,5 +226,6 @@ async def asyncio(
             client=client,
             limit=limit,
             cursor=cursor,
+            x_request_id=x_request_id,
         )
     ).parsed

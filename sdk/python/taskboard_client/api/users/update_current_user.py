@@ -9,14 +9,17 @@ from ...models.problem import Problem
 from ...models.user import User
 from ...models.user_update import UserUpdate
 from ...models.validation_problem import ValidationProblem
-from ...types import Response
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     *,
     body: UserUpdate,
+    x_request_id: str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(x_request_id, Unset):
+        headers["X-Request-ID"] = x_request_id
 
     _kwargs: dict[str, Any] = {
         "method": "patch",
@@ -105,6 +108,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: UserUpdate,
+    x_request_id: str | Unset = UNSET,
 ) -> Response[Problem | User | ValidationProblem]:
     """Update the caller's account
 
@@ -115,6 +119,7 @@ def sync_detailed(
     changes are locked for a while (the account's other tokens are not).
 
     Args:
+        x_request_id (str | Unset):
         body (UserUpdate): Omitted fields are left unchanged. A new `password` needs the
             `currentPassword`.
 
@@ -128,6 +133,7 @@ def sync_detailed(
 
     kwargs = _get_kwargs(
         body=body,
+        x_request_id=x_request_id,
     )
 
     response = client.get_httpx_client().request(
@@ -141,6 +147,7 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     body: UserUpdate,
+    x_request_id: str | Unset = UNSET,
 ) -> Problem | User | ValidationProblem | None:
     """Update the caller's account
 
@@ -151,6 +158,7 @@ def sync(
     changes are locked for a while (the account's other tokens are not).
 
     Args:
+        x_request_id (str | Unset):
         body (UserUpdate): Omitted fields are left unchanged. A new `password` needs the
             `currentPassword`.
 
@@ -165,6 +173,7 @@ def sync(
     return sync_detailed(
         client=client,
         body=body,
+        x_request_id=x_request_id,
     ).parsed
 
 
@@ -172,6 +181,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: UserUpdate,
+    x_request_id: str | Unset = UNSET,
 ) -> Response[Problem | User | ValidationProblem]:
     """Update the caller's account
 
@@ -182,6 +192,7 @@ async def asyncio_detailed(
     changes are locked for a while (the account's other tokens are not).
 
     Args:
+        x_request_id (str | Unset):
         body (UserUpdate): Omitted fields are left unchanged. A new `password` needs the
             `currentPassword`.
 
@@ -195,6 +206,7 @@ async def asyncio_detailed(
 
     kwargs = _get_kwargs(
         body=body,
+        x_request_id=x_request_id,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -206,6 +218,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     body: UserUpdate,
+    x_request_id: str | Unset = UNSET,
 ) -> Problem | User | ValidationProblem | None:
     """Update the caller's account
 
@@ -216,6 +229,7 @@ async def asyncio(
     changes are locked for a while (the account's other tokens are not).
 
     Args:
+        x_request_id (str | Unset):
         body (UserUpdate): Omitted fields are left unchanged. A new `password` needs the
             `currentPassword`.
 
@@ -231,5 +245,6 @@ async def asyncio(
         await asyncio_detailed(
             client=client,
             body=body,
+            x_request_id=x_request_id,
         )
     ).parsed

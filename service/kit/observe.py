@@ -1,0 +1,84 @@
+"""Every request's id and its one log line: the outermost layer of the app, around Starlette's own
+error handling, so that it sees every answer (an unexpected error's 500 too) and the error itself.
+
+The id is the caller's `X-Request-ID` when it is sane, a new one otherwise. It is returned on every
+answer, carried by every problem document (`requestId`) and by every log line written while the
+request is handled (service/kit/logs.py), so that a user's bug report leads straight to the logs.
+"""
+
+import logging
+import re
+import time
+from contextvars import ContextVar
+from typing import Any
+from uuid import uuid4
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+SANE = re.compile(rb"[A-Za-z0-9._:-]{1,128}")
+# The id of the request being handled in this context, for problem documents and log lines.
+request_id: ContextVar[str | None] = ContextVar("request_id", default=None)
+
+access = logging.getLogger("taskboard.access")
+logger = logging.getLogger("taskboard")
+
+
+class Observe:
+    def __init__(self, app: ASGIApp, *, access_log: bool = True) -> None:
+        self.app = app
+        self.access_log = access_log
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        rid = _incoming(scope) or uuid4().hex
+        header = (b"x-request-id", rid.encode())
+        status = 0
+
+        async def send_with_id(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                message["headers"] = [*message.get("headers", ()), header]
+            await send(message)
+
+        token = request_id.set(rid)
+        try:
+            await self.app(scope, receive, send_with_id)
+        except Exception:
+            # Starlette has answered 500 (problems.py) when it could; this is the error's one log line,
+            # and it goes no further: uvicorn would log it again.
+            logger.exception("unhandled error in %s %s", scope["method"], _route(scope) or scope["path"])
+            status = status or 500
+        finally:
+            if self.access_log:
+                access.info("%s %s %s", scope["method"], scope["path"], status, extra=_fields(scope, status, started))
+            request_id.reset(token)
+
+
+def _incoming(scope: Scope) -> str | None:
+    for name, value in scope["headers"]:
+        if name == b"x-request-id":
+            return value.decode() if SANE.fullmatch(value) else None
+    return None
+
+
+def _route(scope: Scope) -> str | None:
+    route = scope.get("route")
+    return getattr(route, "path_format", None)
+
+
+def _fields(scope: Scope, status: int, started: float) -> dict[str, Any]:
+    route = scope.get("route")
+    client = scope.get("client")
+    return {
+        "method": scope["method"],
+        "route": getattr(route, "path_format", None),
+        "operationId": getattr(route, "operation_id", None),
+        "status": status,
+        "durationMs": round((time.perf_counter() - started) * 1000, 3),
+        "userId": scope.get("state", {}).get("user_id"),
+        "client": client[0] if client else None,
+    }
