@@ -38,6 +38,9 @@ const KNOWN: Record<EventName, true> & Record<keyof EventData, true> = {
 export interface StreamOptions {
   /** Resume after this event id: every event since is sent first (or one `reset`). */
   lastEventId?: string;
+  /** The stream ends when nothing, not even the service's heartbeat (every 15 s), arrives for this
+   * long (45 000 ms): a connection that died without closing. Resume with the last id. */
+  idleTimeoutMs?: number;
   /** Ends the stream when aborted. */
   signal?: AbortSignal;
   /** A ticket from `createStreamTicket`, instead of the client's token. */
@@ -58,24 +61,30 @@ export async function* streamProjectEvents(
   const headers = new Headers({ Accept: "text/event-stream" });
   if (options.lastEventId !== undefined) headers.set("Last-Event-ID", options.lastEventId);
   if (options.ticket !== undefined) url.searchParams.set("ticket", options.ticket);
-  const init = { headers: options.ticket === undefined ? authorized(settings, headers) : headers, ...(options.signal ? { signal: options.signal } : {}) };
+  const init = {
+    headers: options.ticket === undefined ? await authorized(settings, headers) : headers,
+    ...(options.signal ? { signal: options.signal } : {}),
+  };
   const response = await settings.fetch(new Request(url, init));
   if (response.status !== 200 || response.body === null) throw await problemOf(response);
   const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+  const idleMs = options.idleTimeoutMs ?? 45_000;
   try {
     let buffer = "";
     let frame: { id?: string; event?: string; data: string[] } = { data: [] };
     for (;;) {
-      const { value, done } = await reader.read();
-      if (done) return;
-      buffer += value;
-      const lines = buffer.split(/\r\n|\r|\n/);
+      const read = await withinMs(reader.read(), idleMs);
+      if (read === undefined) return; // idle too long: as if the service had ended the stream
+      if (!read.done) buffer += read.value;
+      // A CR that ends the buffer may be the first half of a CRLF: it waits for what follows, unless
+      // nothing follows.
+      const lines = buffer.split(read.done ? /\r\n|\r|\n/ : /\r\n|\r(?!$)|\n/);
       buffer = lines.pop() ?? "";
       for (const line of lines) {
         if (line === "") {
           const { id, event, data } = frame;
           frame = { data: [] };
-          if (id !== undefined && event !== undefined && event in KNOWN) {
+          if (id !== undefined && event !== undefined && Object.hasOwn(KNOWN, event)) {
             yield { id, event, data: JSON.parse(data.join("\n")) } as ProjectStreamEvent;
           }
         } else if (!line.startsWith(":")) {
@@ -86,9 +95,23 @@ export async function* streamProjectEvents(
           else if (name === "id" || name === "event") frame[name] = value;
         }
       }
+      if (read.done) return; // ended by the service; an event it did not finish is dropped
     }
   } finally {
     await reader.cancel().catch(() => undefined);
+  }
+}
+
+/** What `promise` gives, or undefined when it gives nothing within `ms`. */
+async function withinMs<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<undefined>((resolve) => {
+    timer = setTimeout(resolve, ms);
+  });
+  try {
+    return await Promise.race([promise, late]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 

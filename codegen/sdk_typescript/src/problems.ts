@@ -30,10 +30,14 @@ export class ProblemError extends Error {
     return isValidationProblem(this.problem) ? this.problem.errors : [];
   }
 
-  /** How long to wait before trying again (429, 503), in seconds, when the service says. */
-  get retryAfter(): number | undefined {
-    const ms = retryAfterMs(this.response);
-    return ms === undefined ? undefined : ms / 1000;
+  /** How long to wait before trying again (429, 503), in milliseconds, when the service says. */
+  get retryAfterMs(): number | undefined {
+    return retryAfterMs(this.response);
+  }
+
+  /** The request's id (`X-Request-ID`): quote it in a bug report, it leads to the service's logs. */
+  get requestId(): string | undefined {
+    return this.problem.requestId ?? this.response.headers.get("X-Request-ID") ?? undefined;
   }
 }
 

@@ -6,8 +6,8 @@ import type { paths } from "./schema.js";
 export interface ClientOptions {
   /** Where the API is served, e.g. `http://127.0.0.1:8000`. */
   baseUrl: string;
-  /** The bearer token from `createToken`, or a function that gives the current one. */
-  token?: string | (() => string | undefined);
+  /** The bearer token from `createToken`, or a function that gives the current one (it may fetch it). */
+  token?: string | (() => string | undefined | Promise<string | undefined>);
   /** Milliseconds before each try of a call is abandoned with a `TimeoutError` (30 000). For one
    * call, pass `signal: AbortSignal.timeout(ms)`; event streams have none. */
   timeoutMs?: number;
@@ -32,13 +32,14 @@ const REPEATABLE_METHODS = new Set(["GET", "HEAD", "PUT", "DELETE", "OPTIONS"]);
 const RETRIED_STATUSES = new Set([429, 503]);
 
 export function createClient(options: ClientOptions): TaskboardClient {
+  // `??`, not a spread: an option given as undefined takes its default too.
   const settings: Settings = {
-    timeoutMs: 30_000,
-    maxRetries: 2,
-    maxRetryDelayMs: 60_000,
-    fetch: (request) => globalThis.fetch(request),
-    ...options,
     baseUrl: options.baseUrl.replace(/\/+$/, ""),
+    token: options.token,
+    timeoutMs: options.timeoutMs ?? 30_000,
+    maxRetries: options.maxRetries ?? 2,
+    maxRetryDelayMs: options.maxRetryDelayMs ?? 60_000,
+    fetch: options.fetch ?? ((request) => globalThis.fetch(request)),
   };
   const client = createFetchClient<paths>({ baseUrl: settings.baseUrl, fetch: resilient(settings) });
   return Object.assign(client, { settings });
@@ -46,7 +47,13 @@ export function createClient(options: ClientOptions): TaskboardClient {
 
 /** A fresh `Idempotency-Key`: a create that carries one is answered once, and may be retried. */
 export function idempotencyKey(): string {
-  return globalThis.crypto.randomUUID();
+  // randomUUID exists only in secure contexts (https, localhost); getRandomValues everywhere.
+  if (typeof globalThis.crypto.randomUUID === "function") return globalThis.crypto.randomUUID();
+  const bytes = globalThis.crypto.getRandomValues(new Uint8Array(16));
+  bytes[6] = (bytes[6]! & 0x0f) | 0x40; // version 4
+  bytes[8] = (bytes[8]! & 0x3f) | 0x80; // RFC 4122 variant
+  const hex = Array.from(bytes, (byte) => byte.toString(16).padStart(2, "0")).join("");
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
 /** The response's entity tag, for `If-Match` and `If-None-Match`. */
@@ -60,16 +67,16 @@ export function replayed(response: Response): boolean {
 }
 
 /** Headers with the client's bearer token, unless they carry credentials already. */
-export function authorized(settings: Settings, headers: HeadersInit | undefined): Headers {
+export async function authorized(settings: Settings, headers: HeadersInit | undefined): Promise<Headers> {
   const merged = new Headers(headers);
-  const token = typeof settings.token === "function" ? settings.token() : settings.token;
+  const token = typeof settings.token === "function" ? await settings.token() : settings.token;
   if (token && !merged.has("Authorization")) merged.set("Authorization", `Bearer ${token}`);
   return merged;
 }
 
 function resilient(settings: Settings): (request: Request) => Promise<Response> {
   return async (request) => {
-    const base = new Request(request, { headers: authorized(settings, request.headers) });
+    const base = new Request(request, { headers: await authorized(settings, request.headers) });
     const repeatable = REPEATABLE_METHODS.has(base.method) || base.headers.has("Idempotency-Key");
     for (let attempt = 0; ; attempt++) {
       const signal = AbortSignal.any([request.signal, AbortSignal.timeout(settings.timeoutMs)]);

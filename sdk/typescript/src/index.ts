@@ -4,6 +4,8 @@ export { authorized, createClient, etag, idempotencyKey, replayed } from "./clie
 export type { ClientOptions, Settings, TaskboardClient } from "./client.js";
 export { eventSourceUrl, streamProjectEvents } from "./events.js";
 export type { EventData, EventName, ProjectStreamEvent, StreamOptions } from "./events.js";
+// The contract's ProjectEvent carries `data` as text; the SDK's is parsed, and typed by `event`.
+export type { ProjectStreamEvent as ProjectEvent } from "./events.js";
 export { paginate } from "./pages.js";
 export type { Page } from "./pages.js";
 export { isValidationProblem, ProblemError, problemOf, retryAfterMs, unwrap } from "./problems.js";

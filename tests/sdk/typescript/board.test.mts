@@ -114,6 +114,8 @@ test("two users share a board: members, tasks, pages, If-Match, idempotent creat
   );
   assert.equal(missing.status, 428);
   assert.equal(missing.problem.title, "Precondition Required");
+  assert.match(missing.requestId ?? "", /^[0-9a-f]{32}$/); // for a bug report: it leads to the logs
+  assert.equal(missing.requestId, missing.response.headers.get("X-Request-ID"));
 
   // A member who is not the owner may not rename the project (403), and a title may not be empty (422).
   const forbidden = await bob.client.PATCH("/v1/projects/{projectId}", {
