@@ -44,7 +44,10 @@ migrate: $(VENV)/.requirements
 # WEB_CONCURRENCY tells each worker how many there are (the rate limiter warns when they count apart).
 # The service writes each request's log line itself (LOG_FORMAT: for people on a terminal, JSON elsewhere).
 run: export LOG_FORMAT ?= $(shell [ -t 1 ] && echo console || echo json)
+# With METRICS_PORT and several workers, prometheus-client's multiprocess mode: a folder of their values,
+# emptied at each start.
 run: migrate
+	$(if $(and $(METRICS_PORT),$(filter-out 1,$(WORKERS))),rm -rf .metrics && mkdir .metrics && export PROMETHEUS_MULTIPROC_DIR=$(CURDIR)/.metrics &&) \
 	WEB_CONCURRENCY=$(WORKERS) $(BIN)/uvicorn --factory service.app:create_app --host $(HOST) --port $(PORT) --workers $(WORKERS) \
 		--loop uvloop --http service.kit.protocol:Protocol --timeout-graceful-shutdown 8 --no-access-log
 

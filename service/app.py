@@ -33,6 +33,7 @@ from service.kit.events.signals import close_on_exit_signals
 from service.kit.headers import SecurityHeaders
 from service.kit.logs import configure as configure_logging
 from service.kit.logs import hide_tickets
+from service.kit.metrics import serve as serve_metrics
 from service.kit.observe import Observe
 from service.kit.passwords import PasswordWork
 from service.kit.problems import install_problem_handlers
@@ -57,7 +58,8 @@ class ContractApp(FastAPI):
 
     def build_middleware_stack(self) -> ASGIApp:
         settings: Settings = self.state.settings
-        return Observe(super().build_middleware_stack(), access_log=settings.access_log)
+        metrics = settings.metrics_port is not None
+        return Observe(super().build_middleware_stack(), access_log=settings.access_log, metrics=metrics)
 
 
 @functools.cache  # once per process
@@ -120,6 +122,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.exports = exports
         await exports.start()
         purging = asyncio.create_task(keep_clean(database, settings))
+        metrics_server = (
+            None if settings.metrics_port is None else serve_metrics(settings.metrics_host, settings.metrics_port)
+        )
         restore_signals = close_on_exit_signals(broadcaster)
         try:
             yield
@@ -130,6 +135,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             await revocations.stop()
             await checkpoints.stop()
             await exports.stop()
+            if metrics_server is not None:
+                metrics_server.shutdown()
+                metrics_server.server_close()
             purging.cancel()
             await asyncio.gather(purging, return_exceptions=True)
             await database.dispose()

@@ -70,6 +70,9 @@ class Settings(BaseSettings):
     # and request ids' by default.
     # Logs: JSON lines, or lines for people (`console`); the level of the service's own loggers; and
     # whether each request gets its line (method, route, operation, status, duration, ids).
+    # Prometheus metrics on a port of their own (service/kit/metrics.py); off unless a port is given.
+    metrics_port: int | None = Field(default=None, ge=1, le=65535)
+    metrics_host: str = "127.0.0.1"
     log_format: Literal["json", "console"] = "json"
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     access_log: bool = True

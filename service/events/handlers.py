@@ -15,6 +15,7 @@ from service.kit.columns import utcnow
 from service.kit.events import log as events
 from service.kit.events.fanout import Broadcaster
 from service.kit.handlers import Handlers
+from service.kit.metrics import STREAMS
 from service.kit.problems import ServiceUnavailable
 from service.projects import queries as projects
 
@@ -56,6 +57,7 @@ class EventsHandlers(Handlers, EventsApi):
         with (
             self.broadcaster.subscribe(project_id) as subscription,
             self.revocations.watch(self.caller.token_id, subscription),
+            STREAMS.track_inprogress(),
         ):
             last = after
             try:

@@ -16,6 +16,7 @@ from sqlalchemy import CursorResult, Row, or_, select, update
 
 from service.kit.columns import utcnow
 from service.kit.database import Database
+from service.kit.metrics import EXPORTS
 from service.tables import Export, Task
 from service.tasks.mapping import task_model
 
@@ -53,6 +54,7 @@ async def run(database: Database, directory: Path, export_id: int) -> None:
         export = await session.get(Export, export_id) if claimed else None
     if export is None:
         return  # taken by another worker, or gone with its project
+    EXPORTS.labels("running").inc()
 
     async def renew() -> None:
         async with database.short_write() as session:
@@ -74,6 +76,7 @@ async def run(database: Database, directory: Path, export_id: int) -> None:
             update(Export).where(*mine).values(finished_at=utcnow(), lease_expires_at=None, **outcome)
         )
         gone = await session.get(Export, export_id) is None
+    EXPORTS.labels(outcome["status"]).inc()
     if gone:  # deleted with its project meanwhile: so is the file
         await anyio.to_thread.run_sync(lambda: path.unlink(missing_ok=True))
 

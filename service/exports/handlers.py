@@ -1,4 +1,5 @@
 import anyio
+from starlette.datastructures import State
 
 from generated import models
 from generated.api.exports import CreateExportResult, ExportsApi
@@ -9,6 +10,7 @@ from service.exports.mapping import export_model
 from service.kit.columns import utcnow
 from service.kit.database import after_commit
 from service.kit.handlers import Handlers
+from service.kit.metrics import EXPORTS
 from service.kit.pagination import Pager, by_id
 from service.kit.problems import Conflict, NotFound
 from service.projects import queries as projects
@@ -30,7 +32,7 @@ class ExportsHandlers(Handlers, ExportsApi):
         self.session.add(export)
         await self.session.flush()
         export_id = export.id
-        after_commit(self.session, lambda state: state.exports.submit(export_id))
+        after_commit(self.session, lambda state: queued(state, export_id))
         return CreateExportResult(body=export_model(export), location=f"/v1/exports/{export.id}")
 
     async def get_export(self, *, export_id: int) -> models.Export:
@@ -56,3 +58,8 @@ class ExportsHandlers(Handlers, ExportsApi):
         if export is None:
             raise NotFound(f"No export with id {export_id}.")
         return export
+
+
+def queued(state: State, export_id: int) -> None:
+    EXPORTS.labels("queued").inc()
+    state.exports.submit(export_id)

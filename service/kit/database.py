@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.pool import NullPool
 from starlette.datastructures import State
 
+from service.kit import metrics
 from service.kit.sqlite import MARK, ON_LOOP, WriteQueue
 from service.kit.sqlite import connector as sqlite_connector
 from service.settings import Settings
@@ -96,6 +97,8 @@ def create_engine(
             # A server's connections can drop between two uses; a SQLite file's cannot.
             "pool_pre_ping": not sqlite,
         }
+        if settings.metrics_port is not None:
+            options["poolclass"] = metrics.CountedQueuePool
     else:
         options["poolclass"] = NullPool
     engine = create_async_engine(
@@ -107,6 +110,8 @@ def create_engine(
     )
     if engine.dialect.name == "sqlite":
         _configure_sqlite(engine, settings.sqlite_busy_timeout_ms)
+    if settings.metrics_port is not None:
+        metrics.count_connections(engine.sync_engine)
     return engine
 
 

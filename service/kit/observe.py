@@ -15,6 +15,8 @@ from uuid import uuid4
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from service.kit.metrics import DURATION, IN_FLIGHT, REQUESTS, status_class
+
 SANE = re.compile(rb"[A-Za-z0-9._:-]{1,128}")
 # The id of the request being handled in this context, for problem documents and log lines.
 request_id: ContextVar[str | None] = ContextVar("request_id", default=None)
@@ -24,9 +26,10 @@ logger = logging.getLogger("taskboard")
 
 
 class Observe:
-    def __init__(self, app: ASGIApp, *, access_log: bool = True) -> None:
+    def __init__(self, app: ASGIApp, *, access_log: bool = True, metrics: bool = False) -> None:
         self.app = app
         self.access_log = access_log
+        self.metrics = metrics
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -45,6 +48,8 @@ class Observe:
             await send(message)
 
         token = request_id.set(rid)
+        if self.metrics:
+            IN_FLIGHT.inc()
         try:
             await self.app(scope, receive, send_with_id)
         except Exception:
@@ -53,6 +58,11 @@ class Observe:
             logger.exception("unhandled error in %s %s", scope["method"], _route(scope) or scope["path"])
             status = status or 500
         finally:
+            if self.metrics:
+                IN_FLIGHT.dec()
+                labels = (getattr(scope.get("route"), "operation_id", None) or "none", status_class(status))
+                REQUESTS.labels(*labels).inc()
+                DURATION.labels(*labels).observe(time.perf_counter() - started)
             if self.access_log:
                 access.info("%s %s %s", scope["method"], scope["path"], status, extra=_fields(scope, status, started))
             request_id.reset(token)

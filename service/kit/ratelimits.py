@@ -19,6 +19,7 @@ from limits.aio.strategies import MovingWindowRateLimiter
 from limits.storage import storage_from_string
 from redis.asyncio import ConnectionPool
 
+from service.kit.metrics import REFUSALS
 from service.kit.problems import Problem
 from service.settings import Settings
 
@@ -71,6 +72,7 @@ class Limiter:
     async def hit(self, item: RateLimitItem, key: str) -> None:
         """Counts one request for `key`; 429 when it is one too many."""
         if not await self.strategy.hit(item, key):
+            REFUSALS.labels(key.partition(":")[0]).inc()  # user or address
             stats = await self.strategy.get_window_stats(item, key)
             raise TooManyRequests(SLOW_DOWN, stats.reset_time - time.time())
 

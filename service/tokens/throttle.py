@@ -32,6 +32,7 @@ from sqlalchemy import CursorResult, Delete, case, delete, or_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from service.kit.database import Database, upsert
+from service.kit.metrics import REFUSALS
 from service.kit.ratelimits import TooManyRequests, address_key
 from service.kit.shared_secrets import shared_secret
 from service.settings import Settings
@@ -76,6 +77,7 @@ async def attempt(database: Database, guess: Guess, settings: Settings, now: flo
             ceiling_wait, _ = await _count(session, guess.ceiling, (ceiling, ceiling), settings, now)
             wait = wait if trusted else max(wait, ceiling_wait)
         if wait > 0:
+            REFUSALS.labels("password").inc()
             raise TooManyRequests(guess.refusal, wait)  # rolls back what was counted
 
 

@@ -1,0 +1,82 @@
+"""Prometheus metrics for the people on call: requests per operation and status class and their
+latency, requests in flight, the database pool, open event streams, export jobs, rate-limit
+refusals. Served on METRICS_PORT (off by default), never on the API's port: it has no place in the
+public contract.
+
+With several worker processes, prometheus-client's multiprocess mode: each worker writes its values
+to files in PROMETHEUS_MULTIPROC_DIR (`make run` makes and empties it when WORKERS > 1), and the
+worker that holds METRICS_PORT reports every worker's; the others find the port taken and leave it
+to that one. A worker that dies leaves its counters in (they count what was done) and its gauges out.
+"""
+
+import logging
+import os
+from typing import Any
+from wsgiref.simple_server import WSGIServer
+
+from prometheus_client import REGISTRY, CollectorRegistry, Counter, Gauge, Histogram, multiprocess, start_http_server
+from sqlalchemy import event
+from sqlalchemy.pool import AsyncAdaptedQueuePool
+
+logger = logging.getLogger("taskboard")
+
+MULTIPROCESS = bool(os.environ.get("PROMETHEUS_MULTIPROC_DIR"))
+
+REQUESTS = Counter(
+    "taskboard_http_requests", "Requests answered, by operationId and status class.", ["operation", "status"]
+)
+DURATION = Histogram(
+    "taskboard_http_request_duration_seconds",
+    "Time from a request's arrival to its answer's end (an event stream's: its life), by operationId and status class.",
+    ["operation", "status"],
+    buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30),
+)
+IN_FLIGHT = Gauge("taskboard_http_requests_in_flight", "Requests being handled now.", multiprocess_mode="livesum")
+POOL_IN_USE = Gauge(
+    "taskboard_db_connections_in_use", "Database connections checked out of the pools.", multiprocess_mode="livesum"
+)
+POOL_WAITING = Gauge(
+    "taskboard_db_connections_waiting", "Requests waiting for a pooled connection.", multiprocess_mode="livesum"
+)
+STREAMS = Gauge("taskboard_event_streams_open", "Event streams open now.", multiprocess_mode="livesum")
+EXPORTS = Counter("taskboard_export_jobs", "Export jobs that reached each status.", ["status"])
+REFUSALS = Counter(
+    "taskboard_rate_limit_refusals", "Requests refused by a rate limit: user, address or password.", ["limit"]
+)
+
+
+def status_class(status: int) -> str:
+    return f"{status // 100}xx"
+
+
+class CountedQueuePool(AsyncAdaptedQueuePool):
+    """The pool SQLAlchemy gives an async engine, counting those who wait for one of its connections."""
+
+    def _do_get(self) -> Any:
+        POOL_WAITING.inc()
+        try:
+            return super()._do_get()
+        finally:
+            POOL_WAITING.dec()
+
+
+def count_connections(engine: Any) -> None:
+    """Counts the connections of `engine` (a sync Engine) that are checked out."""
+    event.listen(engine, "checkout", lambda *_: POOL_IN_USE.inc())
+    event.listen(engine, "checkin", lambda *_: POOL_IN_USE.dec())
+
+
+def serve(host: str, port: int) -> WSGIServer | None:
+    """The metrics server, in a thread of its own; None when another worker of this service holds the port."""
+    registry: CollectorRegistry = REGISTRY
+    if MULTIPROCESS:
+        registry = CollectorRegistry()
+        multiprocess.MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
+    try:
+        server, _ = start_http_server(port, host, registry)
+    except OSError:
+        if not MULTIPROCESS:
+            raise
+        logger.info("metrics: port %d is served by another worker, which reports this one's too", port)
+        return None
+    return server
