@@ -188,6 +188,7 @@ def service(seeded: Seeded, workers: int = 1, env: dict[str, str] | None = None)
         env=env,
         ready_path=ready,
         ready_headers=headers,
+        logs_to_file=True,
     )
 
 

@@ -7,6 +7,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from collections.abc import Mapping, Sequence
@@ -53,8 +54,11 @@ class Server:
         ready_path: str = "/",
         ready_headers: Mapping[str, str] | None = None,
         env: Mapping[str, str] | None = None,
+        logs_to_file: bool = False,
     ) -> None:
         self.port = free_port()
+        # The service logs a line per request: to a file, as in production, not to the terminal.
+        self.logs_to_file = logs_to_file
         self.url = f"http://127.0.0.1:{self.port}"
         self.command = [part.replace("{port}", str(self.port)) for part in command]
         self.ready = urllib.request.Request(self.url + ready_path, headers=dict(ready_headers or {}))
@@ -72,7 +76,12 @@ class Server:
 
     def __enter__(self) -> "Server":
         started = time.perf_counter()
-        self.process = subprocess.Popen(self.command, cwd=ROOT, env=self.env, start_new_session=True)
+        output = tempfile.TemporaryFile() if self.logs_to_file else None
+        self.process = subprocess.Popen(
+            self.command, cwd=ROOT, env=self.env, start_new_session=True, stdout=output, stderr=output
+        )
+        if output is not None:
+            output.close()  # the server has its own descriptor
         deadline = started + 30
         while time.perf_counter() < deadline:
             if self.process.poll() is not None:
