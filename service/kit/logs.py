@@ -60,6 +60,10 @@ def configure(log_format: Literal["json", "console"], level: str) -> None:
     """Puts the service's handler on the root logger (once per process; again replaces it), routes
     uvicorn's loggers through it, and sets the level of the service's own loggers. The levels of
     other loggers are left as they are (uvicorn's --log-level sets its own)."""
+    # What no line of ours shows, and every record would otherwise look up (the logging docs'
+    # "Optimization"): the caller's file and line, the thread's and the process's names.
+    logging._srcfile = None
+    logging.logThreads = logging.logProcesses = logging.logMultiprocessing = False
     root = logging.getLogger()
     handler = next((h for h in root.handlers if h.get_name() == HANDLER), None)
     if handler is None:
