@@ -8,6 +8,8 @@ from typing import Any
 
 from argon2 import PasswordHasher
 from fastapi import FastAPI
+from opentelemetry.instrumentation.asgi import OpenTelemetryMiddleware
+from opentelemetry.trace import TracerProvider
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.types import ASGIApp
 
@@ -20,6 +22,7 @@ from service.exports.handlers import ExportsHandlers
 from service.exports.redis_queue import SaqQueue
 from service.health.handlers import HealthHandlers
 from service.housekeeping import keep_clean
+from service.kit import tracing
 from service.kit.auth import VerifiedTokens
 from service.kit.bodies import BodyLimit
 from service.kit.checkpoints import Checkpoints
@@ -59,7 +62,20 @@ class ContractApp(FastAPI):
     def build_middleware_stack(self) -> ASGIApp:
         settings: Settings = self.state.settings
         metrics = settings.metrics_port is not None
-        return Observe(super().build_middleware_stack(), access_log=settings.access_log, metrics=metrics)
+        tracer_provider: TracerProvider | None = self.state.tracer_provider
+        tracing = tracer_provider is not None
+        app: ASGIApp = Observe(
+            super().build_middleware_stack(), access_log=settings.access_log, metrics=metrics, tracing=tracing
+        )
+        if tracer_provider is not None:
+            # The request's span, around everything; Observe names it after the operation once routed.
+            app = OpenTelemetryMiddleware(
+                app,
+                default_span_details=lambda scope: (scope["method"], {}),
+                tracer_provider=tracer_provider,
+                exclude_spans=["receive", "send"],
+            )
+        return app
 
 
 @functools.cache  # once per process
@@ -83,15 +99,21 @@ async def read_shared_secrets(database: Database) -> None:
         logger.warning("shared secrets not read at start-up, but when first used: %s", error)
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
+def create_app(settings: Settings | None = None, *, tracer_provider: TracerProvider | None = None) -> FastAPI:
+    """The service. Traces go to `tracer_provider` (tests), else where the OTEL_* variables say, if they do."""
     settings = settings or Settings()
     contract = load_contract()
+    if tracer_provider is None and tracing.enabled():
+        tracer_provider = tracing.provider(contract["info"]["version"])
     configure_logging(settings.log_format, settings.log_level)
     hide_tickets()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.database = database = Database(settings)
+        if tracer_provider is not None:
+            for engine in (database.engine, database.short_engine):
+                tracing.trace_statements(engine.sync_engine, tracer_provider)
         app.state.limiter = limiter = Limiter(settings)
         app.state.verified_tokens = VerifiedTokens(settings.token_cache_seconds)
         app.state.passwords = PasswordWork(
@@ -153,6 +175,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redirect_slashes=False,
     )
     app.state.settings = settings
+    app.state.tracer_provider = tracer_provider
     install_problem_handlers(app)
     install_docs(app)
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes, timeout=settings.request_body_timeout_seconds)

@@ -3,6 +3,7 @@
 import asyncio
 import contextlib
 import logging
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Protocol
 
@@ -17,8 +18,9 @@ logger = logging.getLogger("taskboard.exports")
 class ExportQueue(Protocol):
     async def start(self) -> None: ...
     async def stop(self) -> None: ...
-    def submit(self, export_id: int) -> None:
-        """Hands over an export that is committed as queued; must not block."""
+    def submit(self, export_id: int, carried: Mapping[str, str] | None = None) -> None:
+        """Hands over an export that is committed as queued, with the trace context of the request that
+        queued it (tracing.carrier()); must not block."""
 
 
 class InProcessQueue:
@@ -34,7 +36,7 @@ class InProcessQueue:
         self.database, self.directory, self.workers = database, directory, workers
         self.sweep_seconds = sweep_seconds
         self.idle = asyncio.Event()  # clear while a sweep's query runs
-        self.pending: asyncio.Queue[int] = asyncio.Queue()
+        self.pending: asyncio.Queue[tuple[int, Mapping[str, str] | None]] = asyncio.Queue()
         self.tasks: list[asyncio.Task[None]] = []
 
     async def start(self) -> None:
@@ -64,14 +66,14 @@ class InProcessQueue:
             task.cancel()
         await asyncio.gather(*self.tasks, return_exceptions=True)
 
-    def submit(self, export_id: int) -> None:
-        self.pending.put_nowait(export_id)
+    def submit(self, export_id: int, carried: Mapping[str, str] | None = None) -> None:
+        self.pending.put_nowait((export_id, carried))
 
     async def _work(self) -> None:
         while True:
-            export_id = await self.pending.get()
+            export_id, carried = await self.pending.get()
             try:
-                await files.run(self.database, self.directory, export_id)
+                await files.run(self.database, self.directory, export_id, carried)
             except Exception:
                 # The export stays queued or running in the database, for the next start.
                 logger.exception("export %s could not be run", export_id)

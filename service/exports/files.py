@@ -6,7 +6,7 @@ import json
 import logging
 import os
 import secrets
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import timedelta
 from pathlib import Path
 from typing import IO, Any, cast
@@ -14,6 +14,7 @@ from typing import IO, Any, cast
 import anyio.to_thread
 from sqlalchemy import CursorResult, Row, or_, select, update
 
+from service.kit import tracing
 from service.kit.columns import utcnow
 from service.kit.database import Database
 from service.kit.metrics import EXPORTS
@@ -42,8 +43,15 @@ async def left_behind(database: Database) -> list[int]:
         return list((await session.scalars(queued)).all())
 
 
-async def run(database: Database, directory: Path, export_id: int) -> None:
-    """Makes one export's file, if it is still queued; records how it ended."""
+async def run(database: Database, directory: Path, export_id: int, carried: Mapping[str, str] | None = None) -> None:
+    """Makes one export's file, if it is still queued; records how it ended. Traced as one span,
+    linked to the request that queued it (`carried`, its trace context)."""
+    attributes = {"taskboard.export_id": export_id}
+    with tracing.TRACER.start_as_current_span("export", links=tracing.links(carried), attributes=attributes):
+        await _run(database, directory, export_id)
+
+
+async def _run(database: Database, directory: Path, export_id: int) -> None:
     async with database.short_write() as session:
         claim = (
             update(Export)

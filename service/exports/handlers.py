@@ -7,6 +7,7 @@ from generated.runtime import Download
 from service.exports import queries as exports
 from service.exports.files import MEDIA_TYPES, file_of
 from service.exports.mapping import export_model
+from service.kit import tracing
 from service.kit.columns import utcnow
 from service.kit.database import after_commit
 from service.kit.handlers import Handlers
@@ -32,7 +33,8 @@ class ExportsHandlers(Handlers, ExportsApi):
         self.session.add(export)
         await self.session.flush()
         export_id = export.id
-        after_commit(self.session, lambda state: queued(state, export_id))
+        carried = tracing.carrier()
+        after_commit(self.session, lambda state: queued(state, export_id, carried))
         return CreateExportResult(body=export_model(export), location=f"/v1/exports/{export.id}")
 
     async def get_export(self, *, export_id: int) -> models.Export:
@@ -60,6 +62,6 @@ class ExportsHandlers(Handlers, ExportsApi):
         return export
 
 
-def queued(state: State, export_id: int) -> None:
+def queued(state: State, export_id: int, carried: dict[str, str]) -> None:
     EXPORTS.labels("queued").inc()
-    state.exports.submit(export_id)
+    state.exports.submit(export_id, carried)

@@ -9,13 +9,16 @@ database holds its state, so a job that Redis loses is taken up again when a wor
 
 import asyncio
 import logging
+from collections.abc import Mapping
 from typing import Any
 
 from saq import Queue
 from saq.types import Context, SettingsDict
 from sqlalchemy.exc import SQLAlchemyError
 
+from service.contract import load_contract
 from service.exports import files
+from service.kit import tracing
 from service.kit.database import Database
 from service.settings import Settings
 
@@ -27,11 +30,11 @@ def redis_queue(settings: Settings) -> Queue:
     return Queue.from_url(settings.redis_url, name=settings.export_queue_name)
 
 
-async def _enqueue(queue: Queue, export_id: int) -> None:
+async def _enqueue(queue: Queue, export_id: int, carried: Mapping[str, str] | None = None) -> None:
     # A fresh job each time, no dedup key: a key would still be held by the job of a worker that
     # died, and the export could never be queued again. Running one export twice is prevented by
     # the database's claim (queued -> running), not by Redis.
-    await queue.enqueue(JOB, export_id=export_id, timeout=3600)
+    await queue.enqueue(JOB, export_id=export_id, trace=dict(carried or {}), timeout=3600)
 
 
 class SaqQueue:
@@ -51,28 +54,32 @@ class SaqQueue:
         except Exception:
             logger.exception("the connection to the export queue did not close cleanly")
 
-    def submit(self, export_id: int) -> None:
-        task = asyncio.create_task(self._send(export_id))
+    def submit(self, export_id: int, carried: Mapping[str, str] | None = None) -> None:
+        task = asyncio.create_task(self._send(export_id, carried))
         self.sending.add(task)
         task.add_done_callback(self.sending.discard)
 
-    async def _send(self, export_id: int) -> None:
+    async def _send(self, export_id: int, carried: Mapping[str, str] | None) -> None:
         try:
-            await _enqueue(self.queue, export_id)
+            await _enqueue(self.queue, export_id, carried)
         except Exception:
             # Still queued in the database: the next worker start takes it up.
             logger.exception("export %s could not be handed to the queue", export_id)
 
 
-async def _export(ctx: Context, *, export_id: int) -> None:
+async def _export(ctx: Context, *, export_id: int, trace: dict[str, str] | None = None) -> None:
     state: dict[str, Any] = ctx  # type: ignore[assignment]
-    await files.run(state["database"], state["settings"].export_dir, export_id)
+    await files.run(state["database"], state["settings"].export_dir, export_id, trace)
 
 
 async def _startup(ctx: Context) -> None:
     state: dict[str, Any] = ctx  # type: ignore[assignment]
     settings = Settings()
     state["settings"], state["database"] = settings, Database(settings)
+    if tracing.enabled():
+        tracer_provider = tracing.provider(load_contract()["info"]["version"])
+        for engine in (state["database"].engine, state["database"].short_engine):
+            tracing.trace_statements(engine.sync_engine, tracer_provider)
     await _requeue_left(state["database"], state["worker"].queue)
 
 

@@ -13,6 +13,7 @@ from contextvars import ContextVar
 from typing import Any
 from uuid import uuid4
 
+from opentelemetry import trace
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from service.kit.metrics import DURATION, IN_FLIGHT, REQUESTS, status_class
@@ -26,10 +27,11 @@ logger = logging.getLogger("taskboard")
 
 
 class Observe:
-    def __init__(self, app: ASGIApp, *, access_log: bool = True, metrics: bool = False) -> None:
+    def __init__(self, app: ASGIApp, *, access_log: bool = True, metrics: bool = False, tracing: bool = False) -> None:
         self.app = app
         self.access_log = access_log
         self.metrics = metrics
+        self.tracing = tracing
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -40,11 +42,15 @@ class Observe:
         header = (b"x-request-id", rid.encode())
         status = 0
 
+        trace_id = None
+
         async def send_with_id(message: Message) -> None:
-            nonlocal status
+            nonlocal status, trace_id
             if message["type"] == "http.response.start":
                 status = message["status"]
                 message["headers"] = [*message.get("headers", ()), header]
+                if self.tracing:  # routed by now, and the span ends with the answer
+                    trace_id = _describe_span(scope, rid)
             await send(message)
 
         token = request_id.set(rid)
@@ -53,8 +59,9 @@ class Observe:
         try:
             await self.app(scope, receive, send_with_id)
         except Exception:
-            # Starlette has answered 500 (problems.py) when it could; this is the error's one log line,
-            # and it goes no further: uvicorn would log it again.
+            # Starlette has answered 500 (problems.py, which records the error on the request's span)
+            # when it could; this is the error's one log line, and it goes no further: uvicorn would
+            # log it again.
             logger.exception("unhandled error in %s %s", scope["method"], _route(scope) or scope["path"])
             status = status or 500
         finally:
@@ -64,7 +71,10 @@ class Observe:
                 REQUESTS.labels(*labels).inc()
                 DURATION.labels(*labels).observe(time.perf_counter() - started)
             if self.access_log:
-                access.info("%s %s %s", scope["method"], scope["path"], status, extra=_fields(scope, status, started))
+                fields = _fields(scope, status, started)
+                if trace_id is not None:
+                    fields["traceId"] = trace_id
+                access.info("%s %s %s", scope["method"], scope["path"], status, extra=fields)
             request_id.reset(token)
 
 
@@ -73,6 +83,22 @@ def _incoming(scope: Scope) -> str | None:
         if name == b"x-request-id":
             return value.decode() if SANE.fullmatch(value) else None
     return None
+
+
+def _describe_span(scope: Scope, rid: str) -> str | None:
+    """Names the request's span after its operation, adds what the ASGI middleware cannot know, and
+    gives its trace id (None when not sampled)."""
+    span = trace.get_current_span()
+    if not span.is_recording():
+        return None
+    route = scope.get("route")
+    span.update_name(getattr(route, "operation_id", None) or f"{scope['method']} (no operation)")
+    if (template := getattr(route, "path_format", None)) is not None:
+        span.set_attribute("http.route", template)
+    if (user_id := scope.get("state", {}).get("user_id")) is not None:
+        span.set_attribute("user.id", user_id)
+    span.set_attribute("taskboard.request_id", rid)
+    return format(span.get_span_context().trace_id, "032x")
 
 
 def _route(scope: Scope) -> str | None:

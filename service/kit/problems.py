@@ -11,6 +11,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.routing import iter_route_contexts
 from limits.errors import StorageError
+from opentelemetry import trace
+from opentelemetry.trace import StatusCode
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException
 from starlette.requests import ClientDisconnect
@@ -208,7 +210,11 @@ async def _on_database_error(request: Request, exc: Exception) -> JSONResponse:
     return await _on_unexpected(request, exc)
 
 
-async def _on_unexpected(_request: Request, _exc: Exception) -> JSONResponse:
+async def _on_unexpected(_request: Request, exc: Exception) -> JSONResponse:
+    # On the request's span, while it is open (a span that records nothing when tracing is off).
+    span = trace.get_current_span()
+    span.record_exception(exc)
+    span.set_status(StatusCode.ERROR)
     # Rendered outside every middleware (Starlette's ServerErrorMiddleware), so with its own headers.
     return problem_response(500, "An unexpected error occurred.", headers=FOR_ERRORS)
 

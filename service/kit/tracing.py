@@ -1,0 +1,88 @@
+"""Traces, with OpenTelemetry: off unless the standard OTEL_* variables ask for them.
+
+On when OTEL_TRACES_EXPORTER names an exporter (`otlp`, `console`) or an OTLP endpoint is set
+(OTEL_EXPORTER_OTLP_ENDPOINT or OTEL_EXPORTER_OTLP_TRACES_ENDPOINT); OTEL_SDK_DISABLED=true keeps
+them off. OTLP over HTTP (`http/protobuf`, the default) or gRPC (OTEL_EXPORTER_OTLP_PROTOCOL=grpc);
+every other OTEL_* variable (endpoint, headers, sampler, service name, batching) means what the
+OpenTelemetry SDK says it means.
+
+What is traced: each request, as one server span named by its operationId (OpenTelemetry's ASGI
+middleware, without its spans for every receive and send: an event stream is one span for its
+life), with the route, the status, the caller's user id and the request id; each database statement
+under it (SQLAlchemy's instrumentation, on the engines' sync side); each export job, linked to the
+request that queued it. An incoming `traceparent` is the parent of the request's span.
+"""
+
+import os
+from collections.abc import Mapping
+from typing import Any
+
+from opentelemetry import propagate, trace
+from opentelemetry.metrics import get_meter
+from opentelemetry.trace import Link, TracerProvider
+
+TRACER = trace.get_tracer("taskboard")  # the global provider's, or a no-op one while tracing is off
+
+
+def enabled(environ: Mapping[str, str] = os.environ) -> bool:
+    if environ.get("OTEL_SDK_DISABLED", "").lower() == "true":
+        return False
+    if (exporter := environ.get("OTEL_TRACES_EXPORTER")) is not None:
+        return exporter.strip().lower() != "none"
+    return bool(environ.get("OTEL_EXPORTER_OTLP_ENDPOINT") or environ.get("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"))
+
+
+def provider(version: str) -> TracerProvider:
+    """The process's tracer provider, made from the OTEL_* variables the first time (the SDK allows one)."""
+    current = trace.get_tracer_provider()
+    if not isinstance(current, trace.ProxyTracerProvider):
+        return current
+    from opentelemetry.sdk.resources import SERVICE_NAME, SERVICE_VERSION, Resource
+    from opentelemetry.sdk.trace import TracerProvider as SdkTracerProvider
+    from opentelemetry.sdk.trace.export import BatchSpanProcessor, ConsoleSpanExporter, SpanExporter
+
+    # OTEL_SERVICE_NAME and OTEL_RESOURCE_ATTRIBUTES, when set, win over these.
+    made = SdkTracerProvider(
+        resource=Resource({SERVICE_NAME: "taskboard", SERVICE_VERSION: version}).merge(Resource.create())
+    )
+    exporter: SpanExporter
+    if os.environ.get("OTEL_TRACES_EXPORTER", "otlp").strip().lower() == "console":
+        exporter = ConsoleSpanExporter()
+    elif (
+        os.environ.get("OTEL_EXPORTER_OTLP_TRACES_PROTOCOL") or os.environ.get("OTEL_EXPORTER_OTLP_PROTOCOL")
+    ) == "grpc":
+        from opentelemetry.exporter.otlp.proto.grpc.trace_exporter import OTLPSpanExporter as GrpcExporter
+
+        exporter = GrpcExporter()
+    else:
+        from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter as HttpExporter
+
+        exporter = HttpExporter()
+    made.add_span_processor(BatchSpanProcessor(exporter))
+    trace.set_tracer_provider(made)
+    return made
+
+
+def trace_statements(engine: Any, tracer_provider: TracerProvider) -> None:
+    """A span for each statement of `engine` (a sync Engine): SQLAlchemy's instrumentation, for this
+    engine only, without the spans it would also make for every connection checked out."""
+    from opentelemetry.instrumentation.sqlalchemy.engine import EngineTracer
+
+    tracer = trace.get_tracer("opentelemetry.instrumentation.sqlalchemy", tracer_provider=tracer_provider)
+    usage = get_meter("taskboard").create_up_down_counter("db.client.connections.usage")  # no meter: a no-op
+    EngineTracer(tracer, engine, usage)  # type: ignore[no-untyped-call]
+
+
+def carrier() -> dict[str, str]:
+    """The current trace context, to carry to work done later (an export job)."""
+    found: dict[str, str] = {}
+    propagate.inject(found)
+    return found
+
+
+def links(carried: Mapping[str, str] | None) -> list[Link]:
+    """A link to the span that `carried` names: the request that queued the work."""
+    if not carried:
+        return []
+    context = trace.get_current_span(propagate.extract(carried)).get_span_context()
+    return [Link(context)] if context.is_valid else []
