@@ -34,9 +34,10 @@ node_modules/.installed: package.json package-lock.json
 	touch $@
 
 # After a change to a package.json: package-lock.json anew, without the download addresses npm would
-# record (npm ci finds each package by its name, version and integrity).
+# record (npm ci finds each package by its name, version and integrity), nor the funding pages it copies.
 node-lock:
 	npm install --package-lock-only --omit-lockfile-registry-resolved --ignore-scripts --loglevel=error
+	node -e 'const fs = require("fs"), lock = JSON.parse(fs.readFileSync("package-lock.json")); for (const p of Object.values(lock.packages)) { delete p.funding; if (/^[a-z+]+:/.test(p.resolved ?? "")) delete p.resolved; } fs.writeFileSync("package-lock.json", JSON.stringify(lock, null, 2) + "\n")'
 
 migrate: $(VENV)/.requirements
 	$(BIN)/alembic upgrade head

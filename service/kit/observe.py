@@ -40,9 +40,7 @@ class Observe:
         started = time.perf_counter()
         rid = _incoming(scope) or uuid4().hex
         header = (b"x-request-id", rid.encode())
-        status = 0
-
-        trace_id = None
+        status, trace_id = 0, None
 
         async def send_with_id(message: Message) -> None:
             nonlocal status, trace_id

@@ -50,7 +50,6 @@ def test_the_board_flow_with_typed_errors_events_retries_and_timeouts(
     with LiveServer(database_url, {**UNLIMITED, **common}) as api, LiveServer(database_url, limited) as slow:
         env = {**os.environ, "TASKBOARD_URL": api.url, "TASKBOARD_LIMITED_URL": slow.url}
         report = run("node", "--test", "--test-reporter=tap", *sorted((TESTS / "build").glob("*.test.mjs")), env=env)
-    print(report)
     assert "# pass 7" in report and "# fail 0" in report, report
 
 
@@ -130,3 +129,11 @@ def test_the_sdk_runs_in_a_browser_from_a_frontend_origin(built: None, database_
             (pages / "board.html").write_text(PAGE.replace("API", json.dumps(api.url)))
             shown = page_result(f"{frontend.url}/board.html", tmp_path / "profile")
     assert shown == {"etag": '"1"', "seen": "Typed", "missing": 404}
+
+
+def test_the_lock_file_names_no_network_address() -> None:
+    """npm ci finds each package by name, version and integrity: the lock records no registry or other
+    address (make node-lock strips them)."""
+    lock = (ROOT / "package-lock.json").read_text()
+    assert re.findall(r"[a-z+]+://[^\s\"]+", lock) == []
+    assert json.loads(lock)["packages"]["node_modules/openapi-fetch"]["integrity"].startswith("sha512-")
