@@ -54,6 +54,7 @@ def test_each_request_has_one_json_line_with_its_operation_status_duration_and_i
         me = client.get("/v1/users/me", headers={"Authorization": f"Bearer {token}", "X-Request-ID": "me-1"})
         assert me.status_code == 200
         client.get("/v1/nowhere", headers={"X-Request-ID": "lost-1"})
+    live.stop()  # a request's line is written once its answer has gone out: every line written
     lines = [line for line in json_lines(log) if line["logger"] == "taskboard.access"]
     assert [line["requestId"] for line in lines if line["requestId"] in ("me-1", "lost-1")] == ["me-1", "lost-1"]
     [mine] = [line for line in lines if line["requestId"] == "me-1"]
