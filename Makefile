@@ -54,7 +54,7 @@ run: migrate
 
 # Export workers for EXPORT_QUEUE=saq (Redis at REDIS_URL); the default runs exports in the service.
 worker: migrate
-	$(BIN)/python -m saq service.exports.redis_queue.worker_settings
+	$(BIN)/python -m saq --quiet service.exports.redis_queue.worker_settings
 
 generate: $(VENV)/.requirements node_modules/.installed
 	$(BIN)/python -m codegen

@@ -18,6 +18,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -48,11 +49,12 @@ class Plan:
     large: int  # tasks in the large project
     streams: int
     events: int
+    tracing_rounds: int  # pairs of getTask runs, tracing off then on
     time_generate: bool
 
 
-FULL = Plan(seconds=10, small=1_000, large=1_000_000, streams=1_000, events=100, time_generate=True)
-SMOKE = Plan(seconds=1, small=1_000, large=10_000, streams=50, events=5, time_generate=False)
+FULL = Plan(seconds=10, small=1_000, large=1_000_000, streams=1_000, events=100, tracing_rounds=3, time_generate=True)
+SMOKE = Plan(seconds=1, small=1_000, large=10_000, streams=50, events=5, tracing_rounds=1, time_generate=False)
 
 
 def main() -> None:
@@ -151,6 +153,8 @@ def measure_service(report: Report, plan: Plan, seeded: Seeded, *, prefix: str =
         measure(report, f"{prefix}createTask", app.url, create, plan.seconds)
         if not prefix:
             measure_streams(report, plan, seeded, app.url, get_task)
+    if not prefix:
+        measure_tracing(report, plan, seeded, get_task)
 
     # Two workers count rate limits together in Redis where it is given, each its own in memory elsewhere.
     shared = {"RATE_LIMIT_STORAGE": f"async+{redis}", "RATE_LIMIT_KEY_PREFIX": f"bench-{secrets.token_hex(4)}"}
@@ -220,6 +224,31 @@ def measure_streams(report: Report, plan: Plan, seeded: Seeded, url: str, get_ta
     }
 
 
+def measure_tracing(report: Report, plan: Plan, seeded: Seeded, get_task: Load) -> None:
+    """getTask in fresh servers, tracing off then on (every request sampled, exported over OTLP/HTTP to
+    bench/collector.py), `plan.tracing_rounds` times: the ratio is the median of the rounds', steadier
+    on a noisy machine than one pair."""
+    rounds = []
+    with Server([sys.executable, "-m", "bench.collector", "{port}"], ready_path="/spans") as collector:
+        traced = {"OTEL_EXPORTER_OTLP_ENDPOINT": collector.url, "OTEL_EXPORTER_OTLP_PROTOCOL": "http/protobuf"}
+        for _ in range(plan.tracing_rounds):
+            with service(seeded) as app:
+                off = load.run(app.url, get_task, plan.seconds)
+            with service(seeded, env=traced) as app:  # its spans are all sent once it has stopped
+                on = load.run(app.url, get_task, plan.seconds)
+            rounds.append((off, on))
+            print(f"getTask, tracing off {off.rate:,.0f} req/s, on {on.rate:,.0f} req/s", file=sys.stderr, flush=True)
+        with urllib.request.urlopen(collector.url + "/spans") as answer:
+            spans = int(answer.read())
+    off, on = sorted(rounds, key=lambda pair: pair[1].rate / pair[0].rate)[len(rounds) // 2]
+    report.figures["getTask, tracing off"], report.figures["getTask, tracing on"] = off, on
+    report.extra["tracing"] = {
+        "rounds": [{"off": round(off.rate), "on": round(on.rate)} for off, on in rounds],
+        "spans_received": spans,
+        "traced_requests_measured": sum(on.requests for _, on in rounds),
+    }
+
+
 def _percentile(ordered: list[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 
@@ -259,6 +288,13 @@ def judge(report: Report, plan: Plan) -> None:
     report.target(f"{scaled} / 1 worker", "≥ 1.7", scale, scale >= 1.7)
     failed = sum(f.errors for f in figures.values())
     report.target("errors, in all figures", "0", failed, failed == 0)
+    traced = report.extra["tracing"]
+    kept = report.ratio("getTask, tracing on", "getTask, tracing off")
+    rounds = len(traced["rounds"])
+    report.target(f"getTask tracing on / off (median of {rounds} alternating pairs)", "≥ 0.80", kept, kept >= 0.8)
+    # A request's span and its statement's, and the warm-up's too: fewer means spans were dropped.
+    per_request = traced["spans_received"] / traced["traced_requests_measured"]
+    report.target("spans received per traced request measured", "≥ 2", per_request, per_request >= 2)
     fanout = report.extra["fanout"]
     opened = next(name for name in figures if name.endswith("streams open"))
     kept = report.ratio(opened, "getTask")

@@ -6,6 +6,7 @@ machine is too busy (or too small) for the other figures to mean anything.
 
 import asyncio
 import sys
+from collections.abc import Callable
 from typing import cast
 
 import uvloop
@@ -27,8 +28,9 @@ class Static(asyncio.Protocol):
             self.transport.write(RESPONSE * count)
 
 
-async def serve(port: int) -> None:
-    server = await asyncio.get_running_loop().create_server(Static, "127.0.0.1", port, backlog=1024)
+async def serve(port: int, protocol: Callable[[], asyncio.Protocol] = Static) -> None:
+    """Serves `protocol` on 127.0.0.1:`port` until stopped."""
+    server = await asyncio.get_running_loop().create_server(protocol, "127.0.0.1", port, backlog=1024)
     async with server:
         await server.serve_forever()
 

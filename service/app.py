@@ -8,7 +8,7 @@ from typing import Any
 
 from argon2 import PasswordHasher
 from fastapi import FastAPI
-from opentelemetry.instrumentation.asgi import OpenTelemetryMiddleware
+from opentelemetry.instrumentation.utils import suppress_instrumentation
 from opentelemetry.trace import TracerProvider
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.types import ASGIApp
@@ -63,19 +63,8 @@ class ContractApp(FastAPI):
         settings: Settings = self.state.settings
         metrics = settings.metrics_port is not None
         tracer_provider: TracerProvider | None = self.state.tracer_provider
-        tracing = tracer_provider is not None
-        app: ASGIApp = Observe(
-            super().build_middleware_stack(), access_log=settings.access_log, metrics=metrics, tracing=tracing
-        )
-        if tracer_provider is not None:
-            # The request's span, around everything; Observe names it after the operation once routed.
-            app = OpenTelemetryMiddleware(
-                app,
-                default_span_details=lambda scope: (scope["method"], {}),
-                tracer_provider=tracer_provider,
-                exclude_spans=["receive", "send"],
-            )
-        return app
+        tracer = None if tracer_provider is None else tracer_provider.get_tracer("taskboard")
+        return Observe(super().build_middleware_stack(), access_log=settings.access_log, metrics=metrics, tracer=tracer)
 
 
 @functools.cache  # once per process
@@ -126,16 +115,19 @@ def create_app(settings: Settings | None = None, *, tracer_provider: TracerProvi
                 parallelism=settings.password_hash_parallelism,
             ),
         )
-        await read_shared_secrets(database)
-        settle_garbage_collector()
         app.state.broadcaster = broadcaster = Broadcaster()
         app.state.relay = relay = create_relay(database, broadcaster, settings)
-        await relay.start()
         app.state.revocations = revocations = Revocations(database, settings.stream_token_check_seconds)
-        await revocations.start()
         checkpoints = Checkpoints(database, settings.sqlite_checkpoint_seconds)
-        if database.engine.dialect.name == "sqlite":
-            await checkpoints.start()
+        # Their statements serve no request: traced, they would be a stream of root spans.
+        with suppress_instrumentation():
+            await read_shared_secrets(database)
+            await relay.start()
+            await revocations.start()
+            if database.engine.dialect.name == "sqlite":
+                await checkpoints.start()
+            purging = asyncio.create_task(keep_clean(database, settings))
+        settle_garbage_collector()
         exports: ExportQueue
         if settings.export_queue == "saq":
             exports = SaqQueue(settings)
@@ -143,7 +135,6 @@ def create_app(settings: Settings | None = None, *, tracer_provider: TracerProvi
             exports = InProcessQueue(database, settings.export_dir, settings.export_workers)
         app.state.exports = exports
         await exports.start()
-        purging = asyncio.create_task(keep_clean(database, settings))
         metrics_server = (
             None if settings.metrics_port is None else serve_metrics(settings.metrics_host, settings.metrics_port)
         )
@@ -164,6 +155,8 @@ def create_app(settings: Settings | None = None, *, tracer_provider: TracerProvi
             await asyncio.gather(purging, return_exceptions=True)
             await database.dispose()
             await limiter.close()
+            if tracer_provider is not None:
+                await tracing.flush(tracer_provider)
 
     app = ContractApp(
         title=contract["info"]["title"],
@@ -173,6 +166,16 @@ def create_app(settings: Settings | None = None, *, tracer_provider: TracerProvi
         redoc_url=None,
         # A trailing slash is another path (404), not a 307 that would resend a body elsewhere.
         redirect_slashes=False,
+        # Traces are Observe's (service/kit/observe.py) and metrics prometheus-client's: FastAPI's own
+        # would record every query string (a stream ticket is one), add three spans to every request
+        # and cost a layer more.
+        telemetry={
+            "tracing": False,
+            "metrics": False,
+            "logs": False,
+            "operation_spans": False,
+            "auto_configure": False,
+        },
     )
     app.state.settings = settings
     app.state.tracer_provider = tracer_provider

@@ -45,13 +45,15 @@ async def left_behind(database: Database) -> list[int]:
 
 async def run(database: Database, directory: Path, export_id: int, carried: Mapping[str, str] | None = None) -> None:
     """Makes one export's file, if it is still queued; records how it ended. Traced as one span,
-    linked to the request that queued it (`carried`, its trace context)."""
+    linked to the request that queued it (`carried`, its trace context), with how it ended."""
     attributes = {"taskboard.export_id": export_id}
-    with tracing.TRACER.start_as_current_span("export", links=tracing.links(carried), attributes=attributes):
-        await _run(database, directory, export_id)
+    with tracing.TRACER.start_as_current_span("export", links=tracing.links(carried), attributes=attributes) as span:
+        status = await _run(database, directory, export_id)
+        span.set_attribute("taskboard.export_status", status or "not claimed")
 
 
-async def _run(database: Database, directory: Path, export_id: int) -> None:
+async def _run(database: Database, directory: Path, export_id: int) -> str | None:
+    """How the export ended: None when this run did not claim it."""
     async with database.short_write() as session:
         claim = (
             update(Export)
@@ -61,7 +63,7 @@ async def _run(database: Database, directory: Path, export_id: int) -> None:
         claimed = cast(CursorResult[Any], await session.execute(claim)).rowcount
         export = await session.get(Export, export_id) if claimed else None
     if export is None:
-        return  # taken by another worker, or gone with its project
+        return None  # taken by another worker, or gone with its project
     EXPORTS.labels("running").inc()
 
     async def renew() -> None:
@@ -87,6 +89,7 @@ async def _run(database: Database, directory: Path, export_id: int) -> None:
     EXPORTS.labels(outcome["status"]).inc()
     if gone:  # deleted with its project meanwhile: so is the file
         await anyio.to_thread.run_sync(lambda: path.unlink(missing_ok=True))
+    return str(outcome["status"])
 
 
 async def write(

@@ -1,6 +1,10 @@
 """The second backend: saq, a maintained asyncio job queue, on Redis, with its own worker process.
 
-    python -m saq service.exports.redis_queue.worker_settings    (`make worker`)
+    python -m saq --quiet service.exports.redis_queue.worker_settings    (`make worker`)
+
+A worker logs as the service does (LOG_FORMAT, LOG_LEVEL), traces its jobs when the OTEL_* variables
+say so, and serves its metrics (export jobs, its database pool) on METRICS_PORT when that is given:
+a port of its own, apart from the service's.
 
 saq because it is asyncio-native like the service (arq is in maintenance), small, and runs on the
 Redis this deployment has (it can use PostgreSQL too). The job carries only the export's id: the
@@ -20,6 +24,8 @@ from service.contract import load_contract
 from service.exports import files
 from service.kit import tracing
 from service.kit.database import Database
+from service.kit.logs import configure as configure_logging
+from service.kit.metrics import serve as serve_metrics
 from service.settings import Settings
 
 logger = logging.getLogger("taskboard.exports")
@@ -77,10 +83,12 @@ async def _startup(ctx: Context) -> None:
     settings = Settings()
     state["settings"], state["database"] = settings, Database(settings)
     if tracing.enabled():
-        tracer_provider = tracing.provider(load_contract()["info"]["version"])
+        state["tracer_provider"] = tracer_provider = tracing.provider(load_contract()["info"]["version"])
         for engine in (state["database"].engine, state["database"].short_engine):
             tracing.trace_statements(engine.sync_engine, tracer_provider)
     await _requeue_left(state["database"], state["worker"].queue)
+    if settings.metrics_port is not None:  # once answering, the worker has queued again what was left
+        state["metrics_server"] = serve_metrics(settings.metrics_host, settings.metrics_port)
 
 
 async def _requeue_left(database: Database, queue: Queue) -> None:
@@ -97,10 +105,16 @@ async def _requeue_left(database: Database, queue: Queue) -> None:
 async def _shutdown(ctx: Context) -> None:
     state: dict[str, Any] = ctx  # type: ignore[assignment]
     await state["database"].dispose()
+    if (metrics_server := state.get("metrics_server")) is not None:
+        metrics_server.shutdown()
+        metrics_server.server_close()
+    if (tracer_provider := state.get("tracer_provider")) is not None:
+        await tracing.flush(tracer_provider)
 
 
 def worker_settings() -> SettingsDict[Context]:
     settings = Settings()
+    configure_logging(settings.log_format, settings.log_level)  # saq's own configuration is off (--quiet)
     return {
         "queue": redis_queue(settings),
         "functions": [(JOB, _export)],

@@ -9,11 +9,13 @@ request is handled (service/kit/logs.py), so that a user's bug report leads stra
 import logging
 import re
 import time
+from contextlib import AbstractContextManager, nullcontext
 from contextvars import ContextVar
 from typing import Any
 from uuid import uuid4
 
-from opentelemetry import trace
+from opentelemetry import propagate
+from opentelemetry.trace import INVALID_SPAN, Span, SpanKind, Status, StatusCode, Tracer
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from service.kit.metrics import DURATION, IN_FLIGHT, REQUESTS, status_class
@@ -27,11 +29,18 @@ logger = logging.getLogger("taskboard")
 
 
 class Observe:
-    def __init__(self, app: ASGIApp, *, access_log: bool = True, metrics: bool = False, tracing: bool = False) -> None:
+    """With a `tracer`, each request is also a server span: the current span while it is handled (the
+    parent of its statements' spans), a child of the caller's when a `traceparent` came with it."""
+
+    def __init__(
+        self, app: ASGIApp, *, access_log: bool = True, metrics: bool = False, tracer: Tracer | None = None
+    ) -> None:
         self.app = app
         self.access_log = access_log
         self.metrics = metrics
-        self.tracing = tracing
+        self.tracer = tracer
+        # The headers that the propagators (OTEL_PROPAGATORS; W3C trace context and baggage by default) read.
+        self.carried = frozenset(name.encode() for name in propagate.get_global_textmap().fields)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -40,40 +49,55 @@ class Observe:
         started = time.perf_counter()
         rid = _incoming(scope) or uuid4().hex
         header = (b"x-request-id", rid.encode())
-        status, trace_id = 0, None
+        status = 0
 
         async def send_with_id(message: Message) -> None:
-            nonlocal status, trace_id
+            nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]
                 message["headers"] = [*message.get("headers", ()), header]
-                if self.tracing:  # routed by now, and the span ends with the answer
-                    trace_id = _describe_span(scope, rid)
+                if span.is_recording():  # routed by now
+                    _describe(span, scope, status)
             await send(message)
 
         token = request_id.set(rid)
         if self.metrics:
             IN_FLIGHT.inc()
-        try:
-            await self.app(scope, receive, send_with_id)
-        except Exception:
-            # Starlette has answered 500 (problems.py, which records the error on the request's span)
-            # when it could; this is the error's one log line, and it goes no further: uvicorn would
-            # log it again.
-            logger.exception("unhandled error in %s %s", scope["method"], _route(scope) or scope["path"])
-            status = status or 500
-        finally:
-            if self.metrics:
-                IN_FLIGHT.dec()
-                labels = (getattr(scope.get("route"), "operation_id", None) or "none", status_class(status))
-                REQUESTS.labels(*labels).inc()
-                DURATION.labels(*labels).observe(time.perf_counter() - started)
-            if self.access_log:
-                fields = _fields(scope, status, started)
-                if trace_id is not None:
-                    fields["traceId"] = trace_id
-                access.info("%s %s %s", scope["method"], scope["path"], status, extra=fields)
-            request_id.reset(token)
+        with self._span(scope, rid) as span:
+            try:
+                await self.app(scope, receive, send_with_id)
+            except Exception:
+                # Starlette has answered 500 (problems.py, which records the error on the request's span)
+                # when it could; this is the error's one log line, and it goes no further: uvicorn would
+                # log it again.
+                logger.exception("unhandled error in %s %s", scope["method"], _route(scope) or scope["path"])
+                status = status or 500
+                span.set_status(Status(StatusCode.ERROR))  # its answer may have begun before the error
+            finally:
+                if self.metrics:
+                    IN_FLIGHT.dec()
+                    labels = (getattr(scope.get("route"), "operation_id", None) or "none", status_class(status))
+                    REQUESTS.labels(*labels).inc()
+                    DURATION.labels(*labels).observe(time.perf_counter() - started)
+                if self.access_log:
+                    fields = _fields(scope, status, started)
+                    if span.is_recording():
+                        fields["traceId"] = format(span.get_span_context().trace_id, "032x")
+                    access.info("%s %s %s", scope["method"], scope["path"], status, extra=fields)
+                request_id.reset(token)
+
+    def _span(self, scope: Scope, rid: str) -> AbstractContextManager[Span]:
+        if self.tracer is None:
+            return nullcontext(INVALID_SPAN)
+        carrier = {name.decode(): value.decode("latin-1") for name, value in scope["headers"] if name in self.carried}
+        return self.tracer.start_as_current_span(
+            scope["method"],  # until routed
+            context=propagate.extract(carrier) if carrier else None,
+            kind=SpanKind.SERVER,
+            attributes=_span_attributes(scope, rid),
+            record_exception=False,  # problems.py records it, and Starlette has answered 500
+            set_status_on_exception=False,
+        )
 
 
 def _incoming(scope: Scope) -> str | None:
@@ -83,20 +107,31 @@ def _incoming(scope: Scope) -> str | None:
     return None
 
 
-def _describe_span(scope: Scope, rid: str) -> str | None:
-    """Names the request's span after its operation, adds what the ASGI middleware cannot know, and
-    gives its trace id (None when not sampled)."""
-    span = trace.get_current_span()
-    if not span.is_recording():
-        return None
+def _span_attributes(scope: Scope, rid: str) -> dict[str, Any]:
+    """What is known of a request before it is routed (never its query: a stream ticket rides in it)."""
+    attributes: dict[str, Any] = {
+        "http.request.method": scope["method"],
+        "url.scheme": scope["scheme"],
+        "url.path": scope["path"],
+        "taskboard.request_id": rid,
+    }
+    if client := scope.get("client"):
+        attributes["client.address"] = client[0]
+    return attributes
+
+
+def _describe(span: Span, scope: Scope, status: int) -> None:
+    """Names the request's span after its operation, with what routing and authentication found."""
     route = scope.get("route")
     span.update_name(getattr(route, "operation_id", None) or f"{scope['method']} (no operation)")
+    attributes: dict[str, Any] = {"http.response.status_code": status}
     if (template := getattr(route, "path_format", None)) is not None:
-        span.set_attribute("http.route", template)
+        attributes["http.route"] = template
     if (user_id := scope.get("state", {}).get("user_id")) is not None:
-        span.set_attribute("user.id", user_id)
-    span.set_attribute("taskboard.request_id", rid)
-    return format(span.get_span_context().trace_id, "032x")
+        attributes["user.id"] = user_id
+    span.set_attributes(attributes)
+    if status >= 500:  # a 4xx is the caller's error, not the server's
+        span.set_status(Status(StatusCode.ERROR))
 
 
 def _route(scope: Scope) -> str | None:

@@ -13,6 +13,7 @@ under it (SQLAlchemy's instrumentation, on the engines' sync side); each export 
 request that queued it. An incoming `traceparent` is the parent of the request's span.
 """
 
+import asyncio
 import os
 from collections.abc import Mapping
 from typing import Any
@@ -47,7 +48,7 @@ def provider(version: str) -> TracerProvider:
     )
     exporter: SpanExporter
     if os.environ.get("OTEL_TRACES_EXPORTER", "otlp").strip().lower() == "console":
-        exporter = ConsoleSpanExporter()
+        exporter = ConsoleSpanExporter(formatter=lambda span: span.to_json(indent=None) + "\n")  # a line each
     elif (
         os.environ.get("OTEL_EXPORTER_OTLP_TRACES_PROTOCOL") or os.environ.get("OTEL_EXPORTER_OTLP_PROTOCOL")
     ) == "grpc":
@@ -61,6 +62,13 @@ def provider(version: str) -> TracerProvider:
     made.add_span_processor(BatchSpanProcessor(exporter))
     trace.set_tracer_provider(made)
     return made
+
+
+async def flush(tracer_provider: TracerProvider) -> None:
+    """Sends the spans still waiting in the batch. Needed at every stop: uvicorn ends its process with
+    the signal that stopped it, so the SDK's own flush at exit never runs."""
+    if (force_flush := getattr(tracer_provider, "force_flush", None)) is not None:
+        await asyncio.to_thread(force_flush, 5_000)
 
 
 def trace_statements(engine: Any, tracer_provider: TracerProvider) -> None:

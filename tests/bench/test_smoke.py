@@ -22,6 +22,8 @@ MEASURED = {
     "createTask",
     "getTask, 50 streams open",
     "getTask, 2 workers",
+    "getTask, tracing off",
+    "getTask, tracing on",
 }
 ON_POSTGRES = {
     "R2-PG FastAPI+asyncpg read",
@@ -70,12 +72,15 @@ def test_the_smoke_run_measures_everything_without_an_error(tmp_path: Path) -> N
     assert report["fanout"]["events"] == 5
     assert report["fanout"]["missing_deliveries"] == 0
     assert report["fanout"]["p99_ms"] > 0
+    # Every traced request's span and its statement's reached the collector stand-in.
+    assert report["tracing"]["spans_received"] >= 2 * report["tracing"]["traced_requests_measured"] > 0
     assert report["load_generator_rate"] > 0
     assert report["startup_seconds"] > 0
     assert {"python", "wrk", "fastapi", "SQLAlchemy", "aiosqlite", "asyncpg", "limits"} <= set(report["versions"])
     assert report["machine"]["cores"] >= 1
     targets = {target["target"] for target in report["targets"]}
     assert "getTask vs R2 FastAPI+sqlite3 read" in targets and "createTask p99 ms" in targets
+    assert "getTask tracing on / off (median of 1 alternating pairs)" in targets
 
     markdown = as_json.with_suffix(".md").read_text()
     assert "| getTask |" in markdown and "| target | bar | measured | met |" in markdown

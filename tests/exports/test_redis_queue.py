@@ -1,17 +1,22 @@
 """The saq backend against the machine's real Redis: a service, a separate worker process, a crash."""
 
+import json
 import os
 import subprocess
 import sys
 import time
 import uuid
 from collections.abc import Iterator
+from contextlib import nullcontext
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
 import redis
 
+from bench.servers import free_port
+from tests.kit.test_metrics import eventually, value
 from tests.live import ROOT, LiveServer
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
@@ -36,12 +41,31 @@ def queue_env(database_url: str, tmp_path: Path) -> Iterator[dict[str, str]]:
         client.delete(key)
 
 
-def start_worker(env: dict[str, str]) -> subprocess.Popen[bytes]:
-    return subprocess.Popen(
-        [sys.executable, "-m", "saq", "service.exports.redis_queue.worker_settings"],
-        cwd=ROOT,
-        env={**os.environ, **env},
-    )
+def start_worker(env: dict[str, str], log: Path | None = None) -> subprocess.Popen[bytes]:
+    """`log` takes what the worker writes, to standard output and error."""
+    with nullcontext() if log is None else log.open("wb") as output:  # the worker keeps its own descriptor
+        return subprocess.Popen(
+            [sys.executable, "-m", "saq", "--quiet", "service.exports.redis_queue.worker_settings"],
+            cwd=ROOT,
+            env={**os.environ, **env},
+            stdout=output,
+            stderr=output,
+        )
+
+
+def answering(port: int) -> None:
+    deadline = time.monotonic() + 20
+    while True:
+        try:
+            httpx.get(f"http://127.0.0.1:{port}/metrics").raise_for_status()
+            return
+        except httpx.TransportError:
+            assert time.monotonic() < deadline, f"nothing answered on port {port} within 20 s"
+            time.sleep(0.05)
+
+
+def json_lines(log: Path) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in log.read_text().splitlines()]
 
 
 def stop(process: subprocess.Popen[bytes]) -> None:
@@ -63,7 +87,7 @@ def wait_for(client: httpx.Client, url: str, headers: dict[str, str]) -> dict[st
     raise AssertionError(f"{url} did not finish: {export}")
 
 
-def test_a_worker_process_runs_exports_and_takes_up_what_was_left(queue_env: dict[str, str]) -> None:
+def test_a_worker_process_runs_exports_and_takes_up_what_was_left(queue_env: dict[str, str], tmp_path: Path) -> None:
     with LiveServer(queue_env["DATABASE_URL"], queue_env) as server, httpx.Client(base_url=server.url) as client:
         body = {"email": "q@example.com", "password": "correct horse battery", "displayName": "Q"}
         client.post("/v1/users", json=body).raise_for_status()
@@ -78,13 +102,64 @@ def test_a_worker_process_runs_exports_and_takes_up_what_was_left(queue_env: dic
         time.sleep(0.5)
         assert client.get(early.headers["location"], headers=headers).json()["status"] == "queued"
 
-        worker = start_worker(queue_env)
+        # The worker serves its own metrics, on a port of its own.
+        metrics_port = free_port()
+        log = tmp_path / "worker.log"
+        worker = start_worker({**queue_env, "METRICS_PORT": str(metrics_port), "LOG_FORMAT": "json"}, log)
         try:
             assert wait_for(client, early.headers["location"], headers)["status"] == "succeeded"
             later = client.post(f"/v1/projects/{project['id']}/exports", json={"format": "ndjson"}, headers=headers)
             done = wait_for(client, later.headers["location"], headers)
             content = client.get(f"{later.headers['location']}/content", headers=headers)
+            samples = eventually(
+                metrics_port, lambda found: value(found, "taskboard_export_jobs_total", status="succeeded") == 2
+            )
         finally:
             stop(worker)
     assert done["rowCount"] == 5
     assert len(content.text.splitlines()) == 5
+    assert value(samples, "taskboard_export_jobs_total", status="running") == 2
+    assert value(samples, "taskboard_export_jobs_total", status="failed") == 0
+    # The worker logs as the service does: JSON, every line of its own.
+    lines = json_lines(log)
+    assert lines and all({"time", "level", "logger", "message"} <= line.keys() for line in lines)
+
+
+def test_an_export_in_a_worker_is_a_span_linked_to_the_request_that_queued_it(
+    queue_env: dict[str, str], tmp_path: Path
+) -> None:
+    # Spans printed a line each; each process sends what it still holds when it stops.
+    traced = {**queue_env, "OTEL_TRACES_EXPORTER": "console", "LOG_FORMAT": "json"}
+    service_log, worker_log = tmp_path / "service.log", tmp_path / "worker.log"
+    metrics_port = free_port()
+    # The worker first, ready once its metrics answer: a worker that starts finds queued exports and
+    # queues them again, in jobs of its own that carry no trace.
+    worker = start_worker({**traced, "METRICS_PORT": str(metrics_port)}, worker_log)
+    try:
+        answering(metrics_port)
+        with (
+            LiveServer(queue_env["DATABASE_URL"], traced, log=service_log) as server,
+            httpx.Client(base_url=server.url) as client,
+        ):
+            body = {"email": "t@example.com", "password": "correct horse battery", "displayName": "T"}
+            client.post("/v1/users", json=body).raise_for_status()
+            token = client.post("/v1/tokens", json={"email": body["email"], "password": body["password"]}).json()
+            headers = {"Authorization": f"Bearer {token['accessToken']}"}
+            project = client.post("/v1/projects", json={"name": "P"}, headers=headers).json()
+            queued = client.post(
+                f"/v1/projects/{project['id']}/exports",
+                json={"format": "csv"},
+                headers={**headers, "X-Request-ID": "queued-through-redis"},
+            )
+            assert queued.status_code == 202
+            assert wait_for(client, queued.headers["location"], headers)["status"] == "succeeded"
+    finally:
+        stop(worker)
+    served = [line for line in json_lines(service_log) if "context" in line]
+    ran = [line for line in json_lines(worker_log) if "context" in line]
+    [request] = [s for s in served if s["attributes"].get("taskboard.request_id") == "queued-through-redis"]
+    assert request["name"] == "createExport" and request["kind"] == "SpanKind.SERVER"
+    [job] = [s for s in ran if s["name"] == "export"]
+    assert [link["context"]["span_id"] for link in job["links"]] == [request["context"]["span_id"]]
+    assert job["attributes"] == {"taskboard.export_id": queued.json()["id"], "taskboard.export_status": "succeeded"}
+    assert [s for s in ran if s["parent_id"] == job["context"]["span_id"]], "the job's statements are its children"

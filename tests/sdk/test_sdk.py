@@ -1,5 +1,11 @@
 """The generated SDK, installed from sdk/, driven against a real server as a frontend would."""
 
+import asyncio
+import json
+from pathlib import Path
+from typing import Any
+
+from opentelemetry.sdk.trace import TracerProvider
 from taskboard_client import AuthenticatedClient, Client
 from taskboard_client.api.health import get_readiness
 from taskboard_client.api.tokens import create_token, revoke_current_token
@@ -14,6 +20,7 @@ from taskboard_client.models import (
     UserUpdate,
     ValidationProblem,
 )
+from taskboard_client.types import Response
 
 from tests.live import LiveServer
 
@@ -71,10 +78,38 @@ async def test_the_async_client(live_server: LiveServer) -> None:
     async with Client(base_url=live_server.url) as public:
         body = UserCreate(email="grace@example.com", password="correct horse battery", display_name="Grace")
         assert isinstance(await create_user.asyncio(client=public, body=body), User)
-        token = await create_token.asyncio(
-            client=public, body=TokenCreate(email=body.email, password=body.password)
-        )
+        token = await create_token.asyncio(client=public, body=TokenCreate(email=body.email, password=body.password))
     assert isinstance(token, Token)
     async with AuthenticatedClient(base_url=live_server.url, token=token.access_token) as client:
         me = await get_current_user.asyncio(client=client)
     assert isinstance(me, User) and me.display_name == "Grace"
+
+
+def test_calls_in_an_active_span_join_the_callers_trace(database_url: str, tmp_path: Path) -> None:
+    # The caller's tracing: a span of its own, exported nowhere; the service prints its spans.
+    caller = TracerProvider().get_tracer("frontend")
+    log = tmp_path / "service.log"
+    traced = {"OTEL_TRACES_EXPORTER": "console", "LOG_FORMAT": "json"}
+    with LiveServer(database_url, traced, log=log) as server, Client(base_url=server.url) as client:
+        with caller.start_as_current_span("load the board") as span:
+            synchronous = get_readiness.sync_detailed(client=client, x_request_id="in-a-span")
+
+            async def call() -> Response[Any]:
+                async with Client(base_url=server.url) as async_client:
+                    return await get_readiness.asyncio_detailed(client=async_client, x_request_id="async-in-a-span")
+
+            asynchronous = asyncio.run(call())  # the span is current in the loop's context too
+        alone = get_readiness.sync_detailed(client=client, x_request_id="outside")
+    assert [synchronous.status_code, asynchronous.status_code, alone.status_code] == [200, 200, 200]
+    spans = {
+        line["attributes"]["taskboard.request_id"]: line
+        for line in map(json.loads, log.read_text().splitlines())
+        if "context" in line and "taskboard.request_id" in line["attributes"]
+    }
+    trace_id, span_id = (
+        f"{n:#0{w}x}" for n, w in ((span.get_span_context().trace_id, 34), (span.get_span_context().span_id, 18))
+    )
+    for request_id in ("in-a-span", "async-in-a-span"):
+        assert spans[request_id]["context"]["trace_id"] == trace_id
+        assert spans[request_id]["parent_id"] == span_id
+    assert spans["outside"]["context"]["trace_id"] != trace_id and spans["outside"]["parent_id"] is None

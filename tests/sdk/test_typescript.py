@@ -50,7 +50,7 @@ def test_the_board_flow_with_typed_errors_events_retries_and_timeouts(
     with LiveServer(database_url, {**UNLIMITED, **common}) as api, LiveServer(database_url, limited) as slow:
         env = {**os.environ, "TASKBOARD_URL": api.url, "TASKBOARD_LIMITED_URL": slow.url}
         report = run("node", "--test", "--test-reporter=tap", *sorted((TESTS / "build").glob("*.test.mjs")), env=env)
-    assert "# pass 7" in report and "# fail 0" in report, report
+    assert "# pass 8" in report and "# fail 0" in report, report
 
 
 def test_the_readmes_typescript_examples_type_check_strictly(built: None, tmp_path: Path) -> None:
@@ -90,10 +90,10 @@ def test_npm_pack_makes_a_package_that_installs_and_runs_in_an_empty_project(
     assert json.loads(shown) == httpx.get(f"{live_server.url}/readyz").json()
 
 
-# The built SDK as a frontend's bundle would load it (ES modules, openapi-fetch by an import map):
+# The built SDK as a frontend's bundle would load it (ES modules, its dependencies by an import map):
 # signs up, makes a task, reads it back from the event stream, and shows a problem's status.
 PAGE = """<!DOCTYPE html><html><head><script type="importmap">
-{"imports": {"openapi-fetch": "./openapi-fetch.js"}}</script></head>
+{"imports": IMPORTS}</script></head>
 <body><pre id="out">pending</pre><script type="module">
 import { createClient, etag, streamProjectEvents, unwrap } from "./sdk/index.js";
 const out = document.getElementById("out");
@@ -123,10 +123,18 @@ def test_the_sdk_runs_in_a_browser_from_a_frontend_origin(built: None, database_
     pages = tmp_path / "pages"
     shutil.copytree(ROOT / "sdk" / "typescript" / "dist", pages / "sdk")
     shutil.copyfile(ROOT / "node_modules" / "openapi-fetch" / "dist" / "index.mjs", pages / "openapi-fetch.js")
+    otel = ROOT / "node_modules" / "@opentelemetry" / "api" / "build" / "esm"
+    shutil.copytree(otel, pages / "otel")
     with static_pages(pages) as frontend:
+        # OpenTelemetry's modules import each other without the `.js` that bundlers add: the map adds it.
+        imports = {"openapi-fetch": "./openapi-fetch.js", "@opentelemetry/api": "./otel/index.js"} | {
+            f"{frontend.url}/otel/{module.relative_to(otel).with_suffix('')}": f"./otel/{module.relative_to(otel)}"
+            for module in otel.rglob("*.js")
+        }
         env = {**UNLIMITED, "CORS_ORIGINS": frontend.url, "EXPORT_DIR": str(tmp_path / "exports")}
         with LiveServer(database_url, env) as api:
-            (pages / "board.html").write_text(PAGE.replace("API", json.dumps(api.url)))
+            page = PAGE.replace("IMPORTS", json.dumps(imports)).replace("API", json.dumps(api.url))
+            (pages / "board.html").write_text(page)
             shown = page_result(f"{frontend.url}/board.html", tmp_path / "profile")
     assert shown == {"etag": '"1"', "seen": "Typed", "missing": 404}
 

@@ -1,3 +1,4 @@
+import { context, propagation, type TextMapSetter } from "@opentelemetry/api";
 import createFetchClient, { type Client } from "openapi-fetch";
 
 import { retryAfterMs } from "./problems.js";
@@ -66,11 +67,16 @@ export function replayed(response: Response): boolean {
   return response.headers.get("Idempotent-Replayed") === "true";
 }
 
-/** Headers with the client's bearer token, unless they carry credentials already. */
+const HEADERS: TextMapSetter<Headers> = { set: (headers, name, value) => headers.set(name, value) };
+
+/** Headers with the client's bearer token, unless they carry credentials already, and the caller's
+ * trace context (`traceparent`, ...) when OpenTelemetry is in use and a span is active: the
+ * service's spans then join the caller's trace. Without an OpenTelemetry SDK, nothing is added. */
 export async function authorized(settings: Settings, headers: HeadersInit | undefined): Promise<Headers> {
   const merged = new Headers(headers);
   const token = typeof settings.token === "function" ? await settings.token() : settings.token;
   if (token && !merged.has("Authorization")) merged.set("Authorization", `Bearer ${token}`);
+  propagation.inject(context.active(), merged, HEADERS);
   return merged;
 }
 

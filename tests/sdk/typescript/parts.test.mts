@@ -1,9 +1,13 @@
 // The SDK's own parts on inputs our service never sends but a proxy or another server may: an event
 // stream cut anywhere (CRLF split between chunks included), a stream that goes silent, and options
-// given as undefined. The answers are made here, as a transport would hand them over.
+// given as undefined; and what it sends in a traced frontend. The answers are made here, as a
+// transport would hand them over.
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
+import { context, propagation, trace, TraceFlags } from "@opentelemetry/api";
+import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
+import { W3CTraceContextPropagator } from "@opentelemetry/core";
 import { createClient, type ProjectStreamEvent, streamProjectEvents } from "@taskboard/sdk";
 
 /** A client whose fetch answers every request with these chunks (and then ends, unless `open`). */
@@ -64,4 +68,45 @@ test("an option given as undefined takes its default", () => {
     [client.settings.baseUrl, client.settings.maxRetries, client.settings.timeoutMs, client.settings.maxRetryDelayMs],
     ["http://taskboard.invalid", 2, 30_000, 60_000],
   );
+});
+
+test("calls made in an active span carry its trace context, and calls made outside one carry none", async () => {
+  // What a traced frontend has registered: a context manager and the W3C propagator.
+  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+  propagation.setGlobalPropagator(new W3CTraceContextPropagator());
+  try {
+    const sent: Headers[] = [];
+    const client = createClient({
+      baseUrl: "http://taskboard.invalid",
+      token: "tb_x",
+      maxRetries: 0,
+      fetch: async (request) => {
+        sent.push(request.headers);
+        const stream = new URL(request.url).pathname.endsWith("/events");
+        const type = stream ? "text/event-stream" : "application/json";
+        return new Response(stream ? "" : "{}", { status: 200, headers: { "Content-Type": type } });
+      },
+    });
+    const caller = trace.wrapSpanContext({
+      traceId: "4bf92f3577b34da6a3ce929d0e0e4736",
+      spanId: "00f067aa0ba902b7",
+      traceFlags: TraceFlags.SAMPLED,
+    });
+    await context.with(trace.setSpan(context.active(), caller), async () => {
+      await client.GET("/v1/users/me");
+      await all(streamProjectEvents(client, 1));
+    });
+    await client.GET("/v1/users/me");
+    assert.deepEqual(
+      sent.map((headers) => [headers.get("traceparent"), headers.get("authorization")]),
+      [
+        ["00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01", "Bearer tb_x"],
+        ["00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01", "Bearer tb_x"],
+        [null, "Bearer tb_x"],
+      ],
+    );
+  } finally {
+    context.disable();
+    propagation.disable();
+  }
 });
