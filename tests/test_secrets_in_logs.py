@@ -50,12 +50,13 @@ def log_config(everything: bool) -> dict[str, Any]:
 
 
 # How verbose the server is. Always: uvicorn at its trace level, its access log, the service's own
-# loggers at DEBUG. `database-echo` adds DATABASE_ECHO=true, the service's switch for logging SQL.
+# loggers at DEBUG, and its JSON lines. `database-echo` adds DATABASE_ECHO=true, the service's
+# switch for logging SQL, and traces printed a span a line (a statement's span holds its text).
 # `all-debug` puts every library's logger at DEBUG instead (SQLAlchemy's statements and result rows,
 # aiosqlite's calls, asyncio's), as a deployment's logging config might.
 VERBOSITY: dict[str, tuple[dict[str, str], bool]] = {
     "server": ({}, False),
-    "database-echo": ({"DATABASE_ECHO": "true"}, False),
+    "database-echo": ({"DATABASE_ECHO": "true", "OTEL_TRACES_EXPORTER": "console"}, False),
     "all-debug": ({}, True),
 }
 
@@ -264,8 +265,13 @@ def test_no_secret_in_any_log_line_or_response(verbosity: str, database_url: str
     assert any("uvicorn.access" in line and "POST /v1/tokens" in line for line in lines)
     assert any(line.startswith("TRACE uvicorn.asgi") for line in lines)
     assert any("uvicorn.access" in line and "/events?ticket=[hidden]" in line for line in lines)
+    assert any(line.startswith('{"level": "INFO", "logger": "taskboard.access"') for line in lines)
     if "DATABASE_ECHO" in extra or everything:
         assert any("sqlalchemy.engine" in line and "user_account" in line for line in lines)
+    if "OTEL_TRACES_EXPORTER" in extra:
+        spans = [json.loads(line) for line in lines if line.startswith('{"name": ')]
+        assert {"createToken", "streamProjectEvents"} <= {span["name"] for span in spans}
+        assert any("user_account" in span["attributes"].get("db.statement", "") for span in spans)
 
     leaks = [*response_leaks(flow), *log_leaks(flow.secrets, lines)]
     if everything:

@@ -15,7 +15,7 @@ from typing import Any
 from uuid import uuid4
 
 from opentelemetry import propagate
-from opentelemetry.trace import INVALID_SPAN, Span, SpanKind, Status, StatusCode, Tracer
+from opentelemetry.trace import INVALID_SPAN, Span, SpanKind, Status, StatusCode, Tracer, use_span
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from service.kit.metrics import DURATION, IN_FLIGHT, REQUESTS, status_class
@@ -90,14 +90,21 @@ class Observe:
         if self.tracer is None:
             return nullcontext(INVALID_SPAN)
         carrier = {name.decode(): value.decode("latin-1") for name, value in scope["headers"] if name in self.carried}
-        return self.tracer.start_as_current_span(
+        span = self.tracer.start_span(
             scope["method"],  # until routed
             context=propagate.extract(carrier) if carrier else None,
             kind=SpanKind.SERVER,
-            attributes=_span_attributes(scope, rid),
-            record_exception=False,  # problems.py records it, and Starlette has answered 500
-            set_status_on_exception=False,
+            # Each attribute costs (docs/operations.md): what routing cannot add, and never the query
+            # (a stream ticket rides in it). The client's address is in the request's log line.
+            attributes={
+                "http.request.method": scope["method"],
+                "url.scheme": scope["scheme"],
+                "url.path": scope["path"],
+                "taskboard.request_id": rid,
+            },
         )
+        # Current while the request is handled; problems.py records an error on it.
+        return use_span(span, end_on_exit=True, record_exception=False, set_status_on_exception=False)
 
 
 def _incoming(scope: Scope) -> str | None:
@@ -105,19 +112,6 @@ def _incoming(scope: Scope) -> str | None:
         if name == b"x-request-id":
             return value.decode() if SANE.fullmatch(value) else None
     return None
-
-
-def _span_attributes(scope: Scope, rid: str) -> dict[str, Any]:
-    """What is known of a request before it is routed (never its query: a stream ticket rides in it)."""
-    attributes: dict[str, Any] = {
-        "http.request.method": scope["method"],
-        "url.scheme": scope["scheme"],
-        "url.path": scope["path"],
-        "taskboard.request_id": rid,
-    }
-    if client := scope.get("client"):
-        attributes["client.address"] = client[0]
-    return attributes
 
 
 def _describe(span: Span, scope: Scope, status: int) -> None:

@@ -6,11 +6,13 @@ them off. OTLP over HTTP (`http/protobuf`, the default) or gRPC (OTEL_EXPORTER_O
 every other OTEL_* variable (endpoint, headers, sampler, service name, batching) means what the
 OpenTelemetry SDK says it means.
 
-What is traced: each request, as one server span named by its operationId (OpenTelemetry's ASGI
-middleware, without its spans for every receive and send: an event stream is one span for its
-life), with the route, the status, the caller's user id and the request id; each database statement
-under it (SQLAlchemy's instrumentation, on the engines' sync side); each export job, linked to the
-request that queued it. An incoming `traceparent` is the parent of the request's span.
+What is traced: each request, as one server span named by its operationId, made by the app's
+outermost layer (service/kit/observe.py; an event stream is one span for its life), with the route,
+the status, the caller's user id and the request id; each database statement under it (SQLAlchemy's
+instrumentation, on the engines' sync side); each export job, linked to the request that queued it.
+An incoming `traceparent` is the parent of the request's span. Not OpenTelemetry's ASGI middleware
+nor FastAPI's own telemetry: each is a layer more per request, with a span for every ASGI message
+or three for every operation, and both record the query string, where stream tickets ride.
 """
 
 import asyncio
