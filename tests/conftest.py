@@ -20,6 +20,9 @@ BACKEND = "postgresql" if POSTGRES_URL else "sqlite"
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "sqlite: looks inside SQLite itself; runs only on the SQLite run")
     config.addinivalue_line("markers", "postgresql: a PostgreSQL behaviour; runs only on the PostgreSQL run")
+    config.addinivalue_line(
+        "markers", "once: the same whatever the database (an SDK, the HTTP layer); runs only on the SQLite run"
+    )
     config.addinivalue_line("markers", "serial: measures time or takes the machine; `make test` runs it alone")
 
 
@@ -28,11 +31,11 @@ def pytest_report_header() -> str:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    other = "sqlite" if BACKEND == "postgresql" else "postgresql"
-    deselected = [item for item in items if item.get_closest_marker(other)]
+    others = ("sqlite", "once") if BACKEND == "postgresql" else ("postgresql",)
+    deselected = [item for item in items if any(item.get_closest_marker(other) for other in others)]
     if deselected:
         config.hook.pytest_deselected(items=deselected)
-        items[:] = [item for item in items if not item.get_closest_marker(other)]
+        items[:] = [item for item in items if item not in deselected]
 
 
 @pytest.fixture(scope="session")

@@ -10,6 +10,9 @@ import pytest
 from tests.conftest import UNLIMITED
 from tests.live import LiveServer
 
+# Request ids and log lines are the same on either database: once.
+pytestmark = pytest.mark.once
+
 HEX_ID = 32
 
 

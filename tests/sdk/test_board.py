@@ -1,5 +1,6 @@
 """A board frontend's day, through the generated SDK against a real server."""
 
+import pytest
 from taskboard_client import AuthenticatedClient, Client
 from taskboard_client.api.members import add_member, list_members
 from taskboard_client.api.projects import create_project, get_project
@@ -26,6 +27,9 @@ from taskboard_client.models import (
 from taskboard_client.types import UNSET
 
 from tests.live import LiveServer
+
+# The SDK's work is the same on either database: once.
+pytestmark = pytest.mark.once
 
 PASSWORD = "correct horse battery"
 

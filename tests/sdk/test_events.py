@@ -12,6 +12,9 @@ from taskboard_client.models import DeletedResource, Task
 from tests.factories import create_project, create_task, sign_up
 from tests.live import LiveServer
 
+# The SDK's work is the same on either database: once.
+pytestmark = pytest.mark.once
+
 
 async def test_watch_a_board_then_resume_after_a_disconnect(live_server: LiveServer) -> None:
     async with httpx.AsyncClient(base_url=live_server.url) as http:

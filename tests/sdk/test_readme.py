@@ -7,6 +7,9 @@ from taskboard_client import AuthenticatedClient
 
 from tests.live import ROOT, LiveServer
 
+# The SDK's work is the same on either database: once.
+pytestmark = pytest.mark.once
+
 
 def readme_examples() -> list[str]:
     readme = (ROOT / "README.md").read_text()

@@ -5,6 +5,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
 from opentelemetry.sdk.trace import TracerProvider
 from taskboard_client import AuthenticatedClient, Client
 from taskboard_client.api.health import get_readiness
@@ -23,6 +24,9 @@ from taskboard_client.models import (
 from taskboard_client.types import Response
 
 from tests.live import LiveServer
+
+# The SDK's work is the same on either database: once.
+pytestmark = pytest.mark.once
 
 
 def test_sign_up_sign_in_update_and_sign_out(live_server: LiveServer) -> None:
