@@ -3,7 +3,9 @@
 Made by `make generate` from codegen/sdk_python/templates/client.py.jinja: not to be edited here.
 
 Each holds an httpx client (made when first used; one for sync calls, one for async calls) that
-passes the caller's trace context on with every request when OpenTelemetry is in use (tracing.py).
+waits 30 s at most for each step of a call (connecting, sending, each read of the answer), tries
+again the calls that may be repeated when they get no answer, 429 or 503 (retries.py), and passes
+the caller's trace context on with every request when OpenTelemetry is in use (tracing.py).
 
     with AuthenticatedClient(base_url="https://taskboard.example", token=token) as client:
         task = get_task.sync(client=client, project_id=7, task_id=12)
@@ -15,7 +17,10 @@ from typing import Any, Self
 import httpx
 from attrs import define, evolve, field
 
+from .retries import AsyncRetryingTransport, Retries, RetryingTransport
 from .tracing import inject_trace_context, inject_trace_context_async
+
+DEFAULT_TIMEOUT = httpx.Timeout(30.0)
 
 
 @define
@@ -25,11 +30,14 @@ class Client:
     Keyword arguments, used to make the httpx clients:
         ``base_url``: the service's address; every request goes to a path under it.
         ``cookies``, ``headers``: sent with every request.
-        ``timeout``: an ``httpx.Timeout``; a call that takes longer raises ``httpx.TimeoutException``.
+        ``timeout``: an ``httpx.Timeout`` (30 s for each step by default; None waits for ever); a
+            step that takes longer raises ``httpx.TimeoutException`` (after the retries, if any).
+        ``max_retries``: more tries of a call that may be repeated (3; 0 for none), ``max_retry_delay``:
+            the longest wait before one, in seconds (60). See retries.py.
         ``verify_ssl``: check the server's certificate (True), or with this CA bundle or SSL context.
         ``follow_redirects``: False by default.
         ``httpx_args``: anything else ``httpx.Client`` and ``httpx.AsyncClient`` take; its
-            ``event_hooks`` run besides the SDK's own.
+            ``event_hooks`` run besides the SDK's own, and its ``transport`` is retried as the default one.
         ``raise_on_unexpected_status``: raise ``errors.UnexpectedStatus`` on a status the contract
             does not document, instead of returning it unparsed.
     """
@@ -38,7 +46,9 @@ class Client:
     _base_url: str = field(alias="base_url")
     _cookies: dict[str, str] = field(factory=dict, kw_only=True, alias="cookies")
     _headers: dict[str, str] = field(factory=dict, kw_only=True, alias="headers")
-    _timeout: httpx.Timeout | None = field(default=None, kw_only=True, alias="timeout")
+    _timeout: httpx.Timeout | None = field(default=DEFAULT_TIMEOUT, kw_only=True, alias="timeout")
+    _max_retries: int = field(default=3, kw_only=True, alias="max_retries")
+    _max_retry_delay: float = field(default=60.0, kw_only=True, alias="max_retry_delay")
     _verify_ssl: str | bool | ssl.SSLContext = field(default=True, kw_only=True, alias="verify_ssl")
     _follow_redirects: bool = field(default=False, kw_only=True, alias="follow_redirects")
     _httpx_args: dict[str, Any] = field(factory=dict, kw_only=True, alias="httpx_args")
@@ -46,24 +56,15 @@ class Client:
     _async_client: httpx.AsyncClient | None = field(default=None, init=False)
 
     def with_headers(self, headers: dict[str, str]) -> Self:
-        """A client like this one, with these headers too."""
-        for made in (self._client, self._async_client):
-            if made is not None:
-                made.headers.update(headers)
+        """A client like this one, with these headers too (and connections of its own)."""
         return evolve(self, headers={**self._headers, **headers})
 
     def with_cookies(self, cookies: dict[str, str]) -> Self:
-        """A client like this one, with these cookies too."""
-        for made in (self._client, self._async_client):
-            if made is not None:
-                made.cookies.update(cookies)
+        """A client like this one, with these cookies too (and connections of its own)."""
         return evolve(self, cookies={**self._cookies, **cookies})
 
-    def with_timeout(self, timeout: httpx.Timeout) -> Self:
-        """A client like this one, with this timeout."""
-        for made in (self._client, self._async_client):
-            if made is not None:
-                made.timeout = timeout
+    def with_timeout(self, timeout: httpx.Timeout | None) -> Self:
+        """A client like this one with another timeout, for a call or a few (and connections of its own)."""
         return evolve(self, timeout=timeout)
 
     def set_httpx_client(self, client: httpx.Client) -> Self:
@@ -73,7 +74,9 @@ class Client:
 
     def get_httpx_client(self) -> httpx.Client:
         if self._client is None:
-            self._client = httpx.Client(**self._options(inject_trace_context))
+            options = self._options(inject_trace_context)
+            sending = options.pop("transport", None) or httpx.HTTPTransport(verify=self._verify_ssl)
+            self._client = httpx.Client(**options, transport=RetryingTransport(sending, self._retries()))
         return self._client
 
     def set_async_httpx_client(self, async_client: httpx.AsyncClient) -> Self:
@@ -83,7 +86,11 @@ class Client:
 
     def get_async_httpx_client(self) -> httpx.AsyncClient:
         if self._async_client is None:
-            self._async_client = httpx.AsyncClient(**self._options(inject_trace_context_async))
+            options = self._options(inject_trace_context_async)
+            sending = options.pop("transport", None) or httpx.AsyncHTTPTransport(verify=self._verify_ssl)
+            self._async_client = httpx.AsyncClient(
+                **options, transport=AsyncRetryingTransport(sending, self._retries())
+            )
         return self._async_client
 
     def __enter__(self) -> Self:
@@ -102,6 +109,9 @@ class Client:
 
     def _headers_to_send(self) -> dict[str, str]:
         return self._headers
+
+    def _retries(self) -> Retries:
+        return Retries(max_retries=self._max_retries, max_retry_delay=self._max_retry_delay)
 
     def _options(self, trace_hook: Any) -> dict[str, Any]:
         extra = dict(self._httpx_args)
