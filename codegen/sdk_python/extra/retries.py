@@ -14,6 +14,7 @@ import asyncio
 import random
 import time
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -45,23 +46,23 @@ class Retries:
         """Seconds to wait before trying `request` again after `response`; None: return it."""
         if response.status_code not in RETRIED_STATUSES or attempt >= self.max_retries or not repeatable(request):
             return None
-        wait = retry_after(response)
+        wait = retry_after(response.headers)
         if wait is None:
             return self._backoff(attempt)
         return wait if wait <= self.max_retry_delay else None
 
     def _backoff(self, attempt: int) -> float:
         # Jittered, so that clients refused together do not come back together.
-        return min(self.max_retry_delay, self.first_delay * 2**attempt) * random.uniform(0.5, 1.0)
+        return min(self.max_retry_delay, self.first_delay * 2.0**attempt) * random.uniform(0.5, 1.0)
 
 
 def repeatable(request: httpx.Request) -> bool:
     return request.method in REPEATABLE_METHODS or "Idempotency-Key" in request.headers
 
 
-def retry_after(response: httpx.Response) -> float | None:
-    """The answer's `Retry-After` in seconds (a number of seconds or an HTTP date), if it has one."""
-    value = response.headers.get("Retry-After")
+def retry_after(headers: Mapping[str, str]) -> float | None:
+    """An answer's `Retry-After` in seconds (a number of seconds or an HTTP date), if it has one."""
+    value = headers.get("Retry-After") or headers.get("retry-after")
     if value is None:
         return None
     if value.strip().isdigit():
