@@ -5,9 +5,9 @@ import asyncio
 import httpx
 import pytest
 from taskboard_client import AuthenticatedClient
-from taskboard_client.errors import UnexpectedStatus
 from taskboard_client.events import ProjectStreamEvent, astream_project_events, stream_project_events
-from taskboard_client.models import DeletedResource, Task
+from taskboard_client.models import DeletedResource, Problem, Task
+from taskboard_client.problems import NotFound
 
 from tests.factories import create_project, create_task, sign_up
 from tests.live import LiveServer
@@ -66,9 +66,10 @@ def test_the_sync_stream_and_its_errors(live_server: LiveServer) -> None:
         project = http.post("/v1/projects", json={"name": "P"}, headers=headers).json()
         task = http.post(f"/v1/projects/{project['id']}/tasks", json={"title": "T"}, headers=headers).json()
     with AuthenticatedClient(base_url=live_server.url, token=token["accessToken"]) as client:
-        with pytest.raises(UnexpectedStatus) as refused:
+        with pytest.raises(NotFound) as refused:
             next(stream_project_events(client, project["id"] + 1000))
-        assert refused.value.status_code == 404
+        assert refused.value.status == 404 and isinstance(refused.value.problem, Problem)
+        assert refused.value.problem.detail == f"No project with id {project['id'] + 1000}."
         # The live server ends streams after a second; what was logged since 0 comes first.
         events = list(stream_project_events(client, project["id"], last_event_id="0"))
     assert [(e.event, getattr(e.data, "id", None)) for e in events] == [("task.created", task["id"])]

@@ -9,7 +9,8 @@ Shipped with the SDK by `make generate`, from `codegen/sdk_python/extra/`; not g
 
 A stream ends when the server ends it (at the latest after an hour, or when the project or the
 caller's membership goes); reconnect with the last `event.id`. It also ends when its token stops
-working (expired, revoked, or revoked by a password change): reconnecting then fails with 401.
+working (expired, revoked, or revoked by a password change): reconnecting then raises
+`problems.Unauthorized`; a project that is gone or not the caller's raises `problems.NotFound`.
 A `reset` event means the events missed since `last_event_id` are no longer kept: refetch, then
 go on.
 """
@@ -21,9 +22,9 @@ from typing import Any
 
 import httpx
 
-from . import errors
 from .client import AuthenticatedClient
 from .models import DeletedResource, Member, Project, Refetch, RemovedMember, Task
+from .problems import refusal
 
 EventData = Task | DeletedResource | Member | RemovedMember | Project | Refetch
 
@@ -52,7 +53,7 @@ def stream_project_events(
     with client.get_httpx_client().stream(**_request(project_id, last_event_id)) as response:
         if response.status_code != 200:
             response.read()
-            raise errors.UnexpectedStatus(response.status_code, response.content)
+            raise refusal(response)
         fields: dict[str, list[str]] = {}
         for line in response.iter_lines():
             if (event := _feed(fields, line)) is not None:
@@ -65,7 +66,7 @@ async def astream_project_events(
     async with client.get_async_httpx_client().stream(**_request(project_id, last_event_id)) as response:
         if response.status_code != 200:
             await response.aread()
-            raise errors.UnexpectedStatus(response.status_code, response.content)
+            raise refusal(response)
         fields: dict[str, list[str]] = {}
         async for line in response.aiter_lines():
             if (event := _feed(fields, line)) is not None:

@@ -16,6 +16,8 @@ stays for code that branches on the status.
 from collections.abc import Mapping
 from typing import Any, TypeVar, overload
 
+import httpx
+
 from . import retries
 from .models import FieldError, Problem, ValidationProblem
 from .types import Response
@@ -128,3 +130,12 @@ def unwrap(response: Response[Any]) -> Any:
         problem = parsed if isinstance(parsed, Problem | ValidationProblem) else None
         raise KINDS.get(response.status_code, ProblemError)(response.status_code, problem, response.headers)
     return parsed  # None only for an answer without a body (a 204, a 304)
+
+
+def refusal(response: httpx.Response) -> ProblemError:
+    """The exception for an answer read by hand (an event stream's), from its problem document."""
+    problem: Problem | ValidationProblem | None = None
+    if response.headers.get("content-type", "").startswith("application/problem+json"):
+        body = response.json()
+        problem = ValidationProblem.from_dict(body) if "errors" in body else Problem.from_dict(body)
+    return KINDS.get(response.status_code, ProblemError)(response.status_code, problem, response.headers)

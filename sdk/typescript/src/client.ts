@@ -85,8 +85,8 @@ function resilient(settings: Settings): (request: Request) => Promise<Response> 
     const base = new Request(request, { headers: await authorized(settings, request.headers) });
     const repeatable = REPEATABLE_METHODS.has(base.method) || base.headers.has("Idempotency-Key");
     for (let attempt = 0; ; attempt++) {
-      const signal = AbortSignal.any([request.signal, AbortSignal.timeout(settings.timeoutMs)]);
       const last = !repeatable || attempt >= settings.maxRetries;
+      const signal = deadline(settings.timeoutMs, request.signal);
       let response: Response;
       try {
         response = await settings.fetch(new Request(last ? base : base.clone(), { signal }));
@@ -96,13 +96,53 @@ function resilient(settings: Settings): (request: Request) => Promise<Response> 
         await sleep(backoffMs(attempt, settings), request.signal);
         continue;
       }
-      if (last || !RETRIED_STATUSES.has(response.status)) return response;
+      if (last || !RETRIED_STATUSES.has(response.status)) return cutWith(signal, response);
       const wait = retryAfterMs(response) ?? backoffMs(attempt, settings);
       if (wait > settings.maxRetryDelayMs) return response;
       await response.body?.cancel();
       await sleep(wait, request.signal);
     }
   };
+}
+
+/** A signal that aborts after `ms` with a TimeoutError, or when `caller` aborts. Its own timer holds
+ * it until then (AbortSignal.timeout's signal may be collected first, and its timeout lost). */
+function deadline(ms: number, caller: AbortSignal): AbortSignal {
+  const controller = new AbortController();
+  const expire = () => controller.abort(new DOMException("The call took longer than timeoutMs.", "TimeoutError"));
+  const timer: unknown = setTimeout(expire, ms);
+  (timer as { unref?: () => void }).unref?.(); // in Node, a pending timeout keeps no process running
+  if (caller.aborted) controller.abort(caller.reason);
+  else caller.addEventListener("abort", () => controller.abort(caller.reason), { once: true });
+  return controller.signal;
+}
+
+/** The answer, with a body that fails with `signal`'s reason when it aborts. Node's fetch (undici)
+ * may lose the abort of a body still being read once its own request object has been collected
+ * (nodejs/node#55428): a call whose answer never ends would then hang past its timeout. */
+function cutWith(signal: AbortSignal, response: Response): Response {
+  const source = response.body;
+  if (source === null) return response;
+  const reader = source.getReader();
+  let stop = (_reason: unknown): void => {};
+  const body = new ReadableStream<Uint8Array>({
+    start(controller) {
+      stop = (reason) => {
+        controller.error(reason);
+        reader.cancel(reason).catch(() => undefined);
+      };
+    },
+    async pull(controller) {
+      const { done, value } = await reader.read();
+      if (done) controller.close();
+      else controller.enqueue(value);
+    },
+    cancel: (reason) => reader.cancel(reason),
+  });
+  if (signal.aborted) stop(signal.reason);
+  else signal.addEventListener("abort", () => stop(signal.reason), { once: true });
+  const { status, statusText, headers } = response;
+  return new Response(body, { status, statusText, headers });
 }
 
 function backoffMs(attempt: number, settings: Settings): number {

@@ -3,6 +3,8 @@
 // given as undefined; and what it sends in a traced frontend. The answers are made here, as a
 // transport would hand them over.
 import assert from "node:assert/strict";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
 import { test } from "node:test";
 
 import { context, propagation, trace, TraceFlags } from "@opentelemetry/api";
@@ -108,5 +110,30 @@ test("calls made in an active span carry its trace context, and calls made outsi
   } finally {
     context.disable();
     propagation.disable();
+  }
+});
+
+test("an answer that never ends fails at timeoutMs, even after the garbage collector has run", async () => {
+  // Node's fetch lost such aborts once its request objects were collected (nodejs/node#55428);
+  // `node --expose-gc` lets this test collect as often as it can.
+  const server = http.createServer((_, response) => {
+    response.writeHead(200, { "Content-Type": "application/json" });
+    response.write("{");
+  });
+  await new Promise<void>((listening) => server.listen(0, "127.0.0.1", listening));
+  const collect = setInterval(() => (globalThis as { gc?: () => void }).gc?.(), 5);
+  try {
+    const { port } = server.address() as AddressInfo;
+    const client = createClient({ baseUrl: `http://127.0.0.1:${port}`, timeoutMs: 100, maxRetries: 0 });
+    for (let call = 0; call < 10; call += 1) {
+      await assert.rejects(
+        client.GET("/v1/users/me"),
+        (error: unknown) => error instanceof DOMException && error.name === "TimeoutError",
+      );
+    }
+  } finally {
+    clearInterval(collect);
+    server.closeAllConnections();
+    server.close();
   }
 });
