@@ -103,7 +103,8 @@ async def write(
     path.parent.mkdir(parents=True, exist_ok=True)
     # Its own partial file per run: two workers that run one export never write into each other.
     partial = path.with_name(f"{path.name}.{secrets.token_hex(4)}.part")
-    out: IO[str] = await anyio.to_thread.run_sync(lambda: partial.open("w", encoding="utf-8", newline=""))
+    # Opened here, not in a thread: a cancellation while a thread opened it would leave it open.
+    out: IO[str] = partial.open("w", encoding="utf-8", newline="")
     count, after = 0, 0
     try:
         if format == "csv":

@@ -15,6 +15,8 @@ def email_key(email: str) -> str:
 
 async def find_by_email(session: AsyncSession, email: str) -> User | None:
     """The account with this email, its password hash loaded for a sign-in."""
+    if "\x00" in email:  # none has one (sign-up refuses it), and PostgreSQL's text refuses it
+        return None
     result = await session.execute(
         select(User).where(User.email_key == email_key(email)).options(undefer(User.password_hash))
     )

@@ -87,3 +87,10 @@ async def test_expired_token_is_401(client: httpx.AsyncClient, app: FastAPI) -> 
 
 async def test_revoking_needs_a_token(client: httpx.AsyncClient) -> None:
     assert_problem(await client.delete("/v1/tokens/current"), 401)
+
+
+async def test_an_email_no_account_can_have_is_401_like_any_other(client: httpx.AsyncClient) -> None:
+    # A NUL is refused at sign-up, and PostgreSQL's text cannot hold one: it must not reach a query.
+    answer = await client.post("/v1/tokens", json={"email": "ada\x00@example.com", "password": "whatever it is"})
+    assert answer.status_code == 401
+    assert answer.headers["content-type"] == "application/problem+json"
