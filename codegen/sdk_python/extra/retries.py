@@ -61,8 +61,9 @@ def repeatable(request: httpx.Request) -> bool:
 
 
 def retry_after(headers: Mapping[str, str]) -> float | None:
-    """An answer's `Retry-After` in seconds (a number of seconds or an HTTP date), if it has one."""
-    value = headers.get("Retry-After") or headers.get("retry-after")
+    """An answer's `Retry-After` in seconds (a number of seconds or an HTTP date), if it has one;
+    `headers` are an answer's (httpx's, which match names in any letter case)."""
+    value = headers.get("Retry-After")
     if value is None:
         return None
     if value.strip().isdigit():

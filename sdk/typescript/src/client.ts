@@ -98,7 +98,7 @@ function resilient(settings: Settings): (request: Request) => Promise<Response> 
       }
       if (last || !RETRIED_STATUSES.has(response.status)) return cutWith(signal, response);
       const wait = retryAfterMs(response) ?? backoffMs(attempt, settings);
-      if (wait > settings.maxRetryDelayMs) return response;
+      if (wait > settings.maxRetryDelayMs) return cutWith(signal, response);
       await response.body?.cancel();
       await sleep(wait, request.signal);
     }
