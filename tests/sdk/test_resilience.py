@@ -1,9 +1,11 @@
 """What a script using the Python SDK survives without code of its own: a burst of 429s, a restart
-of the service, a slow answer; and what it must not do: repeat a create that carries no key."""
+of the service, a slow answer or one that stalls midway; and what it must not do: repeat a create that carries no key."""
 
 import asyncio
+import socket
 import threading
 import time
+from collections.abc import Iterator
 
 import httpx
 import pytest
@@ -111,3 +113,75 @@ def test_a_call_waits_30_seconds_by_default_and_as_long_as_told(live_server: Liv
             quick.get_httpx_client().get(f"/v1/projects/{project.id}/events")
         assert 0.3 <= time.monotonic() - started < 10
         assert client.get_httpx_client().timeout == httpx.Timeout(30.0)  # the client it came from is untouched
+
+
+class StallingServer:
+    """A real HTTP server, scripted: its first answer stops midway through the JSON body and never
+    ends; every later one is whole. Counts the requests it reads."""
+
+    USER = b'{"id": 7, "email": "s@example.com", "displayName": "S", "createdAt": "2026-01-01T00:00:00Z", "updatedAt": "2026-01-01T00:00:00Z"}'
+
+    def __init__(self) -> None:
+        self.requests: list[bytes] = []
+        self._listener = socket.create_server(("127.0.0.1", 0))
+        self.url = f"http://127.0.0.1:{self._listener.getsockname()[1]}"
+        self._stop = threading.Event()
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self) -> None:
+        while True:
+            try:
+                connection, _ = self._listener.accept()
+            except OSError:
+                return
+            self.requests.append(connection.recv(65536).split(b"\r\n", 1)[0])
+            threading.Thread(target=self._answer, args=(connection, len(self.requests) == 1), daemon=True).start()
+
+    def _answer(self, connection: socket.socket, stall: bool) -> None:
+        with connection:
+            head = f"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {len(self.USER)}\r\n"
+            connection.sendall(head.encode() + b"Connection: close\r\n\r\n")
+            if stall:
+                connection.sendall(self.USER[:20])
+                self._stop.wait(30)  # until the test ends
+            else:
+                connection.sendall(self.USER)
+
+    def close(self) -> None:
+        self._stop.set()
+        self._listener.close()
+
+
+@pytest.fixture
+def stalling() -> Iterator[StallingServer]:
+    server = StallingServer()
+    yield server
+    server.close()
+
+
+def test_an_answer_that_stalls_midway_is_tried_again(stalling: StallingServer) -> None:
+    with AuthenticatedClient(base_url=stalling.url, token="t", timeout=httpx.Timeout(0.5)) as client:
+        started = time.monotonic()
+        answer = get_current_user.sync_detailed(client=client)
+    assert answer.status_code == 200 and isinstance(answer.parsed, User) and answer.parsed.id == 7
+    assert stalling.requests == [b"GET /v1/users/me HTTP/1.1"] * 2
+    assert 0.5 <= time.monotonic() - started < 10
+    assert answer.headers["content-length"] == str(len(StallingServer.USER))
+
+
+def test_an_async_answer_that_stalls_midway_is_tried_again(stalling: StallingServer) -> None:
+    async def call() -> User | None:
+        async with AuthenticatedClient(base_url=stalling.url, token="t", timeout=httpx.Timeout(0.5)) as client:
+            answer = await get_current_user.asyncio_detailed(client=client)
+            return answer.parsed if isinstance(answer.parsed, User) else None
+
+    user = asyncio.run(call())
+    assert user is not None and user.email == "s@example.com"
+    assert len(stalling.requests) == 2
+
+
+def test_a_create_without_a_key_that_stalls_midway_is_not_repeated(stalling: StallingServer) -> None:
+    with AuthenticatedClient(base_url=stalling.url, token="t", timeout=httpx.Timeout(0.5)) as client:
+        with pytest.raises(httpx.ReadTimeout):
+            create_project.sync_detailed(client=client, body=ProjectCreate(name="Once"))
+    assert stalling.requests == [b"POST /v1/projects HTTP/1.1"]

@@ -4,8 +4,9 @@ Made by `make generate` from codegen/sdk_python/templates/client.py.jinja: not t
 
 Each holds an httpx client (made when first used; one for sync calls, one for async calls) that
 waits 30 s at most for each step of a call (connecting, sending, each read of the answer), tries
-again the calls that may be repeated when they get no answer, 429 or 503 (retries.py), and passes
-the caller's trace context on with every request when OpenTelemetry is in use (tracing.py).
+again the calls that may be repeated when they get no answer (or part of one), 429 or 503
+(retries.py), and passes the caller's trace context on with every request when OpenTelemetry is
+in use (tracing.py).
 
     with AuthenticatedClient(base_url="https://taskboard.example", token=token) as client:
         task = get_task.sync(client=client, project_id=7, task_id=12)

@@ -2,12 +2,13 @@
 
 Shipped with the SDK by `make generate`, from `codegen/sdk_python/extra/`; not generated, not to be edited here.
 
-A call is tried again when it got no answer (the service restarting, a connection lost, a timeout)
-or the answer 429 or 503, after the answer's `Retry-After` or else an exponential backoff with
-jitter; but only a call that may be repeated: a GET, HEAD, OPTIONS, PUT or DELETE, or a create
-that carries an `Idempotency-Key` (`idempotency_key=new_idempotency_key()`), which the service
-answers once. At most `max_retries` more tries (3; 0 for none), and never a wait longer than
-`max_retry_delay` seconds (60): an answer asking for a longer one is returned as it is.
+A call is tried again when it got no answer or only part of one (the service restarting, a
+connection lost, a timeout, before the answer or within its JSON body) or the answer 429 or 503,
+after the answer's `Retry-After` or else an exponential backoff with jitter; but only a call that
+may be repeated: a GET, HEAD, OPTIONS, PUT or DELETE, or a create that carries an `Idempotency-Key`
+(`idempotency_key=new_idempotency_key()`), which the service answers once. At most `max_retries`
+more tries (3; 0 for none), and never a wait longer than `max_retry_delay` seconds (60): an answer
+asking for a longer one is returned as it is.
 """
 
 import asyncio
@@ -74,6 +75,13 @@ def retry_after(headers: Mapping[str, str]) -> float | None:
         return None
 
 
+def read_whole(response: httpx.Response) -> bool:
+    """Whether the body is read within the try: a JSON answer, which a call reads whole anyway, so
+    that one cut or stalled midway is tried again too. A stream (live events, an export's file) is
+    the caller's to read as it comes."""
+    return response.headers.get("Content-Type", "").partition(";")[0].strip().endswith("json")
+
+
 class RetryingTransport(httpx.BaseTransport):
     """Sends each request through `transport`, again as `retries` says."""
 
@@ -85,7 +93,7 @@ class RetryingTransport(httpx.BaseTransport):
         attempt = 0
         while True:
             try:
-                response = self._transport.handle_request(request)
+                response = self._send(request)
             except httpx.TransportError:
                 if (wait := self._retries.after_error(request, attempt)) is None:
                     raise
@@ -95,6 +103,17 @@ class RetryingTransport(httpx.BaseTransport):
                 response.close()
             time.sleep(wait)
             attempt += 1
+
+    def _send(self, request: httpx.Request) -> httpx.Response:
+        response = self._transport.handle_request(request)
+        if read_whole(response):
+            stream = response.stream
+            assert isinstance(stream, httpx.SyncByteStream)
+            try:
+                response.stream = httpx.ByteStream(b"".join(stream))  # the raw bytes: decoded as they are read
+            finally:
+                stream.close()
+        return response
 
     def close(self) -> None:
         self._transport.close()
@@ -111,7 +130,7 @@ class AsyncRetryingTransport(httpx.AsyncBaseTransport):
         attempt = 0
         while True:
             try:
-                response = await self._transport.handle_async_request(request)
+                response = await self._send(request)
             except httpx.TransportError:
                 if (wait := self._retries.after_error(request, attempt)) is None:
                     raise
@@ -121,6 +140,17 @@ class AsyncRetryingTransport(httpx.AsyncBaseTransport):
                 await response.aclose()
             await asyncio.sleep(wait)
             attempt += 1
+
+    async def _send(self, request: httpx.Request) -> httpx.Response:
+        response = await self._transport.handle_async_request(request)
+        if read_whole(response):
+            stream = response.stream
+            assert isinstance(stream, httpx.AsyncByteStream)
+            try:
+                response.stream = httpx.ByteStream(b"".join([chunk async for chunk in stream]))
+            finally:
+                await stream.aclose()
+        return response
 
     async def aclose(self) -> None:
         await self._transport.aclose()
