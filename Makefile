@@ -14,7 +14,7 @@ SDK_SOURCES := $(shell find sdk/python -type f -not -path '*/__pycache__/*' 2>/d
 # The port of `make mock`.
 MOCK_PORT ?= 4010
 
-.PHONY: run worker migrate mock test test-flaky reliability lint generate fuzz bench load-generator browser node_modules node-lock clean
+.PHONY: run worker migrate mock test test-flaky reliability lint breaking release generate fuzz bench load-generator browser node_modules node-lock clean
 
 $(VENV)/.requirements: requirements/service.txt requirements/dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -71,7 +71,13 @@ lint: $(VENV)/.sdk node_modules/.installed
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m openapi_spec_validator openapi.yaml
 	$(BIN)/python -m codegen --check
+	$(BIN)/python -m codegen.breaking
 	$(BIN)/mypy
+
+# What openapi.yaml changes for clients of the last released contract (contract/released/): fails on
+# a change that breaks them, unless info.version raises the major version.
+breaking: $(VENV)/.requirements
+	$(BIN)/python -m codegen.breaking
 
 # The test command $(1) on SQLite, then on PostgreSQL.
 define on_both_databases
