@@ -79,6 +79,11 @@ lint: $(VENV)/.sdk node_modules/.installed
 breaking: $(VENV)/.requirements
 	$(BIN)/python -m codegen.breaking
 
+# A release at openapi.yaml's info.version (raise it, then `make generate`): the SDKs' packages in
+# dist/<version>/, and for a new version its CHANGELOG.md entry and contract/released/<version>.yaml.
+release: $(VENV)/.sdk node_modules/.installed
+	$(BIN)/python -m codegen.release
+
 # The test command $(1) on SQLite, then on PostgreSQL.
 define on_both_databases
 	$(1)

@@ -383,3 +383,17 @@ def test_changes_are_listed_errors_first() -> None:
         "error [path-removed] /b: path removed",
         "info [response-field-added] GET /a: response field added",
     ]
+
+
+def test_a_renamed_path_parameter_is_one_removed_and_one_added() -> None:
+    def renamed(spec: Spec) -> None:
+        item = spec["paths"].pop("/items/{id}")
+        item["parameters"][0]["name"] = "itemId"
+        spec["paths"]["/items/{itemId}"] = item
+
+    changes = {str(change) for change in breaking.compare(BASE, edited(renamed))}
+    assert changes == {
+        f"error [{rule}] {method} /items/{{id}} path parameter {name}: {RULES[rule].says}"
+        for method in ("GET", "DELETE")
+        for rule, name in (("parameter-removed", "id"), ("required-parameter-added", "itemId"))
+    }
