@@ -47,23 +47,14 @@ def entry(version: str, since: str, changes: list[Change], day: datetime.date) -
     lines = [f"## {version} ({day.isoformat()})", ""]
     if not changes:
         lines += [f"No change to operations, parameters or schemas since {since}.", ""]
+    found = list(breaking.grouped(changes))
     for level, title in SECTIONS.items():
-        listed = [change for change in changes if change.rule.level == level]
+        listed = [
+            breaking.describe(change, operations, None) for change, operations in found if change.rule.level == level
+        ]
         if listed:
-            lines += [f"{title}, since {since}:", ""]
-            lines += [
-                f"- `{change.operation}`{_where(change)}: {change.rule.says}{_detail(change)}" for change in listed
-            ]
-            lines.append("")
+            lines += [f"{title}, since {since}:", "", *(f"- {line}" for line in listed), ""]
     return "\n".join(lines)
-
-
-def _where(change: Change) -> str:
-    return f" {change.where}" if change.where else ""
-
-
-def _detail(change: Change) -> str:
-    return f" ({change.detail})" if change.detail else ""
 
 
 def add_entry(changelog: Path, text: str) -> None:

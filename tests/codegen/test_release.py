@@ -69,7 +69,7 @@ def test_changelog_entries_are_newest_first(tmp_path: Path) -> None:
     release.add_entry(changelog, release.entry("1.2.0", "1.1.0", [added], day))
     text = changelog.read_text()
     assert text.startswith(release.HEADING + "\n## 1.2.0 (2026-12-03)\n")
-    assert "Compatible, since 1.1.0:\n\n- `GET /v1/labels`: operation added\n\n## 1.1.0" in text
+    assert "Compatible, since 1.1.0:\n\n- [operation-added] GET /v1/labels: operation added\n\n## 1.1.0" in text
     assert text.endswith("No change to operations, parameters or schemas since 1.0.0.\n")
 
 
@@ -93,8 +93,12 @@ def test_a_release_builds_packages_that_install_anywhere(tmp_path: Path) -> None
     ]
     assert (released / f"{VERSION}.yaml").read_text() == (ROOT / "openapi.yaml").read_text()
     entry = changelog.read_text().split(f"## {VERSION} (")[1]
-    assert "Compatible, since 0.9.0:" in entry and "field dueDate: response field added" in entry
-    assert "Breaking" not in entry
+    assert "Compatible, since 0.9.0:" in entry
+    assert (
+        "- [response-field-added] Task field dueDate: response field added, in GET /v1/projects/{projectId}/events, "
+        in entry
+    )
+    assert "Breaking" not in entry and " more\n" not in entry  # every operation named
 
     # Each Python package in a new environment of its own, with only what it names as dependencies.
     for package in built[1:]:
