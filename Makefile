@@ -13,8 +13,10 @@ TEST_POSTGRES_URL ?= postgresql+asyncpg://postgres@127.0.0.1:5432/test
 SDK_SOURCES := $(shell find sdk/python -type f -not -path '*/__pycache__/*' 2>/dev/null)
 # The port of `make mock`.
 MOCK_PORT ?= 4010
+# The port of `make admin`, the back office.
+ADMIN_PORT ?= 8001
 
-.PHONY: run worker migrate mock test test-flaky reliability lint breaking release generate fuzz bench load-generator browser node_modules node-lock clean
+.PHONY: run admin operator worker migrate mock test test-flaky reliability lint breaking release generate fuzz bench load-generator browser node_modules node-lock clean
 
 $(VENV)/.requirements: requirements/service.txt requirements/dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -51,6 +53,17 @@ run: migrate
 	$(if $(and $(METRICS_PORT),$(filter-out 1,$(WORKERS))),rm -rf .metrics && mkdir .metrics && export PROMETHEUS_MULTIPROC_DIR=$(CURDIR)/.metrics &&) \
 	WEB_CONCURRENCY=$(WORKERS) $(BIN)/uvicorn --factory service.app:create_app --host $(HOST) --port $(PORT) --workers $(WORKERS) \
 		--loop uvloop --http service.kit.protocol:Protocol --timeout-graceful-shutdown 8 --no-access-log
+
+# The back office for operators, on its own port (never on the public API's): service/admin/.
+admin: migrate
+	$(BIN)/uvicorn --factory service.admin.app:create_app --host $(HOST) --port $(ADMIN_PORT) --no-access-log
+
+# An operator of the back office: make operator EMAIL=ops@example.com [ROLE=support]; the password is
+# asked for (or read from OPERATOR_PASSWORD).
+ROLE ?= admin
+operator: migrate
+	@test -n "$(EMAIL)" || { echo "usage: make operator EMAIL=ops@example.com [ROLE=admin|support]"; exit 2; }
+	$(BIN)/python -m service.admin.operators "$(EMAIL)" --role $(ROLE)
 
 # Export workers for EXPORT_QUEUE=saq (Redis at REDIS_URL); the default runs exports in the service.
 worker: migrate

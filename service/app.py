@@ -6,7 +6,6 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from argon2 import PasswordHasher
 from fastapi import FastAPI
 from opentelemetry.instrumentation.utils import suppress_instrumentation
 from opentelemetry.trace import TracerProvider
@@ -38,7 +37,7 @@ from service.kit.logs import configure as configure_logging
 from service.kit.logs import hide_tickets
 from service.kit.metrics import serve as serve_metrics
 from service.kit.observe import Observe
-from service.kit.passwords import PasswordWork
+from service.kit.passwords import password_work
 from service.kit.problems import install_problem_handlers
 from service.kit.ratelimits import Limiter
 from service.kit.shared_secrets import SHARED_SECRETS, shared_secret
@@ -105,16 +104,7 @@ def create_app(settings: Settings | None = None, *, tracer_provider: TracerProvi
                 tracing.trace_statements(engine.sync_engine, tracer_provider)
         app.state.limiter = limiter = Limiter(settings)
         app.state.verified_tokens = VerifiedTokens(settings.token_cache_seconds)
-        app.state.passwords = PasswordWork(
-            settings.password_hashing_concurrency,
-            settings.password_hashing_backlog,
-            settings.password_hashing_wait_seconds,
-            PasswordHasher(
-                time_cost=settings.password_hash_time_cost,
-                memory_cost=settings.password_hash_memory_kib,
-                parallelism=settings.password_hash_parallelism,
-            ),
-        )
+        app.state.passwords = password_work(settings)
         app.state.broadcaster = broadcaster = Broadcaster()
         app.state.relay = relay = create_relay(database, broadcaster, settings)
         app.state.revocations = revocations = Revocations(database, settings.stream_token_check_seconds)
@@ -132,7 +122,9 @@ def create_app(settings: Settings | None = None, *, tracer_provider: TracerProvi
         if settings.export_queue == "saq":
             exports = SaqQueue(settings)
         else:
-            exports = InProcessQueue(database, settings.export_dir, settings.export_workers)
+            exports = InProcessQueue(
+                database, settings.export_dir, settings.export_workers, settings.export_sweep_seconds
+            )
         app.state.exports = exports
         await exports.start()
         metrics_server = (

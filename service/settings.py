@@ -82,11 +82,16 @@ class Settings(BaseSettings):
     # Where export files are written (created when missing).
     export_dir: Path = Path("exports")
     export_workers: int = Field(default=1, ge=1)
+    # How often the service looks for exports that no worker holds (EXPORT_QUEUE=inprocess): left
+    # by a crash, or queued again by an operator.
+    export_sweep_seconds: float = Field(default=30.0, gt=0)
     # A finished export, and its file, is deleted this long after it finished.
     export_retention: timedelta = timedelta(days=7)
     # `inprocess`: the service runs exports itself. `saq`: workers started with `make worker` do,
     # through Redis at REDIS_URL.
     export_queue: Literal["inprocess", "saq"] = "inprocess"
+    # The back office (`make admin`, service/admin/): an operator's session lasts this long.
+    admin_session: timedelta = timedelta(hours=8)
     redis_url: str = "redis://127.0.0.1:6379/0"
     export_queue_name: str = "taskboard-exports"
     event_retention: timedelta = timedelta(hours=24)

@@ -45,6 +45,8 @@ class User(Base):
     password_hash: Mapped[str] = mapped_column(String(255), deferred=True, deferred_raiseload=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    # Set by an operator (the back office): the account cannot sign in, and its tokens do not work.
+    locked_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
 
 class AccessToken(Base):
@@ -236,3 +238,39 @@ class SharedSecret(Base):
 
     name: Mapped[str] = mapped_column(String(50), primary_key=True)
     value: Mapped[str] = mapped_column(String(100))
+
+
+class Operator(Base):
+    """Someone who runs Taskboard, signing in to the back office (service/admin/): not an API user."""
+
+    __tablename__ = "operator"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    # Folded to lower case.
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    # `support` reads; `admin` also acts (locks, revokes, re-queues, purges).
+    role: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+    __table_args__ = (CheckConstraint("role IN ('support', 'admin')", name="role"), {"sqlite_autoincrement": True})
+
+
+class AuditEntry(Base):
+    """What an operator did, to what, and the object before and after (JSON): written with the
+    action, in its transaction, and never changed."""
+
+    __tablename__ = "audit_entry"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    # Kept when the operator is gone: the entry names them by email too.
+    operator_id: Mapped[int | None] = mapped_column(Id, ForeignKey("operator.id", ondelete="SET NULL"))
+    operator_email: Mapped[str] = mapped_column(String(254))
+    action: Mapped[str] = mapped_column(String(32))
+    object_type: Mapped[str] = mapped_column(String(32))
+    object_id: Mapped[int] = mapped_column(Id)
+    before: Mapped[str | None] = mapped_column(Text)
+    after: Mapped[str | None] = mapped_column(Text)
+
+    __table_args__ = (Index(None, "object_type", "object_id"), Index(None, "at"), {"sqlite_autoincrement": True})

@@ -60,7 +60,9 @@ RESPONSES: dict[str, dict[str, Any]] = {
     "IdempotencyKeyInUse": {
         "description": "A request with the same `Idempotency-Key` is still in flight; retry later."
     },
-    "InvalidCredentials": {"description": "The email and password do not match an account."},
+    "InvalidCredentials": {
+        "description": "The email and password do not match an account, or the account was locked by an operator\n(the detail says which, once the password is right).\n"
+    },
     "InvalidCursor": {
         "description": "The cursor was altered, or belongs to other filters or another sort; or the request has a\nquery parameter that the operation does not define.\n"
     },
@@ -82,7 +84,7 @@ RESPONSES: dict[str, dict[str, Any]] = {
         "description": "Too many requests from this user (or, for public operations, from this client address), or too many failed sign-ins for this email, or wrong current passwords for this account; retry after `Retry-After` seconds."
     },
     "Unauthenticated": {
-        "description": "The bearer token (or stream ticket) is missing, malformed, expired or revoked."
+        "description": "The bearer token (or stream ticket) is missing, malformed, expired or revoked, or its\naccount was locked by an operator.\n"
     },
     "Unavailable": {
         "description": "The database (or the Redis that counts rate limits, where one does) does not answer or is too busy to answer in time, or (sign-in, sign-up, password change) more passwords wait to be checked than the service takes at once; retry after `Retry-After` seconds."

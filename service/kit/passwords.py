@@ -19,6 +19,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from service.kit.problems import ServiceUnavailable
+from service.settings import Settings
 
 T = TypeVar("T")
 BUSY = "Too many passwords to check at once; retry after Retry-After seconds."
@@ -93,3 +94,18 @@ class PasswordWork:
                 turn.set_result(None)
                 return
         self.running -= 1
+
+
+def password_work(settings: Settings) -> PasswordWork:
+    """The process's password work, at the settings' cost and bounds."""
+    hasher = PasswordHasher(
+        time_cost=settings.password_hash_time_cost,
+        memory_cost=settings.password_hash_memory_kib,
+        parallelism=settings.password_hash_parallelism,
+    )
+    return PasswordWork(
+        settings.password_hashing_concurrency,
+        settings.password_hashing_backlog,
+        settings.password_hashing_wait_seconds,
+        hasher,
+    )

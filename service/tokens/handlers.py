@@ -21,6 +21,8 @@ class TokensHandlers(Handlers, TokensApi):
             valid = await self.passwords.verify(user.password_hash if user else None, body.password)
         if user is None or not valid:
             raise Unauthenticated("The email and password do not match an account.", error=None)
+        if user.locked_at is not None:
+            raise Unauthenticated("This account is locked: its owner may ask support to unlock it.", error=None)
         await throttle.succeeded(self.session, guess, self.settings)
         expires_at = utcnow() + self.settings.token_ttl
         token = await tokens.issue(self.session, user.id, expires_at)

@@ -8,7 +8,7 @@ from starlette.datastructures import State
 from service.kit.columns import utcnow
 from service.kit.credentials import new_token, token_digest
 from service.kit.database import after_commit, on_loop
-from service.tables import AccessToken
+from service.tables import AccessToken, User
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,19 +27,31 @@ async def issue(session: AsyncSession, user_id: int, expires_at: datetime) -> st
 
 
 # Built once, as every statement on the path of each request: building one costs more than running it.
+# A token works while it is neither revoked nor expired, and its account is not locked: locking
+# revokes the tokens too, and this refuses those a sign-in racing the lock may have made.
 ACTIVE = on_loop(
-    select(AccessToken.id, AccessToken.user_id, AccessToken.expires_at).where(
+    select(AccessToken.id, AccessToken.user_id, AccessToken.expires_at)
+    .join(User, User.id == AccessToken.user_id)
+    .where(
         AccessToken.token_hash == bindparam("digest"),
         AccessToken.revoked_at.is_(None),
         AccessToken.expires_at > bindparam("now"),
+        User.locked_at.is_(None),
     )
 )
 
 
 def still_active(token_ids: list[int]) -> Select[int]:
-    """Which of these tokens still work: not revoked, not expired, not deleted."""
-    return select(AccessToken.id).where(
-        AccessToken.id.in_(token_ids), AccessToken.revoked_at.is_(None), AccessToken.expires_at > utcnow()
+    """Which of these tokens still work: not revoked, not expired, not deleted, not locked."""
+    return (
+        select(AccessToken.id)
+        .join(User, User.id == AccessToken.user_id)
+        .where(
+            AccessToken.id.in_(token_ids),
+            AccessToken.revoked_at.is_(None),
+            AccessToken.expires_at > utcnow(),
+            User.locked_at.is_(None),
+        )
     )
 
 
@@ -61,6 +73,16 @@ async def revoke(session: AsyncSession, token_id: int) -> None:
         state.revocations.wake()
 
     after_commit(session, revoked)
+
+
+async def revoke_all(session: AsyncSession, user_id: int) -> int:
+    """Revokes every token of the user; how many worked."""
+    revoked = await session.execute(
+        update(AccessToken)
+        .where(AccessToken.user_id == user_id, AccessToken.revoked_at.is_(None), AccessToken.expires_at > utcnow())
+        .values(revoked_at=utcnow())
+    )
+    return revoked.rowcount  # type: ignore[attr-defined, no-any-return]
 
 
 async def revoke_all_but(session: AsyncSession, user_id: int, keep_token_id: int) -> None:

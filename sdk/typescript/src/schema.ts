@@ -1147,7 +1147,10 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description The bearer token (or stream ticket) is missing, malformed, expired or revoked. */
+        /**
+         * @description The bearer token (or stream ticket) is missing, malformed, expired or revoked, or its
+         *     account was locked by an operator.
+         */
         Unauthenticated: {
             headers: {
                 "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
@@ -1168,7 +1171,10 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description The email and password do not match an account. */
+        /**
+         * @description The email and password do not match an account, or the account was locked by an operator
+         *     (the detail says which, once the password is right).
+         */
         InvalidCredentials: {
             headers: {
                 "WWW-Authenticate": components["headers"]["WWW-Authenticate"];

@@ -1,0 +1,143 @@
+"""Operators' sign-in, their sessions, and the guards on every form of the back office.
+
+A session is a signed cookie (Starlette's sessions): HttpOnly, SameSite=Strict, Secure when the
+request came over TLS, valid for ADMIN_SESSION. It holds the operator's id and a CSRF token; the
+operator is read again at every request, so that one removed or given another role counts at
+once. A request that is not a read must come from a page of the back office's own origin
+(Origin or Referer, and Sec-Fetch-Site where the browser sends it), and a form must carry the
+session's CSRF token: the two defences OWASP lists first.
+"""
+
+import hashlib
+import hmac
+import secrets
+from typing import Any
+from urllib.parse import urlsplit
+
+from sqladmin.authentication import AuthenticationBackend
+from starlette.datastructures import FormData, Headers
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.middleware.sessions import SessionMiddleware
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from service.admin import operators
+from service.kit.database import Database
+from service.kit.passwords import PasswordWork
+from service.kit.problems import ServiceUnavailable
+from service.settings import Settings
+from service.tables import Operator
+
+SESSION_COOKIE = "taskboard_admin"
+READS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def session_key(settings: Settings) -> str:
+    """Signs the sessions: from SECRET_KEY, so that they outlive a restart; else made anew, and
+    a restart signs every operator out."""
+    if settings.secret_key is None:
+        return secrets.token_urlsafe(32)
+    secret = settings.secret_key.get_secret_value().encode()
+    return hmac.new(secret, b"taskboard back office sessions", hashlib.sha256).hexdigest()
+
+
+class Sessions:
+    """Starlette's signed-cookie sessions, marked Secure for a request that came over TLS."""
+
+    def __init__(self, app: ASGIApp, secret_key: str, max_age: int) -> None:
+        common: dict[str, Any] = {"session_cookie": SESSION_COOKIE, "max_age": max_age, "same_site": "strict"}
+        self.plain = SessionMiddleware(app, secret_key, **common)
+        self.tls = SessionMiddleware(app, secret_key, https_only=True, **common)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await (self.tls if scope.get("scheme") in ("https", "wss") else self.plain)(scope, receive, send)
+
+
+class SameOrigin:
+    """Refuses (403) a request that is not a read unless a page of this origin sent it."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["method"] not in READS and not same_origin(scope):
+            await PlainTextResponse("A form of another site was refused.", status_code=403)(scope, receive, send)
+            return
+        await self.app(scope, receive, send)
+
+
+def same_origin(scope: Scope) -> bool:
+    headers = Headers(scope=scope)
+    if headers.get("sec-fetch-site", "same-origin") not in ("same-origin", "none"):
+        return False
+    sender = urlsplit(headers.get("origin") or headers.get("referer") or "")
+    return f"{sender.scheme}://{sender.netloc}" == f"{scope['scheme']}://{headers.get('host', '')}"
+
+
+def csrf_token(request: Request) -> str:
+    """The session's CSRF token, for a form to carry (made with the session)."""
+    token: str | None = request.session.get("csrf")
+    if token is None:
+        token = request.session["csrf"] = secrets.token_urlsafe(32)
+    return token
+
+
+def check_csrf(request: Request, form: FormData) -> None:
+    expected, given = request.session.get("csrf"), form.get("csrf_token")
+    if not isinstance(expected, str) or not isinstance(given, str) or not hmac.compare_digest(expected, given):
+        raise HTTPException(403, "This form is stale or was not sent from the back office: load the page again.")
+
+
+def operator_of(request: Request) -> Operator:
+    """The signed-in operator (authenticated before any view runs)."""
+    operator: Operator = request.state.operator
+    return operator
+
+
+class OperatorSignIn(AuthenticationBackend):
+    def __init__(self, database: Database, passwords: PasswordWork, secret_key: str, max_age: int) -> None:
+        super().__init__(secret_key)
+        self.middlewares = [Middleware(Sessions, secret_key=secret_key, max_age=max_age), Middleware(SameOrigin)]
+        self.database, self.passwords = database, passwords
+
+    async def login(self, request: Request) -> bool:
+        form = await request.form()
+        check_csrf(request, form)
+        email, password = form.get("email"), form.get("password")
+        if not isinstance(email, str) or not isinstance(password, str):
+            return False
+        async with self.database.reader() as session, session.begin():
+            operator = await operators.find(session, email)
+        try:
+            async with self.passwords.admitted():
+                valid = await self.passwords.verify(operator.password_hash if operator else None, password)
+        except ServiceUnavailable as busy:
+            raise HTTPException(503, str(busy.detail)) from None
+        if operator is None or not valid:
+            return False
+        # A new session at sign-in: one planted before it is worth nothing after.
+        request.session.clear()
+        request.session.update(operator=operator.id, csrf=secrets.token_urlsafe(32))
+        return True
+
+    async def logout(self, request: Request) -> bool:
+        request.session.clear()
+        return True
+
+    async def authenticate(self, request: Request) -> bool:
+        operator_id = request.session.get("operator")
+        if not isinstance(operator_id, int):
+            return False
+        async with self.database.reader() as session, session.begin():
+            operator = await session.get(Operator, operator_id)
+        if operator is None:
+            request.session.clear()
+            return False
+        request.state.operator = operator
+        return True
+
+    async def get_user_id(self, request: Request) -> int | None:
+        operator: Operator | None = getattr(request.state, "operator", None)
+        return None if operator is None else operator.id

@@ -1,0 +1,133 @@
+"""The back office's pages: the service's tables, read-only, and the actions operators take
+(POST forms carrying the session's CSRF token; an admin's only)."""
+
+from collections.abc import Awaitable, Callable
+from typing import Any, ClassVar
+
+from sqladmin import ModelView, expose
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+
+from service.admin import actions
+from service.admin.auth import check_csrf, operator_of
+from service.kit.database import Database
+from service.settings import Settings
+from service.tables import AuditEntry, Export, Membership, Operator, Project, Task, User
+
+
+class ReadOnly(ModelView):
+    can_create = can_edit = can_delete = can_export = False
+    page_size = 50
+
+
+async def act(request: Request, action: Callable[[Database, Operator, int], Awaitable[None]]) -> int:
+    """Runs an operator's action on the object of the page its form was on; that object's id."""
+    check_csrf(request, await request.form())
+    operator = operator_of(request)
+    if operator.role != "admin":
+        raise HTTPException(403, "Only an admin operator may do this; support operators read.")
+    pk = int(request.path_params["pk"])
+    await action(request.app.state.database, operator, pk)
+    return pk
+
+
+def with_settings(
+    request: Request, action: Callable[[Database, Settings, Operator, int], Awaitable[None]]
+) -> Callable[[Database, Operator, int], Awaitable[None]]:
+    settings: Settings = request.app.state.settings
+    return lambda database, operator, pk: action(database, settings, operator, pk)
+
+
+def shown(request: Request, identity: str, pk: int | None = None) -> Response:
+    """The object's page (or the list, when it is gone), after an action (303: a GET)."""
+    page = request.url_for("admin:list", identity=identity)
+    if pk is not None:
+        page = request.url_for("admin:details", identity=identity, pk=pk)
+    return RedirectResponse(page, status_code=303)
+
+
+class UserView(ReadOnly, model=User):
+    name, name_plural, icon = "User", "Users", "fa-solid fa-user"
+    column_list: ClassVar[Any] = [User.id, User.email, User.display_name, User.created_at, User.locked_at]
+    column_details_list: ClassVar[Any] = [*column_list, User.updated_at]
+    column_searchable_list: ClassVar[Any] = [User.email]
+    column_sortable_list: ClassVar[Any] = [User.id, User.email, User.created_at]
+    details_template = "user_details.html"
+
+    @expose("/lock/{pk:int}", methods=["POST"])
+    async def lock(self, request: Request) -> Response:
+        return shown(request, "user", await act(request, actions.lock))
+
+    @expose("/unlock/{pk:int}", methods=["POST"])
+    async def unlock(self, request: Request) -> Response:
+        return shown(request, "user", await act(request, actions.unlock))
+
+    @expose("/revoke-tokens/{pk:int}", methods=["POST"])
+    async def revoke_tokens(self, request: Request) -> Response:
+        return shown(request, "user", await act(request, actions.revoke_tokens))
+
+
+class ProjectView(ReadOnly, model=Project):
+    name, name_plural, icon = "Project", "Projects", "fa-solid fa-table-columns"
+    column_list: ClassVar[Any] = [Project.id, Project.name, Project.owner_id, Project.created_at]
+    column_details_list: ClassVar[Any] = [*column_list, Project.description, Project.updated_at]
+    column_searchable_list: ClassVar[Any] = [Project.name]
+
+
+class MemberView(ReadOnly, model=Membership):
+    name, name_plural, icon = "Member", "Members", "fa-solid fa-users"
+    column_list: ClassVar[Any] = [Membership.project_id, Membership.user_id, Membership.role, Membership.added_at]
+    column_details_list: ClassVar[Any] = column_list
+
+
+class TaskView(ReadOnly, model=Task):
+    name, name_plural, icon = "Task", "Tasks", "fa-solid fa-list-check"
+    column_list: ClassVar[Any] = [Task.id, Task.project_id, Task.title, Task.status, Task.assignee_id, Task.due_date]
+    column_details_list: ClassVar[Any] = [*column_list, Task.description, Task.created_at, Task.updated_at]
+    column_searchable_list: ClassVar[Any] = [Task.title]
+
+
+class ExportView(ReadOnly, model=Export):
+    name, name_plural, icon = "Export", "Exports", "fa-solid fa-file-export"
+    column_list: ClassVar[Any] = [Export.id, Export.project_id, Export.format, Export.status, Export.created_at]
+    column_details_list: ClassVar[Any] = [*column_list, Export.finished_at, Export.row_count, Export.error]
+    details_template = "export_details.html"
+
+    @expose("/requeue/{pk:int}", methods=["POST"])
+    async def requeue(self, request: Request) -> Response:
+        return shown(request, "export", await act(request, with_settings(request, actions.requeue_export)))
+
+    @expose("/purge/{pk:int}", methods=["POST"])
+    async def purge(self, request: Request) -> Response:
+        await act(request, with_settings(request, actions.purge_export))
+        return shown(request, "export")
+
+
+class AuditView(ReadOnly, model=AuditEntry):
+    name, name_plural, icon = "Audit entry", "Audit log", "fa-solid fa-clipboard-list"
+    column_list: ClassVar[Any] = [
+        AuditEntry.at,
+        AuditEntry.operator_email,
+        AuditEntry.action,
+        AuditEntry.object_type,
+        AuditEntry.object_id,
+    ]
+    column_details_list: ClassVar[Any] = [AuditEntry.id, *column_list, AuditEntry.before, AuditEntry.after]
+    column_searchable_list: ClassVar[Any] = [AuditEntry.operator_email, AuditEntry.action]
+    column_default_sort: ClassVar[Any] = [(AuditEntry.id, True)]
+
+
+class OperatorView(ReadOnly, model=Operator):
+    name, name_plural, icon = "Operator", "Operators", "fa-solid fa-user-shield"
+    column_list: ClassVar[Any] = [Operator.id, Operator.email, Operator.role, Operator.created_at]
+    column_details_list: ClassVar[Any] = column_list
+
+    def is_accessible(self, request: Request) -> bool:
+        return operator_of(request).role == "admin"
+
+    def is_visible(self, request: Request) -> bool:
+        return self.is_accessible(request)
+
+
+VIEWS = (UserView, ProjectView, MemberView, TaskView, ExportView, AuditView, OperatorView)

@@ -1,0 +1,258 @@
+"""The back office as operators use it, and as it refuses what it must: every page and action
+behind a sign-in, writes for admins only, every form CSRF-protected, every action audited and
+kept to the API's rules (a locked account's token is refused by the public API)."""
+
+import asyncio
+import json
+from pathlib import Path
+from typing import Any, cast
+
+import httpx
+import pytest
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import create_async_engine
+
+from service.tables import AuditEntry, Export, User
+from tests.admin.office import PASSWORD, Operator, make_operator, servers
+from tests.live import LiveServer
+
+ACCOUNT = {"email": "grace@example.com", "password": "correct horse battery"}
+
+
+def sign_up(api: LiveServer) -> tuple[int, str]:
+    """An API user and a token of theirs."""
+    created = httpx.post(f"{api.url}/v1/users", json={**ACCOUNT, "displayName": "Grace"})
+    assert created.status_code == 201, created.text
+    token = httpx.post(f"{api.url}/v1/tokens", json=ACCOUNT)
+    assert token.status_code == 201, token.text
+    return created.json()["id"], token.json()["accessToken"]
+
+
+def me(api: LiveServer, token: str) -> httpx.Response:
+    return httpx.get(f"{api.url}/v1/users/me", headers={"Authorization": f"Bearer {token}"})
+
+
+def rows(database_url: str, statement: object) -> list[object]:
+    async def read() -> list[object]:
+        engine = create_async_engine(database_url)
+        async with engine.connect() as connection:
+            found = list((await connection.execute(statement)).all())  # type: ignore[call-overload]
+        await engine.dispose()
+        return found
+
+    return asyncio.run(read())
+
+
+def run_sql(database_url: str, statement: object) -> None:
+    async def write() -> None:
+        engine = create_async_engine(database_url)
+        async with engine.begin() as connection:
+            await connection.execute(statement)  # type: ignore[call-overload]
+        await engine.dispose()
+
+    asyncio.run(write())
+
+
+def audit_log(database_url: str) -> list[tuple[Any, ...]]:
+    """(operator, action, object type, object id, before, after) of each entry, oldest first."""
+    entries = select(
+        AuditEntry.operator_email,
+        AuditEntry.action,
+        AuditEntry.object_type,
+        AuditEntry.object_id,
+        AuditEntry.before,
+        AuditEntry.after,
+    ).order_by(AuditEntry.id)
+    found: list[tuple[Any, ...]] = []
+    for entry in rows(database_url, entries):
+        email, action, kind, pk, before, after = cast(tuple[Any, ...], entry)
+        found.append((email, action, kind, pk, before and json.loads(before), after and json.loads(after)))
+    return found
+
+
+def test_make_operator_makes_one_and_refuses_what_it_must(database_url: str) -> None:
+    printed = make_operator(database_url, "Ops@Example.com")
+    assert printed == "Operator ops@example.com (admin) made: sign in to the back office (`make admin`).\n"
+    with pytest.raises(AssertionError, match=r"an operator with the email ops@example\.com exists"):
+        make_operator(database_url, "ops@example.com", "support")
+    with pytest.raises(AssertionError, match="the password needs 12 characters at least"):
+        make_operator(database_url, "short@example.com", password="too short")
+
+
+def test_an_admin_finds_a_user_locks_them_and_the_api_refuses_their_token(database_url: str, tmp_path: Path) -> None:
+    make_operator(database_url, "ops@example.com")
+    with servers(database_url, tmp_path) as (api, office):
+        user_id, token = sign_up(api)
+        assert me(api, token).status_code == 200
+
+        with Operator(office.url) as operator:
+            signed_in = operator.sign_in("ops@example.com")
+            assert signed_in.status_code == 302 and signed_in.headers["location"] == f"{office.url}/"
+            found = operator.page("/user/list?search=grace@")
+            assert found.status_code == 200 and "grace@example.com" in found.text
+            details = operator.page(f"/user/details/{user_id}")
+            assert details.status_code == 200 and "Grace" in details.text and ">Lock</button>" in details.text
+            assert "argon2" not in details.text  # no password hash on any page
+
+            locked = operator.act(f"/user/lock/{user_id}", f"/user/details/{user_id}")
+            assert locked.status_code == 303 and locked.headers["location"] == f"{office.url}/user/details/{user_id}"
+            refused = me(api, token)
+            assert refused.status_code == 401 and refused.headers["content-type"] == "application/problem+json"
+            again = httpx.post(f"{api.url}/v1/tokens", json=ACCOUNT)
+            assert again.status_code == 401
+            assert again.json()["detail"] == "This account is locked: its owner may ask support to unlock it."
+            assert ">Unlock</button>" in operator.page(f"/user/details/{user_id}").text
+
+            # Unlocked, the account signs in again; the token the lock revoked stays revoked.
+            assert operator.act(f"/user/unlock/{user_id}", f"/user/details/{user_id}").status_code == 303
+            fresh = httpx.post(f"{api.url}/v1/tokens", json=ACCOUNT)
+            assert fresh.status_code == 201 and me(api, fresh.json()["accessToken"]).status_code == 200
+            assert me(api, token).status_code == 401
+
+            # Revoking signs the account out everywhere, and leaves it free to sign in.
+            assert operator.act(f"/user/revoke-tokens/{user_id}", f"/user/details/{user_id}").status_code == 303
+            assert me(api, fresh.json()["accessToken"]).status_code == 401
+            assert httpx.post(f"{api.url}/v1/tokens", json=ACCOUNT).status_code == 201
+
+            log = audit_log(database_url)
+            assert [(email, action, kind, pk) for email, action, kind, pk, _, _ in log] == [
+                ("ops@example.com", "lock", "user", user_id),
+                ("ops@example.com", "unlock", "user", user_id),
+                ("ops@example.com", "revoke-tokens", "user", user_id),
+            ]
+            lock_before, lock_after = log[0][4], log[0][5]
+            assert lock_before == {"lockedAt": None, "workingTokens": 1}
+            assert isinstance(lock_after, dict) and lock_after["lockedAt"] and lock_after["workingTokens"] == 0
+            assert log[2][4] == {"workingTokens": 1} and log[2][5] == {"workingTokens": 0}
+            # The log reads in the back office, newest first, and cannot be changed there.
+            listed = operator.page("/audit-entry/list")
+            assert listed.status_code == 200
+            assert listed.text.index("revoke-tokens") < listed.text.index("unlock") < listed.text.index(">lock<")
+            entry = operator.page("/audit-entry/details/1")
+            assert entry.status_code == 200 and "workingTokens" in entry.text
+            assert operator.page("/audit-entry/edit/1").status_code == 403
+            assert operator.client.delete("/audit-entry/delete?pks=1").status_code == 403
+            assert len(audit_log(database_url)) == 3
+
+
+PAGES = ("/", "/user/list", "/project/list", "/membership/list", "/task/list", "/export/list", "/audit-entry/list")
+
+
+def test_every_page_and_action_needs_a_sign_in(database_url: str, tmp_path: Path) -> None:
+    with servers(database_url, tmp_path) as (api, office):
+        user_id, token = sign_up(api)
+        with Operator(office.url) as stranger:
+            for path in (*PAGES, f"/user/details/{user_id}", "/operator/list"):
+                answer = stranger.page(path)
+                assert answer.status_code == 302 and answer.headers["location"] == f"{office.url}/login", path
+            for action in ("lock", "unlock", "revoke-tokens"):
+                answer = stranger.act(f"/user/{action}/{user_id}", "/login")
+                assert answer.status_code == 302 and answer.headers["location"] == f"{office.url}/login", action
+            assert me(api, token).status_code == 200
+            wrong = stranger.sign_in("nobody@example.com")
+            assert wrong.status_code == 400 and "do not match an operator" in wrong.text
+            assert audit_log(database_url) == []
+
+
+def test_support_reads_every_page_and_changes_nothing(database_url: str, tmp_path: Path) -> None:
+    make_operator(database_url, "support@example.com", "support")
+    with servers(database_url, tmp_path) as (api, office):
+        user_id, token = sign_up(api)
+        with Operator(office.url) as support:
+            assert support.sign_in("support@example.com").status_code == 302
+            for path in (*PAGES, f"/user/details/{user_id}"):
+                assert support.page(path).status_code == 200, path
+            details = support.page(f"/user/details/{user_id}").text
+            assert "grace@example.com" in details and f"/user/lock/{user_id}" not in details
+            assert "csrf_token" not in details  # no form at all
+            assert support.page("/operator/list").status_code == 403  # operators are an admin's to see
+            for action in ("lock", "revoke-tokens"):
+                answer = support.act(f"/user/{action}/{user_id}", "/login")
+                assert answer.status_code == 403 and "Only an admin operator may do this" in answer.text
+            assert me(api, token).status_code == 200
+            assert audit_log(database_url) == []
+
+
+def test_every_form_needs_the_sessions_token_from_this_origin(database_url: str, tmp_path: Path) -> None:
+    make_operator(database_url, "ops@example.com")
+    with servers(database_url, tmp_path) as (api, office):
+        user_id, token = sign_up(api)
+        with Operator(office.url) as operator:
+            # Sign-in itself: no token, or one of another session.
+            no_token = operator.client.post("/login", data={"email": "ops@example.com", "password": PASSWORD})
+            assert no_token.status_code == 403
+            with Operator(office.url) as someone_else:
+                other = someone_else.token()
+            form = {"csrf_token": other, "email": "ops@example.com", "password": PASSWORD}
+            assert operator.client.post("/login", data=form).status_code == 403
+            assert operator.sign_in("ops@example.com").status_code == 302
+
+            lock = f"/user/lock/{user_id}"
+            assert operator.client.post(lock, data={}).status_code == 403
+            assert operator.client.post(lock, data={"csrf_token": other}).status_code == 403
+            # A form on another site, with the right token even: its Origin gives it away.
+            valid = operator.token(f"/user/details/{user_id}")
+            cross = operator.client.post(lock, data={"csrf_token": valid}, headers={"Origin": "http://evil.example"})
+            assert cross.status_code == 403 and cross.text == "A form of another site was refused."
+            fetched = {"Sec-Fetch-Site": "cross-site"}
+            cross_site = operator.client.post(lock, data={"csrf_token": valid}, headers=fetched)
+            assert cross_site.status_code == 403
+            bare = httpx.post(f"{office.url}{lock}", data={"csrf_token": valid}, cookies=operator.client.cookies)
+            assert bare.status_code == 403  # no Origin, no Referer
+            assert me(api, token).status_code == 200 and audit_log(database_url) == []
+
+
+def test_the_session_cookie_is_http_only_and_same_site_strict(database_url: str, tmp_path: Path) -> None:
+    make_operator(database_url, "ops@example.com")
+    with servers(database_url, tmp_path) as (_, office):
+        with Operator(office.url) as operator:
+            signed_in = operator.sign_in("ops@example.com")
+        cookie = signed_in.headers["set-cookie"]
+        assert cookie.startswith("taskboard_admin=")
+        attributes = {part.strip().split("=")[0].lower() for part in cookie.split(";")[1:]}
+        assert {"httponly", "samesite", "max-age", "path"} <= attributes and "secure" not in attributes
+        assert "samesite=strict" in cookie.lower() and "max-age=28800" in cookie.lower()
+
+
+def test_an_admin_requeues_a_failed_export_and_purges_a_finished_one(database_url: str, tmp_path: Path) -> None:
+    make_operator(database_url, "ops@example.com")
+    with servers(database_url, tmp_path) as (api, office):
+        user_id, token = sign_up(api)
+        headers = {"Authorization": f"Bearer {token}"}
+        project = httpx.post(f"{api.url}/v1/projects", json={"name": "Launch"}, headers=headers).json()
+        exported = httpx.post(f"{api.url}/v1/projects/{project['id']}/exports", json={"format": "csv"}, headers=headers)
+        assert exported.status_code == 202, exported.text
+        export_id = exported.json()["id"]
+        for _ in range(100):
+            status = httpx.get(f"{api.url}/v1/exports/{export_id}", headers=headers).json()["status"]
+            if status == "succeeded":
+                break
+            asyncio.run(asyncio.sleep(0.05))
+        assert status == "succeeded"
+        file = tmp_path / "exports" / f"export-{export_id}.csv"
+        assert file.exists()
+
+        with Operator(office.url) as operator:
+            operator.sign_in("ops@example.com")
+            # A succeeded export is not queued again; a failed one is, for the service's sweep to run.
+            requeue = f"/export/requeue/{export_id}"
+            conflict = operator.act(requeue, f"/export/details/{export_id}")
+            assert conflict.status_code == 409 and "only a failed export is queued again" in conflict.text
+            run_sql(database_url, update(Export).values(status="failed", error="disk full"))
+            assert operator.act(requeue, f"/export/details/{export_id}").status_code == 303
+            assert rows(database_url, select(Export.status, Export.error)) == [("queued", None)]
+            for _ in range(100):  # the service's sweep runs it again (EXPORT_SWEEP_SECONDS)
+                if rows(database_url, select(Export.status))[0] == ("succeeded",):
+                    break
+                asyncio.run(asyncio.sleep(0.1))
+            assert rows(database_url, select(Export.status, Export.row_count)) == [("succeeded", 0)]
+
+            purged = operator.act(f"/export/purge/{export_id}", f"/export/details/{export_id}")
+            assert purged.status_code == 303 and purged.headers["location"] == f"{office.url}/export/list"
+            assert rows(database_url, select(Export.id)) == [] and not file.exists()
+            assert [entry[1:4] for entry in audit_log(database_url)] == [
+                ("requeue", "export", export_id),
+                ("purge", "export", export_id),
+            ]
+            assert audit_log(database_url)[0][4]["status"] == "failed"
+            assert rows(database_url, select(User.id)) == [(user_id,)]
