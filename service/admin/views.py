@@ -115,6 +115,13 @@ class AuditView(ReadOnly, model=AuditEntry):
     ]
     column_details_list: ClassVar[Any] = [AuditEntry.id, *column_list, AuditEntry.before, AuditEntry.after]
     column_searchable_list: ClassVar[Any] = [AuditEntry.operator_email, AuditEntry.action]
+    column_labels: ClassVar[Any] = {
+        AuditEntry.at: "When",
+        AuditEntry.operator_email: "Operator",
+        AuditEntry.action: "Action",
+        AuditEntry.object_type: "Object",
+        AuditEntry.object_id: "Its id",
+    }
     column_default_sort: ClassVar[Any] = [(AuditEntry.id, True)]
 
 

@@ -4,6 +4,7 @@ kept to the API's rules (a locked account's token is refused by the public API).
 
 import asyncio
 import json
+import subprocess
 from pathlib import Path
 from typing import Any, cast
 
@@ -14,6 +15,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 
 from service.tables import AuditEntry, Export, User
 from tests.admin.office import PASSWORD, Operator, make_operator, servers
+from tests.browser import ARTIFACTS, chromium
 from tests.live import LiveServer
 
 ACCOUNT = {"email": "grace@example.com", "password": "correct horse battery"}
@@ -202,7 +204,7 @@ def test_every_form_needs_the_sessions_token_from_this_origin(database_url: str,
             assert me(api, token).status_code == 200 and audit_log(database_url) == []
 
 
-def test_the_session_cookie_is_http_only_and_same_site_strict(database_url: str, tmp_path: Path) -> None:
+def test_the_session_cookie_is_http_only_same_site_strict_secure_over_tls(database_url: str, tmp_path: Path) -> None:
     make_operator(database_url, "ops@example.com")
     with servers(database_url, tmp_path) as (_, office):
         with Operator(office.url) as operator:
@@ -212,6 +214,10 @@ def test_the_session_cookie_is_http_only_and_same_site_strict(database_url: str,
         attributes = {part.strip().split("=")[0].lower() for part in cookie.split(";")[1:]}
         assert {"httponly", "samesite", "max-age", "path"} <= attributes and "secure" not in attributes
         assert "samesite=strict" in cookie.lower() and "max-age=28800" in cookie.lower()
+        # Reached over TLS (here through a proxy uvicorn trusts, as it does 127.0.0.1), it is Secure.
+        over_tls = httpx.get(f"{office.url}/login", headers={"X-Forwarded-Proto": "https"})
+        assert over_tls.status_code == 200
+        assert "secure" in {part.strip().lower() for part in over_tls.headers["set-cookie"].split(";")}
 
 
 def test_an_admin_requeues_a_failed_export_and_purges_a_finished_one(database_url: str, tmp_path: Path) -> None:
@@ -256,3 +262,26 @@ def test_an_admin_requeues_a_failed_export_and_purges_a_finished_one(database_ur
             ]
             assert audit_log(database_url)[0][4]["status"] == "failed"
             assert rows(database_url, select(User.id)) == [(user_id,)]
+
+
+# The browser's part is the same on either database: once.
+@pytest.mark.once
+def test_an_operator_walks_from_sign_in_to_the_audit_entry_in_a_browser(database_url: str, tmp_path: Path) -> None:
+    make_operator(database_url, "ops@example.com")
+    with servers(database_url, tmp_path) as (api, office):
+        user_id, token = sign_up(api)
+        ARTIFACTS.mkdir(exist_ok=True)
+        screenshot = ARTIFACTS / "back-office-audit.png"
+        command = [
+            *("node", str(Path(__file__).with_name("walk.mjs")), chromium(), office.url, str(tmp_path / "profile")),
+            *("ops@example.com", PASSWORD, ACCOUNT["email"], str(screenshot)),
+        ]
+        walked = subprocess.run(command, capture_output=True, text=True, timeout=120)
+        assert walked.returncode == 0, walked.stderr[-4000:]
+        seen = json.loads(walked.stdout)
+        assert seen["signedIn"] == f"{office.url}/" and seen["found"] is True
+        assert seen["confirmed"] == "Lock this account and revoke its tokens?" and seen["unlockOffered"] is True
+        assert seen["audit"].split()[-4:] == ["ops@example.com", "lock", "user", str(user_id)]
+        assert seen["failedRequests"] == []  # every script and style from the back office itself
+        assert me(api, token).status_code == 401
+        assert [entry[1:4] for entry in audit_log(database_url)] == [("lock", "user", user_id)]
