@@ -15,18 +15,35 @@ from tests.reliability.cluster import signed_in
 WRITERS = 8
 
 
-async def write_until_it_dies(http: httpx.AsyncClient, path: str, headers: dict[str, str], n: int) -> dict[int, str]:
-    """Creates tasks until the server stops answering; returns those acknowledged with 201."""
-    acknowledged: dict[int, str] = {}
+# Acknowledged creates before the kill: enough to mean something, however slow the machine.
+ENOUGH = 40
+
+
+class Acknowledged(dict[int, str]):
+    """The creates answered 201 so far, by id; `enough` is set once there are ENOUGH."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.enough = asyncio.Event()
+
+    def __setitem__(self, task_id: int, title: str) -> None:
+        super().__setitem__(task_id, title)
+        if len(self) >= ENOUGH:
+            self.enough.set()
+
+
+async def write_until_it_dies(
+    http: httpx.AsyncClient, path: str, headers: dict[str, str], n: int, acknowledged: Acknowledged
+) -> None:
+    """Creates tasks until the server stops answering, noting in `acknowledged` those answered 201."""
     for i in itertools.count():
         title = f"writer-{n}-task-{i}"
         try:
             response = await http.post(path, json={"title": title}, headers={**headers, "Idempotency-Key": title})
         except httpx.TransportError:
-            return acknowledged
+            return
         assert response.status_code == 201, response.text
         acknowledged[response.json()["id"]] = title
-    raise AssertionError("unreachable")
 
 
 async def test_acknowledged_writes_survive_a_kill(database_url: str, tmp_path: Path) -> None:
@@ -37,12 +54,16 @@ async def test_acknowledged_writes_survive_a_kill(database_url: str, tmp_path: P
             headers = await signed_in(http)
             project = (await http.post("/v1/projects", json={"name": "B"}, headers=headers)).json()
             path = f"/v1/projects/{project['id']}/tasks"
-            load = [asyncio.create_task(write_until_it_dies(http, path, headers, n)) for n in range(WRITERS)]
-            await asyncio.sleep(1.5)
+            acknowledged = Acknowledged()
+            load = [
+                asyncio.create_task(write_until_it_dies(http, path, headers, n, acknowledged)) for n in range(WRITERS)
+            ]
+            async with asyncio.timeout(30):
+                await acknowledged.enough.wait()
             await asyncio.to_thread(server.kill)
             async with asyncio.timeout(30):  # every writer notices the kill
-                acknowledged = {k: v for done in await asyncio.gather(*load) for k, v in done.items()}
-        assert len(acknowledged) > 20, "the load wrote too little to mean anything"
+                await asyncio.gather(*load)
+        assert len(acknowledged) >= ENOUGH
 
         server.start()
         async with httpx.AsyncClient(base_url=server.url, timeout=10) as http:
