@@ -30,12 +30,16 @@ def pytest_report_header() -> str:
     return f"database: {BACKEND}"
 
 
+# After pytest-randomly's shuffle: the longest test (a minute and more) starts first, so that the
+# other workers take the rest meanwhile instead of waiting for it at the end.
+@pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     others = ("sqlite", "once") if BACKEND == "postgresql" else ("postgresql",)
     deselected = [item for item in items if any(item.get_closest_marker(other) for other in others)]
     if deselected:
         config.hook.pytest_deselected(items=deselected)
         items[:] = [item for item in items if item not in deselected]
+    items.sort(key=lambda item: not item.nodeid.startswith("tests/contract/test_fuzz.py"))
 
 
 @pytest.fixture(scope="session")

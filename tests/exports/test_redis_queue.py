@@ -1,5 +1,6 @@
 """The saq backend against the machine's real Redis: a service, a separate worker process, a crash."""
 
+import asyncio
 import json
 import os
 import subprocess
@@ -14,8 +15,12 @@ from typing import Any
 import httpx
 import pytest
 import redis
+from sqlalchemy import update
+from sqlalchemy.ext.asyncio import create_async_engine
 
 from bench.servers import free_port
+from service.tables import Export
+from tests.admin.office import ADMIN_APP, Operator, make_operator
 from tests.kit.test_metrics import eventually, value
 from tests.live import ROOT, LiveServer
 
@@ -163,3 +168,42 @@ def test_an_export_in_a_worker_is_a_span_linked_to_the_request_that_queued_it(
     assert [link["context"]["span_id"] for link in job["links"]] == [request["context"]["span_id"]]
     assert job["attributes"] == {"taskboard.export_id": queued.json()["id"], "taskboard.export_status": "succeeded"}
     assert [s for s in ran if s["parent_id"] == job["context"]["span_id"]], "the job's statements are its children"
+
+
+def test_an_export_an_operator_queues_again_is_handed_to_the_workers(queue_env: dict[str, str], tmp_path: Path) -> None:
+    database_url = queue_env["DATABASE_URL"]
+    make_operator(database_url, "ops@example.com")
+    with (
+        LiveServer(database_url, queue_env) as api,
+        LiveServer(database_url, queue_env, app=ADMIN_APP) as office,
+        httpx.Client(base_url=api.url) as client,
+    ):
+        body = {"email": "q@example.com", "password": "correct horse battery", "displayName": "Q"}
+        client.post("/v1/users", json=body).raise_for_status()
+        token = client.post("/v1/tokens", json={"email": body["email"], "password": body["password"]}).json()
+        headers = {"Authorization": f"Bearer {token['accessToken']}"}
+        project = client.post("/v1/projects", json={"name": "P"}, headers=headers).json()
+        worker = start_worker(queue_env)
+        try:
+            export = client.post(f"/v1/projects/{project['id']}/exports", json={"format": "csv"}, headers=headers)
+            location = export.headers["location"]
+            assert wait_for(client, location, headers)["status"] == "succeeded"
+            asyncio.run(_fail(database_url))
+            assert client.get(location, headers=headers).json()["status"] == "failed"
+
+            with Operator(office.url) as operator:
+                operator.sign_in("ops@example.com")
+                export_id = export.json()["id"]
+                queued = operator.act(f"/export/requeue/{export_id}", f"/export/details/{export_id}")
+                assert queued.status_code == 303
+            # A running worker takes it up: no restart, no sweep.
+            assert wait_for(client, location, headers)["status"] == "succeeded"
+        finally:
+            stop(worker)
+
+
+async def _fail(database_url: str) -> None:
+    engine = create_async_engine(database_url)
+    async with engine.begin() as connection:
+        await connection.execute(update(Export).values(status="failed", error="disk full"))
+    await engine.dispose()
