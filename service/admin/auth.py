@@ -10,17 +10,22 @@ session's CSRF token: the two defences OWASP lists first.
 
 import hashlib
 import hmac
+import math
 import secrets
+import time
 from typing import Any
 from urllib.parse import urlsplit
 
+from limits import RateLimitItemPerMinute
+from limits.aio.strategies import MovingWindowRateLimiter
+from limits.storage import storage_from_string
 from sqladmin.authentication import AuthenticationBackend
 from starlette.datastructures import FormData, Headers
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.requests import Request
-from starlette.responses import PlainTextResponse
+from starlette.responses import PlainTextResponse, Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from service.admin import operators
@@ -96,18 +101,31 @@ def operator_of(request: Request) -> Operator:
     return operator
 
 
+# Failed sign-ins for one email, and from one client address, before sign-in is refused (429) for
+# the rest of the window: counted in this process (the back office runs one) with `limits`.
+FAILED_SIGN_INS = RateLimitItemPerMinute(10, 15)
+
+
 class OperatorSignIn(AuthenticationBackend):
     def __init__(self, database: Database, passwords: PasswordWork, secret_key: str, max_age: int) -> None:
         super().__init__(secret_key)
         self.middlewares = [Middleware(Sessions, secret_key=secret_key, max_age=max_age), Middleware(SameOrigin)]
         self.database, self.passwords = database, passwords
+        self.failures = MovingWindowRateLimiter(storage_from_string("async+memory://"))
 
-    async def login(self, request: Request) -> bool:
+    async def login(self, request: Request) -> bool | Response:
         form = await request.form()
         check_csrf(request, form)
         email, password = form.get("email"), form.get("password")
         if not isinstance(email, str) or not isinstance(password, str):
             return False
+        keys = [("email", email.strip().lower()), ("address", request.client.host if request.client else "")]
+        for key in keys:
+            if not await self.failures.test(FAILED_SIGN_INS, *key):
+                reset, _ = await self.failures.get_window_stats(FAILED_SIGN_INS, *key)
+                wait = max(1, math.ceil(reset - time.time()))
+                message = f"Too many failed sign-ins: try again in {wait} s."
+                return PlainTextResponse(message, status_code=429, headers={"Retry-After": str(wait)})
         async with self.database.reader() as session, session.begin():
             operator = await operators.find(session, email)
         try:
@@ -116,6 +134,8 @@ class OperatorSignIn(AuthenticationBackend):
         except ServiceUnavailable as busy:
             raise HTTPException(503, str(busy.detail)) from None
         if operator is None or not valid:
+            for key in keys:
+                await self.failures.hit(FAILED_SIGN_INS, *key)
             return False
         # A new session at sign-in: one planted before it is worth nothing after.
         request.session.clear()

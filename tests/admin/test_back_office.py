@@ -294,3 +294,15 @@ def test_an_operator_walks_from_sign_in_to_the_audit_entry_in_a_browser(database
         assert seen["failedRequests"] == []  # every script and style from the back office itself
         assert me(api, token).status_code == 401
         assert [entry[1:4] for entry in audit_log(database_url)] == [("lock", "user", user_id)]
+
+
+@pytest.mark.once
+def test_ten_failed_sign_ins_hold_an_email_off_for_a_while(database_url: str, tmp_path: Path) -> None:
+    make_operator(database_url, "ops@example.com")
+    with LiveServer(database_url, app=ADMIN_APP) as office, Operator(office.url) as guesser:
+        for guess in range(10):
+            assert guesser.sign_in("ops@example.com", f"wrong guess {guess}").status_code == 400
+        # Even the right password now, for the rest of the window.
+        held = guesser.sign_in("ops@example.com")
+        assert held.status_code == 429 and 0 < int(held.headers["retry-after"]) <= 900
+        assert "Too many failed sign-ins" in held.text
