@@ -92,6 +92,8 @@ class Settings(BaseSettings):
     export_queue: Literal["inprocess", "saq"] = "inprocess"
     # The back office (`make admin`, service/admin/): an operator's session lasts this long.
     admin_session: timedelta = timedelta(hours=8)
+    # The host names the back office answers to (comma-separated; `*.example.com` for subdomains).
+    admin_hosts: Annotated[list[str], NoDecode] = ["127.0.0.1", "localhost"]
     redis_url: str = "redis://127.0.0.1:6379/0"
     export_queue_name: str = "taskboard-exports"
     event_retention: timedelta = timedelta(hours=24)
@@ -144,7 +146,7 @@ class Settings(BaseSettings):
             return [origin.strip().rstrip("/") for origin in value.split(",") if origin.strip()]
         return value
 
-    @field_validator("cors_allow_headers", mode="before")
+    @field_validator("cors_allow_headers", "admin_hosts", mode="before")
     @classmethod
     def _header_names(cls, value: object) -> object:
         if isinstance(value, str):

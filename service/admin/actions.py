@@ -3,6 +3,7 @@ keeps (a lock revokes tokens as a password change does; an export is queued agai
 that died leaves it, for the service's sweep to run; a purge deletes as retention does)."""
 
 import json
+import logging
 from datetime import datetime
 from typing import Any
 
@@ -19,6 +20,8 @@ from service.kit.database import Database
 from service.settings import Settings
 from service.tables import AccessToken, AuditEntry, Export, Operator, User
 from service.tokens import queries as tokens
+
+logger = logging.getLogger("taskboard.admin")
 
 
 def audit(
@@ -69,11 +72,13 @@ async def lock(database: Database, operator: Operator, user_id: int) -> None:
 
 
 async def unlock(database: Database, operator: Operator, user_id: int) -> None:
-    """The account may sign in again; the tokens revoked by the lock stay revoked."""
+    """The account may sign in again. Every token made before stays revoked: one a sign-in racing
+    the lock made after it (refused while locked) too."""
     async with database.short_write() as session:
         user = await _user(session, user_id)
         before = {"lockedAt": user.locked_at}
         user.locked_at = None
+        await tokens.revoke_all(session, user_id)
         audit(session, operator, "unlock", ("user", user_id), before, {"lockedAt": None})
 
 
@@ -103,10 +108,17 @@ async def requeue_export(database: Database, settings: Settings, operator: Opera
         export.status, export.error, export.finished_at, export.row_count = "queued", None, None, None
         audit(session, operator, "requeue", ("export", export_id), before, _export_state(export))
     if settings.export_queue == "saq":
+        # Queued in the database whatever happens here: a worker takes it up at its next start.
         workers = SaqQueue(settings)
-        await workers.start()
-        workers.submit(export_id)
-        await workers.stop()
+        try:
+            await workers.start()
+            workers.submit(export_id)
+        except Exception:
+            logger.exception(
+                "export %s is queued again, but Redis did not take it: workers take it at their next start", export_id
+            )
+        finally:
+            await workers.stop()
 
 
 async def purge_export(database: Database, settings: Settings, operator: Operator, export_id: int) -> None:

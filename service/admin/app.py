@@ -20,6 +20,7 @@ from service.kit.passwords import password_work
 from service.settings import Settings
 
 TEMPLATES = Path(__file__).parent / "templates"
+UNSERVED = {"file_download", "file_preview"}
 
 
 def create_app(settings: Settings | None = None) -> Starlette:
@@ -37,7 +38,11 @@ def create_app(settings: Settings | None = None) -> Starlette:
     # What a load balancer or `make admin`'s supervisor asks; the back office itself needs a sign-in.
     app = Starlette(lifespan=lifespan, routes=[Route("/healthz", lambda _: PlainTextResponse("ok"))])
     sign_in = OperatorSignIn(
-        database, password_work(settings), session_key(settings), int(settings.admin_session.total_seconds())
+        database,
+        password_work(settings),
+        session_key(settings),
+        int(settings.admin_session.total_seconds()),
+        settings.admin_hosts,
     )
     admin = Admin(
         app,
@@ -47,6 +52,11 @@ def create_app(settings: Settings | None = None) -> Starlette:
         templates_dir=str(TEMPLATES),
         authentication_backend=sign_in,
     )
+    # SQLAdmin serves a column's value as a file path (download, preview) from the working directory:
+    # with values API users write, the database file itself. No page of the back office needs them.
+    admin.admin.router.routes = [
+        route for route in admin.admin.router.routes if getattr(route, "name", None) not in UNSERVED
+    ]
     admin.templates.env.globals["csrf_token"] = csrf_token
     admin.admin.state.database, admin.admin.state.settings = database, settings
     for view in VIEWS:

@@ -24,9 +24,10 @@ from starlette.datastructures import FormData, Headers
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.middleware.sessions import SessionMiddleware
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from service.admin import operators
 from service.kit.database import Database
@@ -37,6 +38,7 @@ from service.tables import Operator
 
 SESSION_COOKIE = "taskboard_admin"
 READS = frozenset({"GET", "HEAD", "OPTIONS"})
+UNFRAMED = ((b"x-frame-options", b"DENY"), (b"content-security-policy", b"frame-ancestors 'none'"))
 
 
 def session_key(settings: Settings) -> str:
@@ -61,16 +63,26 @@ class Sessions:
 
 
 class SameOrigin:
-    """Refuses (403) a request that is not a read unless a page of this origin sent it."""
+    """Refuses (403) a request that is not a read unless a page of this origin sent it, and lets no
+    page be framed (clickjacking)."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and scope["method"] not in READS and not same_origin(scope):
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        if scope["method"] not in READS and not same_origin(scope):
             await PlainTextResponse("A form of another site was refused.", status_code=403)(scope, receive, send)
             return
-        await self.app(scope, receive, send)
+
+        async def unframed(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message["headers"] = [*message.get("headers", []), *UNFRAMED]
+            await send(message)
+
+        await self.app(scope, receive, unframed)
 
 
 def same_origin(scope: Scope) -> bool:
@@ -107,9 +119,16 @@ FAILED_SIGN_INS = RateLimitItemPerMinute(10, 15)
 
 
 class OperatorSignIn(AuthenticationBackend):
-    def __init__(self, database: Database, passwords: PasswordWork, secret_key: str, max_age: int) -> None:
+    def __init__(
+        self, database: Database, passwords: PasswordWork, secret_key: str, max_age: int, hosts: list[str]
+    ) -> None:
         super().__init__(secret_key)
-        self.middlewares = [Middleware(Sessions, secret_key=secret_key, max_age=max_age), Middleware(SameOrigin)]
+        self.middlewares = [
+            # A page of another site whose name was made to point here (DNS rebinding) is refused.
+            Middleware(TrustedHostMiddleware, allowed_hosts=hosts),
+            Middleware(Sessions, secret_key=secret_key, max_age=max_age),
+            Middleware(SameOrigin),
+        ]
         self.database, self.passwords = database, passwords
         self.failures = MovingWindowRateLimiter(storage_from_string("async+memory://"))
 
@@ -126,6 +145,10 @@ class OperatorSignIn(AuthenticationBackend):
                 wait = max(1, math.ceil(reset - time.time()))
                 message = f"Too many failed sign-ins: try again in {wait} s."
                 return PlainTextResponse(message, status_code=429, headers={"Retry-After": str(wait)})
+        # Counted before the password is checked, so that guesses at once cannot all pass the test;
+        # forgotten once one signs in.
+        for key in keys:
+            await self.failures.hit(FAILED_SIGN_INS, *key)
         async with self.database.reader() as session, session.begin():
             operator = await operators.find(session, email)
         try:
@@ -134,9 +157,9 @@ class OperatorSignIn(AuthenticationBackend):
         except ServiceUnavailable as busy:
             raise HTTPException(503, str(busy.detail)) from None
         if operator is None or not valid:
-            for key in keys:
-                await self.failures.hit(FAILED_SIGN_INS, *key)
             return False
+        for key in keys:
+            await self.failures.clear(FAILED_SIGN_INS, *key)
         # A new session at sign-in: one planted before it is worth nothing after.
         request.session.clear()
         request.session.update(operator=operator.id, csrf=secrets.token_urlsafe(32))

@@ -140,7 +140,9 @@ class OperatorView(ReadOnly, model=Operator):
     column_details_list: ClassVar[Any] = column_list
 
     def is_accessible(self, request: Request) -> bool:
-        return operator_of(request).role == "admin"
+        # Asked for the menu of every page, error pages before sign-in too.
+        operator: Operator | None = getattr(request.state, "operator", None)
+        return operator is not None and operator.role == "admin"
 
     def is_visible(self, request: Request) -> bool:
         return self.is_accessible(request)

@@ -5,15 +5,17 @@ kept to the API's rules (a locked account's token is refused by the public API).
 import asyncio
 import json
 import subprocess
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, cast
 
 import httpx
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from service.tables import AuditEntry, Export, User
+from service.kit.credentials import new_token, token_digest
+from service.tables import AccessToken, AuditEntry, Export, User
 from tests.admin.office import ADMIN_APP, PASSWORD, Operator, make_operator, servers
 from tests.browser import ARTIFACTS, chromium
 from tests.live import LiveServer
@@ -306,3 +308,49 @@ def test_ten_failed_sign_ins_hold_an_email_off_for_a_while(database_url: str, tm
         held = guesser.sign_in("ops@example.com")
         assert held.status_code == 429 and 0 < int(held.headers["retry-after"]) <= 900
         assert "Too many failed sign-ins" in held.text
+    # Sign-ins that succeed are no guesses: as many as operators need.
+    with LiveServer(database_url, app=ADMIN_APP) as office, Operator(office.url) as operator:
+        for _ in range(12):
+            assert operator.sign_in("ops@example.com").status_code == 302
+
+
+@pytest.mark.once
+def test_no_page_serves_a_file_whatever_a_field_names(database_url: str, tmp_path: Path) -> None:
+    make_operator(database_url, "support@example.com", "support")
+    with servers(database_url, tmp_path) as (api, office):
+        # A display name that is the path of a file beside the back office.
+        body = {"email": "files@example.com", "password": "correct horse battery", "displayName": "pyproject.toml"}
+        user_id = httpx.post(f"{api.url}/v1/users", json=body).json()["id"]
+        with Operator(office.url) as support:
+            assert support.sign_in("support@example.com").status_code == 302
+            for route in ("download", "preview"):
+                answer = support.page(f"/user/{user_id}/display_name/{route}/")
+                assert answer.status_code == 404 and "[project]" not in answer.text, route
+        # Signed out, an error page is the error, not one of the menu drawn on it.
+        with Operator(office.url) as stranger:
+            assert stranger.client.post("/login", data={"email": "x"}).status_code == 403
+            login = stranger.page("/login")
+            # No page in a frame; no host name but the back office's own (DNS rebinding).
+            assert login.headers["x-frame-options"] == "DENY"
+            assert login.headers["content-security-policy"] == "frame-ancestors 'none'"
+            assert stranger.client.get("/login", headers={"Host": "rebound.example"}).status_code == 400
+
+
+def test_a_token_a_sign_in_made_while_the_lock_committed_never_works(database_url: str, tmp_path: Path) -> None:
+    make_operator(database_url, "ops@example.com")
+    with servers(database_url, tmp_path) as (api, office), Operator(office.url) as operator:
+        user_id, _ = sign_up(api)
+        operator.sign_in("ops@example.com")
+        assert operator.act(f"/user/lock/{user_id}", f"/user/details/{user_id}").status_code == 303
+        # What a sign-in that read the account just before the lock leaves behind: a token made after it.
+        raced = new_token()
+        expires = datetime.now(UTC) + timedelta(hours=1)
+        run_sql(
+            database_url,
+            insert(AccessToken).values(
+                token_hash=token_digest(raced), user_id=user_id, expires_at=expires, created_at=datetime.now(UTC)
+            ),
+        )
+        assert me(api, raced).status_code == 401  # refused while locked
+        assert operator.act(f"/user/unlock/{user_id}", f"/user/details/{user_id}").status_code == 303
+        assert me(api, raced).status_code == 401  # and revoked by the unlock
