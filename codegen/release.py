@@ -36,13 +36,6 @@ class Refused(Exception):
     """Nothing is released; the message says why."""
 
 
-def version_key(version: str) -> tuple[int, ...]:
-    try:
-        return tuple(int(part) for part in version.split("."))
-    except ValueError:
-        raise Refused(f"info.version {version!r} is not a version such as 1.2.0") from None
-
-
 def entry(version: str, since: str, changes: list[Change], day: datetime.date) -> str:
     lines = [f"## {version} ({day.isoformat()})", ""]
     if not changes:
@@ -69,7 +62,7 @@ def check(contract: Path, released: Path) -> tuple[str, list[Change] | None]:
     new = breaking.load(contract)
     version = new["info"]["version"]
     last = breaking.last_released(released)
-    if version_key(version) < version_key(last.stem):
+    if breaking.version(version) < breaking.version(last.stem):
         raise Refused(f"info.version {version} is older than the released {last.stem}")
     if version == last.stem:
         if contract.read_text() != last.read_text():
@@ -130,7 +123,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         built = release(ROOT / "openapi.yaml", args.released, args.changelog, args.dist)
-    except Refused as refused:
+    except (Refused, breaking.Unreadable) as refused:
         print(f"nothing released: {refused}", file=sys.stderr)
         return 1
     for path in built:

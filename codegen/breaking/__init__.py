@@ -29,10 +29,16 @@ def compare(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
     return Compare(old, new).run()
 
 
-def major(version: str) -> int:
-    if not re.fullmatch(r"\d+\.\d+\.\d+", str(version)):
-        raise Unreadable(f"info.version {version!r} is not a version such as 1.2.0")
-    return int(str(version).split(".", 1)[0])
+def version(text: str) -> tuple[int, int, int]:
+    """A contract's version (`info.version`, or a released contract's file name) to compare."""
+    if not re.fullmatch(r"\d+\.\d+\.\d+", str(text)):
+        raise Unreadable(f"info.version {text!r} is not a version such as 1.2.0")
+    major, minor, patch = (int(part) for part in str(text).split("."))
+    return major, minor, patch
+
+
+def major(text: str) -> int:
+    return version(text)[0]
 
 
 def breaks(old: dict[str, Any], new: dict[str, Any], changes: list[Change]) -> bool:
@@ -70,7 +76,7 @@ def report(changes: list[Change]) -> Iterator[str]:
 
 def last_released(folder: Path = RELEASED) -> Path:
     """The released contract of the highest version."""
-    return max(folder.glob("*.yaml"), key=lambda path: tuple(int(part) for part in path.stem.split(".")))
+    return max(folder.glob("*.yaml"), key=lambda path: version(path.stem))
 
 
 def load(path: Path) -> dict[str, Any]:

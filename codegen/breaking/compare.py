@@ -49,11 +49,11 @@ class Compare:
 
     def _operation(self, name: str, old_item: Spec, new_item: Spec, method: str) -> None:
         old, new = old_item[method], new_item[method]
-        renamed = (("operation-id-changed", "operationId"), ("operation-tag-changed", "tags"))
-        for rule, key in renamed:
-            before, after = old.get(key), new.get(key)
-            if key == "tags":
-                before, after = (before or [None])[0], (after or [None])[0]
+        renamed = (
+            ("operation-id-changed", old.get("operationId"), new.get("operationId")),
+            ("operation-tag-changed", (old.get("tags") or [None])[0], (new.get("tags") or [None])[0]),
+        )
+        for rule, before, after in renamed:
             if before != after:
                 self._add(rule, name, detail=f"{before} → {after}")
         self._security(name, old, new)

@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 import anyio.to_thread
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.exceptions import HTTPException
 
@@ -18,7 +18,7 @@ from service.exports.redis_queue import SaqQueue
 from service.kit.columns import utcnow
 from service.kit.database import Database
 from service.settings import Settings
-from service.tables import AccessToken, AuditEntry, Export, Operator, User
+from service.tables import AuditEntry, Export, Operator, User
 from service.tokens import queries as tokens
 
 logger = logging.getLogger("taskboard.admin")
@@ -54,20 +54,12 @@ async def _user(session: AsyncSession, user_id: int) -> User:
     return user
 
 
-async def _working_tokens(session: AsyncSession, user_id: int) -> int:
-    working = select(func.count()).where(
-        AccessToken.user_id == user_id, AccessToken.revoked_at.is_(None), AccessToken.expires_at > utcnow()
-    )
-    return await session.scalar(working) or 0
-
-
 async def lock(database: Database, operator: Operator, user_id: int) -> None:
     """The account cannot sign in, and its tokens stop working."""
     async with database.short_write() as session:
         user = await _user(session, user_id)
-        before = {"lockedAt": user.locked_at, "workingTokens": await _working_tokens(session, user_id)}
+        before = {"lockedAt": user.locked_at, "workingTokens": await tokens.revoke_all(session, user_id)}
         user.locked_at = user.locked_at or utcnow()
-        await tokens.revoke_all(session, user_id)
         audit(session, operator, "lock", ("user", user_id), before, {"lockedAt": user.locked_at, "workingTokens": 0})
 
 
@@ -86,8 +78,7 @@ async def revoke_tokens(database: Database, operator: Operator, user_id: int) ->
     """Signs the account out everywhere: its tokens stop working (it may sign in again)."""
     async with database.short_write() as session:
         await _user(session, user_id)
-        before = {"workingTokens": await _working_tokens(session, user_id)}
-        await tokens.revoke_all(session, user_id)
+        before = {"workingTokens": await tokens.revoke_all(session, user_id)}
         audit(session, operator, "revoke-tokens", ("user", user_id), before, {"workingTokens": 0})
 
 

@@ -27,10 +27,11 @@ from starlette.middleware.sessions import SessionMiddleware
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from service.admin import operators
 from service.kit.database import Database
+from service.kit.headers import SecurityHeaders
 from service.kit.passwords import PasswordWork
 from service.kit.problems import ServiceUnavailable
 from service.settings import Settings
@@ -63,26 +64,16 @@ class Sessions:
 
 
 class SameOrigin:
-    """Refuses (403) a request that is not a read unless a page of this origin sent it, and lets no
-    page be framed (clickjacking)."""
+    """Refuses (403) a request that is not a read unless a page of this origin sent it."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        if scope["method"] not in READS and not same_origin(scope):
+        if scope["type"] == "http" and scope["method"] not in READS and not same_origin(scope):
             await PlainTextResponse("A form of another site was refused.", status_code=403)(scope, receive, send)
             return
-
-        async def unframed(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                message["headers"] = [*message.get("headers", []), *UNFRAMED]
-            await send(message)
-
-        await self.app(scope, receive, unframed)
+        await self.app(scope, receive, send)
 
 
 def same_origin(scope: Scope) -> bool:
@@ -124,6 +115,9 @@ class OperatorSignIn(AuthenticationBackend):
     ) -> None:
         super().__init__(secret_key)
         self.middlewares = [
+            # Every answer: the service's headers (no sniffing, no caching of the pages' personal
+            # data), and no page in a frame (clickjacking).
+            Middleware(SecurityHeaders, extra=UNFRAMED),
             # A page of another site whose name was made to point here (DNS rebinding) is refused.
             Middleware(TrustedHostMiddleware, allowed_hosts=hosts),
             Middleware(Sessions, secret_key=secret_key, max_age=max_age),

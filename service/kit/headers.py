@@ -14,10 +14,12 @@ READS = frozenset({"GET", "HEAD"})
 class SecurityHeaders:
     """`X-Content-Type-Options: nosniff` on every answer, and a `Cache-Control` on every answer that
     has none: `private, no-cache` for a read that carries an ETag (200 or 304), else `no-store`.
-    Answers here are a user's own data, which no shared cache may keep."""
+    Answers here are a user's own data, which no shared cache may keep. `extra` headers go on every
+    answer too."""
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, extra: tuple[tuple[bytes, bytes], ...] = ()) -> None:
         self.app = app
+        self.extra = list(extra)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -34,7 +36,7 @@ class SecurityHeaders:
                     headers.append(REVALIDATE if revalidate else NO_STORE)
                 if b"x-content-type-options" not in names:
                     headers.append(NO_SNIFF)
-                message["headers"] = headers
+                message["headers"] = headers + self.extra
             await send(message)
 
         await self.app(scope, receive, send_with_headers)

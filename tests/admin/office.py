@@ -1,6 +1,7 @@
 """The back office and the public API, each a real uvicorn process on one database, and an
 operator's browser reduced to an HTTP client that keeps cookies and sends forms as a page does."""
 
+import asyncio
 import os
 import re
 import subprocess
@@ -10,6 +11,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
+from sqlalchemy.ext.asyncio import create_async_engine
 
 from tests.conftest import UNLIMITED
 from tests.live import CHEAP_PASSWORDS, ROOT, LiveServer
@@ -72,3 +74,24 @@ class Operator:
     def act(self, path: str, page: str, **form: str) -> httpx.Response:
         """Sends the form of `page` that posts to `path`."""
         return self.client.post(path, data={"csrf_token": self.token(page), **form})
+
+
+def rows(database_url: str, statement: object) -> list[object]:
+    async def read() -> list[object]:
+        engine = create_async_engine(database_url)
+        async with engine.connect() as connection:
+            found = list((await connection.execute(statement)).all())  # type: ignore[call-overload]
+        await engine.dispose()
+        return found
+
+    return asyncio.run(read())
+
+
+def run_sql(database_url: str, statement: object) -> None:
+    async def write() -> None:
+        engine = create_async_engine(database_url)
+        async with engine.begin() as connection:
+            await connection.execute(statement)  # type: ignore[call-overload]
+        await engine.dispose()
+
+    asyncio.run(write())

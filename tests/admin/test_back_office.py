@@ -12,11 +12,10 @@ from typing import Any, cast
 import httpx
 import pytest
 from sqlalchemy import insert, select, update
-from sqlalchemy.ext.asyncio import create_async_engine
 
 from service.kit.credentials import new_token, token_digest
 from service.tables import AccessToken, AuditEntry, Export, User
-from tests.admin.office import ADMIN_APP, PASSWORD, Operator, make_operator, servers
+from tests.admin.office import ADMIN_APP, PASSWORD, Operator, make_operator, rows, run_sql, servers
 from tests.browser import ARTIFACTS, chromium
 from tests.live import LiveServer
 
@@ -34,27 +33,6 @@ def sign_up(api: LiveServer) -> tuple[int, str]:
 
 def me(api: LiveServer, token: str) -> httpx.Response:
     return httpx.get(f"{api.url}/v1/users/me", headers={"Authorization": f"Bearer {token}"})
-
-
-def rows(database_url: str, statement: object) -> list[object]:
-    async def read() -> list[object]:
-        engine = create_async_engine(database_url)
-        async with engine.connect() as connection:
-            found = list((await connection.execute(statement)).all())  # type: ignore[call-overload]
-        await engine.dispose()
-        return found
-
-    return asyncio.run(read())
-
-
-def run_sql(database_url: str, statement: object) -> None:
-    async def write() -> None:
-        engine = create_async_engine(database_url)
-        async with engine.begin() as connection:
-            await connection.execute(statement)  # type: ignore[call-overload]
-        await engine.dispose()
-
-    asyncio.run(write())
 
 
 def audit_log(database_url: str) -> list[tuple[Any, ...]]:

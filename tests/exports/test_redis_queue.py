@@ -1,6 +1,5 @@
 """The saq backend against the machine's real Redis: a service, a separate worker process, a crash."""
 
-import asyncio
 import json
 import os
 import subprocess
@@ -16,11 +15,10 @@ import httpx
 import pytest
 import redis
 from sqlalchemy import update
-from sqlalchemy.ext.asyncio import create_async_engine
 
 from bench.servers import free_port
 from service.tables import Export
-from tests.admin.office import ADMIN_APP, Operator, make_operator
+from tests.admin.office import ADMIN_APP, Operator, make_operator, run_sql
 from tests.kit.test_metrics import eventually, value
 from tests.live import ROOT, LiveServer
 
@@ -82,6 +80,15 @@ def stop(process: subprocess.Popen[bytes]) -> None:
         process.wait()
 
 
+def new_project(client: httpx.Client, email: str) -> tuple[dict[str, str], dict[str, Any]]:
+    """A new account's bearer header, and a project of theirs."""
+    body = {"email": email, "password": "correct horse battery", "displayName": email[0].upper()}
+    client.post("/v1/users", json=body).raise_for_status()
+    token = client.post("/v1/tokens", json={"email": email, "password": body["password"]}).json()
+    headers = {"Authorization": f"Bearer {token['accessToken']}"}
+    return headers, client.post("/v1/projects", json={"name": "P"}, headers=headers).json()
+
+
 def wait_for(client: httpx.Client, url: str, headers: dict[str, str]) -> dict[str, object]:
     deadline = time.monotonic() + 20
     while time.monotonic() < deadline:
@@ -94,11 +101,7 @@ def wait_for(client: httpx.Client, url: str, headers: dict[str, str]) -> dict[st
 
 def test_a_worker_process_runs_exports_and_takes_up_what_was_left(queue_env: dict[str, str], tmp_path: Path) -> None:
     with LiveServer(queue_env["DATABASE_URL"], queue_env) as server, httpx.Client(base_url=server.url) as client:
-        body = {"email": "q@example.com", "password": "correct horse battery", "displayName": "Q"}
-        client.post("/v1/users", json=body).raise_for_status()
-        token = client.post("/v1/tokens", json={"email": body["email"], "password": body["password"]}).json()
-        headers = {"Authorization": f"Bearer {token['accessToken']}"}
-        project = client.post("/v1/projects", json={"name": "P"}, headers=headers).json()
+        headers, project = new_project(client, "q@example.com")
         for i in range(5):
             client.post(f"/v1/projects/{project['id']}/tasks", json={"title": f"T{i}"}, headers=headers)
 
@@ -146,11 +149,7 @@ def test_an_export_in_a_worker_is_a_span_linked_to_the_request_that_queued_it(
             LiveServer(queue_env["DATABASE_URL"], traced, log=service_log) as server,
             httpx.Client(base_url=server.url) as client,
         ):
-            body = {"email": "t@example.com", "password": "correct horse battery", "displayName": "T"}
-            client.post("/v1/users", json=body).raise_for_status()
-            token = client.post("/v1/tokens", json={"email": body["email"], "password": body["password"]}).json()
-            headers = {"Authorization": f"Bearer {token['accessToken']}"}
-            project = client.post("/v1/projects", json={"name": "P"}, headers=headers).json()
+            headers, project = new_project(client, "t@example.com")
             queued = client.post(
                 f"/v1/projects/{project['id']}/exports",
                 json={"format": "csv"},
@@ -178,17 +177,13 @@ def test_an_export_an_operator_queues_again_is_handed_to_the_workers(queue_env: 
         LiveServer(database_url, queue_env, app=ADMIN_APP) as office,
         httpx.Client(base_url=api.url) as client,
     ):
-        body = {"email": "q@example.com", "password": "correct horse battery", "displayName": "Q"}
-        client.post("/v1/users", json=body).raise_for_status()
-        token = client.post("/v1/tokens", json={"email": body["email"], "password": body["password"]}).json()
-        headers = {"Authorization": f"Bearer {token['accessToken']}"}
-        project = client.post("/v1/projects", json={"name": "P"}, headers=headers).json()
+        headers, project = new_project(client, "q@example.com")
         worker = start_worker(queue_env)
         try:
             export = client.post(f"/v1/projects/{project['id']}/exports", json={"format": "csv"}, headers=headers)
             location = export.headers["location"]
             assert wait_for(client, location, headers)["status"] == "succeeded"
-            asyncio.run(_fail(database_url))
+            run_sql(database_url, update(Export).values(status="failed", error="disk full"))
             assert client.get(location, headers=headers).json()["status"] == "failed"
 
             with Operator(office.url) as operator:
@@ -200,10 +195,3 @@ def test_an_export_an_operator_queues_again_is_handed_to_the_workers(queue_env: 
             assert wait_for(client, location, headers)["status"] == "succeeded"
         finally:
             stop(worker)
-
-
-async def _fail(database_url: str) -> None:
-    engine = create_async_engine(database_url)
-    async with engine.begin() as connection:
-        await connection.execute(update(Export).values(status="failed", error="disk full"))
-    await engine.dispose()
