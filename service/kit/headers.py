@@ -36,7 +36,8 @@ class SecurityHeaders:
                     headers.append(REVALIDATE if revalidate else NO_STORE)
                 if b"x-content-type-options" not in names:
                     headers.append(NO_SNIFF)
-                message["headers"] = headers + self.extra
+                headers.extend(self.extra)
+                message["headers"] = headers
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
