@@ -16,6 +16,7 @@ from generated.api import events, exports, health, members, projects, tasks, tok
 from service.contract import ensure_complete, load_contract
 from service.events.handlers import EventsHandlers
 from service.events.revocations import Revocations
+from service.events.slots import StreamSlots
 from service.exports.dispatch import ExportQueue, InProcessQueue
 from service.exports.handlers import ExportsHandlers
 from service.exports.redis_queue import SaqQueue
@@ -108,6 +109,7 @@ def create_app(settings: Settings | None = None, *, tracer_provider: TracerProvi
         app.state.broadcaster = broadcaster = Broadcaster()
         app.state.relay = relay = create_relay(database, broadcaster, settings)
         app.state.revocations = revocations = Revocations(database, settings.stream_token_check_seconds)
+        app.state.stream_slots = StreamSlots(settings.stream_limit_per_user, settings.stream_limit_per_token)
         checkpoints = Checkpoints(database, settings.sqlite_checkpoint_seconds)
         # Their statements serve no request: traced, they would be a stream of root spans.
         with suppress_instrumentation():

@@ -36,6 +36,9 @@ class Settings(BaseSettings):
     max_request_head_bytes: int = Field(default=64 * 1024, ge=1024)
     # A request body that takes longer to arrive is refused with 408 (a slow client holds nothing).
     request_body_timeout_seconds: float = Field(default=30.0, gt=0)
+    # A connection whose client takes none of the answer for this long is cut (a stalled stream or
+    # download holds nothing longer): service/kit/protocol.py.
+    send_timeout_seconds: float = Field(default=10.0, gt=0)
     # Requests per RATE_LIMIT_PERIOD: per user when signed in, per client address otherwise.
     rate_limit_period: timedelta = timedelta(minutes=1)
     rate_limit_per_user: int = Field(default=600, ge=1)
@@ -106,6 +109,9 @@ class Settings(BaseSettings):
     # How often each process checks whether the tokens of its open streams still work: a stream
     # ends at most this long after its token is revoked in another process (at once in its own).
     stream_token_check_seconds: float = Field(default=2.0, gt=0)
+    # Open event streams per user and per token in each process; one more is 429.
+    stream_limit_per_user: int = Field(default=12, ge=1)
+    stream_limit_per_token: int = Field(default=6, ge=1)
     # Signs pagination cursors. When unset, a random key is made once and kept in the database, so
     # that every process (and every restart) signs alike.
     secret_key: SecretStr | None = Field(default=None, min_length=16)

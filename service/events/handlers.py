@@ -2,6 +2,7 @@ import asyncio
 import functools
 import json
 import time
+import weakref
 
 from fastapi.sse import ServerSentEvent
 from sqlalchemy.exc import SQLAlchemyError
@@ -11,6 +12,7 @@ from generated.models import StreamTicket
 from generated.runtime import EventStream
 from service.events import queries as tickets
 from service.events.revocations import Revocations
+from service.events.slots import Slot, StreamSlots
 from service.kit.columns import utcnow
 from service.kit.events import log as events
 from service.kit.events.fanout import Broadcaster
@@ -46,15 +48,21 @@ class EventsHandlers(Handlers, EventsApi):
         # Without Last-Event-ID, what is logged now is read as the backlog's start: a change that
         # committed before, but is relayed after the stream subscribes, is not sent as if it were new.
         after = int(last_event_id) if last_event_id is not None else await events.latest(self.session, project_id)
-        return self._stream(project_id, after)
+        slots: StreamSlots = self.state.stream_slots
+        slot = slots.take(self.caller.user_id, self.caller.token_id)
+        stream = self._stream(project_id, after, slot)
+        # A stream that never starts (its client gone first, a failed commit) runs no `with`.
+        weakref.finalize(stream, slot.release)
+        return stream
 
-    async def _stream(self, project_id: int, after: int) -> EventStream:
+    async def _stream(self, project_id: int, after: int, slot: Slot) -> EventStream:
         heartbeat = self.settings.stream_heartbeat_seconds
         token_left = (self.caller.token_expires_at - utcnow()).total_seconds()
         deadline = time.monotonic() + min(self.settings.stream_max_seconds, token_left)
         me = self.caller.user_id
         # Subscribed before the backlog is read, so that nothing falls between the two.
         with (
+            slot,
             self.broadcaster.subscribe(project_id) as subscription,
             self.revocations.watch(self.caller.token_id, subscription),
             STREAMS.track_inprogress(),

@@ -6,6 +6,11 @@ the memory. Here a request head (request line and header fields) must arrive who
 REQUEST_HEAD_TIMEOUT_SECONDS of the connection opening or of its first byte (else 408 and the
 connection closes; one that sent nothing is just closed), and weigh at most MAX_REQUEST_HEAD_BYTES
 (else 431). Both answers are problem documents, and so is uvicorn's 400 for what is not HTTP.
+
+Nor does uvicorn time out an answer that its client stops reading: a stalled stream or download
+would hold its connection, its buffers and its task for ever. Here what the kernel will not take
+is held back (one write at most), and a connection whose client takes nothing for
+SEND_TIMEOUT_SECONDS is cut: the answer's sender then sees the client gone.
 Served with `uvicorn --http service.kit.protocol:Protocol` (`make run`, the tests and the bench do).
 """
 
@@ -24,9 +29,9 @@ UVICORN_HTTP = f"{__name__}:Protocol"
 
 
 @functools.cache
-def _limits() -> tuple[float, int]:
+def _limits() -> tuple[float, int, float]:
     settings = Settings()
-    return settings.request_head_timeout_seconds, settings.max_request_head_bytes
+    return settings.request_head_timeout_seconds, settings.max_request_head_bytes, settings.send_timeout_seconds
 
 
 def refusal(status: int, title: str, detail: str) -> bytes:
@@ -42,19 +47,38 @@ def refusal(status: int, title: str, detail: str) -> bytes:
 class Protocol(HttpToolsProtocol):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.head_timeout, self.max_head_bytes = _limits()
+        self.head_timeout, self.max_head_bytes, self.send_timeout = _limits()
         self.head_bytes: int | None = 0  # of the head being received; None between heads
         self.head_timer: asyncio.TimerHandle | None = None
         self.began_in_chunk = False
         self.refused = False  # answered 400, 408 or 431: what still comes is dropped
+        self.send_timer: asyncio.TimerHandle | None = None
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
+        # Writing pauses as soon as the kernel's buffer is full, rather than after 64 KiB more have
+        # piled up here: a client that stops reading costs this process one write, not a buffer.
+        transport.set_write_buffer_limits(high=0)
         self._start_head()
 
     def connection_lost(self, exc: Exception | None) -> None:
         self._end_head()
+        self._end_send_timer()
         super().connection_lost(exc)
+
+    def pause_writing(self) -> None:
+        super().pause_writing()
+        if self.send_timer is None:
+            self.send_timer = self.loop.call_later(self.send_timeout, self.transport.abort)
+
+    def resume_writing(self) -> None:
+        self._end_send_timer()
+        super().resume_writing()
+
+    def _end_send_timer(self) -> None:
+        if self.send_timer is not None:
+            self.send_timer.cancel()
+            self.send_timer = None
 
     def on_message_begin(self) -> None:
         super().on_message_begin()

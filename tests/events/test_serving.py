@@ -16,7 +16,10 @@ POOL = 2
 
 async def test_open_streams_hold_no_database_connection(settings: Settings) -> None:
     small_pool = settings.model_copy(
-        update={"database_pool_size": POOL, "database_max_overflow": 0, "database_pool_timeout_seconds": 2}
+        update={
+            **{"database_pool_size": POOL, "database_max_overflow": 0, "database_pool_timeout_seconds": 2},
+            **{"stream_limit_per_user": 10 * POOL, "stream_limit_per_token": 10 * POOL},
+        }
     )
     async with serve(small_pool) as served:
         client = served.client

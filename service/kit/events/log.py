@@ -9,7 +9,7 @@ from datetime import timedelta
 from typing import Any, cast
 
 from pydantic import BaseModel
-from sqlalchemy import CursorResult, Table, bindparam, delete, func, insert, select, update
+from sqlalchemy import CursorResult, Select, Table, bindparam, delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from service.kit.columns import utcnow
@@ -19,6 +19,12 @@ from service.tables import EventHorizon, Project, ProjectEvent
 PENDING = "taskboard.events_logged"
 LOCKED = "taskboard.locked_projects"
 BATCH = 500
+# A stream's backlog is read in batches of at most this many characters of data (or one event, when
+# it alone is larger): what a stream holds while its client is slow to read. Each batch looks at no
+# more than twice the events the last one took, up to BACKLOG_ROWS, so that large events are not
+# read in vain.
+BACKLOG_CHARACTERS = 32 * 1024
+BACKLOG_ROWS = 256
 # The PostgreSQL NOTIFY channel on which each logged event's id is announced when it commits.
 CHANNEL = "taskboard_events"
 
@@ -67,26 +73,22 @@ async def latest(session: AsyncSession, project_id: int) -> int:
 
 
 async def backlog(sessions: async_sessionmaker[AsyncSession], project_id: int, after: int) -> AsyncIterator[Event]:
-    """The logged events after `after`, read in short transactions of `BATCH` events each.
+    """The logged events after `after`, read in short transactions of a bounded batch each.
 
     When events after `after` have been purged, or `after` names no event this server ever
     logged (a restored database, another deployment), yields one `reset` event instead, whose id
     is the project's latest: the client refetches, and resumes from there.
     """
+    looked_at = 16
     while True:
         async with sessions() as session, session.begin():
-            rows = (
-                await session.scalars(
-                    select(ProjectEvent)
-                    .where(ProjectEvent.project_id == project_id, ProjectEvent.id > after)
-                    .order_by(ProjectEvent.id)
-                    .limit(BATCH)
-                )
-            ).all()
+            window = {"project_id": project_id, "after": after, "rows": looked_at}
+            rows = (await session.execute(_BATCH_AFTER, window)).all()
             # Checked with every batch, and after reading it: the statements need not see one moment,
             # for a purge that passed this reader before the rows were read shows in the horizon now.
-            horizon = await session.scalar(select(EventHorizon.purged_through)) or 0
-            newest = max(horizon, await session.scalar(select(func.max(ProjectEvent.id))) or 0)
+            purged_through, logged = (await session.execute(_BOUNDS)).one()
+            horizon = purged_through or 0
+            newest = max(horizon, logged or 0)
             if after < horizon or after > newest:
                 latest = await session.scalar(
                     select(func.max(ProjectEvent.id)).where(ProjectEvent.project_id == project_id)
@@ -100,8 +102,36 @@ async def backlog(sessions: async_sessionmaker[AsyncSession], project_id: int, a
         for row in rows:
             yield Event(row.id, row.project_id, row.event, row.data)
             after = row.id
-        if len(rows) < BATCH:
+        # The last batch: it took every event it looked at, and there were fewer than it could.
+        if not rows or len(rows) == rows[0].looked_at < looked_at:
             return
+        looked_at = min(BACKLOG_ROWS, 2 * len(rows))
+
+
+def _batch_after() -> Select[Any]:
+    ahead = (
+        select(ProjectEvent.id, ProjectEvent.project_id, ProjectEvent.event, ProjectEvent.data)
+        .where(ProjectEvent.project_id == bindparam("project_id"), ProjectEvent.id > bindparam("after"))
+        .order_by(ProjectEvent.id)
+        .limit(bindparam("rows"))
+        .subquery()
+    )
+    size = func.length(ahead.c.data)
+    # Over the events looked at only: a window over all those after `after` would read the whole log.
+    sized = select(
+        ahead,
+        (func.sum(size).over(order_by=ahead.c.id) - size).label("before"),
+        func.count().over().label("looked_at"),
+    ).subquery()
+    return (
+        select(sized.c.id, sized.c.project_id, sized.c.event, sized.c.data, sized.c.looked_at)
+        .where(sized.c.before < BACKLOG_CHARACTERS)
+        .order_by(sized.c.id)
+    )
+
+
+_BATCH_AFTER = _batch_after()
+_BOUNDS = select(EventHorizon.purged_through, select(func.max(ProjectEvent.id)).scalar_subquery())
 
 
 async def purge(sessions: async_sessionmaker[AsyncSession], retention: timedelta) -> int:

@@ -217,6 +217,12 @@ def sync_detailed(
     within a few seconds of its revocation (`STREAM_TOKEN_CHECK_SECONDS`, 2 s, at the latest),
     also by a password change; reconnecting with that token is then 401.
 
+    Each server process keeps at most 6 streams open per token and 12 per user
+    (`STREAM_LIMIT_PER_TOKEN`, `STREAM_LIMIT_PER_USER`): one more is 429 with `Retry-After`;
+    close a stream to open another. A client that stops reading has its connection cut once
+    the server could send it nothing for 10 seconds (`SEND_TIMEOUT_SECONDS`): resume with
+    `Last-Event-ID`.
+
     A browser's `EventSource` cannot send an `Authorization` header: it opens the stream with a
     ticket from `createStreamTicket` instead, as `?ticket=…`. A ticket opens one stream, of the
     project it was made for, within 30 seconds; the stream then lasts as the token that made
@@ -283,6 +289,12 @@ def sync(
     within a few seconds of its revocation (`STREAM_TOKEN_CHECK_SECONDS`, 2 s, at the latest),
     also by a password change; reconnecting with that token is then 401.
 
+    Each server process keeps at most 6 streams open per token and 12 per user
+    (`STREAM_LIMIT_PER_TOKEN`, `STREAM_LIMIT_PER_USER`): one more is 429 with `Retry-After`;
+    close a stream to open another. A client that stops reading has its connection cut once
+    the server could send it nothing for 10 seconds (`SEND_TIMEOUT_SECONDS`): resume with
+    `Last-Event-ID`.
+
     A browser's `EventSource` cannot send an `Authorization` header: it opens the stream with a
     ticket from `createStreamTicket` instead, as `?ticket=…`. A ticket opens one stream, of the
     project it was made for, within 30 seconds; the stream then lasts as the token that made
@@ -342,6 +354,12 @@ async def asyncio_detailed(
     closes) when the token it was opened with stops working: at the token's expiry, and
     within a few seconds of its revocation (`STREAM_TOKEN_CHECK_SECONDS`, 2 s, at the latest),
     also by a password change; reconnecting with that token is then 401.
+
+    Each server process keeps at most 6 streams open per token and 12 per user
+    (`STREAM_LIMIT_PER_TOKEN`, `STREAM_LIMIT_PER_USER`): one more is 429 with `Retry-After`;
+    close a stream to open another. A client that stops reading has its connection cut once
+    the server could send it nothing for 10 seconds (`SEND_TIMEOUT_SECONDS`): resume with
+    `Last-Event-ID`.
 
     A browser's `EventSource` cannot send an `Authorization` header: it opens the stream with a
     ticket from `createStreamTicket` instead, as `?ticket=…`. A ticket opens one stream, of the
@@ -406,6 +424,12 @@ async def asyncio(
     closes) when the token it was opened with stops working: at the token's expiry, and
     within a few seconds of its revocation (`STREAM_TOKEN_CHECK_SECONDS`, 2 s, at the latest),
     also by a password change; reconnecting with that token is then 401.
+
+    Each server process keeps at most 6 streams open per token and 12 per user
+    (`STREAM_LIMIT_PER_TOKEN`, `STREAM_LIMIT_PER_USER`): one more is 429 with `Retry-After`;
+    close a stream to open another. A client that stops reading has its connection cut once
+    the server could send it nothing for 10 seconds (`SEND_TIMEOUT_SECONDS`): resume with
+    `Last-Event-ID`.
 
     A browser's `EventSource` cannot send an `Authorization` header: it opens the stream with a
     ticket from `createStreamTicket` instead, as `?ticket=…`. A ticket opens one stream, of the
