@@ -13,7 +13,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from starlette.types import ASGIApp
 
 from generated.api import events, exports, health, members, projects, tasks, tokens, users
-from service.contract import ensure_complete, load_contract
+from service.contract import cross_origin, ensure_complete, load_contract
 from service.events.handlers import EventsHandlers
 from service.events.revocations import Revocations
 from service.events.slots import StreamSlots
@@ -177,7 +177,15 @@ def create_app(settings: Settings | None = None, *, tracer_provider: TracerProvi
     install_docs(app)
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes, timeout=settings.request_body_timeout_seconds)
     # Outermost, so that every answer (a 413 too) carries the headers a browser needs to read it.
-    app.add_middleware(Cors, origins=settings.cors_origins, extra_headers=settings.cors_allow_headers)
+    allowed = cross_origin()
+    app.add_middleware(
+        Cors,
+        origins=settings.cors_origins,
+        methods=allowed.methods,
+        request_headers=allowed.request_headers,
+        response_headers=allowed.response_headers,
+        extra_headers=settings.cors_allow_headers,
+    )
     app.add_middleware(SecurityHeaders)
     app.include_router(users.router(UsersHandlers, context=request_context))
     app.include_router(projects.router(ProjectsHandlers, context=request_context))

@@ -1,5 +1,6 @@
 """The contract the service serves, and the check that the app implements all of it."""
 
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -34,3 +35,42 @@ def ensure_complete(app: FastAPI) -> None:
     missing = [op.operation_id for op in OPERATIONS if (op.operation_id, op.method, op.path) not in routed]
     if missing:
         raise RuntimeError(f"no handler for contract operations: {', '.join(missing)}")
+
+
+HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+
+
+@dataclass(frozen=True, slots=True)
+class CrossOrigin:
+    """What a browser script may do by the contract: its methods, the request headers it defines
+    (with the credentials and body type any call may carry), and the headers of its answers."""
+
+    methods: tuple[str, ...]
+    request_headers: tuple[str, ...]
+    response_headers: tuple[str, ...]
+
+
+@cache
+def cross_origin() -> CrossOrigin:
+    contract = load_contract()
+
+    def resolved(item: dict[str, Any]) -> dict[str, Any]:
+        while "$ref" in item:
+            found: Any = contract
+            for part in item["$ref"].removeprefix("#/").split("/"):
+                found = found[part]
+            item = found
+        return item
+
+    methods, sent, read = set(), {"Authorization", "Content-Type"}, set()
+    for path_item in contract["paths"].values():
+        for method in HTTP_METHODS:
+            if (operation := path_item.get(method)) is None:
+                continue
+            methods.add(method.upper())
+            for parameter in (*path_item.get("parameters", ()), *operation.get("parameters", ())):
+                if (parameter := resolved(parameter))["in"] == "header":
+                    sent.add(parameter["name"])
+            for response in operation["responses"].values():
+                read.update(resolved(response).get("headers", {}))
+    return CrossOrigin(tuple(sorted(methods)), tuple(sorted(sent)), tuple(sorted(read)))

@@ -45,11 +45,19 @@ def page_result(url: str, profile: Path) -> dict[str, object]:
     """What a test page at `url` shows in its `<pre id="out">` (JSON) once it has finished, waited for
     in real time (playwright-core driving the same Chromium), so that streams and timers run as they
     do for a user."""
-    command = ["node", str(Path(__file__).with_name("browser.mjs")), chromium(), url, str(profile)]
-    done = subprocess.run(command, capture_output=True, text=True, timeout=120)
+    shown, _ = page_run(url, profile)
+    assert isinstance(shown, dict)
+    return shown
+
+
+def page_run(url: str, profile: Path, seconds: float = 30) -> tuple[object, list[dict[str, str]]]:
+    """What the page at `url` shows (as page_result), and the requests that failed as Chromium's network
+    layer saw them: their method, URL and error (`net::ERR_ABORTED` for one cancelled)."""
+    command = ["node", str(Path(__file__).with_name("browser.mjs")), chromium(), url, str(profile), str(seconds * 1000)]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 60)
     assert done.returncode == 0, done.stderr[-4000:]
-    found: dict[str, object] = json.loads(done.stdout)
-    return found
+    found = json.loads(done.stdout)
+    return found["out"], found["failedRequests"]
 
 
 def static_pages(folder: Path) -> Server:

@@ -9,24 +9,32 @@ from starlette.types import ASGIApp
 
 from service.kit.problems import problem_response
 
-METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
-# The request headers the contract defines, and the response headers a browser script may read.
-REQUEST_HEADERS = ("Authorization", "Content-Type", "If-Match", "If-None-Match", "Idempotency-Key", "Last-Event-ID")
-EXPOSED_HEADERS = ("ETag", "Location", "Retry-After", "Idempotent-Replayed", "Content-Disposition", "WWW-Authenticate")
-
 
 class Cors(CORSMiddleware):
     """Starlette's CORS; a preflight it would refuse is checked here first and answered with a
-    problem document that names what was refused and the setting that would allow it."""
+    problem document that names what was refused and the setting that would allow it.
 
-    def __init__(self, app: ASGIApp, origins: list[str], extra_headers: Sequence[str] = ()) -> None:
-        self.accepted = (*REQUEST_HEADERS, *extra_headers)
+    `methods`, `request_headers` and `response_headers` (those a script may read) are the API's, as
+    its contract says (service/contract.py); `extra_headers` are accepted beyond them."""
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        origins: list[str],
+        *,
+        methods: Sequence[str],
+        request_headers: Sequence[str],
+        response_headers: Sequence[str],
+        extra_headers: Sequence[str] = (),
+    ) -> None:
+        self.methods = tuple(methods)
+        self.accepted = (*request_headers, *(name for name in extra_headers if name not in request_headers))
         super().__init__(
             app,
             allow_origins=origins,
-            allow_methods=METHODS,
+            allow_methods=self.methods,
             allow_headers=self.accepted,
-            expose_headers=EXPOSED_HEADERS,
+            expose_headers=response_headers,
             max_age=600,
         )
 
@@ -43,8 +51,8 @@ class Cors(CORSMiddleware):
         if not self.is_allowed_origin(origin):
             return f"The origin {origin} may not call this API from a browser: CORS_ORIGINS lists those that may."
         method = request_headers["access-control-request-method"]
-        if method not in METHODS:
-            return f"The method {method} is not allowed; the API takes {', '.join(METHODS)}."
+        if method not in self.methods:
+            return f"The method {method} is not allowed; the API takes {', '.join(self.methods)}."
         requested = request_headers.get("access-control-request-headers", "")
         refused = [name.strip() for name in requested.split(",") if name.strip().lower() not in self.allow_headers]
         if refused:

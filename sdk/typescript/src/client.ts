@@ -86,61 +86,108 @@ function resilient(settings: Settings): (request: Request) => Promise<Response> 
     const repeatable = REPEATABLE_METHODS.has(base.method) || base.headers.has("Idempotency-Key");
     for (let attempt = 0; ; attempt++) {
       const last = !repeatable || attempt >= settings.maxRetries;
-      const signal = deadline(settings.timeoutMs, request.signal);
+      const limit = deadline(settings.timeoutMs, request.signal);
       let response: Response;
       try {
-        response = await settings.fetch(new Request(last ? base : base.clone(), { signal }));
+        response = await settings.fetch(new Request(last ? base : base.clone(), { signal: limit.signal }));
       } catch (error) {
+        limit.clear();
         // fetch's TypeError is a network failure; a timeout or the caller's abort is not retried.
         if (last || !(error instanceof TypeError)) throw error;
         await sleep(backoffMs(attempt, settings), request.signal);
         continue;
       }
-      if (last || !RETRIED_STATUSES.has(response.status)) return cutWith(signal, response);
+      if (last || !RETRIED_STATUSES.has(response.status)) return within(limit, response);
       const wait = retryAfterMs(response) ?? backoffMs(attempt, settings);
-      if (wait > settings.maxRetryDelayMs) return cutWith(signal, response);
-      await response.body?.cancel();
+      if (wait > settings.maxRetryDelayMs) return within(limit, response);
+      // Read, not cancelled: a browser shows a cancelled call as failed.
+      await response.arrayBuffer().catch(() => undefined);
+      limit.clear();
       await sleep(wait, request.signal);
     }
   };
 }
 
-/** A signal that aborts after `ms` with a TimeoutError, or when `caller` aborts. Its own timer holds
- * it until then (AbortSignal.timeout's signal may be collected first, and its timeout lost). */
-function deadline(ms: number, caller: AbortSignal): AbortSignal {
-  const controller = new AbortController();
-  const expire = () => controller.abort(new DOMException("The call took longer than timeoutMs.", "TimeoutError"));
-  const timer: unknown = setTimeout(expire, ms);
-  (timer as { unref?: () => void }).unref?.(); // in Node, a pending timeout keeps no process running
-  if (caller.aborted) controller.abort(caller.reason);
-  else caller.addEventListener("abort", () => controller.abort(caller.reason), { once: true });
-  return controller.signal;
+interface Deadline {
+  /** Aborts after the deadline with a TimeoutError, or when the caller's signal aborts. */
+  readonly signal: AbortSignal;
+  /** Once the answer is whole (or abandoned): its timer and its hold on the caller's signal go. */
+  clear(): void;
 }
 
-/** The answer, with a body that fails with `signal`'s reason when it aborts. Node's fetch (undici)
- * may lose the abort of a body still being read once its own request object has been collected
- * (nodejs/node#55428): a call whose answer never ends would then hang past its timeout. */
-function cutWith(signal: AbortSignal, response: Response): Response {
+// Node's fetch (undici) may lose the abort of a body still being read once its own request object
+// has been collected (nodejs/node#55428): there, a call whose answer never ends would hang past its
+// timeout, so its body is made to fail at the deadline (`within`). Browsers fail it themselves with
+// the deadline's reason, which such a body would lose (Chromium fails the reading of a body made by a
+// script with a TypeError of its own), and end a finished call quietly.
+const LOSES_ABORTS = typeof (globalThis as { process?: { versions?: { node?: unknown } } }).process?.versions?.node === "string";
+
+/** A deadline `ms` from now: the browser's own timer where it has one, else one of ours, which holds
+ * the signal until then (AbortSignal.timeout's signal may be collected first in Node, and its timeout
+ * lost). */
+function deadline(ms: number, caller: AbortSignal): Deadline {
+  if (!LOSES_ABORTS && typeof AbortSignal.any === "function") {
+    return { signal: AbortSignal.any([caller, AbortSignal.timeout(ms)]), clear: () => undefined };
+  }
+  const controller = new AbortController();
+  const expire = () => controller.abort(new DOMException("The call took longer than timeoutMs.", "TimeoutError"));
+  const follow = () => controller.abort(caller.reason);
+  const timer: unknown = setTimeout(expire, ms);
+  (timer as { unref?: () => void }).unref?.(); // in Node, a pending timeout keeps no process running
+  if (caller.aborted) follow();
+  else caller.addEventListener("abort", follow, { once: true });
+  return {
+    signal: controller.signal,
+    clear() {
+      clearTimeout(timer as Parameters<typeof clearTimeout>[0]);
+      caller.removeEventListener("abort", follow);
+    },
+  };
+}
+
+// Statuses whose answers have no body: a Response made for one may not be given any, and browsers
+// hand over an empty one (Node's fetch, null).
+const BODILESS = new Set([101, 103, 204, 205, 304]);
+
+/** The answer, read within the deadline. In Node, its body is one that fails with the deadline's
+ * reason when it aborts, and the deadline is cleared once the body is read to its end, fails, or is
+ * cancelled. */
+function within(limit: Deadline, response: Response): Response {
   const source = response.body;
-  if (source === null) return response;
+  if (source === null || BODILESS.has(response.status)) {
+    limit.clear();
+    return response;
+  }
+  if (!LOSES_ABORTS) return response;
   const reader = source.getReader();
-  let stop = (_reason: unknown): void => {};
+  const { signal } = limit;
   const body = new ReadableStream<Uint8Array>({
     start(controller) {
-      stop = (reason) => {
-        controller.error(reason);
-        reader.cancel(reason).catch(() => undefined);
+      const stop = (): void => {
+        controller.error(signal.reason);
+        reader.cancel(signal.reason).catch(() => undefined);
       };
+      if (signal.aborted) stop();
+      else signal.addEventListener("abort", stop, { once: true });
     },
     async pull(controller) {
-      const { done, value } = await reader.read();
-      if (done) controller.close();
-      else controller.enqueue(value);
+      try {
+        const { done, value } = await reader.read();
+        if (signal.aborted) return; // errored by `stop` meanwhile
+        if (done) {
+          limit.clear();
+          controller.close();
+        } else controller.enqueue(value);
+      } catch (error) {
+        limit.clear();
+        throw signal.aborted ? signal.reason : error;
+      }
     },
-    cancel: (reason) => reader.cancel(reason),
+    cancel(reason) {
+      limit.clear();
+      return reader.cancel(reason);
+    },
   });
-  if (signal.aborted) stop(signal.reason);
-  else signal.addEventListener("abort", () => stop(signal.reason), { once: true });
   const { status, statusText, headers } = response;
   return new Response(body, { status, statusText, headers });
 }

@@ -18,6 +18,7 @@ import {
   unwrap,
 } from "@taskboard/sdk";
 
+// In a browser, the page that runs the suite sets `process.env` (tests/sdk/test_typescript.py).
 const URL = process.env.TASKBOARD_URL ?? "http://127.0.0.1:8000";
 const LIMITED_URL = process.env.TASKBOARD_LIMITED_URL ?? URL;
 let serial = 0;
@@ -136,6 +137,27 @@ test("two users share a board: members, tasks, pages, If-Match, idempotent creat
   const eve = await signedUp();
   const hidden = await rejection(unwrap(eve.client.GET("/v1/projects/{projectId}", { params: { path: { projectId } } })));
   assert.equal(hidden.status, 404);
+});
+
+test("answers without a body: a conditional read still current (304), a deleted task and a sign-out (204)", async () => {
+  const ada = await signedUp();
+  const { id: projectId } = await unwrap(ada.client.POST("/v1/projects", { body: { name: "Bodiless" } }));
+  const task = await unwrap(ada.client.POST("/v1/projects/{projectId}/tasks", { params: { path: { projectId } }, body: { title: "Gone soon" } }));
+  const path = { projectId, taskId: task.id };
+  const read = await ada.client.GET("/v1/projects/{projectId}/tasks/{taskId}", { params: { path } });
+  const current = etag(read.response)!;
+  const unchanged = await ada.client.GET("/v1/projects/{projectId}/tasks/{taskId}", {
+    params: { path, header: { "If-None-Match": current } },
+  });
+  assert.equal(unchanged.response.status, 304);
+  assert.equal(unchanged.data, undefined);
+  assert.equal(etag(unchanged.response), current);
+  const deleted = await ada.client.DELETE("/v1/projects/{projectId}/tasks/{taskId}", { params: { path } });
+  assert.equal(deleted.response.status, 204);
+  assert.equal(deleted.data, undefined);
+  assert.equal(await unwrap(ada.client.DELETE("/v1/tokens/current")), undefined);
+  const after = await rejection(unwrap(ada.client.GET("/v1/users/me")));
+  assert.equal(after.status, 401);
 });
 
 /** The first event named `name`, skipping others (a project's history starts with its owner joining). */
