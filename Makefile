@@ -44,6 +44,15 @@ node-lock:
 migrate: $(VENV)/.requirements
 	$(BIN)/alembic upgrade head
 
+# How the API and the back office are served: uvloop, and the service's protocol, which bounds request
+# heads and cuts a client that stops reading (service/kit/protocol.py); each request's log line is the
+# service's own.
+# X-Forwarded-For and X-Forwarded-Proto are believed only from FORWARDED_ALLOW_IPS: the proxies in front
+# (addresses or networks, comma-separated); by default from none, so that no client picks its address.
+FORWARDED_ALLOW_IPS ?=
+SERVE := --loop uvloop --http service.kit.protocol:Protocol --timeout-graceful-shutdown 8 --no-access-log \
+	--forwarded-allow-ips '$(FORWARDED_ALLOW_IPS)'
+
 # WEB_CONCURRENCY tells each worker how many there are (the rate limiter warns when they count apart).
 # The service writes each request's log line itself (LOG_FORMAT: for people on a terminal, JSON elsewhere).
 run: export LOG_FORMAT ?= $(shell [ -t 1 ] && echo console || echo json)
@@ -51,12 +60,11 @@ run: export LOG_FORMAT ?= $(shell [ -t 1 ] && echo console || echo json)
 # emptied at each start.
 run: migrate
 	$(if $(and $(METRICS_PORT),$(filter-out 1,$(WORKERS))),rm -rf .metrics && mkdir .metrics && export PROMETHEUS_MULTIPROC_DIR=$(CURDIR)/.metrics &&) \
-	WEB_CONCURRENCY=$(WORKERS) $(BIN)/uvicorn --factory service.app:create_app --host $(HOST) --port $(PORT) --workers $(WORKERS) \
-		--loop uvloop --http service.kit.protocol:Protocol --timeout-graceful-shutdown 8 --no-access-log
+	WEB_CONCURRENCY=$(WORKERS) $(BIN)/uvicorn --factory service.app:create_app --host $(HOST) --port $(PORT) --workers $(WORKERS) $(SERVE)
 
 # The back office for operators, on its own port (never on the public API's): service/admin/.
 admin: migrate
-	$(BIN)/uvicorn --factory service.admin.app:create_app --host $(HOST) --port $(ADMIN_PORT) --no-access-log
+	$(BIN)/uvicorn --factory service.admin.app:create_app --host $(HOST) --port $(ADMIN_PORT) $(SERVE)
 
 # An operator of the back office: make operator EMAIL=ops@example.com [ROLE=support]; the password is
 # asked for (or read from OPERATOR_PASSWORD).

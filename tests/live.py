@@ -37,7 +37,9 @@ class LiveServer:
     ) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        self.env = {**os.environ, "DATABASE_URL": database_url, **CHEAP_PASSWORDS, **(env or {})}
+        # As `make run`: forwarded headers believed from no proxy, unless the test names one.
+        base = {"FORWARDED_ALLOW_IPS": "", "DATABASE_URL": database_url, **CHEAP_PASSWORDS}
+        self.env = {**os.environ, **base, **(env or {})}
         self.workers = workers
         self.log = log
         self.app = app

@@ -37,13 +37,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
 
     # What a load balancer or `make admin`'s supervisor asks; the back office itself needs a sign-in.
     app = Starlette(lifespan=lifespan, routes=[Route("/healthz", lambda _: PlainTextResponse("ok"))])
-    sign_in = OperatorSignIn(
-        database,
-        password_work(settings),
-        session_key(settings),
-        int(settings.admin_session.total_seconds()),
-        settings.admin_hosts,
-    )
+    sign_in = OperatorSignIn(database, password_work(settings), session_key(settings), settings)
     admin = Admin(
         app,
         session_maker=database.reader,

@@ -10,15 +10,10 @@ session's CSRF token: the two defences OWASP lists first.
 
 import hashlib
 import hmac
-import math
 import secrets
-import time
 from typing import Any
 from urllib.parse import urlsplit
 
-from limits import RateLimitItemPerMinute
-from limits.aio.strategies import MovingWindowRateLimiter
-from limits.storage import storage_from_string
 from sqladmin.authentication import AuthenticationBackend
 from starlette.datastructures import FormData, Headers
 from starlette.exceptions import HTTPException
@@ -30,12 +25,15 @@ from starlette.responses import PlainTextResponse, Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from service.admin import operators
+from service.kit.bodies import BodyLimit
 from service.kit.database import Database
 from service.kit.headers import SecurityHeaders
 from service.kit.passwords import PasswordWork
 from service.kit.problems import ServiceUnavailable
+from service.kit.ratelimits import TooManyRequests
 from service.settings import Settings
 from service.tables import Operator
+from service.tokens import throttle
 
 SESSION_COOKIE = "taskboard_admin"
 READS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -92,6 +90,15 @@ def csrf_token(request: Request) -> str:
     return token
 
 
+# A back office form: a CSRF token and a few short fields (an email, a password, a search).
+FORM_BYTES = 64 * 1024
+
+
+async def read_form(request: Request) -> FormData:
+    """The request's form, within a form's bounds: no files, few fields."""
+    return await request.form(max_files=0, max_fields=16, max_part_size=FORM_BYTES)
+
+
 def check_csrf(request: Request, form: FormData) -> None:
     expected, given = request.session.get("csrf"), form.get("csrf_token")
     if not isinstance(expected, str) or not isinstance(given, str) or not hmac.compare_digest(expected, given):
@@ -104,45 +111,40 @@ def operator_of(request: Request) -> Operator:
     return operator
 
 
-# Failed sign-ins for one email, and from one client address, before sign-in is refused (429) for
-# the rest of the window: counted in this process (the back office runs one) with `limits`.
-FAILED_SIGN_INS = RateLimitItemPerMinute(10, 15)
-
-
 class OperatorSignIn(AuthenticationBackend):
-    def __init__(
-        self, database: Database, passwords: PasswordWork, secret_key: str, max_age: int, hosts: list[str]
-    ) -> None:
+    """Operators' sign-in, throttled as the API's is (service/tokens/throttle.py), with records of its
+    own: per email and client address, and a looser ceiling per email that spares the addresses the
+    operator signed in from. An attacker's guesses lock out the attacker's address, not the operator,
+    nor the other operators who sign in from that address."""
+
+    def __init__(self, database: Database, passwords: PasswordWork, secret_key: str, settings: Settings) -> None:
         super().__init__(secret_key)
         self.middlewares = [
+            # The API's bounds on a request's body (size and time): a form is a few fields.
+            Middleware(BodyLimit, limit=FORM_BYTES, timeout=settings.request_body_timeout_seconds),
             # Every answer: the service's headers (no sniffing, no caching of the pages' personal
             # data), and no page in a frame (clickjacking).
             Middleware(SecurityHeaders, extra=UNFRAMED),
             # A page of another site whose name was made to point here (DNS rebinding) is refused.
-            Middleware(TrustedHostMiddleware, allowed_hosts=hosts),
-            Middleware(Sessions, secret_key=secret_key, max_age=max_age),
+            Middleware(TrustedHostMiddleware, allowed_hosts=settings.admin_hosts),
+            Middleware(Sessions, secret_key=secret_key, max_age=int(settings.admin_session.total_seconds())),
             Middleware(SameOrigin),
         ]
-        self.database, self.passwords = database, passwords
-        self.failures = MovingWindowRateLimiter(storage_from_string("async+memory://"))
+        self.database, self.passwords, self.settings = database, passwords, settings
 
     async def login(self, request: Request) -> bool | Response:
-        form = await request.form()
+        form = await read_form(request)
         check_csrf(request, form)
         email, password = form.get("email"), form.get("password")
         if not isinstance(email, str) or not isinstance(password, str):
             return False
-        keys = [("email", email.strip().lower()), ("address", request.client.host if request.client else "")]
-        for key in keys:
-            if not await self.failures.test(FAILED_SIGN_INS, *key):
-                reset, _ = await self.failures.get_window_stats(FAILED_SIGN_INS, *key)
-                wait = max(1, math.ceil(reset - time.time()))
-                message = f"Too many failed sign-ins: try again in {wait} s."
-                return PlainTextResponse(message, status_code=429, headers={"Retry-After": str(wait)})
-        # Counted before the password is checked, so that guesses at once cannot all pass the test;
-        # forgotten once one signs in.
-        for key in keys:
-            await self.failures.hit(FAILED_SIGN_INS, *key)
+        guess = await throttle.sign_in(self.database, email.strip(), request, realm="operator\0")
+        try:
+            await throttle.attempt(self.database, guess, self.settings)
+        except TooManyRequests as held:
+            wait = held.headers["Retry-After"]
+            message = f"Too many failed sign-ins: try again in {wait} s."
+            return PlainTextResponse(message, status_code=429, headers={"Retry-After": wait})
         async with self.database.reader() as session, session.begin():
             operator = await operators.find(session, email)
         try:
@@ -152,8 +154,8 @@ class OperatorSignIn(AuthenticationBackend):
             raise HTTPException(503, str(busy.detail)) from None
         if operator is None or not valid:
             return False
-        for key in keys:
-            await self.failures.clear(FAILED_SIGN_INS, *key)
+        async with self.database.short_write() as session:
+            await throttle.succeeded(session, guess, self.settings)
         # A new session at sign-in: one planted before it is worth nothing after.
         request.session.clear()
         request.session.update(operator=operator.id, csrf=secrets.token_urlsafe(32))

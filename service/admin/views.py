@@ -11,7 +11,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from service.admin import actions
-from service.admin.auth import check_csrf, operator_of
+from service.admin.auth import check_csrf, operator_of, read_form
 from service.kit.database import Database
 from service.settings import Settings
 from service.tables import AuditEntry, Export, Membership, Operator, Project, Task, User
@@ -24,7 +24,7 @@ class ReadOnly(ModelView):
 
 async def act(request: Request, action: Callable[[Database, Operator, int], Awaitable[None]]) -> int:
     """Runs an operator's action on the object of the page its form was on; that object's id."""
-    check_csrf(request, await request.form())
+    check_csrf(request, await read_form(request))
     operator = operator_of(request)
     if operator.role != "admin":
         raise HTTPException(403, "Only an admin operator may do this; support operators read.")

@@ -2,16 +2,21 @@
 service's own lines all come out alike: JSON lines (LOG_FORMAT=json, the default), or lines for
 people (LOG_FORMAT=console). Every line written while a request is handled carries its id.
 
-And what no log line may carry: stream tickets, the one credential that rides in a URL (`?ticket=`).
-uvicorn writes URLs in its access log and, at its trace level, in every ASGI scope it logs; the
-filter rewrites those records before any handler formats them, keeping their arguments' shape
-(uvicorn's access formatter unpacks them).
+And what no log line may carry: stream tickets, the one credential that rides in a URL (`?ticket=`,
+however its name is percent-encoded). uvicorn writes URLs, at its trace level, in every ASGI scope it
+logs; the filter rewrites those records before any handler formats them, keeping their arguments'
+shape. uvicorn's own access log is off for good, whatever its options say: the service writes each
+request's line itself (service/kit/observe.py), without the query.
+
+Nor may a line be forged: the console format writes control characters (a decoded CR or LF in a
+path, a terminal's escape sequences) as escapes, in every field.
 """
 
 import logging
 import re
 import sys
 from typing import Any, Literal
+from urllib.parse import unquote_plus
 
 from pythonjsonlogger.json import JsonFormatter
 
@@ -20,9 +25,12 @@ from service.kit.observe import request_id
 HANDLER = "taskboard"
 CONSOLE = "%(asctime)s %(levelname)-7s %(name)s [%(requestId)s] %(message)s"
 
-TICKET = re.compile(r"(ticket=)[^&\s'\"]+")
-# uvicorn's loggers that write request URLs: the access log, and the ASGI messages at trace level.
-URL_LOGGERS = ("uvicorn.access", "uvicorn.asgi", "uvicorn.error")
+# A query parameter, as a URL or a logged scope's bytes write it.
+PARAMETER = re.compile(r"(?<![^?&\s'\"])([^=&?\s'\"]+)=([^&\s'\"]*)")
+# uvicorn's loggers that write request URLs: the ASGI messages at trace level, and its errors.
+URL_LOGGERS = ("uvicorn.asgi", "uvicorn.error")
+# C0 and C1 controls, DEL, and the Unicode line and paragraph separators.
+CONTROLS = {c: f"\\x{c:02x}" if c < 0x100 else f"\\u{c:04x}" for c in (*range(32), *range(127, 160), 0x2028, 0x2029)}
 
 
 class HideTickets(logging.Filter):
@@ -39,7 +47,20 @@ def _hidden(value: Any) -> Any:
     if isinstance(value, (int, float)):
         return value
     text = str(value)
-    return TICKET.sub(r"\1[hidden]", text) if "ticket=" in text else value
+    return PARAMETER.sub(_hidden_ticket, text) if "=" in text else value
+
+
+def _hidden_ticket(parameter: re.Match[str]) -> str:
+    name = parameter[1]
+    return f"{name}=[hidden]" if unquote_plus(name).strip().lower() == "ticket" else parameter[0]
+
+
+class Escaped(logging.Formatter):
+    """The console format, with control characters escaped in what the record says (a traceback,
+    which the service's own code writes, keeps its lines)."""
+
+    def formatMessage(self, record: logging.LogRecord) -> str:
+        return super().formatMessage(record).translate(CONTROLS)
 
 
 def hide_tickets() -> None:
@@ -77,9 +98,13 @@ def configure(log_format: Literal["json", "console"], level: str) -> None:
             JsonFormatter(fields, rename_fields={"levelname": "level", "name": "logger"}, timestamp="time")
         )
     else:
-        handler.setFormatter(logging.Formatter(CONSOLE))
-    for name in ("uvicorn", "uvicorn.access"):
-        uvicorn_logger = logging.getLogger(name)
-        uvicorn_logger.handlers.clear()
-        uvicorn_logger.propagate = True
+        handler.setFormatter(Escaped(CONSOLE))
+    uvicorn_logger = logging.getLogger("uvicorn")
+    uvicorn_logger.handlers.clear()
+    uvicorn_logger.propagate = True
+    # Off, and with no handler to find: uvicorn then does not even format its lines.
+    uvicorn_access = logging.getLogger("uvicorn.access")
+    uvicorn_access.handlers.clear()
+    uvicorn_access.propagate = False
+    uvicorn_access.disabled = True
     logging.getLogger("taskboard").setLevel(level)

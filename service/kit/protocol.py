@@ -44,6 +44,10 @@ def refusal(status: int, title: str, detail: str) -> bytes:
     return head.encode() + body
 
 
+class HeadTooLarge(Exception):
+    pass
+
+
 class Protocol(HttpToolsProtocol):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -85,8 +89,26 @@ class Protocol(HttpToolsProtocol):
         self._start_head()
         self.began_in_chunk = True
 
+    def on_url(self, url: bytes) -> None:
+        super().on_url(url)
+        self._count_in_first_chunk(len(url))
+
+    def on_header(self, name: bytes, value: bytes) -> None:
+        super().on_header(name, value)
+        self._count_in_first_chunk(len(name) + len(value) + 4)  # ": " and CRLF
+
+    def _count_in_first_chunk(self, size: int) -> None:
+        # The chunk in which a head began is not counted whole (data_received): its parts are, as
+        # httptools finds them; a part it holds back until the next chunk is counted there.
+        if self.began_in_chunk and self.head_bytes is not None:
+            self.head_bytes += size
+
     def on_headers_complete(self) -> None:
+        too_large = self.head_bytes is not None and self.head_bytes > self.max_head_bytes
         self._end_head()
+        if too_large:
+            self._refuse(refusal(431, "Request Header Fields Too Large", self._too_large()))
+            raise HeadTooLarge  # stops the parser: no request starts
         super().on_headers_complete()
 
     def data_received(self, data: bytes) -> None:
@@ -100,8 +122,10 @@ class Protocol(HttpToolsProtocol):
         # (one chunk at most goes uncounted).
         self.head_bytes += 0 if self.began_in_chunk else len(data)
         if self.head_bytes > self.max_head_bytes:
-            detail = f"The request line and header fields are larger than {self.max_head_bytes} bytes."
-            self._refuse(refusal(431, "Request Header Fields Too Large", detail))
+            self._refuse(refusal(431, "Request Header Fields Too Large", self._too_large()))
+
+    def _too_large(self) -> str:
+        return f"The request line and header fields are larger than {self.max_head_bytes} bytes."
 
     def _start_head(self) -> None:
         if self.head_timer is not None:
@@ -126,8 +150,10 @@ class Protocol(HttpToolsProtocol):
             self.transport.close()
 
     def send_400_response(self, msg: str) -> None:
-        # uvicorn's answer to what httptools cannot parse, as a problem document like every other.
-        self._refuse(refusal(400, "Bad Request", "The request is not valid HTTP/1.1."))
+        # uvicorn's answer to what httptools cannot parse, as a problem document like every other;
+        # none when the parser was stopped by a refusal already sent.
+        if not self.refused:
+            self._refuse(refusal(400, "Bad Request", "The request is not valid HTTP/1.1."))
 
     def _refuse(self, answer: bytes) -> None:
         self._end_head()

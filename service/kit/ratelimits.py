@@ -92,7 +92,7 @@ class Limiter:
 def address_key(host: str) -> str:
     """The address's key: IPv6 clients by their /64 (one subscriber's), anything unparsable together.
 
-    Behind a proxy, uvicorn's --forwarded-allow-ips (the proxy's address, never `*`) makes `host`
+    Behind a proxy, FORWARDED_ALLOW_IPS (the proxy's address, never `*`) makes `host`
     the client's rather than the proxy's.
     """
     try:

@@ -49,9 +49,14 @@ CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 class Operator:
     """A signed-in (or not) operator's browser."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, address: str = "127.0.0.1") -> None:
+        """`address`: the loopback address the browser connects from, the client address the back
+        office sees (127.0.0.2 and on reach a server on 127.0.0.1 too)."""
         self.url = url
-        self.client = httpx.Client(base_url=url, headers={"Origin": url}, follow_redirects=False, timeout=10)
+        transport = httpx.HTTPTransport(local_address=address)
+        self.client = httpx.Client(
+            base_url=url, headers={"Origin": url}, follow_redirects=False, timeout=10, transport=transport
+        )
 
     def __enter__(self) -> "Operator":
         return self
