@@ -130,7 +130,7 @@ def create_app(settings: Settings | None = None, *, tracer_provider: TracerProvi
         app.state.exports = exports
         await exports.start()
         metrics_server = (
-            None if settings.metrics_port is None else serve_metrics(settings.metrics_host, settings.metrics_port)
+            None if settings.metrics_port is None else await serve_metrics(settings.metrics_host, settings.metrics_port)
         )
         restore_signals = close_on_exit_signals(broadcaster)
         try:
@@ -143,8 +143,7 @@ def create_app(settings: Settings | None = None, *, tracer_provider: TracerProvi
             await checkpoints.stop()
             await exports.stop()
             if metrics_server is not None:
-                metrics_server.shutdown()
-                metrics_server.server_close()
+                metrics_server.close()
             purging.cancel()
             await asyncio.gather(purging, return_exceptions=True)
             await database.dispose()

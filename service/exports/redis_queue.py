@@ -88,7 +88,7 @@ async def _startup(ctx: Context) -> None:
             tracing.trace_statements(engine.sync_engine, tracer_provider)
     await _requeue_left(state["database"], state["worker"].queue)
     if settings.metrics_port is not None:  # once answering, the worker has queued again what was left
-        state["metrics_server"] = serve_metrics(settings.metrics_host, settings.metrics_port)
+        state["metrics_server"] = await serve_metrics(settings.metrics_host, settings.metrics_port)
 
 
 async def _requeue_left(database: Database, queue: Queue) -> None:
@@ -106,8 +106,7 @@ async def _shutdown(ctx: Context) -> None:
     state: dict[str, Any] = ctx  # type: ignore[assignment]
     await state["database"].dispose()
     if (metrics_server := state.get("metrics_server")) is not None:
-        metrics_server.shutdown()
-        metrics_server.server_close()
+        metrics_server.close()
     if (tracer_provider := state.get("tracer_provider")) is not None:
         await tracing.flush(tracer_provider)
 

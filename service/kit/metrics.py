@@ -9,12 +9,13 @@ worker that holds METRICS_PORT reports every worker's; the others find the port 
 to that one. A worker that dies leaves its counters in (they count what was done) and its gauges out.
 """
 
+import asyncio
 import logging
 import os
 from typing import Any
-from wsgiref.simple_server import WSGIServer
 
-from prometheus_client import REGISTRY, CollectorRegistry, Counter, Gauge, Histogram, multiprocess, start_http_server
+from prometheus_client import REGISTRY, CollectorRegistry, Counter, Gauge, Histogram, multiprocess
+from prometheus_client.exposition import choose_encoder
 from sqlalchemy import event
 from sqlalchemy.pool import AsyncAdaptedQueuePool
 
@@ -66,17 +67,54 @@ def count_connections(engine: Any) -> None:
     event.listen(engine, "checkin", lambda *_: POOL_IN_USE.dec())
 
 
-def serve(host: str, port: int) -> WSGIServer | None:
-    """The metrics server, in a thread of its own; None when another worker of this service holds the port."""
+# A scrape sends its request within this long, and takes its answer within it too; at most this many
+# connections are served at once (the rest are closed at once). Served on the event loop: an idle or
+# stalled connection holds a socket for a few seconds, and no thread.
+SCRAPE_SECONDS = 5
+SCRAPERS = 128
+HEAD_BYTES = 8 * 1024
+
+
+async def serve(host: str, port: int) -> asyncio.Server | None:
+    """The metrics server; None when another worker of this service holds the port."""
     registry: CollectorRegistry = REGISTRY
     if MULTIPROCESS:
         registry = CollectorRegistry()
         multiprocess.MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
+    scrapes = asyncio.Semaphore(SCRAPERS)
+
+    async def answer(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        if scrapes.locked():
+            writer.transport.abort()
+            return
+        try:
+            async with scrapes, asyncio.timeout(SCRAPE_SECONDS):
+                writer.write(await _scrape(registry, await reader.readuntil(b"\r\n\r\n")))
+                await writer.drain()
+            writer.close()
+        except (TimeoutError, asyncio.LimitOverrunError, asyncio.IncompleteReadError, ConnectionError):
+            writer.transport.abort()  # too slow, too long, cut short
+
     try:
-        server, _ = start_http_server(port, host, registry)
+        return await asyncio.start_server(answer, host, port, limit=HEAD_BYTES)
     except OSError:
         if not MULTIPROCESS:
             raise
         logger.info("metrics: port %d is served by another worker, which reports this one's too", port)
         return None
-    return server
+
+
+async def _scrape(registry: CollectorRegistry, head: bytes) -> bytes:
+    """The whole answer to a request head: the metrics at /metrics (in the format Accept asks for),
+    and 404 elsewhere."""
+    request_line, *fields = head.decode("latin-1").split("\r\n")
+    method, target, *_ = (*request_line.split(" "), "", "")
+    accept = next((value for name, _, value in (f.partition(":") for f in fields) if name.lower() == "accept"), "")
+    if method in ("GET", "HEAD") and target.split("?")[0] == "/metrics":
+        encoder, content_type = choose_encoder(accept)
+        body = await asyncio.to_thread(encoder, registry)  # multiprocess mode reads every worker's files
+        status = "200 OK"
+    else:
+        body, content_type, status = b"Not found: the metrics are at /metrics.\n", "text/plain", "404 Not Found"
+    head_out = f"HTTP/1.1 {status}\r\nContent-Type: {content_type}\r\nContent-Length: {len(body)}\r\n"
+    return (head_out + "Connection: close\r\n\r\n").encode() + (b"" if method == "HEAD" else body)

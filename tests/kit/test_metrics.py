@@ -1,6 +1,7 @@
 """Prometheus metrics on METRICS_PORT, scraped from a real server after real requests: each counter
 moves by exactly what was sent, with one worker process and with two."""
 
+import socket
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -9,6 +10,7 @@ import httpx
 from prometheus_client.parser import text_string_to_metric_families
 
 from bench.servers import free_port
+from service.kit.metrics import SCRAPE_SECONDS
 from tests.conftest import UNLIMITED
 from tests.live import LiveServer
 
@@ -131,3 +133,27 @@ def test_two_workers_report_every_request_whichever_served_it(database_url: str,
     assert requests(after, "getCurrentUser", "4xx") - requests(before, "getCurrentUser", "4xx") == 40
     assert requests(again, "getCurrentUser", "4xx") == requests(after, "getCurrentUser", "4xx")
     assert len({path.name.rsplit("_", 1)[-1] for path in shared.glob("counter_*.db")}) == 2, "both workers counted"
+
+
+def test_idle_connections_to_the_metrics_port_hold_no_thread_and_are_closed(database_url: str, tmp_path: Path) -> None:
+    port = free_port()
+    env = {**UNLIMITED, "METRICS_PORT": str(port), "EXPORT_DIR": str(tmp_path / "exports")}
+    with LiveServer(database_url, env) as live:
+        assert live.process is not None
+        threads = _threads(live.process.pid)
+        idle = [socket.create_connection(("127.0.0.1", port), timeout=10) for _ in range(100)]
+        try:
+            opened = time.monotonic()
+            assert value(scrape(port), "taskboard_http_requests_in_flight") == 0  # answered meanwhile
+            assert _threads(live.process.pid) <= threads + 1  # where each connection took a thread
+            for connection in idle:
+                connection.recv(1)  # nothing comes; the server closes it after SCRAPE_SECONDS
+            assert time.monotonic() - opened < SCRAPE_SECONDS + 3
+        finally:
+            for connection in idle:
+                connection.close()
+
+
+def _threads(pid: int) -> int:
+    status = Path(f"/proc/{pid}/status").read_text()
+    return int(next(line.split()[1] for line in status.splitlines() if line.startswith("Threads:")))
