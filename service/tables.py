@@ -6,6 +6,7 @@ from sqlalchemy import (
     Date,
     Double,
     ForeignKey,
+    ForeignKeyConstraint,
     Index,
     Integer,
     MetaData,
@@ -138,6 +139,9 @@ class Task(Base):
         Index("task_project_id_due_last_asc_idx", "project_id", DUE_LAST_ASC, "id"),
         Index("task_project_id_due_last_desc_idx", "project_id", DUE_LAST_DESC, "id"),
         Index("task_project_id_assignee_id_idx", "project_id", "assignee_id"),
+        # The assignee is a member: an assignment racing the member's removal fails one of the two
+        # (members/handlers.py locks the membership first, so that it is the assignment).
+        ForeignKeyConstraint(["project_id", "assignee_id"], ["membership.project_id", "membership.user_id"]),
         {"sqlite_autoincrement": True},
     )
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012

@@ -122,3 +122,53 @@ def test_0006_cleans_stored_descriptions_and_drops_csv_exports_made_before_it(
     assert found[:3] == ["a\ufffdb", "fine\n\tok", "x\ufffdy\ufffd"]
     assert json.loads(str(found[3]))["description"] == "x\ufffdy"
     assert found[4:] == [[2, 1], ["ndjson"]]  # a new ETag where the description changed
+
+
+def test_0011_unassigns_tasks_left_with_a_non_member_before_its_key(
+    databases: ScratchDatabases, tmp_path: Path
+) -> None:
+    url = databases.new(tmp_path, migrated=False)
+    migrate(url, "0010")
+    now = datetime(2026, 1, 1, tzinfo=UTC)
+    users = "INSERT INTO user_account (id, email, email_key, display_name, password_hash, created_at, updated_at) "
+
+    async def store() -> None:
+        engine = create_async_engine(url)
+        async with engine.begin() as connection:
+            for user_id in (1, 2, 3):
+                values = f"VALUES ({user_id}, 'u{user_id}@example.com', 'u{user_id}@example.com', 'U', 'h', :now, :now)"
+                await connection.execute(text(users + values), {"now": now})
+            await connection.execute(
+                text(
+                    "INSERT INTO project (id, name, owner_id, version, created_at, updated_at) "
+                    "VALUES (1, 'P', 1, 1, :now, :now)"
+                ),
+                {"now": now},
+            )
+            await connection.execute(
+                text(
+                    "INSERT INTO membership (project_id, user_id, role, added_at) "
+                    "VALUES (1, 1, 'owner', :now), (1, 2, 'member', :now)"
+                ),
+                {"now": now},
+            )
+            # Task 1's assignee is a member; task 2's left the project (the race this key ends).
+            await connection.execute(
+                text(
+                    "INSERT INTO task (id, project_id, title, status, assignee_id, version, created_at, updated_at) "
+                    "VALUES (1, 1, 'T', 'todo', 2, 1, :now, :now), (2, 1, 'T', 'todo', 3, 1, :now, :now)"
+                ),
+                {"now": now},
+            )
+        await engine.dispose()
+
+    async def read() -> list[tuple[object, ...]]:
+        engine = create_async_engine(url)
+        async with engine.connect() as connection:
+            rows = (await connection.execute(text("SELECT id, assignee_id, version FROM task ORDER BY id"))).all()
+        await engine.dispose()
+        return [tuple(row) for row in rows]
+
+    asyncio.run(store())
+    migrate(url)
+    assert asyncio.run(read()) == [(1, 2, 1), (2, None, 2)]

@@ -5,6 +5,7 @@ from typing import Any, TypeVar
 from sqlalchemy import Executable, event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.pool import NullPool
 from starlette.datastructures import State
@@ -168,3 +169,11 @@ def after_commit(session: AsyncSession, callback: Callable[[State], None]) -> No
     For what must not happen for a change that rolls back: announcing it, or queueing work on it.
     """
     session.info.setdefault(AFTER_COMMIT, []).append(callback)
+
+
+def broken_constraint(error: IntegrityError) -> str | None:
+    """The name of the constraint a statement broke, where the driver says (asyncpg does; SQLite
+    names none)."""
+    cause = error.orig.__cause__ if error.orig is not None else None
+    name = getattr(error.orig, "constraint_name", None) or getattr(cause, "constraint_name", None)
+    return name if isinstance(name, str) else None

@@ -52,7 +52,9 @@ class MembersHandlers(Handlers, MembersApi):
         _, mine = await projects.visible(self.session, project_id, caller)
         if user_id != caller and mine.role != "owner":
             raise Forbidden(projects.OWNER_ONLY)
-        target = await self.session.get(Membership, (project_id, user_id))
+        # Locked first (PostgreSQL): an assignment to this member that has begun ends before, and is
+        # undone below; one that begins after finds no membership (its foreign key), and is a 422.
+        target = await self.session.get(Membership, (project_id, user_id), with_for_update=True)
         if target is None:
             raise NotFound(f"User {user_id} is not a member of project {project_id}.")
         if target.role == "owner":

@@ -2,11 +2,13 @@ import datetime
 from typing import Any, Literal
 
 from pydantic import MISSING
-from sqlalchemy import Row
+from sqlalchemy import Executable, Result, Row
+from sqlalchemy.exc import IntegrityError
 
 from generated import models
 from generated.api.tasks import CreateTaskResult, GetTaskResult, TasksApi, UpdateTaskResult
 from service.kit.columns import utcnow
+from service.kit.database import broken_constraint
 from service.kit.etags import check_if_match, etag
 from service.kit.events import log as events
 from service.kit.handlers import Handlers
@@ -69,7 +71,7 @@ class TasksHandlers(Handlers, TasksApi):
             "created_at": now,
             "updated_at": now,
         }
-        task = (await self.core(tasks.INSERT, values)).one()
+        task = (await self._write(tasks.INSERT, values)).one()
         created = task_model(task)
         await events.record(self.session, project_id, "task.created", created)
         location = f"/v1/projects/{project_id}/tasks/{task.id}"
@@ -97,7 +99,7 @@ class TasksHandlers(Handlers, TasksApi):
         if body.due_date is not MISSING:
             values["due_date"] = body.due_date
         where = {"task_id": task_id, "read_version": task.version}
-        updated_row = (await self.core(tasks.UPDATE, where | values | {"updated_at": utcnow()})).one_or_none()
+        updated_row = (await self._write(tasks.UPDATE, where | values | {"updated_at": utcnow()})).one_or_none()
         if updated_row is None:
             raise PreconditionFailed(CHANGED_MEANWHILE)
         updated = task_model(updated_row)
@@ -117,6 +119,16 @@ class TasksHandlers(Handlers, TasksApi):
             await projects.visible(self.session, project_id, self.caller.user_id)  # which of the two is missing
             raise NotFound(f"No task with id {task_id} in project {project_id}.")
         return task
+
+    async def _write(self, statement: Executable, values: dict[str, Any]) -> Result[Any]:
+        """A task's insert or update: an assignee who left the project after the check (the foreign
+        key to the membership holds it, tables.py) is refused as one who never joined."""
+        try:
+            return await self.core(statement, values)
+        except IntegrityError as error:
+            if broken_constraint(error) == tasks.ASSIGNEE_IS_MEMBER:
+                raise Unprocessable(NOT_A_MEMBER, where="body", pointer="/assigneeId") from None
+            raise
 
     async def _check_assignee(self, project_id: int, assignee_id: int | None) -> None:
         if assignee_id is not None and not await projects.is_member(self.session, project_id, assignee_id):

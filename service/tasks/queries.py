@@ -39,6 +39,8 @@ UPDATE = on_loop(
     .values(version=TASK.c.version + 1)
     .returning(*TASK.columns)
 )
+# The foreign key from a task's project and assignee to the membership (tables.py).
+ASSIGNEE_IS_MEMBER = "task_project_id_assignee_id_fkey"
 EDITABLE = ("title", "description", "status", "assignee_id", "due_date")
 DELETE = delete(TASK).where(TASK.c.id == bindparam("task_id"))
 
