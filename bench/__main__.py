@@ -179,6 +179,9 @@ def service(seeded: Seeded, workers: int = 1, env: dict[str, str] | None = None)
         # Counted on every request as always, but never refusing the load.
         "RATE_LIMIT_PER_USER": "1000000000",
         "RATE_LIMIT_PER_ADDRESS": "1000000000",
+        # The streams of the "streams open" figures are one user's, on one token.
+        "STREAM_LIMIT_PER_USER": "1000000000",
+        "STREAM_LIMIT_PER_TOKEN": "1000000000",
         **(env or {}),
     }
     ready = f"/v1/projects/{seeded.small_project}/tasks/1"
