@@ -9,18 +9,25 @@ from pathlib import Path
 
 from sqladmin import Admin
 from starlette.applications import Starlette
-from starlette.responses import PlainTextResponse
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
-from service.admin.auth import OperatorSignIn, csrf_token, session_key
+from service.admin.auth import UNFRAMED, OperatorSignIn, csrf_token, session_key
 from service.admin.views import VIEWS
 from service.kit.database import Database
+from service.kit.headers import FOR_ERRORS
 from service.kit.logs import configure as configure_logging
 from service.kit.passwords import password_work
 from service.settings import Settings
 
 TEMPLATES = Path(__file__).parent / "templates"
 UNSERVED = {"file_download", "file_preview"}
+
+
+async def unexpected(_request: Request, _exc: Exception) -> Response:
+    headers = {**FOR_ERRORS, **{name.decode(): value.decode() for name, value in UNFRAMED}}
+    return PlainTextResponse("The back office met an unexpected error; it is logged.", 500, headers=headers)
 
 
 def create_app(settings: Settings | None = None) -> Starlette:
@@ -51,6 +58,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
     admin.admin.router.routes = [
         route for route in admin.admin.router.routes if getattr(route, "name", None) not in UNSERVED
     ]
+    # Rendered outside the back office's middleware: with its headers of its own.
+    admin.admin.exception_handlers[500] = unexpected
     admin.templates.env.globals["csrf_token"] = csrf_token
     admin.admin.state.database, admin.admin.state.settings = database, settings
     for view in VIEWS:

@@ -5,7 +5,8 @@ from collections.abc import Awaitable, Callable
 from typing import Any, ClassVar
 
 from sqladmin import ModelView, expose
-from sqlalchemy import Select, or_
+from sqladmin.pagination import Pagination
+from sqlalchemy import Select, func, or_
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
@@ -16,10 +17,26 @@ from service.kit.database import Database
 from service.settings import Settings
 from service.tables import AuditEntry, Export, Membership, Operator, Project, Task, User
 
+# The service's ids: positive, and within PostgreSQL's bigint.
+LARGEST_ID = 2**63 - 1
+
 
 class ReadOnly(ModelView):
     can_create = can_edit = can_delete = can_export = False
     page_size = 50
+
+    async def get_object_for_details(self, request: Request) -> Any:
+        """None (a 404 page) for what is no key of this table: not ids, or too many or too few."""
+        parts = str(request.path_params["pk"]).split(";")
+        ids = [part for part in parts if part.isascii() and part.isdigit() and int(part) <= LARGEST_ID]
+        if len(ids) != len(parts) or len(ids) != len(self.pk_columns):
+            return None
+        return await super().get_object_for_details(request)
+
+    def search_query(self, stmt: Select[Any], term: str) -> Select[Any]:
+        """The rows where a searchable column holds the term, in any case; `%` and `_` are themselves."""
+        term = term.strip().lower()
+        return stmt.where(or_(*(func.lower(c).contains(term, autoescape=True) for c in self.column_searchable_list)))
 
 
 async def act(request: Request, action: Callable[[Database, Operator, int], Awaitable[None]]) -> int:
@@ -60,7 +77,7 @@ class UserView(ReadOnly, model=User):
         """By a part of the email, or by the id."""
         term = term.strip()
         found = User.email_key.contains(term.lower(), autoescape=True)
-        if term.isdigit() and len(term) <= 18:
+        if term.isascii() and term.isdigit() and int(term) <= LARGEST_ID:
             found = or_(found, User.id == int(term))
         return stmt.where(found)
 
@@ -123,7 +140,8 @@ class AuditView(ReadOnly, model=AuditEntry):
         AuditEntry.object_id,
     ]
     column_details_list: ClassVar[Any] = [AuditEntry.id, *column_list, AuditEntry.before, AuditEntry.after]
-    column_searchable_list: ClassVar[Any] = [AuditEntry.operator_email, AuditEntry.action]
+    # Not by operator: a support operator, who may not list the operators, could find them by search.
+    column_searchable_list: ClassVar[Any] = [AuditEntry.action]
     column_labels: ClassVar[Any] = {
         AuditEntry.at: "When",
         AuditEntry.operator_email: "Operator",
@@ -132,6 +150,25 @@ class AuditView(ReadOnly, model=AuditEntry):
         AuditEntry.object_id: "Its id",
     }
     column_default_sort: ClassVar[Any] = [(AuditEntry.id, True)]
+
+    async def list(self, request: Request) -> Pagination:
+        page = await super().list(request)
+        for entry in page.rows:
+            _as_seen_by(operator_of(request), entry)
+        return page
+
+    async def get_object_for_details(self, request: Request) -> Any:
+        entry = await super().get_object_for_details(request)
+        if entry is not None:
+            _as_seen_by(operator_of(request), entry)
+        return entry
+
+
+def _as_seen_by(viewer: Operator, entry: AuditEntry) -> None:
+    """A support operator sees who acted by id, and by email only where it was they: the operators'
+    emails are for admins (the list of operators is theirs alone). The entry is detached: unsaved."""
+    if viewer.role != "admin" and entry.operator_id != viewer.id:
+        entry.operator_email = f"operator #{entry.operator_id}" if entry.operator_id else "a former operator"
 
 
 class OperatorView(ReadOnly, model=Operator):

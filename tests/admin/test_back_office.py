@@ -162,6 +162,55 @@ def test_support_reads_every_page_and_changes_nothing(database_url: str, tmp_pat
             assert audit_log(database_url) == []
 
 
+ODD_ADDRESSES = (
+    "/user/list?search=%C2%B2",  # a superscript two: a digit to str.isdigit, and no number
+    "/user/details/abc",
+    "/user/details/1.5",
+    "/project/details/1%00",
+    f"/user/details/{'9' * 26}",  # past PostgreSQL's bigint
+    "/membership/details/1",  # one of its two keys
+    "/membership/details/1;x",
+)
+
+
+def test_odd_addresses_answer_pages_and_searches_take_wildcards_literally(database_url: str, tmp_path: Path) -> None:
+    make_operator(database_url, "ops@example.com")
+    with servers(database_url, tmp_path) as (api, office):
+        _, token = sign_up(api)
+        for name in ("100% sure", "1000 sure", "a_b", "axb"):
+            made = httpx.post(
+                f"{api.url}/v1/projects", json={"name": name}, headers={"Authorization": f"Bearer {token}"}
+            )
+            assert made.status_code == 201
+        with Operator(office.url) as operator:
+            assert operator.sign_in("ops@example.com").status_code == 302
+            for path in ODD_ADDRESSES:
+                page = operator.page(path)
+                assert page.status_code in (200, 404), (path, page.status_code)
+                assert page.headers["x-content-type-options"] == "nosniff" and page.headers["x-frame-options"] == "DENY"
+            found = operator.page("/project/list?search=100%25").text
+            assert "100% sure" in found and "1000 sure" not in found
+            found = operator.page("/project/list?search=A_B").text
+            assert "a_b" in found and "axb" not in found
+
+
+def test_support_sees_operators_by_id_in_the_audit_log(database_url: str, tmp_path: Path) -> None:
+    make_operator(database_url, "ops@example.com")
+    make_operator(database_url, "support@example.com", "support")
+    with servers(database_url, tmp_path) as (api, office):
+        user_id, _ = sign_up(api)
+        with Operator(office.url) as admin:
+            assert admin.sign_in("ops@example.com").status_code == 302
+            assert admin.act(f"/user/lock/{user_id}", f"/user/details/{user_id}").status_code == 303
+            assert "ops@example.com" in admin.page("/audit-entry/list").text
+        with Operator(office.url) as support:
+            assert support.sign_in("support@example.com").status_code == 302
+            for page in (support.page("/audit-entry/list"), support.page("/audit-entry/details/1")):
+                assert page.status_code == 200
+                assert "ops@example.com" not in page.text and "operator #" in page.text
+            assert "ops@example.com" not in support.page("/audit-entry/list?search=ops").text
+
+
 # The same work on either database: once.
 @pytest.mark.once
 def test_every_form_needs_the_sessions_token_from_this_origin(database_url: str, tmp_path: Path) -> None:
