@@ -256,6 +256,9 @@ class Operator(Base):
     # `support` reads; `admin` also acts (locks, revokes, re-queues, purges).
     role: Mapped[str] = mapped_column(String(16))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    # A session carries the generation it was made in; a sign-out, or an admin, moves it on, and every
+    # session made before stops working (a copied cookie too).
+    session_generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     __table_args__ = (CheckConstraint("role IN ('support', 'admin')", name="role"), {"sqlite_autoincrement": True})
 

@@ -12,6 +12,7 @@ from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.exceptions import HTTPException
 
+from service.admin import operators
 from service.exports import retention
 from service.exports.files import file_of
 from service.exports.redis_queue import SaqQueue
@@ -124,3 +125,21 @@ async def purge_export(database: Database, settings: Settings, operator: Operato
         await session.execute(delete(Export).where(Export.id == export_id))
         audit(session, operator, "purge", ("export", export_id), before, None)
     await anyio.to_thread.run_sync(retention.remove, [file_of(settings.export_dir, export_id, export.format)])
+
+
+async def end_sessions(database: Database, operator: Operator, operator_id: int) -> None:
+    """Signs an operator out of the back office everywhere: a copied cookie of theirs too."""
+    async with database.short_write() as session:
+        target = await session.get(Operator, operator_id, with_for_update=True)
+        if target is None:
+            raise HTTPException(404, f"No operator {operator_id}.")
+        before = {"sessionGeneration": target.session_generation}
+        await session.execute(operators.ending_sessions(operator_id))
+        audit(
+            session,
+            operator,
+            "end-sessions",
+            ("operator", operator_id),
+            before,
+            {"sessionGeneration": before["sessionGeneration"] + 1},
+        )

@@ -158,20 +158,25 @@ class OperatorSignIn(AuthenticationBackend):
             await throttle.succeeded(session, guess, self.settings)
         # A new session at sign-in: one planted before it is worth nothing after.
         request.session.clear()
-        request.session.update(operator=operator.id, csrf=secrets.token_urlsafe(32))
+        generation = operator.session_generation
+        request.session.update(operator=operator.id, generation=generation, csrf=secrets.token_urlsafe(32))
         return True
 
     async def logout(self, request: Request) -> bool:
+        """Ends every session of the operator, this one and any copy of its cookie."""
+        operator_id = request.session.get("operator")
         request.session.clear()
+        if isinstance(operator_id, int):
+            await operators.end_sessions(self.database, operator_id)
         return True
 
     async def authenticate(self, request: Request) -> bool:
-        operator_id = request.session.get("operator")
-        if not isinstance(operator_id, int):
+        operator_id, generation = request.session.get("operator"), request.session.get("generation")
+        if not isinstance(operator_id, int) or not isinstance(generation, int):
             return False
         async with self.database.reader() as session, session.begin():
             operator = await session.get(Operator, operator_id)
-        if operator is None:
+        if operator is None or operator.session_generation != generation:
             request.session.clear()
             return False
         request.state.operator = operator

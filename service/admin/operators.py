@@ -7,7 +7,7 @@ import getpass
 import os
 import sys
 
-from sqlalchemy import select
+from sqlalchemy import Update, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -24,6 +24,17 @@ async def find(session: AsyncSession, email: str) -> Operator | None:
     if "\x00" in email:
         return None
     return (await session.execute(select(Operator).where(Operator.email == email.strip().lower()))).scalar_one_or_none()
+
+
+def ending_sessions(operator_id: int) -> Update:
+    """Moves the operator's session generation on: every session made before stops working."""
+    next_generation = Operator.session_generation + 1
+    return update(Operator).where(Operator.id == operator_id).values(session_generation=next_generation)
+
+
+async def end_sessions(database: Database, operator_id: int) -> None:
+    async with database.short_write() as session:
+        await session.execute(ending_sessions(operator_id))
 
 
 async def create(database: Database, settings: Settings, email: str, password: str, role: str) -> Operator:

@@ -175,6 +175,11 @@ class OperatorView(ReadOnly, model=Operator):
     name, name_plural, icon = "Operator", "Operators", "fa-solid fa-user-shield"
     column_list: ClassVar[Any] = [Operator.id, Operator.email, Operator.role, Operator.created_at]
     column_details_list: ClassVar[Any] = column_list
+    details_template = "operator_details.html"
+
+    @expose("/end-sessions/{pk:int}", methods=["POST"])
+    async def end_sessions(self, request: Request) -> Response:
+        return shown(request, "operator", await act(request, actions.end_sessions))
 
     def is_accessible(self, request: Request) -> bool:
         # Asked for the menu of every page, error pages before sign-in too.

@@ -14,8 +14,10 @@ import httpx
 import pytest
 from sqlalchemy import insert, select, update
 
+from service.admin.auth import SESSION_COOKIE
 from service.kit.credentials import new_token, token_digest
 from service.tables import AccessToken, AuditEntry, Export, User
+from service.tables import Operator as OperatorRow
 from tests.admin.office import ADMIN_APP, PASSWORD, Operator, make_operator, rows, run_sql, servers
 from tests.browser import ARTIFACTS, chromium
 from tests.live import LiveServer
@@ -192,6 +194,38 @@ def test_odd_addresses_answer_pages_and_searches_take_wildcards_literally(databa
             assert "100% sure" in found and "1000 sure" not in found
             found = operator.page("/project/list?search=A_B").text
             assert "a_b" in found and "axb" not in found
+
+
+def test_sign_out_ends_the_session_and_its_copies_and_an_admin_ends_anothers(database_url: str) -> None:
+    make_operator(database_url, "ops@example.com")
+    make_operator(database_url, "support@example.com", "support")
+    [row] = rows(database_url, select(OperatorRow.id).where(OperatorRow.email == "support@example.com"))
+    support_id = cast(tuple[int], row)[0]
+    with LiveServer(database_url, app=ADMIN_APP) as office:
+        with Operator(office.url) as operator, Operator(office.url) as thief:
+            assert operator.sign_in("ops@example.com").status_code == 302
+            thief.client.cookies.set(SESSION_COOKIE, operator.client.cookies[SESSION_COOKIE])
+            assert thief.page("/user/list").status_code == 200
+            assert operator.page("/logout").status_code == 302
+            assert thief.page("/user/list").headers["location"] == f"{office.url}/login"
+        with Operator(office.url) as support, Operator(office.url) as admin:
+            assert support.sign_in("support@example.com").status_code == 302
+            assert support.page("/user/list").status_code == 200
+            assert admin.sign_in("ops@example.com").status_code == 302
+            page = f"/operator/details/{support_id}"
+            assert admin.act(f"/operator/end-sessions/{support_id}", page).status_code == 303
+            assert support.page("/user/list").headers["location"] == f"{office.url}/login"
+            assert admin.page("/user/list").status_code == 200  # only the other's
+            assert support.sign_in("support@example.com").status_code == 302  # and a new sign-in works
+    [entry] = audit_log(database_url)
+    assert entry == (
+        "ops@example.com",
+        "end-sessions",
+        "operator",
+        support_id,
+        {"sessionGeneration": 0},
+        {"sessionGeneration": 1},
+    )
 
 
 def test_support_sees_operators_by_id_in_the_audit_log(database_url: str, tmp_path: Path) -> None:
