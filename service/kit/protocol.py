@@ -52,7 +52,11 @@ class Protocol(HttpToolsProtocol):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.head_timeout, self.max_head_bytes, self.send_timeout = _limits()
-        self.head_bytes: int | None = 0  # of the head being received; None between heads
+        # Of the head being received: its request line and fields as httptools finds them (None
+        # between heads), and the bytes that came after the chunk it began in, which bound a field
+        # still arriving.
+        self.head_bytes: int | None = 0
+        self.raw_bytes = 0
         self.head_timer: asyncio.TimerHandle | None = None
         self.began_in_chunk = False
         self.refused = False  # answered 400, 408 or 431: what still comes is dropped
@@ -91,16 +95,14 @@ class Protocol(HttpToolsProtocol):
 
     def on_url(self, url: bytes) -> None:
         super().on_url(url)
-        self._count_in_first_chunk(len(url))
+        self._count(len(url))
 
     def on_header(self, name: bytes, value: bytes) -> None:
         super().on_header(name, value)
-        self._count_in_first_chunk(len(name) + len(value) + 4)  # ": " and CRLF
+        self._count(len(name) + len(value) + 4)  # ": " and CRLF
 
-    def _count_in_first_chunk(self, size: int) -> None:
-        # The chunk in which a head began is not counted whole (data_received): its parts are, as
-        # httptools finds them; a part it holds back until the next chunk is counted there.
-        if self.began_in_chunk and self.head_bytes is not None:
+    def _count(self, size: int) -> None:
+        if self.head_bytes is not None:
             self.head_bytes += size
 
     def on_headers_complete(self) -> None:
@@ -119,9 +121,9 @@ class Protocol(HttpToolsProtocol):
         if self.head_bytes is None or self.transport.is_closing():
             return
         # A head that began inside this chunk may follow a previous request's body: not counted
-        # (one chunk at most goes uncounted).
-        self.head_bytes += 0 if self.began_in_chunk else len(data)
-        if self.head_bytes > self.max_head_bytes:
+        # (one chunk at most goes uncounted here; its fields are, once whole).
+        self.raw_bytes += 0 if self.began_in_chunk else len(data)
+        if max(self.head_bytes, self.raw_bytes) > self.max_head_bytes:
             self._refuse(refusal(431, "Request Header Fields Too Large", self._too_large()))
 
     def _too_large(self) -> str:
@@ -130,7 +132,7 @@ class Protocol(HttpToolsProtocol):
     def _start_head(self) -> None:
         if self.head_timer is not None:
             self.head_timer.cancel()
-        self.head_bytes = 0
+        self.head_bytes = self.raw_bytes = 0
         self.head_timer = self.loop.call_later(self.head_timeout, self._head_too_slow)
 
     def _end_head(self) -> None:
@@ -142,7 +144,7 @@ class Protocol(HttpToolsProtocol):
     def _head_too_slow(self) -> None:
         if self.transport.is_closing():
             return
-        if self.head_bytes:
+        if self.head_bytes or self.raw_bytes:
             detail = f"The request line and header fields did not arrive within {self.head_timeout:g} seconds."
             self._refuse(refusal(408, "Request Timeout", detail))
         else:

@@ -108,6 +108,15 @@ def test_a_head_larger_than_the_limit_is_431_when_it_arrives_in_one_piece(server
     assert document["detail"] == "The request line and header fields are larger than 4096 bytes."
 
 
+def test_a_field_larger_than_the_limit_is_431_when_it_straddles_two_pieces(server: LiveServer) -> None:
+    with connect(server) as connection:
+        connection.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-Padding: " + b"a" * 3000)
+        time.sleep(0.2)  # the rest in a chunk of its own, smaller than the limit
+        connection.sendall(b"a" * 3000 + b"\r\n\r\n")
+        document = problem(read_all(connection), 431)
+    assert document["detail"] == "The request line and header fields are larger than 4096 bytes."
+
+
 def test_a_head_that_arrives_too_slowly_is_408(server: LiveServer) -> None:
     started = time.monotonic()  # the server's clock starts when the connection opens
     with connect(server) as connection:
