@@ -43,6 +43,10 @@ class Settings(BaseSettings):
     rate_limit_period: timedelta = timedelta(minutes=1)
     rate_limit_per_user: int = Field(default=600, ge=1)
     rate_limit_per_address: int = Field(default=30, ge=1)
+    # Sign-ups per client address in SIGN_UP_PERIOD, whether they make an account or find the email
+    # taken (409, which tells that it has one): what bounds finding out who has an account.
+    sign_up_per_address: int = Field(default=20, ge=1)
+    sign_up_period: timedelta = timedelta(hours=1)
     # Where they are counted: this process's memory, or a Redis that every process shares
     # (async+redis://host:6379/0).
     rate_limit_storage: str = "async+memory://"
@@ -130,7 +134,9 @@ class Settings(BaseSettings):
             raise ValueError("RATE_LIMIT_STORAGE must be async+memory:// or async+redis(s)://host:port")
         return url
 
-    @field_validator("token_ttl", "rate_limit_period", "sign_in_lockout", "sign_in_trust", "export_retention")
+    @field_validator(
+        "token_ttl", "rate_limit_period", "sign_up_period", "sign_in_lockout", "sign_in_trust", "export_retention"
+    )
     @classmethod
     def _positive_duration(cls, duration: timedelta) -> timedelta:
         if duration <= timedelta(0):

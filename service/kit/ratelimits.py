@@ -56,6 +56,8 @@ class Limiter:
         period = max(1, round(settings.rate_limit_period.total_seconds()))
         self.per_user = RateLimitItemPerSecond(settings.rate_limit_per_user, period)
         self.per_address = RateLimitItemPerSecond(settings.rate_limit_per_address, period)
+        sign_up_period = max(1, round(settings.sign_up_period.total_seconds()))
+        self.sign_ups = RateLimitItemPerSecond(settings.sign_up_per_address, sign_up_period)
         workers = int(os.environ.get("WEB_CONCURRENCY") or 1)
         if workers > 1 and url.startswith("async+memory"):
             logger.warning(
@@ -83,6 +85,11 @@ class Limiter:
             await self.count_address(request)
         else:
             await self.hit(self.per_user, f"user:{caller.user_id}")
+
+    async def count_sign_up(self, request: Request) -> None:
+        """Counts a sign-up against its client address (SIGN_UP_PER_ADDRESS)."""
+        address = address_key(request.client.host if request.client else "")
+        await self.hit(self.sign_ups, f"sign-up:{address}")
 
     async def count_address(self, request: Request) -> None:
         """Counts a request against its client address: anonymous ones, and failed authentications."""

@@ -6,6 +6,7 @@ from service.kit.columns import utcnow
 from service.kit.handlers import Handlers
 from service.kit.pagination import Pager, by_id
 from service.kit.problems import Conflict, Forbidden, NotFound, Unprocessable
+from service.kit.ratelimits import Limiter
 from service.tables import User
 from service.tokens import queries as tokens
 from service.tokens import throttle
@@ -16,6 +17,8 @@ from service.users.mapping import user_model
 class UsersHandlers(Handlers, UsersApi):
     async def create_user(self, *, body: models.UserCreate) -> CreateUserResult:
         _check_email_lengths(body.email)
+        limiter: Limiter = self.state.limiter
+        await limiter.count_sign_up(self.context.request)
         # Hash before touching the database, so that no lock is held while Argon2 works.
         async with self.passwords.admitted():
             password_hash = await self.passwords.hash(body.password)

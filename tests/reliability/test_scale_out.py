@@ -127,6 +127,8 @@ async def test_four_uvicorn_workers_act_as_one(database_url: str, tmp_path: Path
         "RATE_LIMIT_PERIOD": "PT1H",
         "RATE_LIMIT_STORAGE": "async+redis://127.0.0.1:6379/0",
         "RATE_LIMIT_KEY_PREFIX": f"taskboard-test-{uuid.uuid4().hex}",
+        # Eight streams of one token, however unevenly the kernel spreads them over the workers.
+        "STREAM_LIMIT_PER_TOKEN": "8",
     }
     with LiveServer(database_url, {**env, "EXPORT_DIR": str(tmp_path / "exports")}, workers=4) as server:
         limits = httpx.Limits(max_connections=40, max_keepalive_connections=0)  # a new connection, any worker

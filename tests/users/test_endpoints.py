@@ -2,7 +2,8 @@ import asyncio
 
 import httpx
 
-from tests.factories import PASSWORD, add_member, assert_problem, create_project, new_user, sign_up
+from service.settings import Settings
+from tests.factories import PASSWORD, add_member, assert_problem, client_for, create_project, new_user, sign_up
 
 
 async def test_sign_up_returns_the_account_and_its_location(client: httpx.AsyncClient) -> None:
@@ -207,3 +208,17 @@ async def test_list_users_shows_the_caller_and_co_members(client: httpx.AsyncCli
         {"id": bob.user["id"], "displayName": bob.user["displayName"]},
     ]
     assert [p["id"] for p in (await client.get("/v1/users", headers=eve.headers)).json()["items"]] == [eve.user["id"]]
+
+
+async def test_sign_ups_are_counted_per_address_those_that_find_the_email_taken_too(settings: Settings) -> None:
+    async with client_for(settings.model_copy(update={"sign_up_per_address": 3})) as client:
+        taken = new_user()
+        assert (await client.post("/v1/users", json=taken)).status_code == 201
+        assert (await client.post("/v1/users", json=taken)).status_code == 409
+        assert (await client.post("/v1/users", json=new_user())).status_code == 201
+        refused = await client.post("/v1/users", json=new_user())
+        assert_problem(refused, 429)
+        assert 3000 <= int(refused.headers["retry-after"]) <= 3600  # SIGN_UP_PERIOD: an hour
+        # Sign-in is not sign-up: its own limits.
+        signed_in = await client.post("/v1/tokens", json={"email": taken["email"], "password": taken["password"]})
+        assert signed_in.status_code == 201

@@ -20,7 +20,10 @@ export interface paths {
         put?: never;
         /**
          * Sign up
-         * @description Creates an account. Emails are unique regardless of letter case.
+         * @description Creates an account. Emails are unique regardless of letter case: an email that has an
+         *     account already is 409, which tells that it has one. So sign-ups are counted per client
+         *     address, whether they make an account or not: 20 an hour (`SIGN_UP_PER_ADDRESS`,
+         *     `SIGN_UP_PERIOD`), then 429 with `Retry-After`.
          */
         post: operations["createUser"];
         delete?: never;

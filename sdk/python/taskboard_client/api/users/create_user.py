@@ -107,7 +107,10 @@ def sync_detailed(
 ) -> Response[Problem | User | ValidationProblem]:
     """Sign up
 
-     Creates an account. Emails are unique regardless of letter case.
+     Creates an account. Emails are unique regardless of letter case: an email that has an
+    account already is 409, which tells that it has one. So sign-ups are counted per client
+    address, whether they make an account or not: 20 an hour (`SIGN_UP_PER_ADDRESS`,
+    `SIGN_UP_PERIOD`), then 429 with `Retry-After`.
 
     Args:
         x_request_id (str | Unset):
@@ -141,7 +144,10 @@ def sync(
 ) -> Problem | User | ValidationProblem | None:
     """Sign up
 
-     Creates an account. Emails are unique regardless of letter case.
+     Creates an account. Emails are unique regardless of letter case: an email that has an
+    account already is 409, which tells that it has one. So sign-ups are counted per client
+    address, whether they make an account or not: 20 an hour (`SIGN_UP_PER_ADDRESS`,
+    `SIGN_UP_PERIOD`), then 429 with `Retry-After`.
 
     Args:
         x_request_id (str | Unset):
@@ -170,7 +176,10 @@ async def asyncio_detailed(
 ) -> Response[Problem | User | ValidationProblem]:
     """Sign up
 
-     Creates an account. Emails are unique regardless of letter case.
+     Creates an account. Emails are unique regardless of letter case: an email that has an
+    account already is 409, which tells that it has one. So sign-ups are counted per client
+    address, whether they make an account or not: 20 an hour (`SIGN_UP_PER_ADDRESS`,
+    `SIGN_UP_PERIOD`), then 429 with `Retry-After`.
 
     Args:
         x_request_id (str | Unset):
@@ -202,7 +211,10 @@ async def asyncio(
 ) -> Problem | User | ValidationProblem | None:
     """Sign up
 
-     Creates an account. Emails are unique regardless of letter case.
+     Creates an account. Emails are unique regardless of letter case: an email that has an
+    account already is 409, which tells that it has one. So sign-ups are counted per client
+    address, whether they make an account or not: 20 an hour (`SIGN_UP_PER_ADDRESS`,
+    `SIGN_UP_PERIOD`), then 429 with `Retry-After`.
 
     Args:
         x_request_id (str | Unset):
