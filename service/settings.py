@@ -94,6 +94,10 @@ class Settings(BaseSettings):
     export_sweep_seconds: float = Field(default=30.0, gt=0)
     # A finished export, and its file, is deleted this long after it finished.
     export_retention: timedelta = timedelta(days=7)
+    # Exports a user may have queued or running at once, and the bytes of finished export files they
+    # may keep (each counted until it is deleted): one more export is 429.
+    exports_in_flight_per_user: int = Field(default=3, ge=1)
+    export_bytes_per_user: int = Field(default=100 * 1024 * 1024, ge=1)
     # `inprocess`: the service runs exports itself. `saq`: workers started with `make worker` do,
     # through Redis at REDIS_URL.
     export_queue: Literal["inprocess", "saq"] = "inprocess"

@@ -193,6 +193,9 @@ class EventHorizon(Base):
     purged_through: Mapped[int] = mapped_column(Id)
 
 
+ACTIVE_EXPORT: ColumnElement[bool] = literal_column("status IN ('queued', 'running')")
+
+
 class Export(Base):
     """An export job: its state lives here, whichever worker runs it."""
 
@@ -209,11 +212,24 @@ class Export(Base):
     # While running: until when the run's worker holds it. It renews this as it writes; once the
     # time has passed, the worker is taken for dead and any process may queue the export again.
     lease_expires_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # Who asked for it (their quotas count it), and the size of its file once written.
+    requested_by: Mapped[int | None] = mapped_column(Id, ForeignKey("user_account.id", ondelete="SET NULL"))
+    size_bytes: Mapped[int | None] = mapped_column(Id)
 
     __table_args__ = (
         CheckConstraint("status IN ('queued', 'running', 'succeeded', 'failed')", name="status"),
         CheckConstraint("format IN ('csv', 'ndjson')", name="format"),
         Index(None, "status"),
+        # One export of a project and format queued or running at a time: a second request joins it.
+        Index(
+            "export_active_project_id_format_idx",
+            "project_id",
+            "format",
+            unique=True,
+            sqlite_where=ACTIVE_EXPORT,
+            postgresql_where=ACTIVE_EXPORT,
+        ),
+        Index(None, "requested_by", "status"),
         {"sqlite_autoincrement": True},
     )
 

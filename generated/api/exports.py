@@ -3,7 +3,7 @@
 import inspect
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
 
@@ -19,6 +19,7 @@ from generated.runtime import (
 
 @dataclass(frozen=True, slots=True)
 class CreateExportResult:
+    status_code: Literal[200, 202]
     body: models.Export
     location: str
 
@@ -134,7 +135,7 @@ def router(handlers: type[ExportsApi], *, context: RequestContext) -> APIRouter:
     @api.post(
         "/v1/projects/{projectId}/exports",
         operation_id="createExport",
-        status_code=202,
+        status_code=200,
         response_model=models.Export,
         responses={
             400: RESPONSES["MalformedRequest"],
@@ -159,6 +160,7 @@ def router(handlers: type[ExportsApi], *, context: RequestContext) -> APIRouter:
     ) -> models.Export:
         body = await parse_body(request, models.ExportCreate)
         result = await handlers(request_context).create_export(project_id=project_id, body=body)
+        response.status_code = result.status_code
         response.headers["Location"] = result.location
         return result.body
 

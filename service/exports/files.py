@@ -78,7 +78,8 @@ async def _run(database: Database, directory: Path, export_id: int) -> str | Non
         logger.exception("export %s failed", export_id)
         outcome: dict[str, object] = {"status": "failed", "error": f"The export failed: {type(error).__name__}."}
     else:
-        outcome = {"status": "succeeded", "row_count": count}
+        size = await anyio.to_thread.run_sync(_size, path)
+        outcome = {"status": "succeeded", "row_count": count, "size_bytes": size}
     async with database.short_write() as session:
         # Only the run that holds the claim records its end: a recovery may have queued it again.
         mine = (Export.id == export_id, Export.status == "running")
@@ -172,3 +173,11 @@ def _finish(out: IO[str], partial: Path, path: Path) -> None:
 def _discard(out: IO[str], partial: Path) -> None:
     out.close()
     partial.unlink(missing_ok=True)
+
+
+def _size(path: Path) -> int:
+    """The file's size; 0 once it is gone (deleted with its project meanwhile)."""
+    try:
+        return path.stat().st_size
+    except FileNotFoundError:
+        return 0

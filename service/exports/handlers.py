@@ -1,4 +1,5 @@
 import anyio
+from sqlalchemy.exc import IntegrityError
 from starlette.datastructures import State
 
 from generated import models
@@ -14,8 +15,12 @@ from service.kit.handlers import Handlers
 from service.kit.metrics import EXPORTS
 from service.kit.pagination import Pager, by_id
 from service.kit.problems import Conflict, NotFound
+from service.kit.ratelimits import TooManyRequests
 from service.projects import queries as projects
 from service.tables import Export
+
+# An export takes seconds: about when to ask again, when a user's are all queued or running.
+IN_FLIGHT_RETRY_SECONDS = 10
 
 
 class ExportsHandlers(Handlers, ExportsApi):
@@ -29,13 +34,38 @@ class ExportsHandlers(Handlers, ExportsApi):
 
     async def create_export(self, *, project_id: int, body: models.ExportCreate) -> CreateExportResult:
         await projects.visible(self.session, project_id, self.caller.user_id)
-        export = Export(project_id=project_id, format=body.format.value, status="queued", created_at=utcnow())
-        self.session.add(export)
-        await self.session.flush()
+        format = body.format.value
+        if (running := await self.session.scalar(exports.active(project_id, format))) is not None:
+            return _joined(running)
+        await self._within_quotas()
+        me = self.caller.user_id
+        export = Export(project_id=project_id, format=format, status="queued", created_at=utcnow(), requested_by=me)
+        try:
+            async with self.session.begin_nested():
+                self.session.add(export)
+        except IntegrityError:
+            # Another request queued one first (the unique index of queued and running exports).
+            if (running := await self.session.scalar(exports.active(project_id, format))) is None:
+                raise
+            return _joined(running)
         export_id = export.id
         carried = tracing.carrier()
         after_commit(self.session, lambda state: queued(state, export_id, carried))
-        return CreateExportResult(body=export_model(export), location=f"/v1/exports/{export.id}")
+        return CreateExportResult(status_code=202, body=export_model(export), location=f"/v1/exports/{export.id}")
+
+    async def _within_quotas(self) -> None:
+        me, settings = self.caller.user_id, self.settings
+        if (count := await self.session.scalar(exports.in_flight(me)) or 0) >= settings.exports_in_flight_per_user:
+            detail = f"You have {count} exports queued or running; one more may start once one of them ends."
+            raise TooManyRequests(detail, IN_FLIGHT_RETRY_SECONDS)
+        stored, oldest = (await self.session.execute(exports.stored(me))).one()
+        if (stored or 0) >= settings.export_bytes_per_user:
+            frees = (oldest + settings.export_retention - utcnow()).total_seconds() if oldest else 0
+            detail = (
+                f"Your finished exports keep {stored} bytes, and EXPORT_BYTES_PER_USER allows "
+                f"{settings.export_bytes_per_user}; the oldest is deleted after Retry-After seconds."
+            )
+            raise TooManyRequests(detail, frees)
 
     async def get_export(self, *, export_id: int) -> models.Export:
         return export_model(await self._export(export_id))
@@ -60,6 +90,10 @@ class ExportsHandlers(Handlers, ExportsApi):
         if export is None:
             raise NotFound(f"No export with id {export_id}.")
         return export
+
+
+def _joined(export: Export) -> CreateExportResult:
+    return CreateExportResult(status_code=200, body=export_model(export), location=f"/v1/exports/{export.id}")
 
 
 def queued(state: State, export_id: int, carried: dict[str, str]) -> None:

@@ -8,7 +8,7 @@ from typing import Any
 import httpx
 import pytest
 from fastapi import FastAPI
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from service.app import create_app
 from service.exports import files
@@ -105,8 +105,8 @@ async def test_download_before_the_export_succeeded_is_409(client: httpx.AsyncCl
     ada = await sign_up(client)
     project = await create_project(client, ada)
     async with app.state.database.writer() as session, session.begin():
-        for status in ("queued", "running", "failed"):
-            session.add(Export(project_id=project["id"], format="csv", status=status, created_at=datetime.now(UTC)))
+        for status, format in (("queued", "csv"), ("running", "ndjson"), ("failed", "csv")):
+            session.add(Export(project_id=project["id"], format=format, status=status, created_at=datetime.now(UTC)))
     # Straight into the database, so no worker knows of them.
     async with app.state.database.reader() as session:
         ids = [e.id for e in (await session.scalars(select(Export))).all()]
@@ -214,7 +214,8 @@ async def test_members_list_every_export_of_the_project_newest_first(client: htt
     started = []
     for who, format in [(ada, "csv"), (bob, "ndjson"), (ada, "ndjson")]:
         response = await client.post(url, json={"format": format}, headers=who.headers)
-        started.append(response.json()["id"])
+        assert response.status_code == 202
+        started.append((await finished(client, who, response.headers["location"]))["id"])
     first = await client.get(url, params={"limit": 2}, headers=bob.headers)
     assert first.status_code == 200
     page = first.json()
@@ -227,3 +228,70 @@ async def test_members_list_every_export_of_the_project_newest_first(client: htt
         "items": [],
         "nextCursor": None,
     }
+
+
+async def queued_export(app: FastAPI, project_id: int, user_id: int, format: str = "csv", **values: Any) -> int:
+    """An export as the database holds it, straight into it: no worker knows of it."""
+    async with app.state.database.writer() as session, session.begin():
+        export = Export(
+            project_id=project_id,
+            format=format,
+            status=values.pop("status", "queued"),
+            created_at=datetime.now(UTC),
+            requested_by=user_id,
+            **values,
+        )
+        session.add(export)
+        await session.flush()
+        return export.id
+
+
+async def test_a_second_export_of_a_project_and_format_joins_the_one_under_way(
+    client: httpx.AsyncClient, app: FastAPI
+) -> None:
+    ada = await sign_up(client)
+    project = await create_project(client, ada)
+    waiting = await queued_export(app, project["id"], ada.user["id"])
+    url = f"/v1/projects/{project['id']}/exports"
+    joined = await client.post(url, json={"format": "csv"}, headers=ada.headers)
+    assert joined.status_code == 200
+    assert joined.json()["id"] == waiting and joined.json()["status"] == "queued"
+    assert joined.headers["location"] == f"/v1/exports/{waiting}"
+    other_format = await client.post(url, json={"format": "ndjson"}, headers=ada.headers)
+    assert other_format.status_code == 202 and other_format.json()["id"] != waiting
+
+
+async def test_a_users_exports_in_flight_and_stored_bytes_are_bounded(settings: Settings) -> None:
+    bounded = settings.model_copy(update={"exports_in_flight_per_user": 2, "export_bytes_per_user": 1000})
+    app = create_app(bounded)
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://taskboard.test") as client:
+            ada = await sign_up(client)
+            projects = [await create_project(client, ada) for _ in range(3)]
+            for project in projects[:2]:
+                await queued_export(app, project["id"], ada.user["id"])
+            url = f"/v1/projects/{projects[2]['id']}/exports"
+            refused = await client.post(url, json={"format": "csv"}, headers=ada.headers)
+            assert "2 exports queued or running" in assert_problem(refused, 429)["detail"]
+            assert refused.headers["retry-after"] == "10"
+            # Another user is not held back by Ada's.
+            bob = await sign_up(client)
+            theirs = await create_project(client, bob)
+            exported = await client.post(
+                f"/v1/projects/{theirs['id']}/exports", json={"format": "csv"}, headers=bob.headers
+            )
+            assert exported.status_code == 202
+            # Ada's finished files, kept until they expire, count against her bytes.
+            async with app.state.database.writer() as session, session.begin():
+                await session.execute(
+                    update(Export).where(Export.requested_by == ada.user["id"]).values(status="failed")
+                )
+            done = datetime.now(UTC)
+            await queued_export(
+                app, projects[0]["id"], ada.user["id"], status="succeeded", size_bytes=1000, finished_at=done
+            )
+            refused = await client.post(url, json={"format": "csv"}, headers=ada.headers)
+            assert "keep 1000 bytes" in assert_problem(refused, 429)["detail"]
+            retention = bounded.export_retention.total_seconds()
+            assert retention - 60 <= int(refused.headers["retry-after"]) <= retention

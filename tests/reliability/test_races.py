@@ -3,6 +3,7 @@ rest get the documented 4xx, and nothing answers 5xx."""
 
 import asyncio
 import itertools
+import uuid
 from collections import Counter
 from pathlib import Path
 
@@ -103,3 +104,23 @@ async def test_an_assignment_racing_the_assignees_removal_never_leaves_a_non_mem
                 assert final["assigneeId"] is None, (assigned.status_code, removed.status_code)
     # Either order, and no other answer: assigned then unassigned by the removal, or refused as a non-member's.
     assert set(statuses) <= {(200, 204), (422, 204)}, statuses
+
+
+async def test_concurrent_exports_of_one_project_and_format_make_one(database_url: str, tmp_path: Path) -> None:
+    # Handed to a queue that no worker reads: every export stays queued while the others race it.
+    idle_queue = {"EXPORT_QUEUE": "saq", "EXPORT_QUEUE_NAME": f"taskboard-test-{uuid.uuid4().hex}"}
+    with cluster(database_url, 2, tmp_path, **idle_queue) as servers:
+        rotation = itertools.cycle(servers)
+        async with httpx.AsyncClient(timeout=60, limits=httpx.Limits(max_connections=RACERS)) as http:
+            headers = await signed_in(http, servers[0].url)
+            project = (await http.post(f"{servers[0].url}/v1/projects", json={"name": "E"}, headers=headers)).json()
+            url = f"/v1/projects/{project['id']}/exports"
+            answers = await asyncio.gather(
+                *(
+                    http.post(f"{next(rotation).url}{url}", json={"format": "csv"}, headers=headers)
+                    for _ in range(RACERS)
+                )
+            )
+    statuses = Counter(r.status_code for r in answers)
+    assert statuses == {202: 1, 200: RACERS - 1}, statuses
+    assert len({r.json()["id"] for r in answers}) == 1

@@ -331,6 +331,12 @@ export interface paths {
          *     A finished export and its file are kept for a while (`EXPORT_RETENTION`, 7 days by
          *     default), then deleted: its operations answer 404 from then on, as they do once its
          *     project is deleted.
+         *
+         *     A project has at most one export of each format queued or running: while one is, a
+         *     request for another answers 200 with that one. Each user may have 3 exports queued or
+         *     running at once (`EXPORTS_IN_FLIGHT_PER_USER`), and keep 100 MiB of finished export files
+         *     (`EXPORT_BYTES_PER_USER`, counted until each expires): beyond either, 429 with
+         *     `Retry-After`.
          */
         post: operations["createExport"];
         delete?: never;
@@ -2540,6 +2546,19 @@ export interface operations {
             };
         };
         responses: {
+            /** @description An export of the project in this format is queued or running already; this is it. */
+            200: {
+                headers: {
+                    Location: components["headers"]["Location"];
+                    "Cache-Control": components["headers"]["NoStore"];
+                    "X-Content-Type-Options": components["headers"]["NoSniff"];
+                    "X-Request-ID": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Export"];
+                };
+            };
             /** @description The export is queued. */
             202: {
                 headers: {

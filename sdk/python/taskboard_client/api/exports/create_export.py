@@ -41,6 +41,11 @@ def _get_kwargs(
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> Export | Problem | ValidationProblem | None:
+    if response.status_code == 200:
+        response_200 = Export.from_dict(response.json())
+
+        return response_200
+
     if response.status_code == 202:
         response_202 = Export.from_dict(response.json())
 
@@ -131,6 +136,12 @@ def sync_detailed(
     default), then deleted: its operations answer 404 from then on, as they do once its
     project is deleted.
 
+    A project has at most one export of each format queued or running: while one is, a
+    request for another answers 200 with that one. Each user may have 3 exports queued or
+    running at once (`EXPORTS_IN_FLIGHT_PER_USER`), and keep 100 MiB of finished export files
+    (`EXPORT_BYTES_PER_USER`, counted until each expires): beyond either, 429 with
+    `Retry-After`.
+
     Args:
         project_id (int):
         x_request_id (str | Unset):
@@ -180,6 +191,12 @@ def sync(
     default), then deleted: its operations answer 404 from then on, as they do once its
     project is deleted.
 
+    A project has at most one export of each format queued or running: while one is, a
+    request for another answers 200 with that one. Each user may have 3 exports queued or
+    running at once (`EXPORTS_IN_FLIGHT_PER_USER`), and keep 100 MiB of finished export files
+    (`EXPORT_BYTES_PER_USER`, counted until each expires): beyond either, 429 with
+    `Retry-After`.
+
     Args:
         project_id (int):
         x_request_id (str | Unset):
@@ -223,6 +240,12 @@ async def asyncio_detailed(
     A finished export and its file are kept for a while (`EXPORT_RETENTION`, 7 days by
     default), then deleted: its operations answer 404 from then on, as they do once its
     project is deleted.
+
+    A project has at most one export of each format queued or running: while one is, a
+    request for another answers 200 with that one. Each user may have 3 exports queued or
+    running at once (`EXPORTS_IN_FLIGHT_PER_USER`), and keep 100 MiB of finished export files
+    (`EXPORT_BYTES_PER_USER`, counted until each expires): beyond either, 429 with
+    `Retry-After`.
 
     Args:
         project_id (int):
@@ -270,6 +293,12 @@ async def asyncio(
     A finished export and its file are kept for a while (`EXPORT_RETENTION`, 7 days by
     default), then deleted: its operations answer 404 from then on, as they do once its
     project is deleted.
+
+    A project has at most one export of each format queued or running: while one is, a
+    request for another answers 200 with that one. Each user may have 3 exports queued or
+    running at once (`EXPORTS_IN_FLIGHT_PER_USER`), and keep 100 MiB of finished export files
+    (`EXPORT_BYTES_PER_USER`, counted until each expires): beyond either, 429 with
+    `Retry-After`.
 
     Args:
         project_id (int):
