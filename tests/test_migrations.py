@@ -171,4 +171,6 @@ def test_0011_unassigns_tasks_left_with_a_non_member_before_its_key(
 
     asyncio.run(store())
     migrate(url)
-    assert asyncio.run(read()) == [(1, 2, 1), (2, None, 2)]
+    found = asyncio.run(read())
+    databases.drop(url)
+    assert found == [(1, 2, 1), (2, None, 2)]
