@@ -11,7 +11,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
-import pytest
 from sqlalchemy import insert
 
 from service.events.slots import StreamSlots
@@ -64,7 +63,7 @@ async def test_streams_are_capped_per_token_and_per_user(settings: Settings) -> 
             assert again.status_code == 200
 
 
-@pytest.mark.serial  # measures a server's memory while it serves a hundred streams
+# Not serial: what it measures is its own server's memory, which other tests' work does not move.
 def test_stalled_streams_hold_little_memory_and_others_are_answered(database_url: str, tmp_path: Path) -> None:
     env = {**UNLIMITED, "STREAM_LIMIT_PER_USER": str(STALLED + 20), "STREAM_LIMIT_PER_TOKEN": str(STALLED + 20)}
     with LiveServer(database_url, {**env, "SEND_TIMEOUT_SECONDS": "120"}) as server:
@@ -84,7 +83,6 @@ def test_stalled_streams_hold_little_memory_and_others_are_answered(database_url
     assert grown <= STALLED * PER_STREAM_BYTES, f"{STALLED} stalled streams took {grown / 2**20:.1f} MiB"
 
 
-@pytest.mark.serial
 def test_a_stalled_stream_is_cut_after_the_send_timeout(database_url: str) -> None:
     with LiveServer(database_url, {**UNLIMITED, "SEND_TIMEOUT_SECONDS": "1"}) as server:
         ada, project_id = asyncio.run(_long_log(server, database_url))
