@@ -66,7 +66,8 @@ class Operation:
     body_model: str | None
     body_media_types: tuple[str, ...]
     success_statuses: tuple[int, ...]
-    success_model: str | None
+    # The models of the 2xx bodies (one per schema, in status order); empty when they have none.
+    success_models: tuple[str, ...]
     success_headers: tuple[Header, ...]
     # 304 is documented: the route answers it itself when If-None-Match names the returned ETag.
     not_modified: bool = False
@@ -85,6 +86,11 @@ class Operation:
     @property
     def success_status(self) -> int:
         return self.success_statuses[0]
+
+    @property
+    def success_type(self) -> str | None:
+        """The 2xx body's type in the generated code ("models.Member | models.Invitation"), if any."""
+        return " | ".join(f"models.{model}" for model in self.success_models) or None
 
     @property
     def handler_params(self) -> tuple[Param, ...]:
@@ -179,9 +185,10 @@ def _operation(
     downloads = bool(media) and not streams and "application/json" not in media
     if downloads and "Content-Disposition" not in responses[statuses[0]].get("headers", {}):
         raise ContractError(f"{where}: a file download must document Content-Disposition")
-    models = {None if streams or downloads else _success_model(where, responses[code]) for code in statuses}
-    if len(models) != 1:
-        raise ContractError(f"{where}: every 2xx response must have the same schema")
+    bodies = (None if streams or downloads else _success_model(where, responses[code]) for code in statuses)
+    models = dict.fromkeys(bodies)
+    if None in models and len(models) > 1:
+        raise ContractError(f"{where}: either every 2xx response has a JSON body, or none has")
     headers = _success_headers(resolver, [responses[code] for code in statuses])
     redirects = sorted(code for code in responses if 300 <= code < 400)
     if redirects not in ([], [304]):
@@ -222,7 +229,7 @@ def _operation(
         body_model=body_model,
         body_media_types=body_types,
         success_statuses=statuses,
-        success_model=models.pop(),
+        success_models=tuple(model for model in models if model),
         success_headers=headers,
         not_modified=not_modified,
         streams=streams,

@@ -151,8 +151,8 @@ def _result_class(op: Operation) -> list[str]:
     lines = ["", "@dataclass(frozen=True, slots=True)", f"class {_result_name(op)}:"]
     if len(op.success_statuses) > 1:
         lines.append(f"    status_code: Literal[{', '.join(map(str, op.success_statuses))}]")
-    if op.success_model:
-        lines.append(f"    body: models.{op.success_model}")
+    if op.success_type:
+        lines.append(f"    body: {op.success_type}")
     required = [h for h in op.success_headers if h.required]
     optional = [h for h in op.success_headers if not h.required]
     lines += [f"    {h.py_name}: str" for h in required]
@@ -167,7 +167,7 @@ def _return_type(op: Operation) -> str:
         return "Download"
     if _has_result_class(op):
         return _result_name(op)
-    return f"models.{op.success_model}" if op.success_model else "None"
+    return op.success_type or "None"
 
 
 def _precondition(p: Param) -> bool:
@@ -287,7 +287,7 @@ def _route(op: Operation) -> list[str]:
         f'        "{op.path}",',
         f'        operation_id="{op.operation_id}",',
         f"        status_code={op.success_status},",
-        f"        response_model={'models.' + op.success_model if op.success_model else None},",
+        f"        response_model={op.success_type},",
         f"        responses={{{responses}}},",
     ]
     if op.summary:
@@ -296,7 +296,7 @@ def _route(op: Operation) -> list[str]:
     required, optional = _ordered(op.handler_params)
     args = [p.py_name for p in required] + (["body"] if op.body_model else []) + [p.py_name for p in optional]
     call = f"await handlers(request_context).{op.py_name}({', '.join(f'{a}={a}' for a in args)})"
-    returns = f"models.{op.success_model}" if op.success_model else "Response"
+    returns = op.success_type or "Response"
     if op.streams or op.downloads:
         body = [f"    async def {op.py_name}({_signature(op, for_route=True)}) -> Response:"]
         body.append(f"        return {'event_stream' if op.streams else 'file_response'}({call})")
@@ -312,7 +312,7 @@ def _route(op: Operation) -> list[str]:
     if op.body_model:
         body.append(f"        body = await parse_body(request, models.{op.body_model})")
     if not _has_result_class(op):
-        body.append(f"        return {call}" if op.success_model else f"        {call}")
+        body.append(f"        return {call}" if op.success_type else f"        {call}")
     else:
         body.append(f"        result = {call}")
         if len(op.success_statuses) > 1:
@@ -330,9 +330,9 @@ def _route(op: Operation) -> list[str]:
                 "        if if_none_match is not None and etag_matches(if_none_match, result.etag):",
                 '            return Response(status_code=304, headers={"ETag": result.etag})',
             ]
-        if op.success_model:
+        if op.success_type:
             body.append("        return result.body")
-    if not op.success_model:
+    if not op.success_type:
         headers = ", headers=response.headers" if _has_result_class(op) else ""
         body.append(f"        return Response(status_code={op.success_status}{headers})")
     return [*decorator, *body, ""]

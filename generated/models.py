@@ -136,6 +136,66 @@ class MemberPage(BaseModel):
     """
 
 
+class InvitationStatus(StrEnum):
+    """
+    `pending` until the invitee accepts or declines it, or the owner revokes it.
+    """
+
+    pending = "pending"
+    accepted = "accepted"
+    declined = "declined"
+    revoked = "revoked"
+
+
+class Invitation(BaseModel):
+    """
+    An invitation of the user `userId` to a project, made by its owner `invitedBy`.
+    """
+
+    model_config = ConfigDict(
+        validate_by_name=True,
+    )
+    id: Annotated[int, Field(examples=[42], ge=1, le=9223372036854775807)]
+    project_id: Annotated[int, Field(alias="projectId", examples=[42], ge=1, le=9223372036854775807)]
+    project_name: Annotated[
+        str,
+        Field(
+            alias="projectName",
+            examples=["Website relaunch"],
+            max_length=100,
+            min_length=1,
+            pattern="^[^\\x00-\\x1F\\x7F-\\x9F\\u2028\\u2029\\u202A-\\u202E\\u2066-\\u2069]*$",
+        ),
+    ]
+    user_id: Annotated[int, Field(alias="userId", examples=[42], ge=1, le=9223372036854775807)]
+    invited_by: Annotated[int, Field(alias="invitedBy", examples=[42], ge=1, le=9223372036854775807)]
+    status: InvitationStatus
+    created_at: Annotated[AwareDatetime, Field(alias="createdAt")]
+    answered_at: Annotated[AwareDatetime | None, Field(alias="answeredAt")]
+    """
+    When it was accepted, declined or revoked; `null` while pending.
+    """
+
+
+class InvitationCreate(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        validate_by_name=True,
+    )
+    user_id: Annotated[int, Field(alias="userId", examples=[42], ge=1, le=9223372036854775807)]
+
+
+class InvitationPage(BaseModel):
+    model_config = ConfigDict(
+        validate_by_name=True,
+    )
+    items: list[Invitation]
+    next_cursor: Annotated[str | None, Field(alias="nextCursor", examples=[None])]
+    """
+    Pass as `cursor` for the next page; `null` on the last page.
+    """
+
+
 class TaskStatus(StrEnum):
     todo = "todo"
     in_progress = "in_progress"
@@ -277,14 +337,19 @@ class Event3(StrEnum):
 
 
 class Event4(StrEnum):
-    project_updated = "project.updated"
+    invitation_created = "invitation.created"
+    invitation_updated = "invitation.updated"
 
 
 class Event5(StrEnum):
-    project_deleted = "project.deleted"
+    project_updated = "project.updated"
 
 
 class Event6(StrEnum):
+    project_deleted = "project.deleted"
+
+
+class Event7(StrEnum):
     reset = "reset"
 
 
@@ -707,6 +772,30 @@ class MemberRemovedEvent(BaseModel):
     ]
 
 
+class InvitationChangedEvent(BaseModel):
+    """
+    `invitation.updated`: the invitation was accepted, declined or revoked (its `status`).
+    """
+
+    model_config = ConfigDict(
+        validate_by_name=True,
+    )
+    id: Annotated[str, Field(pattern="^[0-9]{1,18}$")]
+    """
+    Resume after this event with `Last-Event-ID`.
+    """
+    event: Literal["invitation.created", "invitation.updated"]
+    data: Annotated[
+        str,
+        Field(
+            json_schema_extra={
+                "contentMediaType": "application/json",
+                "contentSchema": {"$ref": "#/components/schemas/Invitation"},
+            }
+        ),
+    ]
+
+
 class ProjectUpdatedEvent(BaseModel):
     model_config = ConfigDict(
         validate_by_name=True,
@@ -788,6 +877,7 @@ class ProjectEvent(
         | TaskDeletedEvent
         | MemberAddedEvent
         | MemberRemovedEvent
+        | InvitationChangedEvent
         | ProjectUpdatedEvent
         | ProjectDeletedEvent
         | ResetEvent
@@ -798,6 +888,7 @@ class ProjectEvent(
         | TaskDeletedEvent
         | MemberAddedEvent
         | MemberRemovedEvent
+        | InvitationChangedEvent
         | ProjectUpdatedEvent
         | ProjectDeletedEvent
         | ResetEvent,

@@ -12,7 +12,7 @@ from opentelemetry.trace import TracerProvider
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.types import ASGIApp
 
-from generated.api import events, exports, health, members, projects, tasks, tokens, users
+from generated.api import events, exports, health, invitations, members, projects, tasks, tokens, users
 from service.contract import cross_origin, ensure_complete, load_contract
 from service.events.handlers import EventsHandlers
 from service.events.revocations import Revocations
@@ -22,6 +22,7 @@ from service.exports.handlers import ExportsHandlers
 from service.exports.redis_queue import SaqQueue
 from service.health.handlers import HealthHandlers
 from service.housekeeping import keep_clean
+from service.invitations.handlers import InvitationsHandlers
 from service.kit import tracing
 from service.kit.auth import VerifiedTokens
 from service.kit.bodies import BodyLimit
@@ -189,6 +190,7 @@ def create_app(settings: Settings | None = None, *, tracer_provider: TracerProvi
     app.include_router(users.router(UsersHandlers, context=request_context))
     app.include_router(projects.router(ProjectsHandlers, context=request_context))
     app.include_router(members.router(MembersHandlers, context=request_context))
+    app.include_router(invitations.router(InvitationsHandlers, context=request_context))
     app.include_router(tasks.router(TasksHandlers, context=request_context))
     app.include_router(events.router(EventsHandlers, context=request_context))
     app.include_router(exports.router(ExportsHandlers, context=request_context))

@@ -110,6 +110,40 @@ class Membership(Base):
     )
 
 
+PENDING_INVITATION: ColumnElement[bool] = literal_column("status = 'pending'")
+
+
+class Invitation(Base):
+    """An owner's invitation of a user to a project: the only way in besides creating the project."""
+
+    __tablename__ = "invitation"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    project_id: Mapped[int] = mapped_column(Id, ForeignKey("project.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(Id, ForeignKey("user_account.id", ondelete="CASCADE"))
+    invited_by: Mapped[int] = mapped_column(Id, ForeignKey("user_account.id", ondelete="CASCADE"))
+    status: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    answered_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+    __table_args__ = (
+        CheckConstraint("status IN ('pending', 'accepted', 'declined', 'revoked')", name="status"),
+        # One pending invitation of a user to a project: inviting again finds it.
+        Index(
+            "invitation_pending_project_id_user_id_idx",
+            "project_id",
+            "user_id",
+            unique=True,
+            sqlite_where=PENDING_INVITATION,
+            postgresql_where=PENDING_INVITATION,
+        ),
+        Index(None, "user_id", "status", "id"),
+        Index(None, "project_id", "status", "id"),
+        Index(None, "invited_by"),
+        {"sqlite_autoincrement": True},
+    )
+
+
 # Sort keys of the due-date orders: tasks without a due date sort last in both directions.
 DUE_LAST_ASC: ColumnElement[date] = func.coalesce(
     literal_column("due_date"), literal_column("'9999-12-31'"), type_=Date

@@ -77,8 +77,13 @@ async def create_task(client: httpx.AsyncClient, member: SignedIn, project_id: i
 
 
 async def add_member(client: httpx.AsyncClient, owner: SignedIn, project_id: int, user: SignedIn) -> None:
-    response = await client.put(f"/v1/projects/{project_id}/members/{user.user['id']}", headers=owner.headers)
-    assert response.status_code == 201, response.text
+    """Invites the user, who accepts."""
+    invited = await client.post(
+        f"/v1/projects/{project_id}/invitations", json={"userId": user.user["id"]}, headers=owner.headers
+    )
+    assert invited.status_code == 201, invited.text
+    accepted = await client.post(f"/v1/invitations/{invited.json()['id']}/accept", headers=user.headers)
+    assert accepted.status_code == 200, accepted.text
 
 
 @asynccontextmanager

@@ -31,10 +31,13 @@ class Ids:
     task: int
     export: int
     user: int
+    invitation: int
 
 
 # Nothing has these ids; each kind its own, so that a problem's text can be mapped back to ada's ids.
-NOWHERE = Ids(project=9_000_000_001, task=9_000_000_002, export=9_000_000_003, user=9_000_000_004)
+NOWHERE = Ids(
+    project=9_000_000_001, task=9_000_000_002, export=9_000_000_003, user=9_000_000_004, invitation=9_000_000_005
+)
 
 
 @dataclass(frozen=True)
@@ -75,6 +78,14 @@ def probes(bob: Ids) -> list[Probe]:
         ("removeMember", 404, lambda t: Call({"projectId": t.project, "userId": t.user})),
         ("removeMember", 404, lambda t: Call({"projectId": t.project, "userId": bob.user})),
         ("removeMember", 404, lambda t: Call({"projectId": bob.project, "userId": t.user})),
+        ("listProjectInvitations", 404, lambda t: Call({"projectId": t.project})),
+        ("createInvitation", 404, lambda t: Call({"projectId": t.project}, json={"userId": bob.user})),
+        ("revokeInvitation", 404, lambda t: Call({"projectId": t.project, "invitationId": t.invitation})),
+        ("revokeInvitation", 404, lambda t: Call({"projectId": bob.project, "invitationId": t.invitation})),
+        # Ada's invitation of someone else: bob can neither see, take nor turn it down.
+        ("getInvitation", 404, lambda t: Call({"invitationId": t.invitation})),
+        ("acceptInvitation", 404, lambda t: Call({"invitationId": t.invitation})),
+        ("declineInvitation", 404, lambda t: Call({"invitationId": t.invitation})),
         ("listTasks", 404, lambda t: Call({"projectId": t.project})),
         ("createTask", 404, lambda t: Call({"projectId": t.project}, json={"title": "Planted"})),
         # Ada is not a member of bob's project: as unassignable as nobody.
@@ -124,6 +135,7 @@ class World:
             ("listProjects", Call()),
             ("getProject", Call({"projectId": p})),
             ("listMembers", Call({"projectId": p})),
+            ("listProjectInvitations", Call({"projectId": p})),
             ("listTasks", Call({"projectId": p})),
             ("getTask", Call({"projectId": p, "taskId": t})),
             ("listExports", Call({"projectId": p})),
@@ -231,6 +243,11 @@ async def own_idempotency_keys(w: World) -> None:
             assert created.json()["projectId"] == w.bob_ids.project
 
 
+async def own_invitations(w: World) -> None:
+    # Invited to nothing: ada's invitation of someone else is not among his.
+    assert (await w.send(w.bob, "listInvitations")).json() == {"items": [], "nextCursor": None}
+
+
 async def own_export(w: World) -> None:
     export = await finished_export(w.client, w.bob, w.bob_ids.project)
     assert export["projectId"] == w.bob_ids.project
@@ -262,6 +279,7 @@ OWN: list[tuple[tuple[str, ...], Callable[[World], Awaitable[None]]]] = [
     (("createToken",), own_tokens),
     (("revokeCurrentToken",), own_revoke),
     (("listProjects",), own_projects),
+    (("listInvitations",), own_invitations),
     (("createProject", "createTask"), own_idempotency_keys),
     (("createExport", "getExport", "downloadExport"), own_export),
     (("getHealth", "getReadiness"), health),
@@ -287,8 +305,9 @@ async def finished_export(client: httpx.AsyncClient, who: SignedIn, project_id: 
     return export
 
 
-async def board_of(client: httpx.AsyncClient, who: SignedIn, name: str) -> tuple[Ids, Keys]:
-    """A project with a task and an export; the project and the task made with Idempotency-Keys of their own."""
+async def board_of(client: httpx.AsyncClient, who: SignedIn, name: str, invitee: SignedIn) -> tuple[Ids, Keys]:
+    """A project with a task, an export and a pending invitation of `invitee`; the project and the task
+    made with Idempotency-Keys of their own."""
     keys: Keys = [
         ("createProject", f"{name}-project", {"name": f"{name}'s project"}),
         ("createTask", f"{name}-task", {"title": f"{name}'s task"}),
@@ -302,13 +321,24 @@ async def board_of(client: httpx.AsyncClient, who: SignedIn, name: str) -> tuple
     task = await client.post(url, json=task_body, headers={**who.headers, "Idempotency-Key": task_key})
     assert task.status_code == 201, task.text
     export = await finished_export(client, who, project.json()["id"])
-    return Ids(project=project.json()["id"], task=task.json()["id"], export=export["id"], user=who.user["id"]), keys
+    invitations = f"/v1/projects/{project.json()['id']}/invitations"
+    invitation = await client.post(invitations, json={"userId": invitee.user["id"]}, headers=who.headers)
+    assert invitation.status_code == 201, invitation.text
+    ids = Ids(
+        project=project.json()["id"],
+        task=task.json()["id"],
+        export=export["id"],
+        user=who.user["id"],
+        invitation=invitation.json()["id"],
+    )
+    return ids, keys
 
 
 async def test_bob_can_neither_read_change_nor_detect_adas_things(client: httpx.AsyncClient, app: FastAPI) -> None:
     ada = await sign_up(client, displayName="Ada", password="ada's own password")
     bob = await sign_up(client, displayName="Bob", password="bob's own password")
-    (ada_ids, ada_keys), (bob_ids, _) = await board_of(client, ada, "Ada"), await board_of(client, bob, "Bob")
+    cy = await sign_up(client, displayName="Cy")
+    (ada_ids, ada_keys), (bob_ids, _) = await board_of(client, ada, "Ada", cy), await board_of(client, bob, "Bob", cy)
     ada_second_token = await client.post("/v1/tokens", json={"email": ada.user["email"], "password": ada.password})
     assert ada_second_token.status_code == 201
     w = World(client, ada, bob, ada_ids, bob_ids, ada_keys)

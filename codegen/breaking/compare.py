@@ -56,6 +56,8 @@ class Compare:
         for rule, before, after in renamed:
             if before != after:
                 self._add(rule, name, detail=f"{before} → {after}")
+        if new.get("deprecated") and not old.get("deprecated"):
+            self._add("operation-deprecated", name)
         self._security(name, old, new)
         self._parameters(name, _parameters(self.old, old_item, old), _parameters(self.new, new_item, new))
         self._request_body(name, resolve(self.old, old.get("requestBody")), resolve(self.new, new.get("requestBody")))

@@ -26,6 +26,13 @@ OPERATIONS: tuple[Operation, ...] = (
     Operation("listMembers", "GET", "/v1/projects/{projectId}/members", "members"),
     Operation("addMember", "PUT", "/v1/projects/{projectId}/members/{userId}", "members"),
     Operation("removeMember", "DELETE", "/v1/projects/{projectId}/members/{userId}", "members"),
+    Operation("listProjectInvitations", "GET", "/v1/projects/{projectId}/invitations", "invitations"),
+    Operation("createInvitation", "POST", "/v1/projects/{projectId}/invitations", "invitations"),
+    Operation("revokeInvitation", "DELETE", "/v1/projects/{projectId}/invitations/{invitationId}", "invitations"),
+    Operation("listInvitations", "GET", "/v1/invitations", "invitations"),
+    Operation("getInvitation", "GET", "/v1/invitations/{invitationId}", "invitations"),
+    Operation("acceptInvitation", "POST", "/v1/invitations/{invitationId}/accept", "invitations"),
+    Operation("declineInvitation", "POST", "/v1/invitations/{invitationId}/decline", "invitations"),
     Operation("listTasks", "GET", "/v1/projects/{projectId}/tasks", "tasks"),
     Operation("createTask", "POST", "/v1/projects/{projectId}/tasks", "tasks"),
     Operation("getTask", "GET", "/v1/projects/{projectId}/tasks/{taskId}", "tasks"),
@@ -44,6 +51,7 @@ TAGS: tuple[str, ...] = (
     "events",
     "exports",
     "health",
+    "invitations",
     "members",
     "projects",
     "tasks",
@@ -52,6 +60,7 @@ TAGS: tuple[str, ...] = (
 )
 # The error answers that operations share (the contract's components/responses), written once.
 RESPONSES: dict[str, dict[str, Any]] = {
+    "AlreadyMember": {"description": "The user is a member of the project already."},
     "ContentTooLarge": {"description": "The request body is larger than 1 MiB."},
     "EmailTaken": {"description": "An account with this email (in any letter case) already exists."},
     "ExportNotReady": {
@@ -65,6 +74,9 @@ RESPONSES: dict[str, dict[str, Any]] = {
     },
     "InvalidCursor": {
         "description": "The cursor was altered, or belongs to other filters or another sort; or the request has a\nquery parameter that the operation does not define.\n"
+    },
+    "InvitationAnswered": {
+        "description": "The invitation was accepted, declined or revoked already, as the problem's `detail` says."
     },
     "MalformedRequest": {
         "description": "The request is malformed, as the problem's `detail` says: a body that is not valid JSON or\nnames a member twice in one object, an `If-Match` that is no list of entity tags, or a\nquery parameter that the operation does not define.\n"

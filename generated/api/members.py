@@ -16,8 +16,9 @@ from generated.runtime import (
 
 @dataclass(frozen=True, slots=True)
 class AddMemberResult:
-    status_code: Literal[200, 201]
-    body: models.Member
+    status_code: Literal[200, 201, 202]
+    body: models.Member | models.Invitation
+    location: str | None = None
 
 
 class MembersApi(ABC):
@@ -81,7 +82,7 @@ def router(handlers: type[MembersApi], *, context: RequestContext) -> APIRouter:
         "/v1/projects/{projectId}/members/{userId}",
         operation_id="addMember",
         status_code=200,
-        response_model=models.Member,
+        response_model=models.Member | models.Invitation,
         responses={
             400: RESPONSES["UnknownQueryParameter"],
             401: RESPONSES["Unauthenticated"],
@@ -91,7 +92,7 @@ def router(handlers: type[MembersApi], *, context: RequestContext) -> APIRouter:
             429: RESPONSES["TooManyRequests"],
             503: RESPONSES["Unavailable"],
         },
-        summary="Add a member",
+        summary="Invite a user (deprecated)",
     )
     async def add_member(
         response: Response,
@@ -100,9 +101,11 @@ def router(handlers: type[MembersApi], *, context: RequestContext) -> APIRouter:
         ],
         project_id: Annotated[int, Path(alias="projectId", ge=1, le=9223372036854775807)],
         user_id: Annotated[int, Path(alias="userId", ge=1, le=9223372036854775807)],
-    ) -> models.Member:
+    ) -> models.Member | models.Invitation:
         result = await handlers(request_context).add_member(project_id=project_id, user_id=user_id)
         response.status_code = result.status_code
+        if result.location is not None:
+            response.headers["Location"] = result.location
         return result.body
 
     @api.delete(

@@ -1,7 +1,7 @@
-from sqlalchemy.exc import IntegrityError
-
 from generated import models
 from generated.api.members import AddMemberResult, MembersApi
+from service.invitations.inviting import invite, location
+from service.invitations.mapping import invitation_model
 from service.kit.columns import utcnow
 from service.kit.events import log as events
 from service.kit.handlers import Handlers
@@ -26,26 +26,16 @@ class MembersHandlers(Handlers, MembersApi):
         return models.MemberPage(items=[member_model(m, name) for m, name in rows], next_cursor=next_cursor)
 
     async def add_member(self, *, project_id: int, user_id: int) -> AddMemberResult:
-        await projects.owned(self.session, project_id, self.caller.user_id)
+        project = await projects.owned(self.session, project_id, self.caller.user_id)
         user = await users.get(self.session, user_id)
         if user is None:
             raise NotFound(f"No user with id {user_id}.")
-        existing = await self.session.get(Membership, (project_id, user_id))
-        if existing is not None:
+        if (existing := await self.session.get(Membership, (project_id, user_id))) is not None:
             return AddMemberResult(status_code=200, body=member_model(existing, user.display_name))
-        membership = Membership(project_id=project_id, user_id=user_id, role="member", added_at=utcnow())
-        try:
-            async with self.session.begin_nested():
-                self.session.add(membership)
-        except IntegrityError:
-            # A concurrent request added the same member first.
-            existing = await self.session.get(Membership, (project_id, user_id), populate_existing=True)
-            if existing is None:
-                raise
-            return AddMemberResult(status_code=200, body=member_model(existing, user.display_name))
-        body = member_model(membership, user.display_name)
-        await events.record(self.session, project_id, "member.added", body)
-        return AddMemberResult(status_code=201, body=body)
+        # Deprecated: nobody is made a member without their consent, so this invites them.
+        invitation, _ = await invite(self.session, project, user_id, self.caller.user_id)
+        body = invitation_model(invitation, project.name)
+        return AddMemberResult(status_code=202, body=body, location=location(invitation))
 
     async def remove_member(self, *, project_id: int, user_id: int) -> None:
         caller = self.caller.user_id

@@ -132,6 +132,7 @@ CASES = [
     Case("path-removed", lambda s: s["paths"].pop("/health"), "/health"),
     Case("operation-removed", lambda s: s["paths"]["/items/{id}"].pop("delete"), "DELETE /items/{id}"),
     Case("operation-added", lambda s: s["paths"]["/items/{id}"].update(put=s["paths"]["/items"]["post"]), "PUT"),
+    Case("operation-deprecated", lambda s: at(s, "paths", "/items/{id}", "delete").update(deprecated=True), "DELETE"),
     Case("security-added", lambda s: at(s, "paths", "/health", "get").pop("security"), "GET /health"),
     Case("parameter-removed", lambda s: at(s, "paths", "/items", "get", "parameters").pop(0), "query parameter limit"),
     Case(

@@ -36,6 +36,13 @@ def test_reads_every_operation_of_the_contract() -> None:
         "listMembers",
         "addMember",
         "removeMember",
+        "listProjectInvitations",
+        "createInvitation",
+        "revokeInvitation",
+        "listInvitations",
+        "getInvitation",
+        "acceptInvitation",
+        "declineInvitation",
         "listTasks",
         "createTask",
         "getTask",
@@ -51,7 +58,7 @@ def test_reads_every_operation_of_the_contract() -> None:
     create = ops["createUser"]
     assert (create.method, create.path, create.tag, create.success_status) == ("post", "/v1/users", "users", 201)
     assert create.security == ops["getUser"].security == () and ops["getCurrentUser"].security == ("bearerAuth",)
-    assert create.body_model == "UserCreate" and create.success_model == "User"
+    assert create.body_model == "UserCreate" and create.success_models == ("User",)
     assert [(h.name, h.required) for h in create.success_headers] == [("Location", True)]
     assert set(create.errors) == {400, 408, 409, 413, 415, 422, 429, 503}
     [user_id] = ops["getUser"].params
@@ -59,7 +66,10 @@ def test_reads_every_operation_of_the_contract() -> None:
     assert user_id.schema["maximum"] == 9223372036854775807
     get_task = ops["getTask"]
     assert get_task.not_modified and [p.name for p in get_task.handler_params] == ["projectId", "taskId"]
-    assert ops["addMember"].success_statuses == (200, 201)
+    add_member = ops["addMember"]
+    assert add_member.success_statuses == (200, 201, 202)
+    assert add_member.success_models == ("Member", "Invitation")
+    assert add_member.success_type == "models.Member | models.Invitation"
     status = next(p for p in ops["listTasks"].params if p.name == "status")
     assert status.schema["items"]["enum"] == ["todo", "in_progress", "done"]
 

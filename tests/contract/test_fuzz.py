@@ -77,7 +77,8 @@ def test_the_running_service_keeps_the_contract(fuzzed: LiveServer, tmp_path: Pa
     result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=900)
     print(result.stdout[-20000:], result.stderr[-5000:])
     assert result.returncode == 0, "schemathesis found contract failures (see the output above)"
-    assert "Selected: 28/28" in result.stdout and "Tested: 28" in result.stdout
+    every = len(contract.operations(contract.load(ROOT / "openapi.yaml")))
+    assert f"Selected: {every}/{every}" in result.stdout and f"Tested: {every}" in result.stdout
 
 
 def test_every_paged_list_expects_400_for_a_forged_cursor() -> None:

@@ -6,7 +6,7 @@ from fastapi import FastAPI
 from sqlalchemy import update
 
 from service.tables import IdempotencyRecord
-from tests.factories import assert_problem, create_project, sign_up
+from tests.factories import add_member, assert_problem, create_project, sign_up
 
 
 async def test_a_retry_replays_the_first_response(client: httpx.AsyncClient) -> None:
@@ -50,9 +50,7 @@ async def test_failed_requests_are_not_remembered(client: httpx.AsyncClient) -> 
     headers = {**ada.headers, "Idempotency-Key": "task-1"}
     body = {"title": "t", "assigneeId": bob.user["id"]}
     assert_problem(await client.post(url, json=body, headers=headers), 422)  # bob is no member yet
-    assert (
-        await client.put(f"/v1/projects/{project['id']}/members/{bob.user['id']}", headers=ada.headers)
-    ).status_code == 201
+    await add_member(client, ada, project["id"], bob)
     created = await client.post(url, json=body, headers=headers)
     assert created.status_code == 201 and "idempotent-replayed" not in created.headers
     assert_problem(await client.post(url, json={"title": ""}, headers={**ada.headers, "Idempotency-Key": "v"}), 422)

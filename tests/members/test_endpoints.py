@@ -5,31 +5,47 @@ import httpx
 from tests.factories import add_member, assert_problem, create_project, create_task, sign_up
 
 
-async def test_add_member_then_again(client: httpx.AsyncClient) -> None:
+async def test_the_deprecated_add_member_invites_and_never_adds(client: httpx.AsyncClient) -> None:
     ada, bob = await sign_up(client), await sign_up(client)
     project = await create_project(client, ada)
     url = f"/v1/projects/{project['id']}/members/{bob.user['id']}"
-    added = await client.put(url, headers=ada.headers)
-    assert added.status_code == 201
-    member = added.json()
-    assert set(member) == {"userId", "displayName", "role", "addedAt"}
+    invited = await client.put(url, headers=ada.headers)
+    assert invited.status_code == 202
+    invitation = invited.json()
+    assert invited.headers["location"] == f"/v1/invitations/{invitation['id']}"
+    assert (invitation["userId"], invitation["invitedBy"], invitation["status"]) == (
+        bob.user["id"],
+        ada.user["id"],
+        "pending",
+    )
+    # Not a member until they accept: the project is hidden from them, and asking again finds the invitation.
+    assert_problem(await client.get(f"/v1/projects/{project['id']}", headers=bob.headers), 404)
+    again = await client.put(url, headers=ada.headers)
+    assert again.status_code == 202 and again.json() == invitation
+
+    accepted = await client.post(f"/v1/invitations/{invitation['id']}/accept", headers=bob.headers)
+    assert accepted.status_code == 200
+    member = accepted.json()
     assert (member["userId"], member["displayName"], member["role"]) == (
         bob.user["id"],
         bob.user["displayName"],
         "member",
     )
-    again = await client.put(url, headers=ada.headers)
-    assert again.status_code == 200 and again.json() == member
+    already = await client.put(url, headers=ada.headers)
+    assert already.status_code == 200 and already.json() == member and "location" not in already.headers
     owner_again = await client.put(f"/v1/projects/{project['id']}/members/{ada.user['id']}", headers=ada.headers)
     assert owner_again.status_code == 200 and owner_again.json()["role"] == "owner"
 
 
-async def test_concurrent_adds_of_one_member_add_one(client: httpx.AsyncClient) -> None:
+async def test_concurrent_adds_of_one_user_make_one_invitation(client: httpx.AsyncClient) -> None:
     ada, bob = await sign_up(client), await sign_up(client)
     project = await create_project(client, ada)
     url = f"/v1/projects/{project['id']}/members/{bob.user['id']}"
     responses = await asyncio.gather(*(client.put(url, headers=ada.headers) for _ in range(6)))
-    assert sorted(r.status_code for r in responses) == [200] * 5 + [201]
+    assert [r.status_code for r in responses] == [202] * 6
+    assert len({r.json()["id"] for r in responses}) == 1
+    pending = (await client.get("/v1/invitations", headers=bob.headers)).json()["items"]
+    assert [i["id"] for i in pending] == [responses[0].json()["id"]]
 
 
 async def test_adding_an_unknown_user_is_404(client: httpx.AsyncClient) -> None:

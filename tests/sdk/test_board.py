@@ -2,13 +2,19 @@
 
 import pytest
 from taskboard_client import AuthenticatedClient, Client
+from taskboard_client.api.invitations import accept_invitation, create_invitation, list_invitations
 from taskboard_client.api.members import add_member, list_members
 from taskboard_client.api.projects import create_project, get_project
 from taskboard_client.api.tasks import create_task, get_task, list_tasks, update_task
 from taskboard_client.api.tokens import create_token
 from taskboard_client.api.users import create_user
 from taskboard_client.models import (
+    Invitation,
+    InvitationCreate,
+    InvitationPage,
+    InvitationStatus,
     ListTasksSort,
+    Member,
     MemberPage,
     Problem,
     Project,
@@ -36,9 +42,7 @@ PASSWORD = "correct horse battery"
 
 def signed_in(url: str, email: str, name: str) -> tuple[AuthenticatedClient, User]:
     with Client(base_url=url) as public:
-        user = create_user.sync(
-            client=public, body=UserCreate(email=email, password=PASSWORD, display_name=name)
-        )
+        user = create_user.sync(client=public, body=UserCreate(email=email, password=PASSWORD, display_name=name))
         token = create_token.sync(client=public, body=TokenCreate(email=email, password=PASSWORD))
     assert isinstance(user, User) and isinstance(token, Token)
     return AuthenticatedClient(base_url=url, token=token.access_token), user
@@ -59,7 +63,16 @@ def test_a_board_with_two_people(live_server: LiveServer) -> None:
         assert retried.headers["idempotent-replayed"] == "true" and retried.parsed == project
 
         assert isinstance(get_project.sync(project.id, client=bob), Problem)  # not a member yet
-        assert add_member.sync_detailed(project.id, bob_user.id, client=ada).status_code == 201
+        invited = create_invitation.sync_detailed(project.id, client=ada, body=InvitationCreate(user_id=bob_user.id))
+        assert invited.status_code == 201 and isinstance(invited.parsed, Invitation)
+        # The deprecated addMember invites too, and finds the same invitation.
+        again = add_member.sync_detailed(project.id, bob_user.id, client=ada)
+        assert again.status_code == 202 and again.parsed == invited.parsed
+        mine = list_invitations.sync(client=bob)
+        assert isinstance(mine, InvitationPage) and [i.project_name for i in mine.items] == ["Launch"]
+        assert mine.items[0].status == InvitationStatus.PENDING
+        joined = accept_invitation.sync(mine.items[0].id, client=bob)
+        assert isinstance(joined, Member) and joined.user_id == bob_user.id
         members = list_members.sync(project.id, client=bob)
         assert isinstance(members, MemberPage)
         assert {(m.user_id, m.role.value) for m in members.items} == {(ada_user.id, "owner"), (bob_user.id, "member")}

@@ -11,6 +11,8 @@ export interface EventData {
   "task.deleted": Schemas["DeletedResource"];
   "member.added": Schemas["Member"];
   "member.removed": Schemas["RemovedMember"];
+  "invitation.created": Schemas["Invitation"];
+  "invitation.updated": Schemas["Invitation"];
   "project.updated": Schemas["Project"];
   "project.deleted": Schemas["DeletedResource"];
   /** The events missed since `lastEventId` are no longer kept: refetch, then go on. */
@@ -30,6 +32,8 @@ const KNOWN: Record<EventName, true> & Record<keyof EventData, true> = {
   "task.deleted": true,
   "member.added": true,
   "member.removed": true,
+  "invitation.created": true,
+  "invitation.updated": true,
   "project.updated": true,
   "project.deleted": true,
   reset: true,

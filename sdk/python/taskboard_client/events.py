@@ -23,10 +23,10 @@ from typing import Any
 import httpx
 
 from .client import AuthenticatedClient
-from .models import DeletedResource, Member, Project, Refetch, RemovedMember, Task
+from .models import DeletedResource, Invitation, Member, Project, Refetch, RemovedMember, Task
 from .problems import refusal
 
-EventData = Task | DeletedResource | Member | RemovedMember | Project | Refetch
+EventData = Task | DeletedResource | Member | RemovedMember | Invitation | Project | Refetch
 
 DATA: dict[str, type[EventData]] = {
     "task.created": Task,
@@ -34,6 +34,8 @@ DATA: dict[str, type[EventData]] = {
     "task.deleted": DeletedResource,
     "member.added": Member,
     "member.removed": RemovedMember,
+    "invitation.created": Invitation,
+    "invitation.updated": Invitation,
     "project.updated": Project,
     "project.deleted": DeletedResource,
     "reset": Refetch,

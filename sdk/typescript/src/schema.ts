@@ -234,8 +234,12 @@ export interface paths {
         };
         get?: never;
         /**
-         * Add a member
-         * @description Owner only. Adding someone who is already a member changes nothing and answers 200.
+         * Invite a user (deprecated)
+         * @deprecated
+         * @description Deprecated since 1.1: use `createInvitation`. Nobody is made a member without their
+         *     consent: for someone who is not a member this invites them, as `createInvitation` does,
+         *     and answers 202 with the invitation; they become a member when they accept it. For
+         *     someone who is already a member it changes nothing and answers 200. Owner only.
          */
         put: operations["addMember"];
         post?: never;
@@ -245,6 +249,154 @@ export interface paths {
          *     The removed member's tasks become unassigned.
          */
         delete: operations["removeMember"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/projects/{projectId}/invitations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A project's id. */
+                projectId: components["parameters"]["ProjectId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * A project's pending invitations
+         * @description The invitations nobody has answered yet, oldest first. Members only.
+         */
+        get: operations["listProjectInvitations"];
+        put?: never;
+        /**
+         * Invite a user to the project
+         * @description Owner only. The user becomes a member once they accept (`acceptInvitation`); until then
+         *     they see the project's name in their invitations (`listInvitations`), and nothing else of
+         *     it. A user has at most one pending invitation to a project: inviting them again answers
+         *     200 with that one. Members see `invitation.created` on the project's stream, and
+         *     `invitation.updated` when it is accepted, declined or revoked.
+         */
+        post: operations["createInvitation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/projects/{projectId}/invitations/{invitationId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A project's id. */
+                projectId: components["parameters"]["ProjectId"];
+                /** @description An invitation's id. */
+                invitationId: components["parameters"]["InvitationId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Take back an invitation
+         * @description Owner only. The invitation can no longer be accepted.
+         */
+        delete: operations["revokeInvitation"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/invitations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Your pending invitations
+         * @description The invitations to projects that the caller has not answered yet, oldest first.
+         */
+        get: operations["listInvitations"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/invitations/{invitationId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description An invitation's id. */
+                invitationId: components["parameters"]["InvitationId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * An invitation
+         * @description The invitee's, whatever its status; anyone else gets 404.
+         */
+        get: operations["getInvitation"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/invitations/{invitationId}/accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description An invitation's id. */
+                invitationId: components["parameters"]["InvitationId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Join the project
+         * @description The invitee only (anyone else gets 404). The caller becomes a member of the invitation's
+         *     project, and members see `member.added`. Accepting again answers 200 as long as the
+         *     caller is still a member; a declined or revoked invitation is 409.
+         */
+        post: operations["acceptInvitation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/invitations/{invitationId}/decline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description An invitation's id. */
+                invitationId: components["parameters"]["InvitationId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Turn an invitation down
+         * @description The invitee only (anyone else gets 404). Declining again answers 204; an accepted or
+         *     revoked invitation is 409.
+         */
+        post: operations["declineInvitation"];
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -581,6 +733,51 @@ export interface components {
             items: components["schemas"]["Member"][];
             nextCursor: components["schemas"]["NextCursor"];
         };
+        /**
+         * @description `pending` until the invitee accepts or declines it, or the owner revokes it.
+         * @enum {string}
+         */
+        InvitationStatus: "pending" | "accepted" | "declined" | "revoked";
+        /**
+         * @description An invitation of the user `userId` to a project, made by its owner `invitedBy`.
+         * @example {
+         *       "id": 3,
+         *       "projectId": 7,
+         *       "projectName": "Website relaunch",
+         *       "userId": 43,
+         *       "invitedBy": 42,
+         *       "status": "pending",
+         *       "createdAt": "2026-01-05T09:30:00Z",
+         *       "answeredAt": null
+         *     }
+         */
+        Invitation: {
+            id: components["schemas"]["Id"];
+            projectId: components["schemas"]["Id"];
+            projectName: components["schemas"]["ProjectName"];
+            userId: components["schemas"]["Id"];
+            invitedBy: components["schemas"]["Id"];
+            status: components["schemas"]["InvitationStatus"];
+            /** Format: date-time */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @description When it was accepted, declined or revoked; `null` while pending.
+             */
+            answeredAt: string | null;
+        };
+        /**
+         * @example {
+         *       "userId": 43
+         *     }
+         */
+        InvitationCreate: {
+            userId: components["schemas"]["Id"];
+        };
+        InvitationPage: {
+            items: components["schemas"]["Invitation"][];
+            nextCursor: components["schemas"]["NextCursor"];
+        };
         /** @enum {string} */
         TaskStatus: "todo" | "in_progress" | "done";
         /** @example Draft the landing page */
@@ -662,7 +859,7 @@ export interface components {
          * @description One event of `streamProjectEvents`, as OpenAPI 3.2 describes Server-Sent Events: `data`
          *     is JSON, whose schema the `event` name selects (the discriminator).
          */
-        ProjectEvent: components["schemas"]["TaskChangedEvent"] | components["schemas"]["TaskDeletedEvent"] | components["schemas"]["MemberAddedEvent"] | components["schemas"]["MemberRemovedEvent"] | components["schemas"]["ProjectUpdatedEvent"] | components["schemas"]["ProjectDeletedEvent"] | components["schemas"]["ResetEvent"];
+        ProjectEvent: components["schemas"]["TaskChangedEvent"] | components["schemas"]["TaskDeletedEvent"] | components["schemas"]["MemberAddedEvent"] | components["schemas"]["MemberRemovedEvent"] | components["schemas"]["InvitationChangedEvent"] | components["schemas"]["ProjectUpdatedEvent"] | components["schemas"]["ProjectDeletedEvent"] | components["schemas"]["ResetEvent"];
         TaskChangedEvent: {
             id: components["schemas"]["EventId"];
             /**
@@ -697,6 +894,16 @@ export interface components {
              * @enum {string}
              */
             event: "member.removed";
+            data: string;
+        };
+        /** @description `invitation.updated`: the invitation was accepted, declined or revoked (its `status`). */
+        InvitationChangedEvent: {
+            id: components["schemas"]["EventId"];
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            event: "invitation.created" | "invitation.updated";
             data: string;
         };
         ProjectUpdatedEvent: {
@@ -1022,6 +1229,46 @@ export interface components {
                  *       "title": "Forbidden",
                  *       "status": 403,
                  *       "detail": "Only the project's owner may do this."
+                 *     }
+                 */
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description The user is a member of the project already. */
+        AlreadyMember: {
+            headers: {
+                "Cache-Control": components["headers"]["NoStore"];
+                "X-Content-Type-Options": components["headers"]["NoSniff"];
+                "X-Request-ID": components["headers"]["RequestId"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "type": "about:blank",
+                 *       "title": "Conflict",
+                 *       "status": 409,
+                 *       "detail": "User 42 is a member of project 7 already."
+                 *     }
+                 */
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description The invitation was accepted, declined or revoked already, as the problem's `detail` says. */
+        InvitationAnswered: {
+            headers: {
+                "Cache-Control": components["headers"]["NoStore"];
+                "X-Content-Type-Options": components["headers"]["NoSniff"];
+                "X-Request-ID": components["headers"]["RequestId"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "type": "about:blank",
+                 *       "title": "Conflict",
+                 *       "status": 409,
+                 *       "detail": "Invitation 3 was revoked."
                  *     }
                  */
                 "application/problem+json": components["schemas"]["Problem"];
@@ -1426,6 +1673,8 @@ export interface components {
          *     remembered.
          */
         IdempotencyKey: string;
+        /** @description An invitation's id. */
+        InvitationId: components["schemas"]["Id"];
         /** @description A user's id. */
         UserId: components["schemas"]["Id"];
     };
@@ -1476,6 +1725,10 @@ export type NextCursor = components['schemas']['NextCursor'];
 export type MemberRole = components['schemas']['MemberRole'];
 export type Member = components['schemas']['Member'];
 export type MemberPage = components['schemas']['MemberPage'];
+export type InvitationStatus = components['schemas']['InvitationStatus'];
+export type Invitation = components['schemas']['Invitation'];
+export type InvitationCreate = components['schemas']['InvitationCreate'];
+export type InvitationPage = components['schemas']['InvitationPage'];
 export type TaskStatus = components['schemas']['TaskStatus'];
 export type TaskTitle = components['schemas']['TaskTitle'];
 export type TaskDescription = components['schemas']['TaskDescription'];
@@ -1490,6 +1743,7 @@ export type TaskChangedEvent = components['schemas']['TaskChangedEvent'];
 export type TaskDeletedEvent = components['schemas']['TaskDeletedEvent'];
 export type MemberAddedEvent = components['schemas']['MemberAddedEvent'];
 export type MemberRemovedEvent = components['schemas']['MemberRemovedEvent'];
+export type InvitationChangedEvent = components['schemas']['InvitationChangedEvent'];
 export type ProjectUpdatedEvent = components['schemas']['ProjectUpdatedEvent'];
 export type ProjectDeletedEvent = components['schemas']['ProjectDeletedEvent'];
 export type ResetEvent = components['schemas']['ResetEvent'];
@@ -1518,6 +1772,8 @@ export type ResponseInvalidCursor = components['responses']['InvalidCursor'];
 export type ResponseWrongPassword = components['responses']['WrongPassword'];
 export type ResponseExportNotReady = components['responses']['ExportNotReady'];
 export type ResponseOwnerOnly = components['responses']['OwnerOnly'];
+export type ResponseAlreadyMember = components['responses']['AlreadyMember'];
+export type ResponseInvitationAnswered = components['responses']['InvitationAnswered'];
 export type ResponseOwnerStays = components['responses']['OwnerStays'];
 export type ResponsePreconditionFailed = components['responses']['PreconditionFailed'];
 export type ResponsePreconditionRequired = components['responses']['PreconditionRequired'];
@@ -1545,6 +1801,7 @@ export type ParameterCursor = components['parameters']['Cursor'];
 export type ParameterIfMatch = components['parameters']['IfMatch'];
 export type ParameterIfNoneMatch = components['parameters']['IfNoneMatch'];
 export type ParameterIdempotencyKey = components['parameters']['IdempotencyKey'];
+export type ParameterInvitationId = components['parameters']['InvitationId'];
 export type ParameterUserId = components['parameters']['UserId'];
 export type HeaderNoStore = components['headers']['NoStore'];
 export type HeaderRevalidate = components['headers']['Revalidate'];
@@ -2156,7 +2413,10 @@ export interface operations {
                     "application/json": components["schemas"]["Member"];
                 };
             };
-            /** @description The user is now a member. */
+            /**
+             * @description Not answered since 1.1, when adding became inviting (202); kept so that clients built
+             *     on 1.0 keep their types.
+             */
             201: {
                 headers: {
                     "Cache-Control": components["headers"]["NoStore"];
@@ -2166,6 +2426,19 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Member"];
+                };
+            };
+            /** @description The user is invited (or was already); they become a member once they accept. */
+            202: {
+                headers: {
+                    Location: components["headers"]["Location"];
+                    "Cache-Control": components["headers"]["NoStore"];
+                    "X-Content-Type-Options": components["headers"]["NoSniff"];
+                    "X-Request-ID": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Invitation"];
                 };
             };
             400: components["responses"]["UnknownQueryParameter"];
@@ -2213,6 +2486,316 @@ export interface operations {
             403: components["responses"]["OwnerOnly"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["OwnerStays"];
+            422: components["responses"]["ValidationFailed"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listProjectInvitations: {
+        parameters: {
+            query?: {
+                /** @description The largest number of items on the page. */
+                limit?: components["parameters"]["Limit"];
+                /**
+                 * @description `nextCursor` of the previous page, to get the next one; omit it for the first page. A
+                 *     cursor is only valid with the same filters and sort as the page that gave it.
+                 */
+                cursor?: components["parameters"]["Cursor"];
+            };
+            header?: {
+                /**
+                 * @description Names this request in the service's logs, traces and problem documents (`requestId`); it
+                 *     comes back as the `X-Request-ID` response header. Kept when it is 1 to 128 letters, digits,
+                 *     `-`, `.`, `_` or `:`; otherwise the service names the request itself (it never refuses one).
+                 */
+                "X-Request-ID"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                /** @description A project's id. */
+                projectId: components["parameters"]["ProjectId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of pending invitations. */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["NoStore"];
+                    "X-Content-Type-Options": components["headers"]["NoSniff"];
+                    "X-Request-ID": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvitationPage"];
+                };
+            };
+            400: components["responses"]["InvalidCursor"];
+            401: components["responses"]["Unauthenticated"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["ValidationFailed"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    createInvitation: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Names this request in the service's logs, traces and problem documents (`requestId`); it
+                 *     comes back as the `X-Request-ID` response header. Kept when it is 1 to 128 letters, digits,
+                 *     `-`, `.`, `_` or `:`; otherwise the service names the request itself (it never refuses one).
+                 */
+                "X-Request-ID"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                /** @description A project's id. */
+                projectId: components["parameters"]["ProjectId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InvitationCreate"];
+            };
+        };
+        responses: {
+            /** @description The user has a pending invitation to the project already; this is it. */
+            200: {
+                headers: {
+                    Location: components["headers"]["Location"];
+                    "Cache-Control": components["headers"]["NoStore"];
+                    "X-Content-Type-Options": components["headers"]["NoSniff"];
+                    "X-Request-ID": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Invitation"];
+                };
+            };
+            /** @description The user is invited. */
+            201: {
+                headers: {
+                    Location: components["headers"]["Location"];
+                    "Cache-Control": components["headers"]["NoStore"];
+                    "X-Content-Type-Options": components["headers"]["NoSniff"];
+                    "X-Request-ID": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Invitation"];
+                };
+            };
+            400: components["responses"]["MalformedRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["OwnerOnly"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["RequestTimeout"];
+            409: components["responses"]["AlreadyMember"];
+            413: components["responses"]["ContentTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["ValidationFailed"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    revokeInvitation: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Names this request in the service's logs, traces and problem documents (`requestId`); it
+                 *     comes back as the `X-Request-ID` response header. Kept when it is 1 to 128 letters, digits,
+                 *     `-`, `.`, `_` or `:`; otherwise the service names the request itself (it never refuses one).
+                 */
+                "X-Request-ID"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                /** @description A project's id. */
+                projectId: components["parameters"]["ProjectId"];
+                /** @description An invitation's id. */
+                invitationId: components["parameters"]["InvitationId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The invitation is revoked (or was already). */
+            204: {
+                headers: {
+                    "Cache-Control": components["headers"]["NoStore"];
+                    "X-Content-Type-Options": components["headers"]["NoSniff"];
+                    "X-Request-ID": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["UnknownQueryParameter"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["OwnerOnly"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["InvitationAnswered"];
+            422: components["responses"]["ValidationFailed"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listInvitations: {
+        parameters: {
+            query?: {
+                /** @description The largest number of items on the page. */
+                limit?: components["parameters"]["Limit"];
+                /**
+                 * @description `nextCursor` of the previous page, to get the next one; omit it for the first page. A
+                 *     cursor is only valid with the same filters and sort as the page that gave it.
+                 */
+                cursor?: components["parameters"]["Cursor"];
+            };
+            header?: {
+                /**
+                 * @description Names this request in the service's logs, traces and problem documents (`requestId`); it
+                 *     comes back as the `X-Request-ID` response header. Kept when it is 1 to 128 letters, digits,
+                 *     `-`, `.`, `_` or `:`; otherwise the service names the request itself (it never refuses one).
+                 */
+                "X-Request-ID"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of pending invitations. */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["NoStore"];
+                    "X-Content-Type-Options": components["headers"]["NoSniff"];
+                    "X-Request-ID": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvitationPage"];
+                };
+            };
+            400: components["responses"]["InvalidCursor"];
+            401: components["responses"]["Unauthenticated"];
+            422: components["responses"]["ValidationFailed"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getInvitation: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Names this request in the service's logs, traces and problem documents (`requestId`); it
+                 *     comes back as the `X-Request-ID` response header. Kept when it is 1 to 128 letters, digits,
+                 *     `-`, `.`, `_` or `:`; otherwise the service names the request itself (it never refuses one).
+                 */
+                "X-Request-ID"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                /** @description An invitation's id. */
+                invitationId: components["parameters"]["InvitationId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The invitation. */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["NoStore"];
+                    "X-Content-Type-Options": components["headers"]["NoSniff"];
+                    "X-Request-ID": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Invitation"];
+                };
+            };
+            400: components["responses"]["UnknownQueryParameter"];
+            401: components["responses"]["Unauthenticated"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["ValidationFailed"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    acceptInvitation: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Names this request in the service's logs, traces and problem documents (`requestId`); it
+                 *     comes back as the `X-Request-ID` response header. Kept when it is 1 to 128 letters, digits,
+                 *     `-`, `.`, `_` or `:`; otherwise the service names the request itself (it never refuses one).
+                 */
+                "X-Request-ID"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                /** @description An invitation's id. */
+                invitationId: components["parameters"]["InvitationId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The caller is a member of the project. */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["NoStore"];
+                    "X-Content-Type-Options": components["headers"]["NoSniff"];
+                    "X-Request-ID": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Member"];
+                };
+            };
+            400: components["responses"]["UnknownQueryParameter"];
+            401: components["responses"]["Unauthenticated"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["InvitationAnswered"];
+            422: components["responses"]["ValidationFailed"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    declineInvitation: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Names this request in the service's logs, traces and problem documents (`requestId`); it
+                 *     comes back as the `X-Request-ID` response header. Kept when it is 1 to 128 letters, digits,
+                 *     `-`, `.`, `_` or `:`; otherwise the service names the request itself (it never refuses one).
+                 */
+                "X-Request-ID"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                /** @description An invitation's id. */
+                invitationId: components["parameters"]["InvitationId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The invitation is declined. */
+            204: {
+                headers: {
+                    "Cache-Control": components["headers"]["NoStore"];
+                    "X-Content-Type-Options": components["headers"]["NoSniff"];
+                    "X-Request-ID": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["UnknownQueryParameter"];
+            401: components["responses"]["Unauthenticated"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["InvitationAnswered"];
             422: components["responses"]["ValidationFailed"];
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["Unavailable"];

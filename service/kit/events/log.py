@@ -50,11 +50,8 @@ async def record(session: AsyncSession, project_id: int, event: str, data: BaseM
     that a project's events commit in the order of their ids: a stream skips any id below the
     last it sent, and a later id committing first would hide an earlier one for good.
     """
-    locked: set[int] = session.info.setdefault(LOCKED, set())
+    await lock(session, project_id)
     connection = await session.connection()  # Core statements: no ORM machinery around them
-    if project_id not in locked:  # once per transaction: the lock lasts until it ends
-        await connection.execute(LOCK_PROJECT, {"project_id": project_id})
-        locked.add(project_id)
     data_json = data.model_dump_json(by_alias=True)
     values = {"project_id": project_id, "event": event, "data": data_json, "created_at": utcnow()}
     event_id = (await connection.execute(LOG, values)).scalar_one()
@@ -64,6 +61,17 @@ async def record(session: AsyncSession, project_id: int, event: str, data: BaseM
     if PENDING not in session.info:
         session.info[PENDING] = True
         after_commit(session, lambda state: state.relay.wake())
+
+
+async def lock(session: AsyncSession, project_id: int) -> None:
+    """Takes the lock that `record` takes, until the transaction ends: for a change that locks rows
+    of the project's before it logs, so that it takes its locks in the order deleting the project
+    does (the project's row first)."""
+    locked: set[int] = session.info.setdefault(LOCKED, set())
+    if project_id not in locked:
+        connection = await session.connection()
+        await connection.execute(LOCK_PROJECT, {"project_id": project_id})
+        locked.add(project_id)
 
 
 async def latest(session: AsyncSession, project_id: int) -> int:

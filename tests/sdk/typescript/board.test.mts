@@ -50,11 +50,16 @@ test("two users share a board: members, tasks, pages, If-Match, idempotent creat
   assert.match(created.response.headers.get("Location") ?? "", /^\/v1\/projects\/\d+$/);
   const project = created.data!;
   const projectId = project.id;
-  const added = await ada.client.PUT("/v1/projects/{projectId}/members/{userId}", {
-    params: { path: { projectId, userId: bob.user.id } },
+  const invited = await ada.client.POST("/v1/projects/{projectId}/invitations", {
+    params: { path: { projectId } },
+    body: { userId: bob.user.id },
   });
-  assert.equal(added.response.status, 201);
-  assert.equal(added.data?.role, "member");
+  assert.equal(invited.response.status, 201);
+  assert.equal(invited.response.headers.get("Location"), `/v1/invitations/${invited.data?.id}`);
+  const [pending] = (await unwrap(bob.client.GET("/v1/invitations"))).items;
+  assert.deepEqual([pending?.projectName, pending?.status], ["Launch", "pending"]);
+  const added = await unwrap(bob.client.POST("/v1/invitations/{invitationId}/accept", { params: { path: { invitationId: pending!.id } } }));
+  assert.equal(added.role, "member");
 
   // Bob creates five tasks; a retried create with the same key is answered once.
   const key = idempotencyKey();

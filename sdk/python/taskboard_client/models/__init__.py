@@ -10,6 +10,12 @@ from .field_error import FieldError
 from .field_error_in import FieldErrorIn
 from .health import Health
 from .health_status import HealthStatus
+from .invitation import Invitation
+from .invitation_changed_event import InvitationChangedEvent
+from .invitation_changed_event_event import InvitationChangedEventEvent
+from .invitation_create import InvitationCreate
+from .invitation_page import InvitationPage
+from .invitation_status import InvitationStatus
 from .list_tasks_sort import ListTasksSort
 from .member import Member
 from .member_added_event import MemberAddedEvent
@@ -62,6 +68,12 @@ __all__ = (
     "FieldErrorIn",
     "Health",
     "HealthStatus",
+    "Invitation",
+    "InvitationChangedEvent",
+    "InvitationChangedEventEvent",
+    "InvitationCreate",
+    "InvitationPage",
+    "InvitationStatus",
     "ListTasksSort",
     "Member",
     "MemberAddedEvent",

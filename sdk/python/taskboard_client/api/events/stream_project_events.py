@@ -6,6 +6,7 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
+from ...models.invitation_changed_event import InvitationChangedEvent
 from ...models.member_added_event import MemberAddedEvent
 from ...models.member_removed_event import MemberRemovedEvent
 from ...models.problem import Problem
@@ -45,7 +46,8 @@ def _get_kwargs(
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> (
-    MemberAddedEvent
+    InvitationChangedEvent
+    | MemberAddedEvent
     | MemberRemovedEvent
     | ProjectDeletedEvent
     | ProjectUpdatedEvent
@@ -61,7 +63,8 @@ def _parse_response(
         def _parse_response_200(
             data: object,
         ) -> (
-            MemberAddedEvent
+            InvitationChangedEvent
+            | MemberAddedEvent
             | MemberRemovedEvent
             | ProjectDeletedEvent
             | ProjectUpdatedEvent
@@ -104,7 +107,7 @@ def _parse_response(
             try:
                 if not isinstance(data, dict):
                     raise TypeError()
-                componentsschemas_project_event_type_4 = ProjectUpdatedEvent.from_dict(data)
+                componentsschemas_project_event_type_4 = InvitationChangedEvent.from_dict(data)
 
                 return componentsschemas_project_event_type_4
             except (TypeError, ValueError, AttributeError, KeyError):
@@ -112,16 +115,24 @@ def _parse_response(
             try:
                 if not isinstance(data, dict):
                     raise TypeError()
-                componentsschemas_project_event_type_5 = ProjectDeletedEvent.from_dict(data)
+                componentsschemas_project_event_type_5 = ProjectUpdatedEvent.from_dict(data)
 
                 return componentsschemas_project_event_type_5
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                componentsschemas_project_event_type_6 = ProjectDeletedEvent.from_dict(data)
+
+                return componentsschemas_project_event_type_6
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
             if not isinstance(data, dict):
                 raise TypeError()
-            componentsschemas_project_event_type_6 = ResetEvent.from_dict(data)
+            componentsschemas_project_event_type_7 = ResetEvent.from_dict(data)
 
-            return componentsschemas_project_event_type_6
+            return componentsschemas_project_event_type_7
 
         response_200 = _parse_response_200(response.text)
 
@@ -166,7 +177,8 @@ def _parse_response(
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> Response[
-    MemberAddedEvent
+    InvitationChangedEvent
+    | MemberAddedEvent
     | MemberRemovedEvent
     | ProjectDeletedEvent
     | ProjectUpdatedEvent
@@ -191,7 +203,8 @@ def sync_detailed(
     x_request_id: str | Unset = UNSET,
     last_event_id: str | Unset = UNSET,
 ) -> Response[
-    MemberAddedEvent
+    InvitationChangedEvent
+    | MemberAddedEvent
     | MemberRemovedEvent
     | ProjectDeletedEvent
     | ProjectUpdatedEvent
@@ -239,7 +252,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[MemberAddedEvent | MemberRemovedEvent | ProjectDeletedEvent | ProjectUpdatedEvent | ResetEvent | TaskChangedEvent | TaskDeletedEvent | Problem | ValidationProblem]
+        Response[InvitationChangedEvent | MemberAddedEvent | MemberRemovedEvent | ProjectDeletedEvent | ProjectUpdatedEvent | ResetEvent | TaskChangedEvent | TaskDeletedEvent | Problem | ValidationProblem]
     """
 
     kwargs = _get_kwargs(
@@ -262,7 +275,8 @@ def sync(
     x_request_id: str | Unset = UNSET,
     last_event_id: str | Unset = UNSET,
 ) -> (
-    MemberAddedEvent
+    InvitationChangedEvent
+    | MemberAddedEvent
     | MemberRemovedEvent
     | ProjectDeletedEvent
     | ProjectUpdatedEvent
@@ -311,7 +325,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        MemberAddedEvent | MemberRemovedEvent | ProjectDeletedEvent | ProjectUpdatedEvent | ResetEvent | TaskChangedEvent | TaskDeletedEvent | Problem | ValidationProblem
+        InvitationChangedEvent | MemberAddedEvent | MemberRemovedEvent | ProjectDeletedEvent | ProjectUpdatedEvent | ResetEvent | TaskChangedEvent | TaskDeletedEvent | Problem | ValidationProblem
     """
 
     return sync_detailed(
@@ -329,7 +343,8 @@ async def asyncio_detailed(
     x_request_id: str | Unset = UNSET,
     last_event_id: str | Unset = UNSET,
 ) -> Response[
-    MemberAddedEvent
+    InvitationChangedEvent
+    | MemberAddedEvent
     | MemberRemovedEvent
     | ProjectDeletedEvent
     | ProjectUpdatedEvent
@@ -377,7 +392,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[MemberAddedEvent | MemberRemovedEvent | ProjectDeletedEvent | ProjectUpdatedEvent | ResetEvent | TaskChangedEvent | TaskDeletedEvent | Problem | ValidationProblem]
+        Response[InvitationChangedEvent | MemberAddedEvent | MemberRemovedEvent | ProjectDeletedEvent | ProjectUpdatedEvent | ResetEvent | TaskChangedEvent | TaskDeletedEvent | Problem | ValidationProblem]
     """
 
     kwargs = _get_kwargs(
@@ -398,7 +413,8 @@ async def asyncio(
     x_request_id: str | Unset = UNSET,
     last_event_id: str | Unset = UNSET,
 ) -> (
-    MemberAddedEvent
+    InvitationChangedEvent
+    | MemberAddedEvent
     | MemberRemovedEvent
     | ProjectDeletedEvent
     | ProjectUpdatedEvent
@@ -447,7 +463,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        MemberAddedEvent | MemberRemovedEvent | ProjectDeletedEvent | ProjectUpdatedEvent | ResetEvent | TaskChangedEvent | TaskDeletedEvent | Problem | ValidationProblem
+        InvitationChangedEvent | MemberAddedEvent | MemberRemovedEvent | ProjectDeletedEvent | ProjectUpdatedEvent | ResetEvent | TaskChangedEvent | TaskDeletedEvent | Problem | ValidationProblem
     """
 
     return (

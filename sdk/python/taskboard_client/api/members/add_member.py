@@ -6,6 +6,7 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
+from ...models.invitation import Invitation
 from ...models.member import Member
 from ...models.problem import Problem
 from ...models.validation_problem import ValidationProblem
@@ -36,7 +37,7 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Member | Problem | ValidationProblem | None:
+) -> Invitation | Member | Problem | ValidationProblem | None:
     if response.status_code == 200:
         response_200 = Member.from_dict(response.json())
 
@@ -46,6 +47,11 @@ def _parse_response(
         response_201 = Member.from_dict(response.json())
 
         return response_201
+
+    if response.status_code == 202:
+        response_202 = Invitation.from_dict(response.json())
+
+        return response_202
 
     if response.status_code == 400:
         response_400 = Problem.from_dict(response.json())
@@ -90,7 +96,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[Member | Problem | ValidationProblem]:
+) -> Response[Invitation | Member | Problem | ValidationProblem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -105,10 +111,13 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     x_request_id: str | Unset = UNSET,
-) -> Response[Member | Problem | ValidationProblem]:
-    """Add a member
+) -> Response[Invitation | Member | Problem | ValidationProblem]:
+    """Invite a user (deprecated)
 
-     Owner only. Adding someone who is already a member changes nothing and answers 200.
+     Deprecated since 1.1: use `createInvitation`. Nobody is made a member without their
+    consent: for someone who is not a member this invites them, as `createInvitation` does,
+    and answers 202 with the invitation; they become a member when they accept it. For
+    someone who is already a member it changes nothing and answers 200. Owner only.
 
     Args:
         project_id (int):
@@ -120,7 +129,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Member | Problem | ValidationProblem]
+        Response[Invitation | Member | Problem | ValidationProblem]
     """
 
     kwargs = _get_kwargs(
@@ -142,10 +151,13 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     x_request_id: str | Unset = UNSET,
-) -> Member | Problem | ValidationProblem | None:
-    """Add a member
+) -> Invitation | Member | Problem | ValidationProblem | None:
+    """Invite a user (deprecated)
 
-     Owner only. Adding someone who is already a member changes nothing and answers 200.
+     Deprecated since 1.1: use `createInvitation`. Nobody is made a member without their
+    consent: for someone who is not a member this invites them, as `createInvitation` does,
+    and answers 202 with the invitation; they become a member when they accept it. For
+    someone who is already a member it changes nothing and answers 200. Owner only.
 
     Args:
         project_id (int):
@@ -157,7 +169,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Member | Problem | ValidationProblem
+        Invitation | Member | Problem | ValidationProblem
     """
 
     return sync_detailed(
@@ -174,10 +186,13 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     x_request_id: str | Unset = UNSET,
-) -> Response[Member | Problem | ValidationProblem]:
-    """Add a member
+) -> Response[Invitation | Member | Problem | ValidationProblem]:
+    """Invite a user (deprecated)
 
-     Owner only. Adding someone who is already a member changes nothing and answers 200.
+     Deprecated since 1.1: use `createInvitation`. Nobody is made a member without their
+    consent: for someone who is not a member this invites them, as `createInvitation` does,
+    and answers 202 with the invitation; they become a member when they accept it. For
+    someone who is already a member it changes nothing and answers 200. Owner only.
 
     Args:
         project_id (int):
@@ -189,7 +204,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Member | Problem | ValidationProblem]
+        Response[Invitation | Member | Problem | ValidationProblem]
     """
 
     kwargs = _get_kwargs(
@@ -209,10 +224,13 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     x_request_id: str | Unset = UNSET,
-) -> Member | Problem | ValidationProblem | None:
-    """Add a member
+) -> Invitation | Member | Problem | ValidationProblem | None:
+    """Invite a user (deprecated)
 
-     Owner only. Adding someone who is already a member changes nothing and answers 200.
+     Deprecated since 1.1: use `createInvitation`. Nobody is made a member without their
+    consent: for someone who is not a member this invites them, as `createInvitation` does,
+    and answers 202 with the invitation; they become a member when they accept it. For
+    someone who is already a member it changes nothing and answers 200. Owner only.
 
     Args:
         project_id (int):
@@ -224,7 +242,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Member | Problem | ValidationProblem
+        Invitation | Member | Problem | ValidationProblem
     """
 
     return (
