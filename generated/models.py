@@ -899,3 +899,12 @@ class ProjectEvent(
     is JSON, whose schema the `event` name selects (the discriminator).
 
     """
+
+
+class InvitationEvent(RootModel[InvitationChangedEvent | ResetEvent]):
+    root: Annotated[InvitationChangedEvent | ResetEvent, Field(discriminator="event")]
+    """
+    One event of `streamInvitations`: `data` is JSON, whose schema the `event` name selects
+    (the discriminator).
+
+    """

@@ -207,12 +207,15 @@ class ProjectEvent(Base):
     id: Mapped[int] = mapped_column(Id, primary_key=True)
     # No foreign key: a project's deletion is itself an event, and must outlive the project.
     project_id: Mapped[int] = mapped_column(Id)
+    # The user whose invitation the event is about: it is in their invitations' feed too.
+    invitee_id: Mapped[int | None] = mapped_column(Id)
     event: Mapped[str] = mapped_column(String(32))
     data: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
     __table_args__ = (
         Index(None, "project_id", "id"),
+        Index(None, "invitee_id", "id"),
         Index(None, "created_at"),
         {"sqlite_autoincrement": True},
     )

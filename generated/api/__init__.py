@@ -30,6 +30,7 @@ OPERATIONS: tuple[Operation, ...] = (
     Operation("createInvitation", "POST", "/v1/projects/{projectId}/invitations", "invitations"),
     Operation("revokeInvitation", "DELETE", "/v1/projects/{projectId}/invitations/{invitationId}", "invitations"),
     Operation("listInvitations", "GET", "/v1/invitations", "invitations"),
+    Operation("streamInvitations", "GET", "/v1/invitations/events", "invitations"),
     Operation("getInvitation", "GET", "/v1/invitations/{invitationId}", "invitations"),
     Operation("acceptInvitation", "POST", "/v1/invitations/{invitationId}/accept", "invitations"),
     Operation("declineInvitation", "POST", "/v1/invitations/{invitationId}/decline", "invitations"),

@@ -5,12 +5,14 @@ from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Path, Query, Request, Response
+from fastapi import APIRouter, Depends, Header, Path, Query, Request, Response
 
 from generated import models
 from generated.api import RESPONSES
 from generated.runtime import (
+    EventStream,
     RequestContext,
+    event_stream,
     parse_body,
 )
 
@@ -45,6 +47,10 @@ class InvitationsApi(ABC):
     @abstractmethod
     async def list_invitations(self, *, limit: int = 20, cursor: str | None = None) -> models.InvitationPage:
         """listInvitations: GET /v1/invitations"""
+
+    @abstractmethod
+    async def stream_invitations(self, *, last_event_id: str | None = None) -> EventStream:
+        """streamInvitations: GET /v1/invitations/events"""
 
     @abstractmethod
     async def get_invitation(self, *, invitation_id: int) -> models.Invitation:
@@ -94,6 +100,28 @@ def router(handlers: type[InvitationsApi], *, context: RequestContext) -> APIRou
         ] = None,
     ) -> models.InvitationPage:
         return await handlers(request_context).list_invitations(limit=limit, cursor=cursor)
+
+    @api.get(
+        "/v1/invitations/events",
+        operation_id="streamInvitations",
+        status_code=200,
+        response_model=None,
+        responses={
+            400: RESPONSES["UnknownQueryParameter"],
+            401: RESPONSES["Unauthenticated"],
+            422: RESPONSES["ValidationFailed"],
+            429: RESPONSES["TooManyRequests"],
+            503: RESPONSES["Unavailable"],
+        },
+        summary="Live changes to your invitations",
+    )
+    async def stream_invitations(
+        request_context: Annotated[
+            Any, Depends(context(security=("bearerAuth",), limited=True, query=()), scope="function")
+        ],
+        last_event_id: Annotated[str | None, Header(alias="Last-Event-ID", pattern="^[0-9]{1,18}$")] = None,
+    ) -> Response:
+        return event_stream(await handlers(request_context).stream_invitations(last_event_id=last_event_id))
 
     @api.get(
         "/v1/invitations/{invitationId}",

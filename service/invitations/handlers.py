@@ -2,12 +2,13 @@ from sqlalchemy import Select
 
 from generated import models
 from generated.api.invitations import CreateInvitationResult, InvitationsApi
+from generated.runtime import EventStream
+from service.events.streams import Streams
 from service.invitations import queries as invitations
 from service.invitations.inviting import invite, location
 from service.invitations.mapping import invitation_model
 from service.kit.columns import utcnow
 from service.kit.events import log as events
-from service.kit.handlers import Handlers
 from service.kit.pagination import Pager
 from service.kit.problems import Conflict, NotFound
 from service.members.mapping import member_model
@@ -16,7 +17,7 @@ from service.tables import Invitation, Membership
 from service.users import queries as users
 
 
-class InvitationsHandlers(Handlers, InvitationsApi):
+class InvitationsHandlers(Streams, InvitationsApi):
     async def list_project_invitations(
         self, *, project_id: int, limit: int = 20, cursor: str | None = None
     ) -> models.InvitationPage:
@@ -41,6 +42,9 @@ class InvitationsHandlers(Handlers, InvitationsApi):
     async def list_invitations(self, *, limit: int = 20, cursor: str | None = None) -> models.InvitationPage:
         me = self.caller.user_id
         return await self._page(f"invitations:user:{me}", invitations.pending_of_user(me), limit, cursor)
+
+    async def stream_invitations(self, *, last_event_id: str | None = None) -> EventStream:
+        return await self.stream(events.invitations_feed(self.caller.user_id), last_event_id)
 
     async def get_invitation(self, *, invitation_id: int) -> models.Invitation:
         row = (await self.session.execute(invitations.of_invitee(invitation_id, self.caller.user_id))).one_or_none()
@@ -96,6 +100,5 @@ class InvitationsHandlers(Handlers, InvitationsApi):
             raise Conflict(f"Invitation {invitation.id} was {invitation.status}.")
         invitation.status, invitation.answered_at = status, utcnow()
         await self.session.flush()
-        await events.record(
-            self.session, invitation.project_id, "invitation.updated", invitation_model(invitation, project_name)
-        )
+        body = invitation_model(invitation, project_name)
+        await events.record(self.session, invitation.project_id, "invitation.updated", body, invitee=invitation.user_id)

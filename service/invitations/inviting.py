@@ -32,7 +32,8 @@ async def invite(session: AsyncSession, project: Project, user_id: int, by: int)
         if (existing := await session.scalar(invitations.pending(project.id, user_id))) is None:
             raise
         return existing, False
-    await events.record(session, project.id, "invitation.created", invitation_model(invitation, project.name))
+    body = invitation_model(invitation, project.name)
+    await events.record(session, project.id, "invitation.created", body, invitee=user_id)
     return invitation, True
 
 

@@ -92,7 +92,9 @@ async def test_an_assignment_racing_the_assignees_removal_never_leaves_a_non_mem
                 me = (await http.get(f"{first.url}/v1/users/me", headers=member)).json()
                 project = (await http.post(f"{first.url}/v1/projects", json={"name": "R"}, headers=owner)).json()
                 base = f"/v1/projects/{project['id']}"
-                assert (await http.put(f"{first.url}{base}/members/{me['id']}", headers=owner)).status_code == 201
+                invited = await http.post(f"{first.url}{base}/invitations", json={"userId": me["id"]}, headers=owner)
+                accept = f"{first.url}/v1/invitations/{invited.json()['id']}/accept"
+                assert (await http.post(accept, headers=member)).status_code == 200
                 task = (await http.post(f"{first.url}{base}/tasks", json={"title": "t"}, headers=owner)).json()
                 assigned, removed = await asyncio.gather(
                     http.patch(

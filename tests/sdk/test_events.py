@@ -5,8 +5,8 @@ import asyncio
 import httpx
 import pytest
 from taskboard_client import AuthenticatedClient
-from taskboard_client.events import ProjectStreamEvent, astream_project_events, stream_project_events
-from taskboard_client.models import DeletedResource, Problem, Task
+from taskboard_client.events import ProjectStreamEvent, astream_invitations, astream_project_events, stream_project_events
+from taskboard_client.models import DeletedResource, Invitation, InvitationStatus, Problem, Task
 from taskboard_client.problems import NotFound
 
 from tests.factories import create_project, create_task, sign_up
@@ -73,3 +73,22 @@ def test_the_sync_stream_and_its_errors(live_server: LiveServer) -> None:
         # The live server ends streams after a second; what was logged since 0 comes first.
         events = list(stream_project_events(client, project["id"], last_event_id="0"))
     assert [(e.event, getattr(e.data, "id", None)) for e in events] == [("task.created", task["id"])]
+
+
+async def test_an_invitee_follows_their_invitations(live_server: LiveServer) -> None:
+    async with httpx.AsyncClient(base_url=live_server.url) as http:
+        ada, bob = await sign_up(http), await sign_up(http)
+        project = await create_project(http, ada, name="Invited")
+        invited = await http.post(
+            f"/v1/projects/{project['id']}/invitations", json={"userId": bob.user["id"]}, headers=ada.headers
+        )
+        assert invited.status_code == 201
+        async with AuthenticatedClient(base_url=live_server.url, token=bob.token) as client:
+            async for event in astream_invitations(client, last_event_id="0"):
+                break
+    assert event.event == "invitation.created" and isinstance(event.data, Invitation)
+    assert (event.data.id, event.data.project_name, event.data.status) == (
+        invited.json()["id"],
+        "Invited",
+        InvitationStatus.PENDING,
+    )

@@ -1,4 +1,5 @@
-"""Typed live events of a project (`streamProjectEvents`), which the generated client cannot stream.
+"""Typed live events of a project (`streamProjectEvents`) and of the caller's invitations
+(`streamInvitations`), which the generated client cannot stream.
 
 Shipped with the SDK by `make generate`, from `codegen/sdk_python/extra/`; not generated, not to be edited here.
 
@@ -12,7 +13,9 @@ caller's membership goes); reconnect with the last `event.id`. It also ends when
 working (expired, revoked, or revoked by a password change): reconnecting then raises
 `problems.Unauthorized`; a project that is gone or not the caller's raises `problems.NotFound`.
 A `reset` event means the events missed since `last_event_id` are no longer kept: refetch, then
-go on.
+go on. `stream_invitations` (and `astream_invitations`) follow the caller's invitations the same
+way: `invitation.created` when an owner invites them, `invitation.updated` when one is revoked
+or answered.
 """
 
 import json
@@ -44,6 +47,8 @@ DATA: dict[str, type[EventData]] = {
 
 @dataclass(frozen=True)
 class ProjectStreamEvent:
+    """An event of a project's stream, or of the caller's invitations' (those are their projects' too)."""
+
     id: str
     event: str
     data: EventData
@@ -52,7 +57,31 @@ class ProjectStreamEvent:
 def stream_project_events(
     client: AuthenticatedClient, project_id: int, *, last_event_id: str | None = None
 ) -> Iterator[ProjectStreamEvent]:
-    with client.get_httpx_client().stream(**_request(project_id, last_event_id)) as response:
+    return _follow(client, f"/v1/projects/{project_id}/events", last_event_id)
+
+
+async def astream_project_events(
+    client: AuthenticatedClient, project_id: int, *, last_event_id: str | None = None
+) -> AsyncIterator[ProjectStreamEvent]:
+    async for event in _afollow(client, f"/v1/projects/{project_id}/events", last_event_id):
+        yield event
+
+
+def stream_invitations(
+    client: AuthenticatedClient, *, last_event_id: str | None = None
+) -> Iterator[ProjectStreamEvent]:
+    return _follow(client, "/v1/invitations/events", last_event_id)
+
+
+async def astream_invitations(
+    client: AuthenticatedClient, *, last_event_id: str | None = None
+) -> AsyncIterator[ProjectStreamEvent]:
+    async for event in _afollow(client, "/v1/invitations/events", last_event_id):
+        yield event
+
+
+def _follow(client: AuthenticatedClient, url: str, last_event_id: str | None) -> Iterator[ProjectStreamEvent]:
+    with client.get_httpx_client().stream(**_request(url, last_event_id)) as response:
         if response.status_code != 200:
             response.read()
             raise refusal(response)
@@ -62,10 +91,10 @@ def stream_project_events(
                 yield event
 
 
-async def astream_project_events(
-    client: AuthenticatedClient, project_id: int, *, last_event_id: str | None = None
+async def _afollow(
+    client: AuthenticatedClient, url: str, last_event_id: str | None
 ) -> AsyncIterator[ProjectStreamEvent]:
-    async with client.get_async_httpx_client().stream(**_request(project_id, last_event_id)) as response:
+    async with client.get_async_httpx_client().stream(**_request(url, last_event_id)) as response:
         if response.status_code != 200:
             await response.aread()
             raise refusal(response)
@@ -75,13 +104,13 @@ async def astream_project_events(
                 yield event
 
 
-def _request(project_id: int, last_event_id: str | None) -> dict[str, Any]:
+def _request(url: str, last_event_id: str | None) -> dict[str, Any]:
     headers = {"Accept": "text/event-stream"}
     if last_event_id is not None:
         headers["Last-Event-ID"] = last_event_id
     # No read timeout: a quiet stream only sends a heartbeat now and then.
     timeout = httpx.Timeout(10.0, read=None)
-    return {"method": "GET", "url": f"/v1/projects/{project_id}/events", "headers": headers, "timeout": timeout}
+    return {"method": "GET", "url": url, "headers": headers, "timeout": timeout}
 
 
 def _feed(fields: dict[str, list[str]], line: str) -> ProjectStreamEvent | None:

@@ -55,13 +55,46 @@ export interface StreamOptions {
  * hour, or when the caller's token stops working): then reconnect with the last event's `id` as
  * `lastEventId`. Works in browsers and in Node (fetch, with the client's token). Opening it
  * throws a `ProblemError` for a problem answer (401, 404, 429, 503…). */
-export async function* streamProjectEvents(
+export function streamProjectEvents(
   client: TaskboardClient,
   projectId: number,
   options: StreamOptions = {},
 ): AsyncGenerator<ProjectStreamEvent, void, undefined> {
+  return follow<ProjectStreamEvent>(client, `/v1/projects/${projectId}/events`, KNOWN, options);
+}
+
+/** What each event of `streamInvitations` carries, by the event's name (the contract's `InvitationEvent`). */
+export type InvitationEventName = Schemas["InvitationEvent"]["event"];
+
+/** One event of the caller's invitations' stream: `invitation.created` when an owner invites them,
+ * `invitation.updated` when an invitation is revoked or answered, `reset` to refetch. */
+export type InvitationStreamEvent = {
+  [Name in InvitationEventName]: { id: string; event: Name; data: EventData[Name] };
+}[InvitationEventName];
+
+const INVITATION_EVENTS: Record<InvitationEventName, true> = {
+  "invitation.created": true,
+  "invitation.updated": true,
+  reset: true,
+};
+
+/** The live changes to the caller's invitations, typed, as `streamProjectEvents` streams a
+ * project's (resume with `lastEventId`). No ticket opens it: it always sends the client's token. */
+export function streamInvitations(
+  client: TaskboardClient,
+  options: Omit<StreamOptions, "ticket"> = {},
+): AsyncGenerator<InvitationStreamEvent, void, undefined> {
+  return follow<InvitationStreamEvent>(client, "/v1/invitations/events", INVITATION_EVENTS, options);
+}
+
+async function* follow<E>(
+  client: TaskboardClient,
+  path: string,
+  known: Record<string, true>,
+  options: StreamOptions,
+): AsyncGenerator<E, void, undefined> {
   const { settings } = client;
-  const url = new URL(`${settings.baseUrl}/v1/projects/${projectId}/events`, globalThis.location?.href);
+  const url = new URL(`${settings.baseUrl}${path}`, globalThis.location?.href);
   const headers = new Headers({ Accept: "text/event-stream" });
   if (options.lastEventId !== undefined) headers.set("Last-Event-ID", options.lastEventId);
   if (options.ticket !== undefined) url.searchParams.set("ticket", options.ticket);
@@ -88,8 +121,8 @@ export async function* streamProjectEvents(
         if (line === "") {
           const { id, event, data } = frame;
           frame = { data: [] };
-          if (id !== undefined && event !== undefined && Object.hasOwn(KNOWN, event)) {
-            yield { id, event, data: JSON.parse(data.join("\n")) } as ProjectStreamEvent;
+          if (id !== undefined && event !== undefined && Object.hasOwn(known, event)) {
+            yield { id, event, data: JSON.parse(data.join("\n")) } as E;
           }
         } else if (!line.startsWith(":")) {
           const colon = line.indexOf(":");

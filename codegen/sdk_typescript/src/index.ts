@@ -2,8 +2,15 @@
 // beside them, written by hand in codegen/sdk_typescript/ and shipped with them by `make generate`.
 export { authorized, createClient, etag, idempotencyKey, replayed } from "./client.js";
 export type { ClientOptions, Settings, TaskboardClient } from "./client.js";
-export { eventSourceUrl, streamProjectEvents } from "./events.js";
-export type { EventData, EventName, ProjectStreamEvent, StreamOptions } from "./events.js";
+export { eventSourceUrl, streamInvitations, streamProjectEvents } from "./events.js";
+export type {
+  EventData,
+  EventName,
+  InvitationEventName,
+  InvitationStreamEvent,
+  ProjectStreamEvent,
+  StreamOptions,
+} from "./events.js";
 // The contract's ProjectEvent carries `data` as text; the SDK's is parsed, and typed by `event`.
 export type { ProjectStreamEvent as ProjectEvent } from "./events.js";
 export { paginate } from "./pages.js";

@@ -319,9 +319,37 @@ export interface paths {
         };
         /**
          * Your pending invitations
-         * @description The invitations to projects that the caller has not answered yet, oldest first.
+         * @description The invitations to projects that the caller has not answered yet, oldest first. Poll it,
+         *     or follow `streamInvitations` to hear of invitations as they come and go.
          */
         get: operations["listInvitations"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/invitations/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Live changes to your invitations
+         * @description A Server-Sent Events stream of the changes to the caller's invitations, as
+         *     `streamProjectEvents` streams a project's (see there: `Last-Event-ID`, `reset`, heartbeats,
+         *     the hour's limit, the token's end, and the streams' caps, which it shares):
+         *     `invitation.created` when an owner invites the caller, `invitation.updated` when an
+         *     invitation is revoked, or answered (from any of the caller's devices). Event ids increase
+         *     within the stream, and are not those of any project's stream. No ticket opens it: a
+         *     browser follows it with a `fetch` that sends the token (as the TypeScript SDK does), or
+         *     polls `listInvitations`.
+         */
+        get: operations["streamInvitations"];
         put?: never;
         post?: never;
         delete?: never;
@@ -860,6 +888,11 @@ export interface components {
          *     is JSON, whose schema the `event` name selects (the discriminator).
          */
         ProjectEvent: components["schemas"]["TaskChangedEvent"] | components["schemas"]["TaskDeletedEvent"] | components["schemas"]["MemberAddedEvent"] | components["schemas"]["MemberRemovedEvent"] | components["schemas"]["InvitationChangedEvent"] | components["schemas"]["ProjectUpdatedEvent"] | components["schemas"]["ProjectDeletedEvent"] | components["schemas"]["ResetEvent"];
+        /**
+         * @description One event of `streamInvitations`: `data` is JSON, whose schema the `event` name selects
+         *     (the discriminator).
+         */
+        InvitationEvent: components["schemas"]["InvitationChangedEvent"] | components["schemas"]["ResetEvent"];
         TaskChangedEvent: {
             id: components["schemas"]["EventId"];
             /**
@@ -1739,6 +1772,7 @@ export type TaskCreate = components['schemas']['TaskCreate'];
 export type TaskUpdate = components['schemas']['TaskUpdate'];
 export type TaskPage = components['schemas']['TaskPage'];
 export type ProjectEvent = components['schemas']['ProjectEvent'];
+export type InvitationEvent = components['schemas']['InvitationEvent'];
 export type TaskChangedEvent = components['schemas']['TaskChangedEvent'];
 export type TaskDeletedEvent = components['schemas']['TaskDeletedEvent'];
 export type MemberAddedEvent = components['schemas']['MemberAddedEvent'];
@@ -2678,6 +2712,43 @@ export interface operations {
                 };
             };
             400: components["responses"]["InvalidCursor"];
+            401: components["responses"]["Unauthenticated"];
+            422: components["responses"]["ValidationFailed"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    streamInvitations: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Names this request in the service's logs, traces and problem documents (`requestId`); it
+                 *     comes back as the `X-Request-ID` response header. Kept when it is 1 to 128 letters, digits,
+                 *     `-`, `.`, `_` or `:`; otherwise the service names the request itself (it never refuses one).
+                 */
+                "X-Request-ID"?: components["parameters"]["RequestId"];
+                /** @description The `id` of the last event received, to resume after it. */
+                "Last-Event-ID"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The event stream. */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["NoStore"];
+                    "X-Content-Type-Options": components["headers"]["NoSniff"];
+                    "X-Request-ID": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": components["schemas"]["InvitationEvent"];
+                };
+            };
+            400: components["responses"]["UnknownQueryParameter"];
             401: components["responses"]["Unauthenticated"];
             422: components["responses"]["ValidationFailed"];
             429: components["responses"]["TooManyRequests"];

@@ -5,7 +5,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from service.kit.events.log import Event
+from service.kit.events.log import Event, Feed
 
 
 class Subscription:
@@ -43,29 +43,30 @@ class Broadcaster:
 
     def __init__(self, size: int = 1000) -> None:
         self.size = size
-        self.subscriptions: dict[int, set[Subscription]] = defaultdict(set)
+        self.subscriptions: dict[Feed, set[Subscription]] = defaultdict(set)
         # Set by the relay while it is sure to hear of every commit: a stream opened otherwise
         # could miss events without anyone knowing.
         self.fed = False
         self.closing = False  # the server is shutting down
 
     @contextmanager
-    def subscribe(self, project_id: int) -> Iterator[Subscription]:
+    def subscribe(self, feed: Feed) -> Iterator[Subscription]:
         subscription = Subscription(self.size)
         if self.closing:
             subscription.close()
-        self.subscriptions[project_id].add(subscription)
+        self.subscriptions[feed].add(subscription)
         try:
             yield subscription
         finally:
-            self.subscriptions[project_id].discard(subscription)
-            if not self.subscriptions[project_id]:
-                del self.subscriptions[project_id]
+            self.subscriptions[feed].discard(subscription)
+            if not self.subscriptions[feed]:
+                del self.subscriptions[feed]
 
     def publish(self, events: list[Event]) -> None:
         for event in events:
-            for subscription in list(self.subscriptions.get(event.project_id, ())):
-                subscription.offer(event)
+            for feed in event.feeds:
+                for subscription in list(self.subscriptions.get(feed, ())):
+                    subscription.offer(event)
 
     def shut_down(self) -> None:
         """Closes every stream for good: one that starts later ends at once, as if just closed."""

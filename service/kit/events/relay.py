@@ -49,7 +49,7 @@ def create_relay(database: Database, broadcaster: Broadcaster, settings: Setting
 
 
 def _event(row: ProjectEvent) -> Event:
-    return Event(row.id, row.project_id, row.event, row.data)
+    return Event(row.id, row.project_id, row.event, row.data, row.invitee_id)
 
 
 class PollingRelay(Rounds):

@@ -1,4 +1,4 @@
-"""invitations: users join projects by accepting an owner's invitation
+"""invitations: users join projects by accepting an owner's invitation, and follow their invitations' events
 
 Revision ID: 0014
 Revises: 0013
@@ -55,7 +55,11 @@ def upgrade() -> None:
     op.create_index(op.f("invitation_user_id_status_id_idx"), "invitation", ["user_id", "status", "id"])
     op.create_index(op.f("invitation_project_id_status_id_idx"), "invitation", ["project_id", "status", "id"])
     op.create_index(op.f("invitation_invited_by_idx"), "invitation", ["invited_by"])
+    op.add_column("project_event", sa.Column("invitee_id", Id, nullable=True))
+    op.create_index(op.f("project_event_invitee_id_id_idx"), "project_event", ["invitee_id", "id"])
 
 
 def downgrade() -> None:
+    op.drop_index(op.f("project_event_invitee_id_id_idx"), table_name="project_event")
+    op.drop_column("project_event", "invitee_id")
     op.drop_table("invitation")

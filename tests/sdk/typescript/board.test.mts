@@ -12,6 +12,7 @@ import {
   ProblemError,
   type ProjectStreamEvent,
   replayed,
+  streamInvitations,
   streamProjectEvents,
   type Task,
   type TaskboardClient,
@@ -213,6 +214,25 @@ test("live events arrive typed, resume after the last id, and a refused stream i
   assert.deepEqual(viaTicket.data, { id: task.id });
   const used = await rejection(streamProjectEvents(anonymous, projectId, { ticket }).next());
   assert.equal(used.status, 401);
+});
+
+test("an invitee follows their invitations live, typed", async () => {
+  const ada = await signedUp();
+  const bob = await signedUp();
+  const { id: projectId } = await unwrap(ada.client.POST("/v1/projects", { body: { name: "Invited" } }));
+  const invitation = await unwrap(ada.client.POST("/v1/projects/{projectId}/invitations", { params: { path: { projectId } }, body: { userId: bob.user.id } }));
+  for await (const event of streamInvitations(bob.client, { lastEventId: "0" })) {
+    if (event.event !== "invitation.created") return assert.fail(`${event.event} before invitation.created`);
+    assert.deepEqual(event.data, invitation); // an Invitation: the union narrows on `event`
+    break;
+  }
+  await unwrap(bob.client.POST("/v1/invitations/{invitationId}/decline", { params: { path: { invitationId: invitation.id } } }));
+  const seen: string[] = [];
+  for await (const event of streamInvitations(bob.client, { lastEventId: "0" })) {
+    seen.push(event.event === "reset" ? "reset" : `${event.event} ${event.data.status}`);
+    if (seen.length === 2) break;
+  }
+  assert.deepEqual(seen, ["invitation.created pending", "invitation.updated declined"]);
 });
 
 test("429s are retried after Retry-After for calls that may be repeated, and never for a create without a key", async () => {

@@ -98,7 +98,8 @@ def sync_detailed(
 ) -> Response[InvitationPage | Problem | ValidationProblem]:
     """Your pending invitations
 
-     The invitations to projects that the caller has not answered yet, oldest first.
+     The invitations to projects that the caller has not answered yet, oldest first. Poll it,
+    or follow `streamInvitations` to hear of invitations as they come and go.
 
     Args:
         limit (int | Unset):  Default: 20.
@@ -135,7 +136,8 @@ def sync(
 ) -> InvitationPage | Problem | ValidationProblem | None:
     """Your pending invitations
 
-     The invitations to projects that the caller has not answered yet, oldest first.
+     The invitations to projects that the caller has not answered yet, oldest first. Poll it,
+    or follow `streamInvitations` to hear of invitations as they come and go.
 
     Args:
         limit (int | Unset):  Default: 20.
@@ -167,7 +169,8 @@ async def asyncio_detailed(
 ) -> Response[InvitationPage | Problem | ValidationProblem]:
     """Your pending invitations
 
-     The invitations to projects that the caller has not answered yet, oldest first.
+     The invitations to projects that the caller has not answered yet, oldest first. Poll it,
+    or follow `streamInvitations` to hear of invitations as they come and go.
 
     Args:
         limit (int | Unset):  Default: 20.
@@ -202,7 +205,8 @@ async def asyncio(
 ) -> InvitationPage | Problem | ValidationProblem | None:
     """Your pending invitations
 
-     The invitations to projects that the caller has not answered yet, oldest first.
+     The invitations to projects that the caller has not answered yet, oldest first. Poll it,
+    or follow `streamInvitations` to hear of invitations as they come and go.
 
     Args:
         limit (int | Unset):  Default: 20.
