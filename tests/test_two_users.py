@@ -17,6 +17,7 @@ from fastapi import FastAPI
 from sqlalchemy import func, select
 
 from generated.api import OPERATIONS
+from service.kit.events import log as events
 from service.tables import ProjectEvent
 from tests.factories import SignedIn, assert_problem, create_project, sign_up
 
@@ -118,6 +119,7 @@ class World:
     ada_ids: Ids
     bob_ids: Ids
     ada_keys: Keys
+    app: FastAPI
 
     async def send(self, who: SignedIn | None, operation_id: str, call: Call | None = None) -> httpx.Response:
         """The request, with the method and path of the operation in the contract."""
@@ -244,8 +246,12 @@ async def own_idempotency_keys(w: World) -> None:
 
 
 async def own_invitations(w: World) -> None:
-    # Invited to nothing: ada's invitation of someone else is not among his.
+    # Invited to nothing: ada's invitation of someone else is not among his, nor in his feed.
     assert (await w.send(w.bob, "listInvitations")).json() == {"items": [], "nextCursor": None}
+    # What his stream would send from the log's start (a stream of this in-process app never ends;
+    # tests/events/test_invitation_events.py follows one on a server).
+    feed = events.invitations_feed(w.bob.user["id"])
+    assert [event async for event in events.backlog(w.app.state.database.reader, feed, 0)] == []
 
 
 async def own_export(w: World) -> None:
@@ -279,7 +285,7 @@ OWN: list[tuple[tuple[str, ...], Callable[[World], Awaitable[None]]]] = [
     (("createToken",), own_tokens),
     (("revokeCurrentToken",), own_revoke),
     (("listProjects",), own_projects),
-    (("listInvitations",), own_invitations),
+    (("listInvitations", "streamInvitations"), own_invitations),
     (("createProject", "createTask"), own_idempotency_keys),
     (("createExport", "getExport", "downloadExport"), own_export),
     (("getHealth", "getReadiness"), health),
@@ -341,7 +347,7 @@ async def test_bob_can_neither_read_change_nor_detect_adas_things(client: httpx.
     (ada_ids, ada_keys), (bob_ids, _) = await board_of(client, ada, "Ada", cy), await board_of(client, bob, "Bob", cy)
     ada_second_token = await client.post("/v1/tokens", json={"email": ada.user["email"], "password": ada.password})
     assert ada_second_token.status_code == 201
-    w = World(client, ada, bob, ada_ids, bob_ids, ada_keys)
+    w = World(client, ada, bob, ada_ids, bob_ids, ada_keys, app)
     before = [await snapshot(w, name, call) for name, call in w.ada_reads()]
     events_before = await event_count(app, ada_ids.project)
 

@@ -40,6 +40,7 @@ def test_reads_every_operation_of_the_contract() -> None:
         "createInvitation",
         "revokeInvitation",
         "listInvitations",
+        "streamInvitations",
         "getInvitation",
         "acceptInvitation",
         "declineInvitation",

@@ -18,6 +18,8 @@ from .client import AuthenticatedClient, Client
 from .models import (
     Export,
     ExportPage,
+    Invitation,
+    InvitationPage,
     Member,
     MemberPage,
     Problem,
@@ -32,8 +34,8 @@ from .models import (
 from .problems import unwrap
 from .types import Response
 
-AnyPage = ExportPage | MemberPage | ProjectPage | TaskPage | UserProfilePage
-PageT = TypeVar("PageT", ExportPage, MemberPage, ProjectPage, TaskPage, UserProfilePage)
+AnyPage = ExportPage | InvitationPage | MemberPage | ProjectPage | TaskPage | UserProfilePage
+PageT = TypeVar("PageT", ExportPage, InvitationPage, MemberPage, ProjectPage, TaskPage, UserProfilePage)
 
 
 class Listing(Protocol[PageT]):
@@ -50,6 +52,10 @@ class Listing(Protocol[PageT]):
 def iterate(
     operation: Listing[ExportPage], client: AuthenticatedClient | Client, *args: Any, **kwargs: Any
 ) -> Iterator[Export]: ...
+@overload
+def iterate(
+    operation: Listing[InvitationPage], client: AuthenticatedClient | Client, *args: Any, **kwargs: Any
+) -> Iterator[Invitation]: ...
 @overload
 def iterate(
     operation: Listing[MemberPage], client: AuthenticatedClient | Client, *args: Any, **kwargs: Any
@@ -79,6 +85,10 @@ def iterate(operation: Listing[Any], client: AuthenticatedClient | Client, *args
 def aiterate(
     operation: Listing[ExportPage], client: AuthenticatedClient | Client, *args: Any, **kwargs: Any
 ) -> AsyncIterator[Export]: ...
+@overload
+def aiterate(
+    operation: Listing[InvitationPage], client: AuthenticatedClient | Client, *args: Any, **kwargs: Any
+) -> AsyncIterator[Invitation]: ...
 @overload
 def aiterate(
     operation: Listing[MemberPage], client: AuthenticatedClient | Client, *args: Any, **kwargs: Any
