@@ -6,11 +6,12 @@ from pathlib import Path
 
 import httpx
 import pytest
+import yaml
 
 from generated.api import OPERATIONS
 from tests.browser import ARTIFACTS, headless, page_result, static_pages
 from tests.conftest import UNLIMITED
-from tests.live import LiveServer
+from tests.live import ROOT, LiveServer
 
 # A browser takes the machine: alone. And once: nothing here is the database's.
 pytestmark = [pytest.mark.serial, pytest.mark.sqlite]
@@ -20,9 +21,13 @@ def test_the_docs_render_every_operation_offline(live_server: LiveServer, tmp_pa
     ARTIFACTS.mkdir(exist_ok=True)
     url = f"{live_server.url}/docs"
     dom = headless(url, tmp_path / "profile", "--dump-dom")
-    # Swagger UI rendered the contract: its title, and one block per operation.
+    # Swagger UI rendered the contract: its title, and one block per operation (a deprecated one struck through).
     assert "Taskboard" in dom
-    assert dom.count('class="opblock-summary-path"') == len(OPERATIONS)
+    blocks = dom.count('class="opblock-summary-path"') + dom.count('class="opblock-summary-path__deprecated"')
+    assert blocks == len(OPERATIONS)
+    paths = yaml.safe_load((ROOT / "openapi.yaml").read_text())["paths"].values()
+    deprecated = [op for item in paths for op in item.values() if isinstance(op, dict) and op.get("deprecated")]
+    assert dom.count('class="opblock-summary-path__deprecated"') == len(deprecated) > 0
     for path in ("/v1/projects/{projectId}/tasks/{taskId}", "/v1/tokens/current", "/readyz"):
         assert f'data-path="{path}"' in dom
     headless(url, tmp_path / "profile", f"--screenshot={ARTIFACTS}/docs.png", "--window-size=1280,2000")
