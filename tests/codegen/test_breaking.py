@@ -15,6 +15,9 @@ import yaml
 from codegen import breaking
 from codegen.breaking import RULES, Change
 
+# The contract and the code made from it, no database: once.
+pytestmark = pytest.mark.once
+
 ROOT = Path(__file__).resolve().parents[2]
 VERSION = yaml.safe_load((ROOT / "openapi.yaml").read_text())["info"]["version"]
 

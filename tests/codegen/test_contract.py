@@ -7,6 +7,9 @@ import pytest
 
 from codegen import contract, stubs
 
+# The contract and the code made from it, no database: once.
+pytestmark = pytest.mark.once
+
 SPEC = contract.load(Path(__file__).resolve().parents[2] / "openapi.yaml")
 
 

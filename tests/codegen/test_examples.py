@@ -12,6 +12,9 @@ from referencing.jsonschema import DRAFT202012
 
 from tests.live import ROOT
 
+# The contract and the code made from it, no database: once.
+pytestmark = pytest.mark.once
+
 BASE = "urn:taskboard:contract"
 
 Found = tuple[str, Any, str]  # (where the example is, the example, the pointer to its schema)

@@ -2,6 +2,9 @@ import pytest
 
 from generated.runtime import entity_tags, etag_matches
 
+# The contract and the code made from it, no database: once.
+pytestmark = pytest.mark.once
+
 
 @pytest.mark.parametrize(
     ("value", "tags"),

@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
+import pytest
 from sqlalchemy import insert
 
 from service.events.slots import StreamSlots
@@ -21,6 +22,9 @@ from tests.conftest import UNLIMITED
 from tests.events.conftest import serve, until
 from tests.factories import SignedIn, another_token, assert_problem, create_project, sign_up
 from tests.live import LiveServer
+
+# The caps, the protocol and the bounded batches are the process's, whatever the database: once.
+pytestmark = pytest.mark.once
 
 STALLED = 100
 # The backlog each stalled stream replays: far more than the kernel's buffers take.

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import httpx
+import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 from bench.servers import free_port
@@ -115,6 +116,7 @@ def test_every_metric_moves_by_what_was_done(database_url: str, tmp_path: Path) 
     assert value(after, "taskboard_db_connections_in_use") == value(after, "taskboard_db_connections_waiting") == 0
 
 
+@pytest.mark.once  # the metrics' files, whatever the database
 def test_two_workers_report_every_request_whichever_served_it(database_url: str, tmp_path: Path) -> None:
     port = free_port()
     shared = tmp_path / "metrics"
@@ -137,6 +139,7 @@ def test_two_workers_report_every_request_whichever_served_it(database_url: str,
     assert len({path.name.rsplit("_", 1)[-1] for path in shared.glob("counter_*.db")}) == 2, "both workers counted"
 
 
+@pytest.mark.once  # the metrics port, whatever the database
 def test_idle_connections_to_the_metrics_port_hold_no_thread_and_are_closed(database_url: str, tmp_path: Path) -> None:
     port = free_port()
     env = {**UNLIMITED, "METRICS_PORT": str(port), "EXPORT_DIR": str(tmp_path / "exports")}
