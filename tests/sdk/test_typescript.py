@@ -35,10 +35,26 @@ def run(*command: str | Path, cwd: Path = ROOT, env: dict[str, str] | None = Non
 
 @pytest.fixture(scope="module")
 def built() -> None:
-    """The SDK compiled (strict), and the tests that use it: once for this module's tests."""
+    """The SDK compiled (strict), and the tests that use it: once for this module's tests, and not
+    again in a later process of the same run (the browser's tests) when nothing has changed since."""
     assert (TOOLS / "tsc").exists(), "the Node tools are not installed: `make node_modules`"
-    run(TOOLS / "tsc", "-p", ROOT / "sdk" / "typescript")
-    run(TOOLS / "tsc", "-p", TESTS)
+    sdk = ROOT / "sdk" / "typescript"
+    for project, inputs, outputs in (
+        (sdk, [sdk / "tsconfig.json", *(sdk / "src").rglob("*.ts")], (sdk / "dist").rglob("*.js")),
+        (
+            TESTS,
+            [
+                TESTS / "tsconfig.json",
+                *TESTS.glob("*.mts"),
+                *(TESTS / "browser").glob("*.mts"),
+                *(sdk / "dist").rglob("*.d.ts"),
+            ],
+            (TESTS / "build").rglob("*.mjs"),
+        ),
+    ):
+        made = [output.stat().st_mtime for output in outputs]
+        if not made or max(path.stat().st_mtime for path in inputs) >= min(made):
+            run(TOOLS / "tsc", "-p", project)
 
 
 def test_the_board_flow_with_typed_errors_events_retries_and_timeouts(

@@ -7,7 +7,7 @@ relay (relay.py), from whichever process committed them.
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any, cast
+from typing import Any, Literal, cast, get_args
 
 from pydantic import BaseModel
 from sqlalchemy import CursorResult, Select, Table, bindparam, delete, func, insert, select, update
@@ -38,11 +38,14 @@ LOCK_INVITEE = on_loop(select(User.id).where(User.id == bindparam("user_id")).wi
 LOG = on_loop(insert(cast(Table, ProjectEvent.__table__)).returning(ProjectEvent.id))
 
 
+Column = Literal["project_id", "invitee_id"]
+
+
 @dataclass(frozen=True, slots=True)
 class Feed:
     """The events one stream carries: those whose `column` (`project_id` or `invitee_id`) is `key`."""
 
-    column: str
+    column: Column
     key: int
 
 
@@ -155,7 +158,7 @@ async def backlog(sessions: async_sessionmaker[AsyncSession], feed: Feed, after:
         looked_at = min(BACKLOG_ROWS, 2 * len(rows))
 
 
-def _batch_after(column: str) -> Select[Any]:
+def _batch_after(column: Column) -> Select[Any]:
     ahead = (
         select(ProjectEvent.id, ProjectEvent.project_id, ProjectEvent.invitee_id, ProjectEvent.event, ProjectEvent.data)
         .where(getattr(ProjectEvent, column) == bindparam("key"), ProjectEvent.id > bindparam("after"))
@@ -177,7 +180,7 @@ def _batch_after(column: str) -> Select[Any]:
     )
 
 
-_BATCH_AFTER = {column: _batch_after(column) for column in ("project_id", "invitee_id")}
+_BATCH_AFTER = {column: _batch_after(column) for column in get_args(Column)}
 _BOUNDS = select(EventHorizon.purged_through, select(func.max(ProjectEvent.id)).scalar_subquery())
 
 
