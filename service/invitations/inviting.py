@@ -28,10 +28,13 @@ async def invite(session: AsyncSession, project: Project, user_id: int, by: int)
         async with session.begin_nested():
             session.add(invitation)
     except IntegrityError:
-        # A concurrent request invited them first (the unique index of pending invitations).
-        if (existing := await session.scalar(invitations.pending(project.id, user_id))) is None:
-            raise
-        return existing, False
+        # A concurrent request invited them first (the unique index of pending invitations), or
+        # deleted the project (its foreign key).
+        if (existing := await session.scalar(invitations.pending(project.id, user_id))) is not None:
+            return existing, False
+        if await session.get(Project, project.id, populate_existing=True) is None:
+            raise NotFound(f"No project with id {project.id}.") from None
+        raise
     body = invitation_model(invitation, project.name)
     await events.record(session, project.id, "invitation.created", body, invitee=user_id)
     return invitation, True

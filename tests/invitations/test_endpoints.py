@@ -171,3 +171,21 @@ async def test_an_accept_racing_a_revoke_ends_one_way(client: httpx.AsyncClient)
             assert (accept.status_code, revoke.status_code, status) == (200, 409, "accepted")
         else:
             assert (accept.status_code, revoke.status_code, status) == (409, 204, "revoked")
+
+
+async def test_invitations_racing_the_projects_deletion_are_made_or_not_found(client: httpx.AsyncClient) -> None:
+    ada = await sign_up(client)
+    invitees = [await sign_up(client) for _ in range(5)]
+    for _ in range(8):
+        project = await create_project(client, ada)
+        *invited, deleted = await asyncio.gather(
+            *(invite(client, ada, project["id"], who) for who in invitees),
+            client.delete(f"/v1/projects/{project['id']}", headers=ada.headers),
+        )
+        assert deleted.status_code == 204
+        for answer in invited:
+            if answer.status_code != 201:
+                assert assert_problem(answer, 404)["detail"] == f"No project with id {project['id']}."
+        # Whatever was made went with the project.
+        for who in invitees:
+            assert (await client.get("/v1/invitations", headers=who.headers)).json()["items"] == []
