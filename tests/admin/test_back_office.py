@@ -55,6 +55,7 @@ def audit_log(database_url: str) -> list[tuple[Any, ...]]:
     return found
 
 
+@pytest.mark.once  # the command's prompts and refusals, whatever the database
 def test_make_operator_makes_one_and_refuses_what_it_must(database_url: str) -> None:
     printed = make_operator(database_url, "Ops@Example.com")
     assert printed == "Operator ops@example.com (admin) made: sign in to the back office (`make admin`).\n"

@@ -27,8 +27,8 @@ MEASURED = {
 
 
 # The bench makes its own SQLite database and its own PostgreSQL one: once per `make test` is enough.
+# Beside the other tests: a smoke run's figures mean nothing, and its load is a few seconds long.
 @pytest.mark.sqlite
-@pytest.mark.serial  # wrk takes both cores
 def test_the_smoke_run_measures_everything_without_an_error(tmp_path: Path) -> None:
     # The SQLite half only, which keeps `make test` within its time: the PostgreSQL half runs the same
     # code with another prefix (`make bench`, or `python -m bench --smoke`, runs both).
