@@ -120,8 +120,11 @@ endef
 # Most tests in TEST_WORKERS processes at once; those that measure time or take the machine
 # (marked `serial`) after them, alone.
 TEST_WORKERS ?= 3
-test: lint load-generator browser
-	$(call on_both_databases,$(BIN)/pytest -n $(TEST_WORKERS) -m "not serial" && $(BIN)/pytest -m serial)
+# Without the bench's own test (a smoke run of every measurement, half a minute), which keeps `make
+# test` within its time; `make bench` runs it first.
+NOT_BENCH := --ignore=tests/bench
+test: lint browser
+	$(call on_both_databases,$(BIN)/pytest -n $(TEST_WORKERS) -m "not serial" $(NOT_BENCH) && $(BIN)/pytest -m serial $(NOT_BENCH))
 
 # The tests that start servers (all but contract fuzzing, which `make fuzz` varies), FLAKY_ROUNDS times,
 # each round in a new random order, on the database of TEST_DATABASE_URL (SQLite by default). A test
@@ -147,9 +150,10 @@ fuzz: $(VENV)/.sdk
 # The performance report (docs/performance.md): about 8 minutes, on SQLite then on the PostgreSQL at
 # BENCH_POSTGRES_URL (a database of its own, dropped after), written to bench-results/.
 bench: $(VENV)/.sdk load-generator
+	$(BIN)/pytest -q tests/bench
 	$(BIN)/python -m bench
 
-# wrk drives `make bench` and its smoke run in `make test`; Debian's package, installed when missing.
+# wrk drives `make bench` and its smoke run; Debian's package, installed when missing.
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 load-generator:
 	@command -v wrk >/dev/null || $(SUDO) apt-get install -y -qq wrk >/dev/null \
