@@ -15,6 +15,9 @@ from service.users import queries as users
 
 async def invite(session: AsyncSession, project: Project, user_id: int, by: int) -> tuple[Invitation, bool]:
     """The user's pending invitation to the project, and whether it is new."""
+    # The project's lock first: a deletion racing this either went before (404) or waits for it.
+    if not await events.lock(session, project.id):
+        raise NotFound(f"No project with id {project.id}.")
     if await users.get(session, user_id) is None:
         raise NotFound(f"No user with id {user_id}.")
     if await projects.is_member(session, project.id, user_id):
@@ -28,13 +31,10 @@ async def invite(session: AsyncSession, project: Project, user_id: int, by: int)
         async with session.begin_nested():
             session.add(invitation)
     except IntegrityError:
-        # A concurrent request invited them first (the unique index of pending invitations), or
-        # deleted the project (its foreign key).
-        if (existing := await session.scalar(invitations.pending(project.id, user_id))) is not None:
-            return existing, False
-        if await session.get(Project, project.id, populate_existing=True) is None:
-            raise NotFound(f"No project with id {project.id}.") from None
-        raise
+        # A concurrent request invited them first (the unique index of pending invitations).
+        if (existing := await session.scalar(invitations.pending(project.id, user_id))) is None:
+            raise
+        return existing, False
     body = invitation_model(invitation, project.name)
     await events.record(session, project.id, "invitation.created", body, invitee=user_id)
     return invitation, True

@@ -102,15 +102,17 @@ async def record(
         after_commit(session, lambda state: state.relay.wake())
 
 
-async def lock(session: AsyncSession, project_id: int) -> None:
-    """Takes the lock that `record` takes, until the transaction ends: for a change that locks rows
-    of the project's before it logs, so that it takes its locks in the order deleting the project
-    does (the project's row first)."""
+async def lock(session: AsyncSession, project_id: int) -> bool:
+    """Takes the lock that `record` takes, until the transaction ends: for a change that locks or
+    adds rows of the project's before it logs, so that it takes its locks in the order deleting the
+    project does (the project's row first). False when the project is gone (nothing is locked)."""
     locked: set[int] = session.info.setdefault(LOCKED, set())
     if project_id not in locked:
         connection = await session.connection()
-        await connection.execute(LOCK_PROJECT, {"project_id": project_id})
+        if (await connection.execute(LOCK_PROJECT, {"project_id": project_id})).first() is None:
+            return False
         locked.add(project_id)
+    return True
 
 
 def _newest(feed: Feed) -> Select[Any]:
