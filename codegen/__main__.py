@@ -13,10 +13,12 @@ import sys
 import tempfile
 from pathlib import Path
 
-from codegen import contract, stubs
+from codegen import contract, rules, stubs
 
 ROOT = Path(__file__).resolve().parent.parent
 OUTPUTS = ("generated", "sdk")
+# The house rules, for people: written from codegen/rules.py.
+HOUSE_RULES = ROOT / "docs" / "house-rules.md"
 
 
 class MissingTool(Exception):
@@ -82,6 +84,7 @@ def generate() -> None:
         for name in OUTPUTS:
             shutil.rmtree(ROOT / name, ignore_errors=True)
             shutil.move(Path(scratch) / name, ROOT / name)
+    HOUSE_RULES.write_text(rules.document())
 
 
 def check() -> int:
@@ -89,6 +92,8 @@ def check() -> int:
         fresh = Path(scratch)
         generate_into(fresh)
         stale = [f"{name}/{path}" for name in OUTPUTS for path in _diff(ROOT / name, fresh / name)]
+    if not HOUSE_RULES.exists() or HOUSE_RULES.read_text() != rules.document():
+        stale.append(str(HOUSE_RULES.relative_to(ROOT)))
     if stale:
         print("generated code is out of date with openapi.yaml; run `make generate`:", file=sys.stderr)
         for path in stale:
@@ -125,7 +130,10 @@ def main() -> int:
             return check()
         generate()
     except contract.ContractError as error:
-        print(f"openapi.yaml: {error}", file=sys.stderr)
+        for finding in error.findings:
+            print(f"openapi.yaml: {finding}", file=sys.stderr)
+        count = len(error.findings)
+        print(f"{count} house rule{'s' if count > 1 else ''} broken (docs/house-rules.md says why)", file=sys.stderr)
         return 1
     except MissingTool as error:
         print(error, file=sys.stderr)

@@ -1,16 +1,24 @@
-"""Reads the contract into plain operation descriptions, enforcing the house rules."""
+"""Reads the contract into plain operation descriptions, enforcing the house rules (rules.py)."""
 
+import datetime
+import keyword
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from codegen.rules import ContractError, Finding, pointer
+
+__all__ = ["ContractError", "Header", "Operation", "Param", "load", "operations", "snake_case"]
+
 HTTP_METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
 SUPPORTED_METHODS = ("get", "put", "post", "delete", "patch")
 PARAM_TYPES = ("integer", "string", "boolean")
 SHARED_RESPONSE = "#/components/responses/"
+SCHEMAS = "#/components/schemas/"
 PROBLEM_JSON = "application/problem+json"
 EVENT_STREAM = "text/event-stream"
 
@@ -23,10 +31,10 @@ EVERY_ANSWER = ("Cache-Control", "X-Content-Type-Options", "X-Request-ID")
 # Taken by the service around every route (service/kit/observe.py): every operation documents it,
 # and no route or handler sees it.
 REQUEST_ID = "x-request-id"
-
-
-class ContractError(Exception):
-    """The contract breaks a house rule; the message names the operation."""
+# Names the generated handlers and routes use themselves (stubs.py): a parameter is renamed away from them.
+TAKEN = frozenset({"self", "body", "request", "response", "request_context", "result", "handlers", "context", "api"})
+TAKEN |= frozenset({"models", "parse_body", "joined", "precondition_required", "etag_matches"})
+TAKEN |= frozenset({"event_stream", "file_response"})
 
 
 @dataclass(frozen=True)
@@ -36,10 +44,9 @@ class Param:
     required: bool
     schema: dict[str, Any]
     description: str = ""
-
-    @property
-    def py_name(self) -> str:
-        return snake_case(self.name)
+    py_name: str = ""
+    # A query array sent as one comma-separated value (`style: form, explode: false`).
+    comma_separated: bool = False
 
 
 @dataclass(frozen=True)
@@ -49,7 +56,7 @@ class Header:
 
     @property
     def py_name(self) -> str:
-        return snake_case(self.name)
+        return python_name(self.name, frozenset({"body", "status_code"}))
 
 
 @dataclass(frozen=True)
@@ -69,6 +76,8 @@ class Operation:
     # The models of the 2xx bodies (one per schema, in status order); empty when they have none.
     success_models: tuple[str, ...]
     success_headers: tuple[Header, ...]
+    # Counted against the caller's rate limit: all but those the contract opts out (`x-rate-limited: false`).
+    limited: bool = True
     # 304 is documented: the route answers it itself when If-None-Match names the returned ETag.
     not_modified: bool = False
     # The success is a text/event-stream: the handler returns the events, the route streams them.
@@ -81,7 +90,7 @@ class Operation:
 
     @property
     def py_name(self) -> str:
-        return snake_case(self.operation_id)
+        return python_name(self.operation_id)
 
     @property
     def success_status(self) -> int:
@@ -106,146 +115,349 @@ def snake_case(name: str) -> str:
     return name.strip("_").lower()
 
 
+def python_name(name: str, taken: frozenset[str] = frozenset()) -> str:
+    """`name` in snake_case, made a Python identifier that shadows nothing: `from` and `body` become
+    `from_` and `body_`, `2fa` becomes `_2fa`."""
+    py = snake_case(name) or "_"
+    if py[0].isdigit():
+        py = "_" + py
+    if keyword.iskeyword(py) or py in taken:
+        py += "_"
+    return py
+
+
 def load(path: Path) -> dict[str, Any]:
     spec: dict[str, Any] = yaml.safe_load(path.read_text())
     return spec
 
 
 def operations(spec: dict[str, Any]) -> list[Operation]:
-    """Every operation of the contract, in the contract's order."""
-    resolver = _Resolver(spec)
+    """Every operation of the contract, in the contract's order; a ContractError names every house
+    rule the contract breaks."""
+    findings: list[Finding] = []
+    resolver = _Resolver(spec, findings)
     global_security = _scheme_names(spec.get("security", []))
     schemes = spec.get("components", {}).get("securitySchemes", {})
+    for name in spec.get("components", {}).get("schemas", {}):
+        if not re.fullmatch(r"[A-Z][A-Za-z0-9]*", name):
+            findings.append(
+                Finding(
+                    "schema-name",
+                    f"schema {name}",
+                    "schema names must be PascalCase letters and digits",
+                    pointer("components", "schemas", name),
+                )
+            )
     found: list[Operation] = []
     for path, item in spec.get("paths", {}).items():
-        shared = item.get("parameters", [])
         for method in HTTP_METHODS:
             if method in item:
-                op = item[method]
-                found.append(_operation(resolver, path, method, op, shared, global_security, schemes))
+                reader = _OperationReader(resolver, findings, path, method, item)
+                if (op := reader.read(global_security, schemes)) is not None:
+                    found.append(op)
+    _unique_names(found, findings, "operationId", lambda op: op.py_name, lambda op: op.operation_id)
+    tags = {op.tag: op for op in found}.values()
+    _unique_names(list(tags), findings, "tag", lambda op: python_name(op.tag), lambda op: op.tag)
+    if findings:
+        raise ContractError(findings)
     return found
 
 
-def _operation(
-    resolver: "_Resolver",
-    path: str,
-    method: str,
-    op: dict[str, Any],
-    shared_params: list[dict[str, Any]],
-    global_security: tuple[str, ...],
-    schemes: dict[str, Any],
-) -> Operation:
-    where = f"{method.upper()} {path}"
-    op_id = op.get("operationId")
-    if not op_id:
-        raise ContractError(f"{where}: every operation needs an operationId")
-    if not re.fullmatch(r"[a-z][A-Za-z0-9]*", op_id):
-        raise ContractError(f"{where}: operationId {op_id!r} must be camelCase letters and digits")
-    where = f"{op_id} ({where})"
-    if method not in SUPPORTED_METHODS:
-        raise ContractError(f"{where}: {method.upper()} operations are not supported")
-    tags = op.get("tags") or []
-    if len(tags) != 1:
-        raise ContractError(f"{where}: every operation needs exactly one tag")
+def _unique_names(
+    ops: list[Operation],
+    findings: list[Finding],
+    what: str,
+    py: Callable[[Operation], str],
+    name: Callable[[Operation], str],
+) -> None:
+    seen: dict[str, Operation] = {}
+    for op in ops:
+        if (other := seen.setdefault(py(op), op)) is not op:
+            findings.append(
+                Finding(
+                    "names",
+                    f"{op.operation_id} ({op.method.upper()} {op.path})",
+                    f"{what} {name(op)!r} and {name(other)!r} (of {other.operation_id}) are both {py(op)} in Python",
+                    pointer("paths", op.path, op.method),
+                )
+            )
 
-    params = tuple(_param(where, resolver.resolve(p)) for p in [*shared_params, *op.get("parameters", [])])
-    if not any(p.location == "header" and p.name.lower() == REQUEST_ID for p in params):
-        raise ContractError(f"{where}: every operation documents the X-Request-ID request header")
-    params = tuple(p for p in params if p.name.lower() != REQUEST_ID)
-    security = _scheme_names(op["security"]) if "security" in op else global_security
-    if unknown := [name for name in security if name not in schemes]:
-        raise ContractError(f"{where}: no security scheme {', '.join(unknown)} in components")
-    credential_params = tuple(sorted(schemes[name]["name"] for name in security if schemes[name].get("in") == "query"))
 
-    body_model, body_types = None, ()
-    if "requestBody" in op:
-        body = resolver.resolve(op["requestBody"])
+class _OperationReader:
+    """Reads one operation, reporting each house rule it breaks into `findings`."""
+
+    def __init__(
+        self, resolver: "_Resolver", findings: list[Finding], path: str, method: str, item: dict[str, Any]
+    ) -> None:
+        self.resolver, self.findings, self.path, self.method = resolver, findings, path, method
+        self.item, self.op = item, item[method]
+        self.where = f"{method.upper()} {path}"
+
+    def report(self, rule: str, message: str, *at: object) -> None:
+        self.findings.append(Finding(rule, self.where, message, pointer("paths", self.path, self.method, *at)))
+
+    def read(self, global_security: tuple[str, ...], schemes: dict[str, Any]) -> Operation | None:
+        op, count = self.op, len(self.findings)
+        op_id = op.get("operationId") or ""
+        if not op_id:
+            self.report("operation-id", "every operation needs an operationId")
+        elif not re.fullmatch(r"[a-z][A-Za-z0-9]*", op_id):
+            self.report("operation-id", f"operationId {op_id!r} must be camelCase letters and digits", "operationId")
+        else:
+            self.where = f"{op_id} ({self.where})"
+        if self.method not in SUPPORTED_METHODS:
+            self.report("method", f"{self.method.upper()} operations are not supported")
+        tags = op.get("tags") or []
+        if len(tags) != 1:
+            self.report("one-tag", "every operation needs exactly one tag", "tags")
+
+        params = self.params()
+        security = _scheme_names(op["security"]) if "security" in op else global_security
+        if unknown := [name for name in security if name not in schemes]:
+            self.report("security-scheme", f"no security scheme {', '.join(unknown)} in components", "security")
+        credential_params = tuple(
+            sorted(schemes[name]["name"] for name in security if schemes.get(name, {}).get("in") == "query")
+        )
+        body_model, body_types = self.body()
+        responses = self.responses()
+        statuses = tuple(sorted(code for code in responses if 200 <= code < 300))
+        if not statuses:
+            self.report("success", "an operation needs a 2xx response", "responses")
+        streams, downloads, models = self.successes(responses, statuses)
+        headers = _success_headers(self.resolver, [responses[code] for code in statuses])
+        not_modified = self.not_modified(responses, params, headers)
+        limited = op.get("x-rate-limited", True) is not False
+        errors, shared_errors = self.errors(responses)
+        self.error_rules(errors, responses, params, security, body_model, limited)
+        if len(self.findings) > count:
+            return None
+        return Operation(
+            operation_id=op_id,
+            method=self.method,
+            path=self.path,
+            tag=tags[0],
+            summary=op.get("summary", ""),
+            security=security,
+            credential_params=credential_params,
+            params=params,
+            body_model=body_model,
+            body_media_types=body_types,
+            success_statuses=statuses,
+            success_models=models,
+            success_headers=headers,
+            limited=limited,
+            not_modified=not_modified,
+            streams=streams,
+            downloads=downloads,
+            errors=errors,
+            shared_errors=shared_errors,
+        )
+
+    def params(self) -> tuple[Param, ...]:
+        shared = [(("parameters", i), p) for i, p in enumerate(self.item.get("parameters", []))]
+        own = [((self.method, "parameters", i), p) for i, p in enumerate(self.op.get("parameters", []))]
+        read: list[Param] = []
+        for at, raw in [*shared, *own]:
+            param = self.param(self.resolver.resolve(raw), at)
+            if param is not None:
+                read.append(param)
+        if not any(p.location == "header" and p.name.lower() == REQUEST_ID for p in read):
+            self.report("request-id", "every operation documents the X-Request-ID request header", "parameters")
+        params = tuple(p for p in read if p.name.lower() != REQUEST_ID)
+        by_py: dict[str, Param] = {}
+        for p in params:
+            if (other := by_py.setdefault(p.py_name, p)) is not p:
+                self.report(
+                    "names", f"parameters {other.name!r} and {p.name!r} are both {p.py_name} in Python", "parameters"
+                )
+        return params
+
+    def param(self, param: dict[str, Any], at: tuple[object, ...]) -> Param | None:
+        # `at` is under the path item: a path-level parameter is not the operation's.
+        def report(rule: str, message: str) -> None:
+            self.findings.append(Finding(rule, self.where, message, pointer("paths", self.path, *at)))
+
+        name, location = param.get("name", ""), param.get("in", "")
+        if location == "cookie":
+            report("parameter-location", f"parameter {name} is a cookie, which browsers' fetch cannot send")
+            return None
+        if location not in ("path", "query", "header"):
+            report("parameter-location", f"parameter {name} is in {location!r}, which is not supported")
+            return None
+        schema = param.get("schema", {})
+        is_array = schema.get("type") == "array"
+        item = schema.get("items", {}) if is_array else schema
+        style = param.get("style", "form" if location == "query" else "simple")
+        explode = param.get("explode", style == "form")
+        if style == "deepObject" or schema.get("type") == "object":
+            report(
+                "parameter-type",
+                f"parameter {name} is an object (style: {style}), which the Python SDK's generator cannot send",
+            )
+            return None
+        if item.get("type") not in PARAM_TYPES or {"allOf", "anyOf", "oneOf"} & set(item):
+            report(
+                "parameter-type", f"parameter {name} must be a plain integer, string or boolean (or an array of one)"
+            )
+            return None
+        if is_array and location != "query":
+            report("parameter-type", f"parameter {name} is an array in the {location}, which is not supported")
+            return None
+        if is_array and style != "form":
+            report("parameter-style", f"parameter {name} has style {style}: query arrays are style form only")
+            return None
+        if item.get("type") == "integer" and ("minimum" not in item or "maximum" not in item):
+            report("bounded-integer", f"integer parameter {name} needs a minimum and a maximum")
+            return None
+        if "default" in schema and item.get("format") in ("date", "date-time"):
+            try:
+                parse = datetime.date if item["format"] == "date" else datetime.datetime
+                parse.fromisoformat(str(schema["default"]))
+            except ValueError:
+                report("parameter-type", f"parameter {name}'s default is no {item['format']}")
+                return None
+        return Param(
+            name,
+            location,
+            bool(param.get("required")),
+            schema,
+            param.get("description", ""),
+            py_name=python_name(name, TAKEN),
+            comma_separated=is_array and not explode,
+        )
+
+    def body(self) -> tuple[str | None, tuple[str, ...]]:
+        if "requestBody" not in self.op:
+            return None, ()
+        body = self.resolver.resolve(self.op["requestBody"])
         content = body.get("content", {})
-        body_types = tuple(content)
         if list(content) != ["application/json"]:
-            raise ContractError(f"{where}: a request body must be application/json only")
+            self.report(
+                "body-media-type",
+                f"a request body must be application/json only, not {', '.join(content) or 'nothing'}",
+                "requestBody",
+                "content",
+            )
+            return None, tuple(content)
         if not body.get("required"):
-            raise ContractError(f"{where}: a request body must be required")
-        body_model = _model_name(where, content["application/json"].get("schema", {}))
+            self.report("body-required", "a request body must be required", "requestBody")
+        schema = content["application/json"].get("schema", {})
+        return self.model_name(schema, "requestBody", "content", "application/json", "schema"), tuple(content)
 
-    codes = list(op.get("responses", {}))
-    if not all(str(code).isdigit() for code in codes):
-        raise ContractError(f"{where}: responses need explicit status codes, not {codes}")
-    responses = {int(code): resolver.resolve(r) for code, r in op.get("responses", {}).items()}
-    statuses = tuple(sorted(code for code in responses if 200 <= code < 300))
-    if not statuses:
-        raise ContractError(f"{where}: an operation needs a 2xx response")
-    for code, response in responses.items():
-        if undocumented := [name for name in EVERY_ANSWER if name not in response.get("headers", {})]:
-            raise ContractError(f"{where}: the {code} response must document {', '.join(undocumented)}")
-    streams = any(EVENT_STREAM in responses[code].get("content", {}) for code in statuses)
-    if streams and len(statuses) != 1:
-        raise ContractError(f"{where}: an event stream must be the only 2xx")
-    media = {m for code in statuses for m in responses[code].get("content", {})}
-    downloads = bool(media) and not streams and "application/json" not in media
-    if downloads and "Content-Disposition" not in responses[statuses[0]].get("headers", {}):
-        raise ContractError(f"{where}: a file download must document Content-Disposition")
-    bodies = (None if streams or downloads else _success_model(where, responses[code]) for code in statuses)
-    models = dict.fromkeys(bodies)
-    if None in models and len(models) > 1:
-        raise ContractError(f"{where}: either every 2xx response has a JSON body, or none has")
-    headers = _success_headers(resolver, [responses[code] for code in statuses])
-    redirects = sorted(code for code in responses if 300 <= code < 400)
-    if redirects not in ([], [304]):
-        raise ContractError(f"{where}: 304 is the only 3xx response supported")
-    not_modified = bool(redirects)
-    if not_modified and (
-        not any(p.name.lower() == "if-none-match" for p in params)
-        or ("ETag", True) not in [(h.name, h.required) for h in headers]
-    ):
-        raise ContractError(f"{where}: a 304 needs an If-None-Match parameter and a required ETag")
+    def responses(self) -> dict[int, dict[str, Any]]:
+        raw = self.op.get("responses", {})
+        if not all(str(code).isdigit() for code in raw):
+            self.report("status-codes", f"responses need explicit status codes, not {list(raw)}", "responses")
+        responses = {int(code): self.resolver.resolve(r) for code, r in raw.items() if str(code).isdigit()}
+        for code, response in responses.items():
+            if undocumented := [name for name in EVERY_ANSWER if name not in response.get("headers", {})]:
+                self.report(
+                    "every-answer-headers",
+                    f"the {code} response must document {', '.join(undocumented)}",
+                    "responses",
+                    str(code),
+                )
+        return responses
 
-    errors: dict[int, str] = {}
-    shared_errors: dict[int, str] = {}
-    raw = {int(code): r for code, r in op.get("responses", {}).items()}
-    for code, response in sorted(responses.items()):
-        if code < 400:
-            continue
-        if list(response.get("content", {})) != [PROBLEM_JSON]:
-            raise ContractError(f"{where}: the {code} response must be {PROBLEM_JSON} only")
-        errors[code] = response.get("description", "")
-        if (ref := raw[code].get("$ref", "")).startswith(SHARED_RESPONSE):
-            shared_errors[code] = ref.removeprefix(SHARED_RESPONSE)
-    # What the generated route itself may answer for a body, before the handler runs.
-    if body_model and (missing := sorted(BODY_ERRORS - set(errors))):
-        raise ContractError(f"{where}: an operation with a body must document {missing}")
-    if 429 in responses and "Retry-After" not in responses[429].get("headers", {}):
-        raise ContractError(f"{where}: a 429 must document Retry-After")
+    def successes(
+        self, responses: dict[int, dict[str, Any]], statuses: tuple[int, ...]
+    ) -> tuple[bool, bool, tuple[str, ...]]:
+        streams = any(EVENT_STREAM in responses[code].get("content", {}) for code in statuses)
+        if streams and len(statuses) != 1:
+            self.report("success-bodies", "an event stream must be the only 2xx", "responses")
+        media = {m for code in statuses for m in responses[code].get("content", {})}
+        downloads = bool(media) and not streams and "application/json" not in media
+        if downloads and "Content-Disposition" not in responses[statuses[0]].get("headers", {}):
+            self.report(
+                "download-disposition",
+                "a file download must document Content-Disposition",
+                "responses",
+                str(statuses[0]),
+                "headers",
+            )
+        if streams or downloads:
+            return streams, downloads, ()
+        models: dict[str | None, None] = {}
+        for code in statuses:
+            content = responses[code].get("content")
+            if not content:
+                models[None] = None
+            elif list(content) != ["application/json"]:
+                self.report("success-bodies", f"the {code} response must be application/json", "responses", str(code))
+            else:
+                schema = content["application/json"].get("schema", {})
+                at = ("responses", str(code), "content", "application/json", "schema")
+                models[self.model_name(schema, *at)] = None
+        if None in models and len(models) > 1:
+            self.report("success-bodies", "either every 2xx response has a JSON body, or none has", "responses")
+        return streams, downloads, tuple(model for model in models if model)
 
-    return Operation(
-        operation_id=op_id,
-        method=method,
-        path=path,
-        tag=tags[0],
-        summary=op.get("summary", ""),
-        security=security,
-        credential_params=credential_params,
-        params=params,
-        body_model=body_model,
-        body_media_types=body_types,
-        success_statuses=statuses,
-        success_models=tuple(model for model in models if model),
-        success_headers=headers,
-        not_modified=not_modified,
-        streams=streams,
-        downloads=downloads,
-        errors=errors,
-        shared_errors=shared_errors,
-    )
+    def not_modified(
+        self, responses: dict[int, dict[str, Any]], params: tuple[Param, ...], headers: tuple[Header, ...]
+    ) -> bool:
+        redirects = sorted(code for code in responses if 300 <= code < 400)
+        if redirects not in ([], [304]):
+            self.report("redirects", "304 is the only 3xx response supported", "responses")
+        if redirects == [304] and (
+            not any(p.name.lower() == "if-none-match" for p in params)
+            or ("ETag", True) not in [(h.name, h.required) for h in headers]
+        ):
+            self.report("redirects", "a 304 needs an If-None-Match parameter and a required ETag", "responses", "304")
+        return redirects == [304]
 
+    def errors(self, responses: dict[int, dict[str, Any]]) -> tuple[dict[int, str], dict[int, str]]:
+        errors: dict[int, str] = {}
+        shared_errors: dict[int, str] = {}
+        raw = {int(code): r for code, r in self.op.get("responses", {}).items() if str(code).isdigit()}
+        for code, response in sorted(responses.items()):
+            if code < 400:
+                continue
+            if list(response.get("content", {})) != [PROBLEM_JSON]:
+                self.report(
+                    "problem-errors", f"the {code} response must be {PROBLEM_JSON} only", "responses", str(code)
+                )
+            errors[code] = response.get("description", "")
+            if (ref := raw[code].get("$ref", "")).startswith(SHARED_RESPONSE):
+                shared_errors[code] = ref.removeprefix(SHARED_RESPONSE)
+        return errors, shared_errors
 
-def _success_model(where: str, response: dict[str, Any]) -> str | None:
-    content = response.get("content")
-    if not content:
-        return None
-    if list(content) != ["application/json"]:
-        raise ContractError(f"{where}: a success response must be application/json")
-    return _model_name(where, content["application/json"].get("schema", {}))
+    def error_rules(
+        self,
+        errors: dict[int, str],
+        responses: dict[int, dict[str, Any]],
+        params: tuple[Param, ...],
+        security: tuple[str, ...],
+        body_model: str | None,
+        limited: bool,
+    ) -> None:
+        """The statuses the generated route itself may answer, before the handler runs."""
+        documented = set(errors)
+
+        def demand(rule: str, needed: set[int], because: str) -> None:
+            if missing := sorted(needed - documented):
+                self.report(rule, f"{because} must document {missing}", "responses")
+
+        if body_model:
+            demand("body-errors", set(BODY_ERRORS), "an operation with a body")
+        demand("parameter-errors", {400}, "every operation (an undefined query parameter is refused)")
+        if params:
+            demand("parameter-errors", {422}, "an operation with parameters")
+        if security:
+            demand("authentication-errors", {401}, "an operation with security")
+        if any(p.location == "header" and p.name.lower() == "if-match" and p.required for p in params):
+            demand("precondition", {428}, "an operation that requires If-Match")
+        if limited:
+            demand("rate-limited", {429}, "a rate-limited operation (opt out with `x-rate-limited: false`)")
+        if 429 in responses and "Retry-After" not in responses[429].get("headers", {}):
+            self.report("rate-limited", "a 429 must document Retry-After", "responses", "429", "headers")
+
+    def model_name(self, schema: dict[str, Any], *at: object) -> str | None:
+        ref = schema.get("$ref", "")
+        if not ref.startswith(SCHEMAS):
+            self.report("named-schema", "a body must refer to a named schema in components/schemas", *at)
+            return None
+        name: str = ref.rsplit("/", 1)[1]
+        return name
 
 
 def _success_headers(resolver: "_Resolver", responses: list[dict[str, Any]]) -> tuple[Header, ...]:
@@ -261,48 +473,29 @@ def _success_headers(resolver: "_Resolver", responses: list[dict[str, Any]]) -> 
     )
 
 
-def _param(where: str, param: dict[str, Any]) -> Param:
-    name, location = param["name"], param["in"]
-    if location not in ("path", "query", "header"):
-        raise ContractError(f"{where}: parameter {name} is in {location}, which is not supported")
-    schema = param.get("schema", {})
-    item = schema.get("items", {}) if schema.get("type") == "array" else schema
-    if item.get("type") not in PARAM_TYPES or {"allOf", "anyOf", "oneOf"} & set(item):
-        raise ContractError(
-            f"{where}: parameter {name} must be a plain integer, string or boolean (or an array of one)"
-        )
-    if item.get("type") == "integer" and ("minimum" not in item or "maximum" not in item):
-        raise ContractError(f"{where}: integer parameter {name} needs a minimum and a maximum")
-    return Param(name, location, bool(param.get("required")), schema, param.get("description", ""))
-
-
-def _model_name(where: str, schema: dict[str, Any]) -> str:
-    ref = schema.get("$ref", "")
-    if not ref.startswith("#/components/schemas/"):
-        raise ContractError(f"{where}: bodies must refer to a named schema in components")
-    name: str = ref.rsplit("/", 1)[1]
-    return name
-
-
 def _scheme_names(requirements: list[dict[str, Any]]) -> tuple[str, ...]:
     return tuple(sorted({name for requirement in requirements for name in requirement}))
 
 
 class _Resolver:
-    def __init__(self, spec: dict[str, Any]) -> None:
-        self.spec = spec
+    def __init__(self, spec: dict[str, Any], findings: list[Finding]) -> None:
+        self.spec, self.findings = spec, findings
 
     def resolve(self, node: dict[str, Any]) -> dict[str, Any]:
         """Follows local `$ref`s, merging their schemas inline for parameters."""
         seen = set()
-        while "$ref" in node and not node["$ref"].startswith("#/components/schemas/"):
+        while "$ref" in node and not node["$ref"].startswith(SCHEMAS):
             ref = node["$ref"]
-            if ref in seen or not ref.startswith("#/"):
-                raise ContractError(f"unsupported or circular $ref {ref}")
-            seen.add(ref)
             target: Any = self.spec
-            for part in ref[2:].split("/"):
-                target = target[part.replace("~1", "/").replace("~0", "~")]
+            try:
+                if ref in seen or not ref.startswith("#/"):
+                    raise LookupError(ref)
+                for part in ref[2:].split("/"):
+                    target = target[part.replace("~1", "/").replace("~0", "~")]
+            except (LookupError, TypeError):
+                self.findings.append(Finding("ref", ref, "an unknown, remote or circular $ref", ref.removeprefix("#")))
+                return {}
+            seen.add(ref)
             node = target
         if "schema" in node:
             node = {**node, "schema": self.schema(node["schema"])}

@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from email.message import Message
 from typing import Any, NoReturn, Protocol, TypeVar
+from urllib.parse import quote
 
 import anyio
 from fastapi import HTTPException, Request
@@ -150,8 +151,27 @@ def file_response(download: Download) -> StreamingResponse:
             while chunk := await download.file.read(64 * 1024):
                 yield chunk
 
-    disposition = f'attachment; filename="{download.filename}"'
-    return StreamingResponse(chunks(), media_type=download.media_type, headers={"Content-Disposition": disposition})
+    headers = {"Content-Disposition": content_disposition(download.filename)}
+    return StreamingResponse(chunks(), media_type=download.media_type, headers=headers)
+
+
+def content_disposition(filename: str) -> str:
+    """An attachment named `filename` (RFC 6266): in quotes as printable ASCII, every other character
+    (and `"`, `\\`) an underscore there, and then exactly, UTF-8 in `filename*` (RFC 8187)."""
+    fallback = "".join(c if " " <= c <= "~" and c not in '"\\' else "_" for c in filename)
+    value = f'attachment; filename="{fallback}"'
+    if fallback != filename:
+        value += f"; filename*=UTF-8''{quote(filename, safe='')}"
+    return value
+
+
+def comma_separated(value: object) -> object:
+    """A query array sent as one value, its items separated by commas (`style: form, explode: false`)."""
+    if isinstance(value, list) and all(isinstance(item, str) for item in value):
+        if len(value) > 1:
+            raise ValueError("Input should be given once, its items separated by commas")
+        return value[0].split(",") if value else value
+    return value
 
 
 def joined(lines: list[str] | None) -> str | None:

@@ -31,7 +31,8 @@ class HealthApi(ABC):
 def router(handlers: type[HealthApi], *, context: RequestContext) -> APIRouter:
     """The routes of `health`. Each has one dependency, `context(security=…, limited=…)`: the
     request's context, made by the app after the operation's security requirement (the names
-    of its schemes), its rate limit (`limited`: the operation documents 429) and the names of
+    of its schemes), whether it counts against the rate limit (all but those that say
+    `x-rate-limited: false`) and the names of
     its query parameters (any other is refused). The route
     hands it to `handlers`, and delegates to what that makes."""
     if inspect.isabstract(handlers):

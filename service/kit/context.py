@@ -1,9 +1,10 @@
 """A request's context: the one dependency of every generated route.
 
 It authenticates the caller (where the operation's security requires it), counts the request
-against its rate limit (where the operation documents 429), and opens the request's session with
-its one commit point: the transaction commits when the handler returns and rolls back when it
-raises, before the response is sent, so a failed commit still becomes a proper error response.
+against its rate limit (unless the operation says `x-rate-limited: false`), and opens the
+request's session with its one commit point: the transaction commits when the handler returns and
+rolls back when it raises, before the response is sent, so a failed commit still becomes a proper
+error response.
 """
 
 from collections.abc import AsyncIterator, Callable

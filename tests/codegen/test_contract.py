@@ -6,6 +6,7 @@ from typing import Any
 import pytest
 
 from codegen import contract, stubs
+from codegen.rules import RULES, document
 
 # The contract and the code made from it, no database: once.
 pytestmark = pytest.mark.once
@@ -88,7 +89,8 @@ def _drop_tag(spec: dict[str, Any]) -> None:
 
 def _unbounded_integer(spec: dict[str, Any]) -> None:
     spec["paths"]["/v1/users/{userId}"]["get"]["parameters"] = [
-        {"name": "userId", "in": "path", "required": True, "schema": {"type": "integer", "minimum": 1}}
+        {"name": "userId", "in": "path", "required": True, "schema": {"type": "integer", "minimum": 1}},
+        {"$ref": "#/components/parameters/RequestId"},
     ]
 
 
@@ -147,39 +149,130 @@ def _429_without_retry_after(spec: dict[str, Any]) -> None:
 
 
 @pytest.mark.parametrize(
-    ("change", "message"),
+    ("change", "finding"),
     [
-        (_body_without_408, "createUser (POST /v1/users): an operation with a body must document [408]"),
-        (_429_without_retry_after, "createUser (POST /v1/users): a 429 must document Retry-After"),
-        (_drop_operation_id, "POST /v1/users: every operation needs an operationId"),
-        (_drop_tag, "createUser (POST /v1/users): every operation needs exactly one tag"),
+        (
+            _body_without_408,
+            "createUser (POST /v1/users): an operation with a body must document [408]"
+            " [body-errors] at #/paths/~1v1~1users/post/responses",
+        ),
+        (
+            _429_without_retry_after,
+            "createUser (POST /v1/users): a 429 must document Retry-After"
+            " [rate-limited] at #/paths/~1v1~1users/post/responses/429/headers",
+        ),
+        (
+            _drop_operation_id,
+            "POST /v1/users: every operation needs an operationId [operation-id] at #/paths/~1v1~1users/post",
+        ),
+        (
+            _drop_tag,
+            "createUser (POST /v1/users): every operation needs exactly one tag"
+            " [one-tag] at #/paths/~1v1~1users/post/tags",
+        ),
         (
             _unbounded_integer,
-            "getUser (GET /v1/users/{userId}): integer parameter userId needs a minimum and a maximum",
+            "getUser (GET /v1/users/{userId}): integer parameter userId needs a minimum and a maximum"
+            " [bounded-integer] at #/paths/~1v1~1users~1{userId}/get/parameters/0",
         ),
-        (_plain_json_error, "getUser (GET /v1/users/{userId}): the 404 response must be application/problem+json only"),
-        (_without_nosniff, "getUser (GET /v1/users/{userId}): the 200 response must document X-Content-Type-Options"),
+        (
+            _plain_json_error,
+            "getUser (GET /v1/users/{userId}): the 404 response must be application/problem+json only"
+            " [problem-errors] at #/paths/~1v1~1users~1{userId}/get/responses/404",
+        ),
+        (
+            _without_nosniff,
+            "getUser (GET /v1/users/{userId}): the 200 response must document X-Content-Type-Options"
+            " [every-answer-headers] at #/paths/~1v1~1users~1{userId}/get/responses/200",
+        ),
         (
             _without_request_id,
-            "getUser (GET /v1/users/{userId}): every operation documents the X-Request-ID request header",
+            "getUser (GET /v1/users/{userId}): every operation documents the X-Request-ID request header"
+            " [request-id] at #/paths/~1v1~1users~1{userId}/get/parameters",
         ),
         (
             _number_parameter,
             "getUser (GET /v1/users/{userId}): parameter x must be a plain integer, string or boolean"
-            " (or an array of one)",
+            " (or an array of one) [parameter-type] at #/paths/~1v1~1users~1{userId}/get/parameters/2",
         ),
         (
             _default_response,
             "getUser (GET /v1/users/{userId}): responses need explicit status codes,"
-            " not ['200', '400', '404', '422', '429', '503', 'default']",
+            " not ['200', '400', '404', '422', '429', '503', 'default']"
+            " [status-codes] at #/paths/~1v1~1users~1{userId}/get/responses",
         ),
-        (_kebab_operation_id, "POST /v1/users: operationId 'create-user' must be camelCase letters and digits"),
+        (
+            _kebab_operation_id,
+            "POST /v1/users: operationId 'create-user' must be camelCase letters and digits"
+            " [operation-id] at #/paths/~1v1~1users/post/operationId",
+        ),
     ],
 )
-def test_refuses_contracts_that_break_the_house_rules(change: Any, message: str) -> None:
+def test_refuses_contracts_that_break_the_house_rules(change: Any, finding: str) -> None:
     with pytest.raises(contract.ContractError) as error:
         contract.operations(spec_with(change))
-    assert str(error.value) == message
+    assert [str(f) for f in error.value.findings] == [finding]
+    assert finding.rpartition(" [")[2].partition("]")[0] in RULES
+
+
+def test_every_broken_rule_is_reported_in_one_run() -> None:
+    def many(spec: dict[str, Any]) -> None:
+        for change in (_body_without_408, _drop_tag, _unbounded_integer, _without_nosniff, _kebab_operation_id):
+            change(spec)
+
+    with pytest.raises(contract.ContractError) as error:
+        contract.operations(spec_with(many))
+    rules = sorted(f.rule for f in error.value.findings)
+    assert rules == ["body-errors", "bounded-integer", "every-answer-headers", "one-tag", "operation-id"]
+
+
+def test_the_house_rules_document_is_written_from_the_rules() -> None:
+    written = (Path(__file__).resolve().parents[2] / "docs" / "house-rules.md").read_text()
+    assert written == document()
+    assert all(f"| `{name}` | {rule.says} |" in written for name, rule in RULES.items())
+
+
+def _drop_429(spec: dict[str, Any]) -> None:
+    del spec["paths"]["/v1/users"]["post"]["responses"]["429"]
+
+
+def _drop_401(spec: dict[str, Any]) -> None:
+    del spec["paths"]["/v1/users/me"]["get"]["responses"]["401"]
+
+
+def _drop_422(spec: dict[str, Any]) -> None:
+    del spec["paths"]["/v1/users/{userId}"]["get"]["responses"]["422"]
+
+
+def _drop_428(spec: dict[str, Any]) -> None:
+    del spec["paths"]["/v1/projects/{projectId}"]["patch"]["responses"]["428"]
+
+
+@pytest.mark.parametrize(
+    ("change", "rule", "missing"),
+    [
+        (_drop_429, "rate-limited", "[429]"),
+        (_drop_401, "authentication-errors", "[401]"),
+        (_drop_422, "parameter-errors", "[422]"),
+        (_drop_428, "precondition", "[428]"),
+    ],
+)
+def test_every_status_the_route_answers_itself_is_documented(change: Any, rule: str, missing: str) -> None:
+    with pytest.raises(contract.ContractError) as error:
+        contract.operations(spec_with(change))
+    [finding] = error.value.findings
+    assert finding.rule == rule and finding.message.endswith(f"must document {missing}")
+
+
+def test_rate_limits_follow_the_contract_not_a_documented_429() -> None:
+    ops = {op.operation_id: op for op in contract.operations(SPEC)}
+    assert [name for name, op in ops.items() if not op.limited] == ["getHealth", "getReadiness"]
+    assert 429 not in ops["getHealth"].errors
+
+    def opted_out(spec: dict[str, Any]) -> None:
+        spec["paths"]["/v1/users"]["post"]["x-rate-limited"] = False
+
+    assert not next(op for op in contract.operations(spec_with(opted_out)) if op.operation_id == "createUser").limited
 
 
 def test_snake_case() -> None:
@@ -210,6 +303,7 @@ def test_literal_paths_are_routed_before_templates(tmp_path: Path) -> None:
 
 def test_each_route_asks_for_its_context_by_security_rate_limit_and_query(tmp_path: Path) -> None:
     def health_checks_limited(spec: dict[str, Any]) -> None:
+        del spec["paths"]["/healthz"]["get"]["x-rate-limited"]
         spec["paths"]["/healthz"]["get"]["responses"]["429"] = spec["paths"]["/v1/users"]["post"]["responses"]["429"]
 
     ops = contract.operations(spec_with(health_checks_limited))

@@ -1,6 +1,8 @@
+from urllib.parse import unquote
+
 import pytest
 
-from generated.runtime import entity_tags, etag_matches
+from generated.runtime import content_disposition, entity_tags, etag_matches
 
 # The contract and the code made from it, no database: once.
 pytestmark = pytest.mark.once
@@ -32,3 +34,21 @@ def test_if_none_match_compares_weakly_in_a_list() -> None:
     assert etag_matches("*", '"2"')
     assert not etag_matches('"9", "22"', '"2"')
     assert not etag_matches("garbage", '"2"')
+
+
+@pytest.mark.parametrize(
+    ("filename", "fallback"),
+    [
+        ("tasks.csv", "tasks.csv"),
+        ('notes "final".txt', "notes _final_.txt"),
+        ("报告.pdf", "__.pdf"),
+        ("a\\b\r\nSet-Cookie: x.txt", "a_b__Set-Cookie: x.txt"),
+    ],
+)
+def test_a_download_is_named_exactly_and_safely(filename: str, fallback: str) -> None:
+    value = content_disposition(filename)
+    value.encode("ascii")  # a header value any HTTP stack sends as it is
+    assert value.startswith(f'attachment; filename="{fallback}"')
+    # Where the quoted name is not the name, filename* (RFC 8187) says it exactly.
+    exact = value.partition("; filename*=UTF-8''")[2]
+    assert unquote(exact, errors="strict") == (filename if fallback != filename else "")

@@ -1,0 +1,190 @@
+"""Constructs of OpenAPI that the contract does not use yet, generated into stubs that import and
+serve: names that are Python keywords or the stubs' own, a tag that is no identifier, a query array
+sent comma-separated, a date parameter's default."""
+
+import copy
+import datetime
+import importlib.util
+import sys
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import httpx
+import pytest
+from fastapi import FastAPI
+
+from codegen import contract, stubs
+from generated import models
+
+pytestmark = pytest.mark.once
+
+SPEC = contract.load(Path(__file__).resolve().parents[2] / "openapi.yaml")
+EVERY_ANSWER = {
+    "Cache-Control": {"$ref": "#/components/headers/NoStore"},
+    "X-Content-Type-Options": {"$ref": "#/components/headers/NoSniff"},
+    "X-Request-ID": {"$ref": "#/components/headers/RequestId"},
+}
+
+
+def _operation(operation_id: str, tag: str, parameters: list[dict[str, Any]]) -> dict[str, Any]:
+    return {
+        "operationId": operation_id,
+        "tags": [tag],
+        "security": [],
+        "x-rate-limited": False,
+        "parameters": [*parameters, {"$ref": "#/components/parameters/RequestId"}],
+        "responses": {
+            "200": {
+                "description": "done",
+                "headers": EVERY_ANSWER,
+                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Health"}}},
+            },
+            "400": {"$ref": "#/components/responses/UnknownQueryParameter"},
+            "422": {"$ref": "#/components/responses/ValidationFailed"},
+        },
+    }
+
+
+def _query(name: str, schema: dict[str, Any], **more: Any) -> dict[str, Any]:
+    return {"name": name, "in": "query", "schema": schema, **more}
+
+
+DRILL = _operation(
+    "importFrom",
+    "import",
+    [
+        {"name": "from", "in": "path", "required": True, "schema": {"type": "integer", "minimum": 1, "maximum": 9}},
+        _query("ids", {"type": "array", "items": {"type": "integer", "minimum": 1, "maximum": 99}}, explode=False),
+        _query("body", {"type": "string"}),
+        _query("request", {"type": "string"}),
+        _query("since", {"type": "string", "format": "date", "default": "2024-01-31"}),
+    ],
+)
+
+
+def spec_with(paths: dict[str, Any]) -> dict[str, Any]:
+    spec = copy.deepcopy(SPEC)
+    spec["paths"] |= paths
+    return spec
+
+
+def _import(path: Path) -> ModuleType:
+    loaded = importlib.util.spec_from_file_location(f"drill_{path.stem}", path)
+    assert loaded is not None and loaded.loader is not None
+    module = importlib.util.module_from_spec(loaded)
+    sys.modules[loaded.name] = module
+    loaded.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, ModuleType]]:
+    version = _operation("getVersion", "2.0", [])
+    spec = spec_with({"/v1/drill/{from}": {"get": DRILL}, "/v1/version": {"get": version}})
+    out = tmp_path_factory.mktemp("stubs")
+    stubs.write(contract.operations(spec), out)
+    modules = {name: _import(out / "api" / f"{name}.py") for name in ("import_", "_2_0")}
+    yield modules
+    for module in modules.values():
+        sys.modules.pop(module.__name__, None)
+
+
+def test_names_that_are_keywords_or_the_stubs_own_are_renamed(generated: dict[str, ModuleType]) -> None:
+    api = generated["import_"].ImportApi
+    assert list(api.import_from.__annotations__)[:5] == ["from_", "ids", "body_", "request_", "since"]
+    assert generated["_2_0"].Tag20Api.get_version.__isabstractmethod__
+
+
+def _context(**_: Any) -> Any:
+    async def nothing() -> AsyncIterator[None]:
+        yield None
+
+    return nothing
+
+
+@pytest.fixture
+async def client(generated: dict[str, ModuleType]) -> AsyncIterator[tuple[httpx.AsyncClient, list[dict[str, Any]]]]:
+    calls: list[dict[str, Any]] = []
+
+    class Handlers(generated["import_"].ImportApi):  # type: ignore[misc]
+        def __init__(self, context: Any) -> None:
+            pass
+
+        async def import_from(self, **arguments: Any) -> models.Health:
+            calls.append(arguments)
+            return models.Health(status=models.HealthStatus.ok)
+
+    app = FastAPI()
+    app.include_router(generated["import_"].router(Handlers, context=_context))
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://drill") as http:
+        yield http, calls
+
+
+async def test_a_query_array_not_exploded_is_one_comma_separated_value(
+    client: tuple[httpx.AsyncClient, list[dict[str, Any]]],
+) -> None:
+    http, calls = client
+    answer = await http.get("/v1/drill/3", params={"ids": "4,5,6", "body": "b", "request": "r"})
+    assert answer.status_code == 200 and answer.json() == {"status": "ok"}
+    assert calls == [{"from_": 3, "ids": [4, 5, 6], "body_": "b", "request_": "r", "since": datetime.date(2024, 1, 31)}]
+    for refused in ("ids=4&ids=5", "ids=4,x", "ids=4,100", "ids="):
+        answer = await http.get(f"/v1/drill/3?{refused}")
+        assert answer.status_code == 422, refused
+    assert len(calls) == 1
+
+
+@pytest.mark.parametrize(
+    ("parameter", "rule", "says"),
+    [
+        ({"name": "c", "in": "cookie", "schema": {"type": "string"}}, "parameter-location", "a cookie"),
+        (
+            _query("f", {"type": "object", "properties": {"a": {"type": "string"}}}, style="deepObject"),
+            "parameter-type",
+            "an object (style: deepObject)",
+        ),
+        (
+            _query("p", {"type": "array", "items": {"type": "string"}}, style="pipeDelimited"),
+            "parameter-style",
+            "style pipeDelimited",
+        ),
+        (_query("d", {"type": "string", "format": "date", "default": "soon"}), "parameter-type", "default is no date"),
+    ],
+)
+def test_a_construct_the_generators_cannot_serve_is_refused_by_name(
+    parameter: dict[str, Any], rule: str, says: str
+) -> None:
+    spec = spec_with({"/v1/drill": {"get": _operation("drill", "drill", [parameter])}})
+    with pytest.raises(contract.ContractError) as error:
+        contract.operations(spec)
+    [finding] = error.value.findings
+    assert (finding.rule, finding.pointer) == (rule, "/paths/~1v1~1drill/get/parameters/0")
+    assert says in finding.message
+
+
+def test_names_that_meet_in_python_are_refused_naming_both() -> None:
+    both = [_query("userId", {"type": "string"}), _query("user_id", {"type": "string"})]
+    twins = {
+        "/v1/a": {"get": _operation("getHttp", "a", [])},
+        "/v1/b": {"get": _operation("getHTTP", "a-b", [])},
+        "/v1/c": {"get": _operation("other", "a_b", [])},
+        "/v1/d": {"get": _operation("yetAnother", "a", both)},
+    }
+    with pytest.raises(contract.ContractError) as error:
+        contract.operations(spec_with(twins))
+    messages = sorted(f.message for f in error.value.findings)
+    assert messages == [
+        "operationId 'getHTTP' and 'getHttp' (of getHttp) are both get_http in Python",
+        "parameters 'userId' and 'user_id' are both user_id in Python",
+        "tag 'a_b' and 'a-b' (of getHTTP) are both a_b in Python",
+    ]
+
+
+def test_a_schema_name_the_models_would_spell_otherwise_is_refused() -> None:
+    spec = spec_with({})
+    spec["components"]["schemas"]["dataSetList"] = {"type": "object"}
+    with pytest.raises(contract.ContractError) as error:
+        contract.operations(spec)
+    [finding] = error.value.findings
+    assert (finding.rule, finding.pointer) == ("schema-name", "/components/schemas/dataSetList")
