@@ -93,6 +93,7 @@ lint: $(VENV)/.sdk node_modules/.installed
 	$(BIN)/python -m openapi_spec_validator openapi.yaml
 	$(BIN)/python -m codegen --check
 	$(BIN)/python -m codegen.breaking
+	$(BIN)/python -m service.migrations.check
 	$(BIN)/mypy
 
 # What openapi.yaml changes for clients of the last released contract (contract/released/): fails on

@@ -18,7 +18,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from service.kit.columns import Id, UtcDateTime, utcnow
+from generated import models
+from service.kit.columns import Id, UtcDateTime, one_of, utcnow
 
 NAMING_CONVENTION = {
     "ix": "%(table_name)s_%(column_0_N_name)s_idx",
@@ -105,7 +106,7 @@ class Membership(Base):
     added_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
     __table_args__ = (
-        CheckConstraint("role IN ('owner', 'member')", name="role"),
+        one_of("role", models.MemberRole),
         Index(None, "user_id", "project_id"),
     )
 
@@ -127,7 +128,7 @@ class Invitation(Base):
     answered_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
     __table_args__ = (
-        CheckConstraint("status IN ('pending', 'accepted', 'declined', 'revoked')", name="status"),
+        one_of("status", models.InvitationStatus),
         # One pending invitation of a user to a project: inviting again finds it.
         Index(
             "invitation_pending_project_id_user_id_idx",
@@ -168,7 +169,7 @@ class Task(Base):
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
     __table_args__ = (
-        CheckConstraint("status IN ('todo', 'in_progress', 'done')", name="status"),
+        one_of("status", models.TaskStatus),
         Index("task_project_id_created_at_idx", "project_id", "created_at", "id"),
         Index("task_project_id_due_last_asc_idx", "project_id", DUE_LAST_ASC, "id"),
         Index("task_project_id_due_last_desc_idx", "project_id", DUE_LAST_DESC, "id"),
@@ -254,8 +255,8 @@ class Export(Base):
     size_bytes: Mapped[int | None] = mapped_column(Id)
 
     __table_args__ = (
-        CheckConstraint("status IN ('queued', 'running', 'succeeded', 'failed')", name="status"),
-        CheckConstraint("format IN ('csv', 'ndjson')", name="format"),
+        one_of("status", models.ExportStatus),
+        one_of("format", models.ExportFormat),
         Index(None, "status"),
         # One export of a project and format queued or running at a time: a second request joins it.
         Index(

@@ -1,7 +1,8 @@
 from datetime import UTC, datetime
+from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import BigInteger, DateTime, Dialect, Integer
+from sqlalchemy import BigInteger, CheckConstraint, DateTime, Dialect, Integer
 from sqlalchemy.types import TypeDecorator
 
 # SQLite only auto-assigns ids to a column declared exactly INTEGER PRIMARY KEY.
@@ -30,3 +31,11 @@ class UtcDateTime(TypeDecorator[datetime]):
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+def one_of(column: str, values: type[StrEnum]) -> CheckConstraint:
+    """`column` holds one of `values`, an enum of the contract (generated/models.py): a value added to
+    the contract changes the constraint, and `make lint` (service/migrations/check.py) asks for the
+    migration that the database then needs."""
+    listed = ", ".join(f"'{value}'" for value in values)
+    return CheckConstraint(f"{column} IN ({listed})", name=column)
