@@ -9,7 +9,7 @@ from typing import Any, NoReturn, Protocol, TypeVar
 from urllib.parse import quote
 
 import anyio
-from fastapi import HTTPException, Request
+from fastapi import HTTPException, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import StreamingResponse
 from fastapi.sse import EventSourceResponse, ServerSentEvent, format_sse_event
@@ -172,6 +172,21 @@ def comma_separated(value: object) -> object:
             raise ValueError("Input should be given once, its items separated by commas")
         return value[0].split(",") if value else value
     return value
+
+
+@dataclass(frozen=True, slots=True)
+class Replayed:
+    """A response remembered under an Idempotency-Key, to send again as it was first sent: its JSON
+    body byte for byte (whatever the models have become since) and its headers by the result's
+    field names (`location`, `etag`)."""
+
+    body: bytes
+    headers: dict[str, str]
+
+    def response(self, status_code: int, names: dict[str, str]) -> Response:
+        """The answer, its headers named as the operation documents them (`{"etag": "ETag"}`)."""
+        headers = {names[field]: value for field, value in self.headers.items() if field in names}
+        return Response(self.body, status_code, headers, media_type="application/json")
 
 
 def joined(lines: list[str] | None) -> str | None:

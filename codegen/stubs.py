@@ -93,6 +93,7 @@ def _tag_module(tag: str, ops: list[Operation]) -> str:
         "from generated.runtime import (",
         "    Download,",
         "    EventStream,",
+        "    Replayed,",
         "    RequestContext,",
         "    comma_separated,",
         "    etag_matches,",
@@ -163,11 +164,20 @@ def _result_class(op: Operation) -> list[str]:
     return [*lines, ""]
 
 
+def _replays(op: Operation) -> bool:
+    """The handler may answer with a response remembered under the request's Idempotency-Key."""
+    return _has_result_class(op) and any(
+        p.location == "header" and p.name.lower() == "idempotency-key" for p in op.params
+    )
+
+
 def _return_type(op: Operation) -> str:
     if op.streams:
         return "EventStream"
     if op.downloads:
         return "Download"
+    if _replays(op):
+        return f"{_result_name(op)} | Replayed"
     if _has_result_class(op):
         return _result_name(op)
     return op.success_type or "None"
@@ -317,7 +327,7 @@ def _route(op: Operation) -> list[str]:
         body = [f"    async def {op.py_name}({_signature(op, for_route=True)}) -> Response:"]
         body.append(f"        return {'event_stream' if op.streams else 'file_response'}({call})")
         return [*decorator, *body, ""]
-    if op.not_modified:
+    if op.not_modified or _replays(op):
         returns += " | Response"
     body = [f"    async def {op.py_name}({_signature(op, for_route=True)}) -> {returns}:"]
     body += [f"        {p.py_name} = joined({p.py_name}_lines)" for p in op.params if _list_header(p)]
@@ -329,6 +339,12 @@ def _route(op: Operation) -> list[str]:
         body.append(f"        return {call}" if op.success_type else f"        {call}")
     else:
         body.append(f"        result = {call}")
+        if _replays(op):
+            names = {h.py_name: h.name for h in op.success_headers}
+            body += [
+                "        if isinstance(result, Replayed):",
+                f"            return result.response({op.success_status}, {names!r})",
+            ]
         if len(op.success_statuses) > 1:
             body.append("        response.status_code = result.status_code")
         for h in op.success_headers:

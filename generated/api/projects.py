@@ -11,6 +11,7 @@ from pydantic import Field
 from generated import models
 from generated.api import RESPONSES
 from generated.runtime import (
+    Replayed,
     RequestContext,
     etag_matches,
     joined,
@@ -52,7 +53,7 @@ class ProjectsApi(ABC):
     @abstractmethod
     async def create_project(
         self, *, body: models.ProjectCreate, idempotency_key: str | None = None
-    ) -> CreateProjectResult:
+    ) -> CreateProjectResult | Replayed:
         """createProject: POST /v1/projects"""
 
     @abstractmethod
@@ -134,9 +135,13 @@ def router(handlers: type[ProjectsApi], *, context: RequestContext) -> APIRouter
         idempotency_key: Annotated[
             str | None, Header(alias="Idempotency-Key", min_length=1, max_length=255, pattern="^[\\x21-\\x7E]+$")
         ] = None,
-    ) -> models.Project:
+    ) -> models.Project | Response:
         body = await parse_body(request, models.ProjectCreate)
         result = await handlers(request_context).create_project(body=body, idempotency_key=idempotency_key)
+        if isinstance(result, Replayed):
+            return result.response(
+                201, {"location": "Location", "etag": "ETag", "idempotent_replayed": "Idempotent-Replayed"}
+            )
         response.headers["Location"] = result.location
         response.headers["ETag"] = result.etag
         if result.idempotent_replayed is not None:

@@ -12,6 +12,7 @@ from pydantic import BeforeValidator, Field
 from generated import models
 from generated.api import RESPONSES
 from generated.runtime import (
+    Replayed,
     RequestContext,
     etag_matches,
     joined,
@@ -64,7 +65,7 @@ class TasksApi(ABC):
     @abstractmethod
     async def create_task(
         self, *, project_id: int, body: models.TaskCreate, idempotency_key: str | None = None
-    ) -> CreateTaskResult:
+    ) -> CreateTaskResult | Replayed:
         """createTask: POST /v1/projects/{projectId}/tasks"""
 
     @abstractmethod
@@ -172,11 +173,15 @@ def router(handlers: type[TasksApi], *, context: RequestContext) -> APIRouter:
         idempotency_key: Annotated[
             str | None, Header(alias="Idempotency-Key", min_length=1, max_length=255, pattern="^[\\x21-\\x7E]+$")
         ] = None,
-    ) -> models.Task:
+    ) -> models.Task | Response:
         body = await parse_body(request, models.TaskCreate)
         result = await handlers(request_context).create_task(
             project_id=project_id, body=body, idempotency_key=idempotency_key
         )
+        if isinstance(result, Replayed):
+            return result.response(
+                201, {"location": "Location", "etag": "ETag", "idempotent_replayed": "Idempotent-Replayed"}
+            )
         response.headers["Location"] = result.location
         response.headers["ETag"] = result.etag
         if result.idempotent_replayed is not None:

@@ -3,7 +3,6 @@
 import hashlib
 import json
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, Protocol, TypeVar
 
@@ -12,6 +11,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from generated.runtime import Replayed
 from service.kit.columns import utcnow
 from service.kit.problems import Conflict, Unprocessable
 from service.tables import IdempotencyRecord
@@ -32,16 +32,8 @@ class Created(Protocol):
 
 
 R = TypeVar("R", bound=Created)
-# What turns a stored response back into the operation's result; None when it no longer applies.
-Replay = Callable[["Stored"], Awaitable[R | None]]
-
-
-@dataclass(frozen=True, slots=True)
-class Stored:
-    """A remembered response: its body as JSON, and its headers by result field name."""
-
-    body: dict[str, Any]
-    headers: dict[str, str]
+# The stored response to send again; None when it no longer applies.
+Replay = Callable[[Replayed], Awaitable[Replayed | None]]
 
 
 class IdempotentRequest:
@@ -63,7 +55,7 @@ class IdempotentRequest:
     def of(cls, user_id: int, key: str | None, operation: str, body: BaseModel) -> "IdempotentRequest | None":
         return None if key is None else cls(user_id, key, operation, body)
 
-    async def start(self, session: AsyncSession, ttl: timedelta, replay: Replay[R]) -> R | None:
+    async def start(self, session: AsyncSession, ttl: timedelta, replay: Replay) -> Replayed | None:
         """The replayed response, or None once the key is claimed for this request.
 
         `replay` answers None when what the response names is gone: a key whose resource has
@@ -77,7 +69,8 @@ class IdempotentRequest:
                 raise Unprocessable(REUSED, where="header", pointer="/Idempotency-Key")
             if found.response_body is None or found.response_headers is None:
                 raise Conflict(IN_FLIGHT)
-            replayed = await replay(Stored(json.loads(found.response_body), json.loads(found.response_headers)))
+            headers = {**json.loads(found.response_headers), "idempotent_replayed": "true"}
+            replayed = await replay(Replayed(found.response_body.encode(), headers))
             if replayed is not None:
                 return replayed
         if found is not None:
@@ -105,8 +98,8 @@ async def create_once(
     ttl: timedelta,
     *,
     create: Callable[[], Awaitable[R]],
-    replay: Replay[R],
-) -> R:
+    replay: Replay,
+) -> R | Replayed:
     """Runs `create`, unless `request` carries a key whose response is to be replayed instead."""
     if request is None:
         return await create()
@@ -117,12 +110,10 @@ async def create_once(
     return result
 
 
-def replaying(session: AsyncSession, table: type[Any], result: Callable[..., R], model: type[BaseModel]) -> Replay[R]:
-    """The replay of a create: its stored response again, while the row it created still exists."""
+def replaying(session: AsyncSession, table: type[Any]) -> Replay:
+    """The replay of a create: its stored response again, exactly, while the row it created exists."""
 
-    async def replay(stored: Stored) -> R | None:
-        if await session.get(table, stored.body["id"]) is None:
-            return None
-        return result(body=model.model_validate(stored.body), idempotent_replayed="true", **stored.headers)
+    async def replay(stored: Replayed) -> Replayed | None:
+        return None if await session.get(table, json.loads(stored.body)["id"]) is None else stored
 
     return replay

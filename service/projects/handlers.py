@@ -7,6 +7,7 @@ from generated.api.projects import (
     ProjectsApi,
     UpdateProjectResult,
 )
+from generated.runtime import Replayed
 from service.exports import retention
 from service.kit.columns import utcnow
 from service.kit.database import after_commit
@@ -31,13 +32,13 @@ class ProjectsHandlers(Handlers, ProjectsApi):
 
     async def create_project(
         self, *, body: models.ProjectCreate, idempotency_key: str | None = None
-    ) -> CreateProjectResult:
+    ) -> CreateProjectResult | Replayed:
         return await create_once(
             self.session,
             IdempotentRequest.of(self.caller.user_id, idempotency_key, "createProject", body),
             self.settings.idempotency_ttl,
             create=lambda: self._create(body),
-            replay=replaying(self.session, Project, CreateProjectResult, models.Project),
+            replay=replaying(self.session, Project),
         )
 
     async def _create(self, body: models.ProjectCreate) -> CreateProjectResult:

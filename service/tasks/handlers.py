@@ -7,6 +7,7 @@ from sqlalchemy.exc import IntegrityError
 
 from generated import models
 from generated.api.tasks import CreateTaskResult, GetTaskResult, TasksApi, UpdateTaskResult
+from generated.runtime import Replayed
 from service.kit.columns import utcnow
 from service.kit.database import broken_constraint
 from service.kit.etags import check_if_match, etag
@@ -47,14 +48,14 @@ class TasksHandlers(Handlers, TasksApi):
 
     async def create_task(
         self, *, project_id: int, body: models.TaskCreate, idempotency_key: str | None = None
-    ) -> CreateTaskResult:
+    ) -> CreateTaskResult | Replayed:
         await projects.visible(self.session, project_id, self.caller.user_id)
         return await create_once(
             self.session,
             IdempotentRequest.of(self.caller.user_id, idempotency_key, f"createTask:{project_id}", body),
             self.settings.idempotency_ttl,
             create=lambda: self._create(project_id, body),
-            replay=replaying(self.session, Task, CreateTaskResult, models.Task),
+            replay=replaying(self.session, Task),
         )
 
     async def _create(self, project_id: int, body: models.TaskCreate) -> CreateTaskResult:

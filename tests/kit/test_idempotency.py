@@ -1,4 +1,5 @@
 import asyncio
+import json
 from datetime import UTC, datetime, timedelta
 
 import httpx
@@ -22,6 +23,28 @@ async def test_a_retry_replays_the_first_response(client: httpx.AsyncClient) -> 
     assert again.headers["idempotent-replayed"] == "true"
     listed = (await client.get("/v1/projects", headers=ada.headers)).json()["items"]
     assert [p["id"] for p in listed] == [first.json()["id"]]
+
+
+async def test_a_replay_is_the_stored_answer_byte_for_byte_whatever_the_models_have_become(
+    client: httpx.AsyncClient, app: FastAPI
+) -> None:
+    ada = await sign_up(client)
+    project = await create_project(client, ada)
+    headers = {**ada.headers, "Idempotency-Key": "before-the-deploy"}
+    url = f"/v1/projects/{project['id']}/tasks"
+    first = await client.post(url, json={"title": "Ship"}, headers=headers)
+    assert first.status_code == 201
+    # As a release before this one stored it: without a field that Task requires today, and with
+    # one it no longer has.
+    stored = {key: value for key, value in first.json().items() if key != "status"} | {"legacy": 1}
+    old = json.dumps(stored, separators=(",", ":")).encode()
+    async with app.state.database.writer() as session, session.begin():
+        await session.execute(update(IdempotencyRecord).values(response_body=old.decode()))
+    again = await client.post(url, json={"title": "Ship"}, headers=headers)
+    assert again.status_code == 201 and again.content == old
+    assert again.headers["content-type"] == "application/json"
+    assert (again.headers["location"], again.headers["etag"]) == (first.headers["location"], first.headers["etag"])
+    assert again.headers["idempotent-replayed"] == "true" and again.headers["x-request-id"]
 
 
 async def test_the_same_key_with_another_body_is_422(client: httpx.AsyncClient) -> None:
