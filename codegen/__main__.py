@@ -13,7 +13,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from codegen import contract, rules, stubs
+from codegen import contract, paging, rules, stubs
 
 ROOT = Path(__file__).resolve().parent.parent
 OUTPUTS = ("generated", "sdk")
@@ -33,16 +33,17 @@ def generate_into(root: Path) -> None:
     """Writes generated/ and sdk/ under `root`, which must not have them yet."""
     spec_path = ROOT / "openapi.yaml"
     spec = contract.load(spec_path)
-    stubs.write(contract.operations(spec), root / "generated")
+    operations = contract.operations(spec)
+    stubs.write(operations, root / "generated")
     _run("datamodel-codegen", "--input", spec_path, "--output", root / "generated" / "models.py")
     config = ("--config", ROOT / "pyproject.toml")
     _run("ruff", "format", "--quiet", *config, root / "generated")
     _run("ruff", "check", "--quiet", "--fix-only", "--select", "I,F401", *config, root / "generated")
-    _python_sdk(spec_path, root / "sdk" / "python")
+    _python_sdk(spec_path, root / "sdk" / "python", paging.page_items(spec, operations))
     _typescript_sdk(spec_path, spec["info"]["version"], root / "sdk" / "typescript")
 
 
-def _python_sdk(spec_path: Path, out: Path) -> None:
+def _python_sdk(spec_path: Path, out: Path, pages: dict[str, str]) -> None:
     kept = ROOT / "codegen" / "sdk_python"
     _run(
         "openapi-python-client", "generate",
@@ -55,6 +56,9 @@ def _python_sdk(spec_path: Path, out: Path) -> None:
     # What the generated client cannot do (streaming), written by hand and shipped with it.
     for extra in sorted((kept / "extra").glob("*.py")):
         shutil.copyfile(extra, out / "taskboard_client" / extra.name)
+    # What the contract types for them: the paged lists' overloads.
+    template = (kept / "templated" / "pages.py.template").read_text()
+    (out / "taskboard_client" / "pages.py").write_text(paging.python_pages(template, pages))
     shutil.rmtree(out / ".ruff_cache", ignore_errors=True)
 
 

@@ -1,6 +1,6 @@
 """Every item of a paged list, page after page, following `nextCursor`.
 
-Shipped with the SDK by `make generate`, from `codegen/sdk_python/extra/`; not generated, not to be edited here.
+Written with the SDK by `make generate`, from `codegen/sdk_python/templated/`; not to be edited here.
 
     for task in iterate(list_tasks, client, project_id, status=[TaskStatus.TODO]):
         ...  # a Task
@@ -8,7 +8,7 @@ Shipped with the SDK by `make generate`, from `codegen/sdk_python/extra/`; not g
         ...
 
 A page that is a problem raises its exception (problems.py). Typed per page model: one overload
-each (a test holds them to the models).
+each, written by `make generate` for every paged list of the contract (codegen/paging.py).
 """
 
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
