@@ -37,6 +37,7 @@ def _index(operations: list[Operation], tags: list[str]) -> str:
     )
     shared = {name: op.errors[code] for op in operations for code, name in op.shared_errors.items()}
     responses = "\n".join(f"    {name!r}: {{'description': {desc!r}}}," for name, desc in sorted(shared.items()))
+    interfaces = "\n".join(f'    "{t}": "generated.api.{python_name(t)}.{_class_name(t)}",' for t in tags)
     return f"""{HEADER}
 from typing import Any, NamedTuple
 
@@ -52,6 +53,10 @@ OPERATIONS: tuple[Operation, ...] = (
 {rows}
 )
 TAGS: tuple[str, ...] = ({", ".join(f'"{t}"' for t in tags)},)
+# Each tag's interface of handlers, to implement in service/<tag>/handlers.py.
+INTERFACES: dict[str, str] = {{
+{interfaces}
+}}
 # The error answers that operations share (the contract's components/responses), written once.
 RESPONSES: dict[str, dict[str, Any]] = {{
 {responses}

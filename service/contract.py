@@ -9,7 +9,7 @@ import yaml
 from fastapi import FastAPI
 from fastapi.routing import iter_route_contexts
 
-from generated.api import OPERATIONS
+from generated.api import INTERFACES, OPERATIONS
 
 CONTRACT_PATH = Path(__file__).resolve().parent.parent / "openapi.yaml"
 
@@ -30,11 +30,23 @@ def routed_operations(app: FastAPI) -> set[tuple[str, str, str]]:
 
 
 def ensure_complete(app: FastAPI) -> None:
-    """Refuses to build an app that leaves an operation of the contract without a route."""
+    """Refuses to build an app that leaves an operation of the contract without a route, and says
+    what to write: for a tag of which nothing is routed, its handlers and their router."""
     routed = routed_operations(app)
-    missing = [op.operation_id for op in OPERATIONS if (op.operation_id, op.method, op.path) not in routed]
-    if missing:
-        raise RuntimeError(f"no handler for contract operations: {', '.join(missing)}")
+    missing = [op for op in OPERATIONS if (op.operation_id, op.method, op.path) not in routed]
+    if not missing:
+        return
+    lines = [f"no handler for contract operations: {', '.join(op.operation_id for op in missing)}"]
+    for tag in dict.fromkeys(op.tag for op in missing):
+        if any(op.tag == tag for op in OPERATIONS if op not in missing):
+            continue
+        module, _, interface = INTERFACES[tag].rpartition(".")
+        lines.append(
+            f"tag {tag}: implement {interface} ({module}) in a class of service/<resource>/handlers.py,"
+            f" and add `app.include_router({module.rpartition('.')[2]}.router(<that class>,"
+            " context=request_context))` in service/app.py"
+        )
+    raise RuntimeError("\n".join(lines))
 
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")

@@ -5,7 +5,7 @@ import pytest
 import yaml
 
 from generated import models
-from generated.api import OPERATIONS, users
+from generated.api import OPERATIONS, TAGS, users
 from service.app import create_app
 from service.contract import CONTRACT_PATH, ensure_complete, routed_operations
 from service.kit.context import request_context
@@ -61,8 +61,14 @@ def test_app_refuses_to_start_without_a_handler_for_every_operation(settings: Se
 
     app = FastAPI()
     app.include_router(users.router(UsersHandlers, context=request_context))
-    with pytest.raises(RuntimeError, match="createToken, revokeCurrentToken, getHealth, getReadiness"):
+    with pytest.raises(RuntimeError, match="createToken, revokeCurrentToken, getHealth, getReadiness") as error:
         ensure_complete(app)
+    said = str(error.value).splitlines()[1:]
+    assert len(said) == len(TAGS) - 1  # every tag but users, which is routed
+    assert said[-1] == (
+        "tag health: implement HealthApi (generated.api.health) in a class of service/<resource>/handlers.py,"
+        " and add `app.include_router(health.router(<that class>, context=request_context))` in service/app.py"
+    )
 
 
 def test_a_handler_class_missing_an_operation_is_refused() -> None:

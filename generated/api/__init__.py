@@ -59,6 +59,18 @@ TAGS: tuple[str, ...] = (
     "tokens",
     "users",
 )
+# Each tag's interface of handlers, to implement in service/<tag>/handlers.py.
+INTERFACES: dict[str, str] = {
+    "events": "generated.api.events.EventsApi",
+    "exports": "generated.api.exports.ExportsApi",
+    "health": "generated.api.health.HealthApi",
+    "invitations": "generated.api.invitations.InvitationsApi",
+    "members": "generated.api.members.MembersApi",
+    "projects": "generated.api.projects.ProjectsApi",
+    "tasks": "generated.api.tasks.TasksApi",
+    "tokens": "generated.api.tokens.TokensApi",
+    "users": "generated.api.users.UsersApi",
+}
 # The error answers that operations share (the contract's components/responses), written once.
 RESPONSES: dict[str, dict[str, Any]] = {
     "AlreadyMember": {"description": "The user is a member of the project already."},
