@@ -64,16 +64,14 @@ def _python_sdk(spec_path: Path, out: Path, pages: dict[str, str]) -> None:
 
 def _typescript_sdk(spec_path: Path, version: str, out: Path) -> None:
     """The package as written by hand in codegen/sdk_typescript/, with the contract's types beside it
-    (openapi-typescript, from the project's node_modules) and the contract's version."""
+    (openapi-typescript, from the project's node_modules: codegen/typescript_types.mjs) and the
+    contract's version."""
     shutil.copytree(ROOT / "codegen" / "sdk_typescript", out)
     package = out / "package.json"
     package.write_text(package.read_text().replace('"version": "0.0.0"', f'"version": "{version}"', 1))
-    generator = ROOT / "node_modules" / ".bin" / "openapi-typescript"
-    if not generator.exists():
+    if not (ROOT / "node_modules" / "openapi-typescript").exists():
         raise MissingTool("the TypeScript SDK's generator is not installed: `make node_modules` installs it")
-    # Each schema exported by its own name too (`Task`); a default does not make a request field required.
-    types = ("--root-types", "--root-types-no-schema-prefix", "--default-non-nullable=false")
-    _run(generator, spec_path, "--output", out / "src" / "schema.ts", *types)
+    _run("node", ROOT / "codegen" / "typescript_types.mjs", spec_path, out / "src" / "schema.ts")
 
 
 def _scratch() -> tempfile.TemporaryDirectory[str]:

@@ -20,6 +20,7 @@ PARAM_TYPES = ("integer", "string", "boolean")
 SHARED_RESPONSE = "#/components/responses/"
 SCHEMAS = "#/components/schemas/"
 PROBLEM_JSON = "application/problem+json"
+FORM = "multipart/form-data"
 EVENT_STREAM = "text/event-stream"
 
 
@@ -45,8 +46,23 @@ class Param:
     schema: dict[str, Any]
     description: str = ""
     py_name: str = ""
-    # A query array sent as one comma-separated value (`style: form, explode: false`).
-    comma_separated: bool = False
+
+
+@dataclass(frozen=True)
+class Part:
+    """A part of a multipart/form-data body: a file, or a field read from its text as a query
+    parameter is."""
+
+    name: str
+    required: bool
+    schema: dict[str, Any]
+    file: bool
+
+    @property
+    def py_name(self) -> str:
+        # A name with a leading underscore would be private to Pydantic.
+        py = python_name(self.name, frozenset({"model_config"}))
+        return "part" + py if py.startswith("_") else py
 
 
 @dataclass(frozen=True)
@@ -72,6 +88,8 @@ class Operation:
     params: tuple[Param, ...]
     body_model: str | None
     body_media_types: tuple[str, ...]
+    # The parts of a multipart/form-data body, in the schema's order; empty for a JSON body.
+    form: tuple[Part, ...]
     success_statuses: tuple[int, ...]
     # The models of the 2xx bodies (one per schema, in status order); empty when they have none.
     success_models: tuple[str, ...]
@@ -218,7 +236,7 @@ class _OperationReader:
         credential_params = tuple(
             sorted(schemes[name]["name"] for name in security if schemes.get(name, {}).get("in") == "query")
         )
-        body_model, body_types = self.body()
+        body_model, body_types, form = self.body()
         responses = self.responses()
         statuses = tuple(sorted(code for code in responses if 200 <= code < 300))
         if not statuses:
@@ -242,6 +260,7 @@ class _OperationReader:
             params=params,
             body_model=body_model,
             body_media_types=body_types,
+            form=form,
             success_statuses=statuses,
             success_models=models,
             success_headers=headers,
@@ -303,8 +322,12 @@ class _OperationReader:
         if is_array and location != "query":
             report("parameter-type", f"parameter {name} is an array in the {location}, which is not supported")
             return None
-        if is_array and style != "form":
-            report("parameter-style", f"parameter {name} has style {style}: query arrays are style form only")
+        if is_array and (style != "form" or not explode):
+            report(
+                "parameter-style",
+                f"parameter {name} is style {style}{'' if explode else ', not exploded'}: query arrays are"
+                " style form, exploded, which is all that both SDKs' generators send",
+            )
             return None
         if item.get("type") == "integer" and ("minimum" not in item or "maximum" not in item):
             report("bounded-integer", f"integer parameter {name} needs a minimum and a maximum")
@@ -323,26 +346,51 @@ class _OperationReader:
             schema,
             param.get("description", ""),
             py_name=python_name(name, TAKEN),
-            comma_separated=is_array and not explode,
         )
 
-    def body(self) -> tuple[str | None, tuple[str, ...]]:
+    def body(self) -> tuple[str | None, tuple[str, ...], tuple[Part, ...]]:
         if "requestBody" not in self.op:
-            return None, ()
+            return None, (), ()
         body = self.resolver.resolve(self.op["requestBody"])
         content = body.get("content", {})
-        if list(content) != ["application/json"]:
+        if list(content) not in (["application/json"], [FORM]):
             self.report(
                 "body-media-type",
-                f"a request body must be application/json only, not {', '.join(content) or 'nothing'}",
+                f"a request body must be application/json or {FORM} only, not {', '.join(content) or 'nothing'}",
                 "requestBody",
                 "content",
             )
-            return None, tuple(content)
+            return None, tuple(content), ()
         if not body.get("required"):
             self.report("body-required", "a request body must be required", "requestBody")
-        schema = content["application/json"].get("schema", {})
-        return self.model_name(schema, "requestBody", "content", "application/json", "schema"), tuple(content)
+        [media] = content
+        at = ("requestBody", "content", media, "schema")
+        model = self.model_name(content[media].get("schema", {}), *at)
+        parts = self.parts(model, at) if media == FORM and model else ()
+        return model, tuple(content), parts
+
+    def parts(self, model: str, at: tuple[str, ...]) -> tuple[Part, ...]:
+        """The parts of a form body: each a file (`format: binary`) or a plain field; one file at least."""
+        schema = self.resolver.schema({"$ref": SCHEMAS + model})
+        required = set(schema.get("required", []))
+        parts = []
+        for name, raw in schema.get("properties", {}).items():
+            part = self.resolver.schema(raw)
+            if part.get("type") == "string" and part.get("format") == "binary":
+                parts.append(Part(name, name in required, part, file=True))
+            elif part.get("type") in PARAM_TYPES and not {"allOf", "anyOf", "oneOf"} & set(part):
+                if part.get("type") == "integer" and ("minimum" not in part or "maximum" not in part):
+                    self.report("bounded-integer", f"integer form field {name} needs a minimum and a maximum", *at)
+                parts.append(Part(name, name in required, part, file=False))
+            else:
+                self.report(
+                    "form-parts",
+                    f"form part {name} must be a file (format: binary) or a plain integer, string or boolean",
+                    *at,
+                )
+        if not any(p.file and p.required for p in parts):
+            self.report("form-parts", f"a {FORM} body needs a required file part (format: binary)", *at)
+        return tuple(parts)
 
     def responses(self) -> dict[int, dict[str, Any]]:
         raw = self.op.get("responses", {})

@@ -58,19 +58,25 @@ RULES: dict[str, Rule] = {
         lacks="object parameters (`deepObject`), arrays in paths and headers",
     ),
     "parameter-style": Rule(
-        "a query array is `style: form`, exploded (`?a=1&a=2`, the default) or not (`?a=1,2`)",
-        "the other styles (`spaceDelimited`, `pipeDelimited`, `deepObject`) are not read by the service"
-        " nor sent by both SDKs",
-        lacks="`spaceDelimited`, `pipeDelimited` and `deepObject`",
+        "a query array is `style: form`, exploded (`?a=1&a=2`, the default)",
+        "openapi-python-client and openapi-fetch send every query array so, whatever the contract says",
+        lacks="`explode: false` (`?a=1,2`), `spaceDelimited`, `pipeDelimited` and `deepObject` in the SDKs",
     ),
     "bounded-integer": Rule(
         "an integer parameter has a minimum and a maximum",
         "an unbounded one reaches the database and overflows its column",
     ),
     "body-media-type": Rule(
-        "a request body is application/json only",
-        "the routes parse and validate JSON bodies only",
-        lacks="`multipart/form-data` and `application/octet-stream` bodies",
+        "a request body is application/json or multipart/form-data, one of them",
+        "the routes parse and validate those; one media type keeps each SDK's call to one shape",
+        lacks="`application/octet-stream` and `application/x-www-form-urlencoded` bodies",
+    ),
+    "form-parts": Rule(
+        "a multipart/form-data body's schema names its parts: files (`type: string, format: binary`),"
+        " one required at least, and fields of plain integers, strings or booleans",
+        "each field is read from its text as a query parameter is; the TypeScript SDK sends a body with a"
+        " file in it as a form, any other as JSON",
+        lacks="forms without a required file, arrays and objects in forms",
     ),
     "body-required": Rule(
         "a request body is required",

@@ -3,6 +3,7 @@
 import json
 import re
 from collections.abc import AsyncIterator, Callable
+from contextlib import AsyncExitStack
 from dataclasses import dataclass
 from email.message import Message
 from typing import Any, NoReturn, Protocol, TypeVar
@@ -14,6 +15,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import StreamingResponse
 from fastapi.sse import EventSourceResponse, ServerSentEvent, format_sse_event
 from pydantic import BaseModel, ValidationError
+from starlette.datastructures import UploadFile
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -84,11 +86,62 @@ def _require_json(request: Request, raw: bytes) -> None:
     """Refuses a body that is not JSON with 415, before it is validated."""
     if not raw:
         return
-    message = Message()
-    message["content-type"] = request.headers.get("content-type", "")
+    message = _content_type(request)
     subtype = message.get_content_subtype()
     if message.get_content_maintype() != "application" or not (subtype == "json" or subtype.endswith("+json")):
         raise HTTPException(415, "The request body must be application/json.")
+
+
+def _content_type(request: Request) -> Message:
+    message = Message()
+    message["content-type"] = request.headers.get("content-type", "")
+    return message
+
+
+@dataclass(frozen=True, slots=True)
+class Upload:
+    """A file part of a multipart/form-data body, as the client sent it: in memory up to 1 MiB,
+    spooled to a temporary file past that (Starlette's UploadFile), closed after the response.
+    Its size is bounded by the body's (MAX_BODY_BYTES); `filename` and `media_type` are the
+    client's word."""
+
+    filename: str | None
+    media_type: str | None
+    size: int
+    file: UploadFile
+
+    async def chunks(self, size: int = 64 * 1024) -> AsyncIterator[bytes]:
+        """The file's bytes from its start, `size` at a time."""
+        await self.file.seek(0)
+        while chunk := await self.file.read(size):
+            yield chunk
+
+
+async def parse_form(request: Request, model: type[M]) -> M:
+    """Validates a multipart/form-data body against the contract's schema of its parts (the
+    generated form class): files as Uploads, fields read from their text as query parameters are
+    (`"5"` is an integer); a part the schema does not name, or named twice, is refused (422), and
+    a body that is no form (415) or a malformed one (400) before any part is read."""
+    if _content_type(request).get_content_type() != "multipart/form-data":
+        raise HTTPException(415, "The request body must be multipart/form-data.")
+    files = sum(1 for field in model.model_fields.values() if field.annotation in (Upload, Upload | None))
+    form = await request.form(max_files=files, max_fields=len(model.model_fields) - files)
+    # Closed with the request's other resources once the response is sent, as FastAPI closes its own forms.
+    if isinstance(stack := request.scope.get("fastapi_middleware_astack"), AsyncExitStack):
+        stack.push_async_callback(form.close)
+    values: dict[str, Any] = {}
+    for name, value in form.multi_items():
+        if name in values:
+            twice = {"type": "part_twice", "loc": ("body", name), "msg": "The part appears twice in the form"}
+            raise RequestValidationError([twice])
+        values[name] = value
+        if isinstance(value, UploadFile):
+            values[name] = Upload(value.filename, value.content_type, value.size or 0, value)
+    try:
+        return model.model_validate(values, by_alias=True, by_name=False)
+    except ValidationError as error:
+        errors = [{**e, "loc": ("body", *e["loc"])} for e in error.errors(include_url=False)]
+        raise RequestValidationError(errors) from None
 
 
 def precondition_required(header: str) -> NoReturn:
@@ -162,15 +215,6 @@ def content_disposition(filename: str) -> str:
     value = f'attachment; filename="{fallback}"'
     if fallback != filename:
         value += f"; filename*=UTF-8''{quote(filename, safe='')}"
-    return value
-
-
-def comma_separated(value: object) -> object:
-    """A query array sent as one value, its items separated by commas (`style: form, explode: false`)."""
-    if isinstance(value, list) and all(isinstance(item, str) for item in value):
-        if len(value) > 1:
-            raise ValueError("Input should be given once, its items separated by commas")
-        return value[0].split(",") if value else value
     return value
 
 

@@ -91,7 +91,7 @@ def _tag_module(tag: str, ops: list[Operation]) -> str:
         "from typing import Annotated, Any, Literal",
         "",
         "from fastapi import APIRouter, Depends, Header, Path, Query, Request, Response",
-        "from pydantic import BeforeValidator, Field",
+        "from pydantic import BaseModel, BeforeValidator, ConfigDict, Field",
         "",
         "from generated import models",
         "from generated.api import RESPONSES",
@@ -100,12 +100,13 @@ def _tag_module(tag: str, ops: list[Operation]) -> str:
         "    EventStream,",
         "    Replayed,",
         "    RequestContext,",
-        "    comma_separated,",
         "    etag_matches,",
         "    event_stream,",
         "    file_response,",
         "    joined,",
+        "    Upload,",
         "    parse_body,",
+        "    parse_form,",
         "    precondition_required,",
         "    rfc3339_date,",
         "    rfc3339_date_time,",
@@ -113,6 +114,8 @@ def _tag_module(tag: str, ops: list[Operation]) -> str:
         "",
     ]
     for op in ops:
+        if op.form:
+            lines += _form_class(op)
         if _has_result_class(op):
             lines += _result_class(op)
     lines += [
@@ -154,6 +157,33 @@ def _tag_module(tag: str, ops: list[Operation]) -> str:
 
 def _has_result_class(op: Operation) -> bool:
     return not (op.streams or op.downloads) and (bool(op.success_headers) or len(op.success_statuses) > 1)
+
+
+def _body_type(op: Operation) -> str:
+    """The body's type: the contract's model, or for a form the class of its parts."""
+    return op.operation_id[0].upper() + op.operation_id[1:] + "Form" if op.form else f"models.{op.body_model}"
+
+
+def _form_class(op: Operation) -> list[str]:
+    lines = [
+        "",
+        f"class {_body_type(op)}(BaseModel):",
+        f'    """The parts of the {op.body_model} form: files as they were sent (spooled to disk, never',
+        '    whole in memory), fields read from their text as query parameters are."""',
+        "",
+        '    model_config = ConfigDict(arbitrary_types_allowed=True, extra="forbid", frozen=True)',
+        "",
+    ]
+    for part in sorted(op.form, key=lambda part: not part.required and "default" not in part.schema):
+        kind = "Upload" if part.file else _py_type(part.schema)
+        args = [f'alias="{part.name}"', *([] if part.file else _constraints(part.schema))]
+        if part.required:
+            lines.append(f"    {part.py_name}: Annotated[{kind}, Field({', '.join(args)})]")
+        else:
+            default = repr(part.schema["default"]) if "default" in part.schema else "None"
+            kind += "" if "default" in part.schema else " | None"
+            lines.append(f"    {part.py_name}: Annotated[{kind}, Field({', '.join(args)})] = {default}")
+    return [*lines, ""]
 
 
 def _result_class(op: Operation) -> list[str]:
@@ -219,7 +249,7 @@ def _signature(op: Operation, *, for_route: bool) -> str:
         parts.insert(0, "response: Response")
     parts += [f"{_param_name(p, for_route)}: {_param_type(p, for_route)}" for p in required]
     if op.body_model:
-        parts.append("request: Request" if for_route else f"body: models.{op.body_model}")
+        parts.append("request: Request" if for_route else f"body: {_body_type(op)}")
     parts += [f"{_param_name(p, for_route)}: {_param_type(p, for_route)} = {_default(p)}" for p in optional]
     if not for_route and len(parts) > 1:
         parts.insert(1, "*")
@@ -263,8 +293,7 @@ def _param_type(p: Param, for_route: bool) -> str:
         item = f"Annotated[{_py_type(items)}, {_format_validator(items)}Field({constraints})]"
         base = f"list[{item}]" + (" | None" if _default(p) == "None" else "")
     args = [f'alias="{p.name}"', *_array_constraints(p.schema)]
-    split = "BeforeValidator(comma_separated), " if p.comma_separated else ""
-    return f"Annotated[{base}, {split}{kind}({', '.join(args)})]"
+    return f"Annotated[{base}, {kind}({', '.join(args)})]"
 
 
 def _format_validator(schema: dict[str, Any]) -> str:
@@ -339,7 +368,8 @@ def _route(op: Operation) -> list[str]:
     for p in filter(_precondition, op.params):
         body += [f"        if {p.py_name} is None:", f'            raise precondition_required("{p.name}")']
     if op.body_model:
-        body.append(f"        body = await parse_body(request, models.{op.body_model})")
+        parse = "parse_form" if op.form else "parse_body"
+        body.append(f"        body = await {parse}(request, {_body_type(op)})")
     if not _has_result_class(op):
         body.append(f"        return {call}" if op.success_type else f"        {call}")
     else:

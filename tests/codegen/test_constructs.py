@@ -1,6 +1,6 @@
 """Constructs of OpenAPI that the contract does not use yet, generated into stubs that import and
 serve: names that are Python keywords or the stubs' own, a tag that is no identifier, a query array
-sent comma-separated, a date parameter's default."""
+of bounded items, a date parameter's default; and the constructs refused, each by its rule."""
 
 import copy
 import datetime
@@ -56,7 +56,7 @@ DRILL = _operation(
     "import",
     [
         {"name": "from", "in": "path", "required": True, "schema": {"type": "integer", "minimum": 1, "maximum": 9}},
-        _query("ids", {"type": "array", "items": {"type": "integer", "minimum": 1, "maximum": 99}}, explode=False),
+        _query("ids", {"type": "array", "items": {"type": "integer", "minimum": 1, "maximum": 99}}),
         _query("body", {"type": "string"}),
         _query("request", {"type": "string"}),
         _query("since", {"type": "string", "format": "date", "default": "2024-01-31"}),
@@ -64,9 +64,38 @@ DRILL = _operation(
 )
 
 
+UPLOAD = {
+    **_operation("uploadFrom", "import", [_query("from", {"type": "integer", "minimum": 1, "maximum": 9})]),
+    "requestBody": {
+        "required": True,
+        "content": {"multipart/form-data": {"schema": {"$ref": "#/components/schemas/DrillUpload"}}},
+    },
+}
+UPLOAD["responses"] |= {
+    str(status): {"$ref": f"#/components/responses/{name}"}
+    for status, name in [
+        (400, "MalformedRequest"),
+        (408, "RequestTimeout"),
+        (413, "ContentTooLarge"),
+        (415, "UnsupportedMediaType"),
+    ]
+}
+DRILL_UPLOAD = {
+    "type": "object",
+    "required": ["file"],
+    "additionalProperties": False,
+    "properties": {
+        "file": {"type": "string", "format": "binary"},
+        "caption": {"type": "string", "maxLength": 10},
+        "count": {"type": "integer", "minimum": 1, "maximum": 5, "default": 1},
+    },
+}
+
+
 def spec_with(paths: dict[str, Any]) -> dict[str, Any]:
     spec = copy.deepcopy(SPEC)
     spec["paths"] |= paths
+    spec["components"]["schemas"]["DrillUpload"] = DRILL_UPLOAD
     return spec
 
 
@@ -82,7 +111,8 @@ def _import(path: Path) -> ModuleType:
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, ModuleType]]:
     version = _operation("getVersion", "2.0", [])
-    spec = spec_with({"/v1/drill/{from}": {"get": DRILL}, "/v1/version": {"get": version}})
+    paths = {"/v1/drill/{from}": {"get": DRILL}, "/v1/drill": {"post": UPLOAD}, "/v1/version": {"get": version}}
+    spec = spec_with(paths)
     out = tmp_path_factory.mktemp("stubs")
     stubs.write(contract.operations(spec), out)
     modules = {name: _import(out / "api" / f"{name}.py") for name in ("import_", "_2_0")}
@@ -116,20 +146,27 @@ async def client(generated: dict[str, ModuleType]) -> AsyncIterator[tuple[httpx.
             calls.append(arguments)
             return models.Health(status=models.HealthStatus.ok)
 
+        async def upload_from(self, *, body: Any, from_: int | None = None) -> models.Health:
+            upload = body.file
+            content = b"".join([chunk async for chunk in upload.chunks(2)])
+            calls.append({"from_": from_, "file": (upload.filename, upload.media_type, upload.size, content)})
+            calls[-1] |= body.model_dump(exclude={"file"})
+            return models.Health(status=models.HealthStatus.ok)
+
     app = FastAPI()
     app.include_router(generated["import_"].router(Handlers, context=_context))
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://drill") as http:
         yield http, calls
 
 
-async def test_a_query_array_not_exploded_is_one_comma_separated_value(
+async def test_renamed_parameters_and_bounded_array_items_are_served(
     client: tuple[httpx.AsyncClient, list[dict[str, Any]]],
 ) -> None:
     http, calls = client
-    answer = await http.get("/v1/drill/3", params={"ids": "4,5,6", "body": "b", "request": "r"})
+    answer = await http.get("/v1/drill/3", params={"ids": ["4", "5", "6"], "body": "b", "request": "r"})
     assert answer.status_code == 200 and answer.json() == {"status": "ok"}
     assert calls == [{"from_": 3, "ids": [4, 5, 6], "body_": "b", "request_": "r", "since": datetime.date(2024, 1, 31)}]
-    for refused in ("ids=4&ids=5", "ids=4,x", "ids=4,100", "ids="):
+    for refused in ("ids=4&ids=x", "ids=4&ids=100", "ids=", "since=2024-02-30", "since=0"):
         answer = await http.get(f"/v1/drill/3?{refused}")
         assert answer.status_code == 422, refused
     assert len(calls) == 1
@@ -148,6 +185,11 @@ async def test_a_query_array_not_exploded_is_one_comma_separated_value(
             _query("p", {"type": "array", "items": {"type": "string"}}, style="pipeDelimited"),
             "parameter-style",
             "style pipeDelimited",
+        ),
+        (
+            _query("e", {"type": "array", "items": {"type": "string"}}, explode=False),
+            "parameter-style",
+            "style form, not exploded",
         ),
         (_query("d", {"type": "string", "format": "date", "default": "soon"}), "parameter-type", "default is no date"),
     ],
@@ -188,3 +230,64 @@ def test_a_schema_name_the_models_would_spell_otherwise_is_refused() -> None:
         contract.operations(spec)
     [finding] = error.value.findings
     assert (finding.rule, finding.pointer) == ("schema-name", "/components/schemas/dataSetList")
+
+
+async def test_a_form_body_gives_the_handler_its_typed_fields_and_the_file_to_stream(
+    client: tuple[httpx.AsyncClient, list[dict[str, Any]]],
+) -> None:
+    http, calls = client
+    file = ("notes.txt", b"hello world", "text/plain")
+    answer = await http.post("/v1/drill?from=2", files={"file": file}, data={"caption": "hi", "count": "3"})
+    assert answer.status_code == 200, answer.text
+    uploaded = ("notes.txt", "text/plain", 11, b"hello world")
+    assert calls == [{"from_": 2, "file": uploaded, "caption": "hi", "count": 3}]
+    answer = await http.post("/v1/drill", files={"file": ("a.bin", b"\0", "application/octet-stream")})
+    assert answer.status_code == 200 and calls[-1] == {
+        "from_": None,
+        "file": ("a.bin", "application/octet-stream", 1, b"\0"),
+        "caption": None,
+        "count": 1,
+    }
+
+
+@pytest.mark.parametrize(
+    ("data", "files", "status", "where"),
+    [
+        ({"caption": "hi"}, None, 422, ("body", "file")),
+        ({"count": "x"}, {"file": ("a", b"a")}, 422, ("body", "count")),
+        ({"count": "6"}, {"file": ("a", b"a")}, 422, ("body", "count")),
+        ({"caption": "x" * 11}, {"file": ("a", b"a")}, 422, ("body", "caption")),
+        ({"other": "x"}, {"file": ("a", b"a")}, 422, ("body", "other")),
+        ({"file": "text, not a file"}, None, 422, ("body", "file")),
+        ({"caption": ["a", "b"]}, {"file": ("a", b"a")}, 422, ("body", "caption")),
+        ({}, {"file": ("a", b"a"), "extra": ("b", b"b")}, 400, None),  # more files than the form has
+    ],
+)
+async def test_a_form_body_is_validated_as_strictly_as_json(
+    client: tuple[httpx.AsyncClient, list[dict[str, Any]]],
+    data: dict[str, Any],
+    files: dict[str, Any] | None,
+    status: int,
+    where: tuple[str, str] | None,
+) -> None:
+    http, calls = client
+    if files is None:  # a form of fields alone, which httpx would send urlencoded
+        fields = "".join(f'--b\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n{v}\r\n' for k, v in data.items())
+        multipart = {"content-type": "multipart/form-data; boundary=b"}
+        answer = await http.post("/v1/drill", content=f"{fields}--b--\r\n", headers=multipart)
+    else:
+        answer = await http.post("/v1/drill", data=data, files=files)
+    assert answer.status_code == status, answer.text
+    if where is not None:
+        assert [tuple(error["loc"]) for error in answer.json()["detail"]] == [where]
+    assert calls == []
+
+
+async def test_a_form_body_refuses_json_and_malformed_forms(
+    client: tuple[httpx.AsyncClient, list[dict[str, Any]]],
+) -> None:
+    http, calls = client
+    assert (await http.post("/v1/drill", json={"caption": "hi"})).status_code == 415
+    garbage = {"content-type": "multipart/form-data; boundary=x"}
+    assert (await http.post("/v1/drill", content=b"--y\r\nnothing", headers=garbage)).status_code == 400
+    assert calls == []

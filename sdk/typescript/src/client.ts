@@ -42,8 +42,26 @@ export function createClient(options: ClientOptions): TaskboardClient {
     maxRetryDelayMs: options.maxRetryDelayMs ?? 60_000,
     fetch: options.fetch ?? ((request) => globalThis.fetch(request)),
   };
-  const client = createFetchClient<paths>({ baseUrl: settings.baseUrl, fetch: resilient(settings) });
+  const client = createFetchClient<paths>({
+    baseUrl: settings.baseUrl,
+    fetch: resilient(settings),
+    bodySerializer: serializeBody,
+  });
   return Object.assign(client, { settings });
+}
+
+/** A body with a file (a `Blob` or `File`) in it goes as `multipart/form-data`, as the contract's
+ * uploads take it (every upload has a file part); any other as JSON. */
+export function serializeBody(body: unknown): string | FormData {
+  if (body instanceof FormData) return body;
+  if (typeof body !== "object" || body === null || !Object.values(body).some((value) => value instanceof Blob)) {
+    return JSON.stringify(body);
+  }
+  const form = new FormData();
+  for (const [name, value] of Object.entries(body)) {
+    if (value !== undefined && value !== null) form.append(name, value instanceof Blob ? value : String(value));
+  }
+  return form;
 }
 
 /** A fresh `Idempotency-Key`: a create that carries one is answered once, and may be retried. */
