@@ -33,8 +33,8 @@ def generate_into(root: Path) -> None:
     """Writes generated/ and sdk/ under `root`, which must not have them yet."""
     spec_path = ROOT / "openapi.yaml"
     spec = contract.load(spec_path)
-    operations = contract.operations(spec)
-    stubs.write(operations, root / "generated")
+    operations, webhooks = contract.read(spec)
+    stubs.write(operations, root / "generated", tuple(webhooks))
     _run("datamodel-codegen", "--input", spec_path, "--output", root / "generated" / "models.py")
     config = ("--config", ROOT / "pyproject.toml")
     _run("ruff", "format", "--quiet", *config, root / "generated")

@@ -12,7 +12,7 @@ import yaml
 
 from codegen.rules import ContractError, Finding, pointer
 
-__all__ = ["ContractError", "Header", "Operation", "Param", "load", "operations", "snake_case"]
+__all__ = ["ContractError", "Header", "Operation", "Param", "Webhook", "load", "operations", "read", "snake_case"]
 
 HTTP_METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
 SUPPORTED_METHODS = ("get", "put", "post", "delete", "patch")
@@ -127,6 +127,20 @@ class Operation:
         return tuple(p for p in self.params if p.name.lower() != "if-none-match")
 
 
+@dataclass(frozen=True)
+class Webhook:
+    """A request Taskboard sends to its subscribers' URLs: one of the contract's top-level `webhooks`."""
+
+    name: str  # the contract's key ("task.created")
+    operation_id: str
+    summary: str
+    payload: str  # the model of its JSON body
+
+    @property
+    def py_name(self) -> str:
+        return python_name(self.operation_id)
+
+
 def snake_case(name: str) -> str:
     name = re.sub(r"[^0-9a-zA-Z]+", "_", name)
     name = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name)
@@ -150,8 +164,13 @@ def load(path: Path) -> dict[str, Any]:
 
 
 def operations(spec: dict[str, Any]) -> list[Operation]:
-    """Every operation of the contract, in the contract's order; a ContractError names every house
-    rule the contract breaks."""
+    """Every operation of the contract, in the contract's order."""
+    return read(spec)[0]
+
+
+def read(spec: dict[str, Any]) -> tuple[list[Operation], list[Webhook]]:
+    """Every operation and webhook of the contract, in the contract's order; a ContractError names
+    every house rule the contract breaks."""
     findings: list[Finding] = []
     resolver = _Resolver(spec, findings)
     global_security = _scheme_names(spec.get("security", []))
@@ -176,9 +195,41 @@ def operations(spec: dict[str, Any]) -> list[Operation]:
     _unique_names(found, findings, "operationId", lambda op: op.py_name, lambda op: op.operation_id)
     tags = {op.tag: op for op in found}.values()
     _unique_names(list(tags), findings, "tag", lambda op: python_name(op.tag), lambda op: op.tag)
+    hooks = [hook for name, item in spec.get("webhooks", {}).items() if (hook := _webhook(resolver, name, item))]
+    seen: dict[str, Webhook] = {}
+    for hook in hooks:
+        if (other := seen.setdefault(hook.py_name, hook)) is not hook:
+            message = f"operationId {hook.operation_id!r} and {other.operation_id!r} are both {hook.py_name} in Python"
+            findings.append(Finding("names", f"webhook {hook.name}", message, pointer("webhooks", hook.name)))
     if findings:
         raise ContractError(findings)
-    return found
+    return found, hooks
+
+
+def _webhook(resolver: "_Resolver", name: str, item: dict[str, Any]) -> Webhook | None:
+    """One webhook: a POST with a required JSON body of a named schema, and the 2xx its receiver answers."""
+    count, item = len(resolver.findings), resolver.resolve(item)
+
+    def report(rule: str, message: str, *at: object) -> None:
+        resolver.findings.append(Finding(rule, f"webhook {name}", message, pointer("webhooks", name, *at)))
+
+    if [method for method in HTTP_METHODS if method in item] != ["post"]:
+        report("webhook", "a webhook is one POST")
+        return None
+    op = item["post"]
+    op_id = op.get("operationId") or ""
+    if not re.fullmatch(r"[a-z][A-Za-z0-9]*", op_id):
+        report("operation-id", f"operationId {op_id!r} must be camelCase letters and digits", "post", "operationId")
+    body = resolver.resolve(op.get("requestBody", {}))
+    content = body.get("content", {})
+    payload = content.get("application/json", {}).get("schema", {}).get("$ref", "")
+    if list(content) != ["application/json"] or not body.get("required") or not payload.startswith(SCHEMAS):
+        report("webhook", "a webhook's body is required, application/json, of a named schema", "post", "requestBody")
+    if not any(str(code).startswith("2") for code in op.get("responses", {})):
+        report("success", "a webhook documents the 2xx its receiver answers", "post", "responses")
+    if len(resolver.findings) > count:
+        return None
+    return Webhook(name, op_id, op.get("summary", ""), payload.rsplit("/", 1)[1])
 
 
 def _unique_names(

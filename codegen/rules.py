@@ -133,6 +133,12 @@ RULES: dict[str, Rule] = {
         "every operation documents 429 with Retry-After, unless it says `x-rate-limited: false`",
         "every operation is counted against the caller's rate limit unless the contract opts it out",
     ),
+    "webhook": Rule(
+        "a webhook is one POST with an operationId, a required application/json body of a named schema"
+        " and the 2xx its receiver answers",
+        "the generated sender (`generated/webhooks.py`) has one typed method per webhook, and the gate"
+        " compares its payload as an answer its receivers read",
+    ),
     "ref": Rule("every `$ref` is local and not circular", "the generators read one file"),
 }
 

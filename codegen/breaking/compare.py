@@ -42,7 +42,33 @@ class Compare:
             for method in METHODS:
                 if method in new_item and method not in old_item:
                     self._add("operation-added", f"{method.upper()} {path}")
+        self._webhooks(self.old.get("webhooks") or {}, self.new.get("webhooks") or {})
         return self.changes
+
+    def _webhooks(self, old: Spec, new: Spec) -> None:
+        """A webhook's receivers read its payload and headers as a client reads an answer."""
+        for key, raw in old.items():
+            name = f"webhook {key}"
+            old_op, new_op = resolve(self.old, raw).get("post"), resolve(self.new, new.get(key, {})).get("post")
+            if old_op is None:
+                continue
+            if new_op is None:
+                self._add("webhook-removed", name)
+                continue
+            headers = {k: v for k, v in _parameters(self.new, {}, new_op).items() if k[0] == "header"}
+            for where_name in _parameters(self.old, {}, old_op).keys() - headers.keys():
+                if where_name[0] == "header":
+                    self._add("response-header-removed", name, f"header {where_name[1]}")
+            old_body = resolve(self.old, old_op.get("requestBody")) or {}
+            new_body = resolve(self.new, new_op.get("requestBody")) or {}
+            for media, content in (old_body.get("content") or {}).items():
+                if media not in (new_body.get("content") or {}):
+                    self._add("response-media-type-removed", name, f"payload {media}")
+                else:
+                    after = _schema_of(new_body["content"][media])
+                    self._schema(name, f"payload {media}", "", "response", _schema_of(content), after, frozenset())
+        for key in new.keys() - old.keys():
+            self._add("webhook-added", f"webhook {key}")
 
     def _add(self, rule_id: str, operation: str, where: str = "", detail: str = "", place: str = "") -> None:
         self.changes.append(Change(rule_id, operation, where, detail, place))

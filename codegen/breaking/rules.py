@@ -17,6 +17,8 @@ RULES: dict[str, Rule] = {
     "path-removed": Rule("error", "path removed"),
     "operation-removed": Rule("error", "operation removed"),
     "operation-added": Rule("info", "operation added"),
+    "webhook-removed": Rule("error", "webhook removed (its subscribers no longer hear of it)"),
+    "webhook-added": Rule("info", "webhook added"),
     # Still served: a later major version may remove it.
     "operation-deprecated": Rule("warning", "operation deprecated (a later major version may remove it)"),
     # The SDKs name their functions by operationId and their modules by the first tag.

@@ -317,6 +317,48 @@ CASES = [
 ]
 
 
+def with_webhook(spec: Spec) -> None:
+    """A webhook whose payload is a schema of its own."""
+    spec["components"]["schemas"]["Made"] = {
+        "type": "object",
+        "required": ["id", "name"],
+        "properties": {"id": {"type": "integer"}, "name": {"type": "string"}},
+    }
+    spec["webhooks"] = {
+        "item.made": {
+            "post": {
+                "operationId": "itemMade",
+                "parameters": [{"name": "webhook-id", "in": "header", "required": True, "schema": {"type": "string"}}],
+                "requestBody": {"required": True, **json_of(ref("Made"))},
+                "responses": {"200": {"description": "Heard."}},
+            }
+        }
+    }
+
+
+CASES += [
+    Case("webhook-removed", lambda s: None, "webhook item.made: webhook removed", old=with_webhook),
+    Case("webhook-added", with_webhook, "webhook item.made: webhook added"),
+]
+
+
+def test_a_webhook_is_compared_as_an_answer_its_receivers_read() -> None:
+    def narrower(spec: Spec) -> None:
+        with_webhook(spec)
+        schema(spec, "Made")["properties"].pop("name")
+        schema(spec, "Made")["properties"]["id"] = {"type": ["integer", "string"]}
+        at(spec, "webhooks", "item.made", "post")["parameters"] = []
+        schema(spec, "Made")["properties"]["extra"] = {"type": "string"}
+
+    lines = list(breaking.report(breaking.compare(edited(with_webhook), edited(narrower))))
+    assert lines == [
+        "error [response-header-removed] webhook item.made header webhook-id: response header removed",
+        "error [type-changed] Made field id: type changed (integer → integer, string), in webhook item.made",
+        "error [response-field-removed] Made field name: response field removed, in webhook item.made",
+        "info [response-field-added] Made field extra: response field added, in webhook item.made",
+    ]
+
+
 def edited(edit: Edit | None, base: Spec = BASE) -> Spec:
     spec = copy.deepcopy(base)
     if edit is not None:

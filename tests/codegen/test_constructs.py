@@ -92,6 +92,17 @@ DRILL_UPLOAD = {
 }
 
 
+WEBHOOK = {
+    "operationId": "taskDone",
+    "summary": "A task is done",
+    "requestBody": {
+        "required": True,
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Health"}}},
+    },
+    "responses": {"200": {"description": "Heard."}},
+}
+
+
 def spec_with(paths: dict[str, Any]) -> dict[str, Any]:
     spec = copy.deepcopy(SPEC)
     spec["paths"] |= paths
@@ -113,9 +124,12 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Mo
     version = _operation("getVersion", "2.0", [])
     paths = {"/v1/drill/{from}": {"get": DRILL}, "/v1/drill": {"post": UPLOAD}, "/v1/version": {"get": version}}
     spec = spec_with(paths)
+    spec["webhooks"] = {"task.done": {"post": WEBHOOK}}
     out = tmp_path_factory.mktemp("stubs")
-    stubs.write(contract.operations(spec), out)
+    operations, webhooks = contract.read(spec)
+    stubs.write(operations, out, tuple(webhooks))
     modules = {name: _import(out / "api" / f"{name}.py") for name in ("import_", "_2_0")}
+    modules["webhooks"] = _import(out / "webhooks.py")
     yield modules
     for module in modules.values():
         sys.modules.pop(module.__name__, None)
@@ -291,3 +305,27 @@ async def test_a_form_body_refuses_json_and_malformed_forms(
     garbage = {"content-type": "multipart/form-data; boundary=x"}
     assert (await http.post("/v1/drill", content=b"--y\r\nnothing", headers=garbage)).status_code == 400
     assert calls == []
+
+
+def test_a_webhook_gets_a_typed_method_of_the_sender(generated: dict[str, ModuleType]) -> None:
+    module = generated["webhooks"]
+    assert (module.Webhook("task.done", "taskDone", models.Health),) == module.WEBHOOKS
+    assert module.WebhookSender.__abstractmethods__ == frozenset({"task_done"})
+    assert module.WebhookSender.task_done.__annotations__ == {"payload": models.Health, "return": None}
+
+
+@pytest.mark.parametrize(
+    ("webhook", "rule"),
+    [
+        ({"get": WEBHOOK}, "webhook"),
+        ({"post": {**WEBHOOK, "requestBody": {"content": {"text/plain": {}}}}}, "webhook"),
+        ({"post": {**WEBHOOK, "operationId": "task-done"}}, "operation-id"),
+        ({"post": {**WEBHOOK, "responses": {"400": {"description": "No."}}}}, "success"),
+    ],
+)
+def test_a_webhook_the_sender_could_not_type_is_refused(webhook: dict[str, Any], rule: str) -> None:
+    spec = spec_with({})
+    spec["webhooks"] = {"task.done": webhook}
+    with pytest.raises(contract.ContractError) as error:
+        contract.read(spec)
+    assert [(f.rule, f.where) for f in error.value.findings] == [(rule, "webhook task.done")]
