@@ -29,9 +29,8 @@ class MissingTool(Exception):
 BUILT = ["__pycache__", ".pytest_cache", ".ruff_cache", "node_modules", "dist"]
 
 
-def generate_into(root: Path) -> None:
-    """Writes generated/ and sdk/ under `root`, which must not have them yet."""
-    spec_path = ROOT / "openapi.yaml"
+def generate_into(root: Path, spec_path: Path = ROOT / "openapi.yaml") -> None:
+    """Writes generated/ and sdk/ from the contract at `spec_path` under `root`, which must not have them yet."""
     spec = contract.load(spec_path)
     operations, webhooks = contract.read(spec)
     stubs.write(operations, root / "generated", tuple(webhooks))

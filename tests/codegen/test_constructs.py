@@ -119,14 +119,19 @@ def _import(path: Path) -> ModuleType:
     return module
 
 
-@pytest.fixture(scope="module")
-def generated(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, ModuleType]]:
+def drill_spec() -> dict[str, Any]:
+    """The contract with every construct above: the drill's (test_drill.py)."""
     version = _operation("getVersion", "2.0", [])
     paths = {"/v1/drill/{from}": {"get": DRILL}, "/v1/drill": {"post": UPLOAD}, "/v1/version": {"get": version}}
     spec = spec_with(paths)
     spec["webhooks"] = {"task.done": {"post": WEBHOOK}}
+    return spec
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, ModuleType]]:
     out = tmp_path_factory.mktemp("stubs")
-    operations, webhooks = contract.read(spec)
+    operations, webhooks = contract.read(drill_spec())
     stubs.write(operations, out, tuple(webhooks))
     modules = {name: _import(out / "api" / f"{name}.py") for name in ("import_", "_2_0")}
     modules["webhooks"] = _import(out / "webhooks.py")

@@ -79,7 +79,8 @@ def read_whole(response: httpx.Response) -> bool:
     """Whether the body is read within the try: a JSON answer, which a call reads whole anyway, so
     that one cut or stalled midway is tried again too. A stream (live events, an export's file) is
     the caller's to read as it comes."""
-    return response.headers.get("Content-Type", "").partition(";")[0].strip().endswith("json")
+    media_type: str = response.headers.get("Content-Type", "")
+    return media_type.partition(";")[0].strip().endswith("json")
 
 
 class RetryingTransport(httpx.BaseTransport):

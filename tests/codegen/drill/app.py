@@ -1,0 +1,41 @@
+"""The drill contract's handlers, served by uvicorn from the drill's scratch folder (test_drill.py):
+each answers 200 only for what the SDKs' calls send, and says what it got otherwise."""
+
+from collections.abc import AsyncIterator, Callable
+from typing import Any
+
+from fastapi import FastAPI, HTTPException
+
+from generated import models
+from generated.api import import_
+
+OK = models.Health(status=models.HealthStatus.ok)
+
+
+class Handlers(import_.ImportApi):
+    def __init__(self, context: Any) -> None:
+        pass
+
+    async def import_from(self, **given: Any) -> models.Health:
+        got = (given["from_"], given["ids"], given["body_"], given["request_"], str(given["since"]))
+        if got != (3, [4, 5], "b", "r", "2024-01-31"):
+            raise HTTPException(422, repr(got))
+        return OK
+
+    async def upload_from(self, *, body: import_.UploadFromForm, from_: int | None = None) -> models.Health:
+        content = b"".join([chunk async for chunk in body.file.chunks()])
+        got = (from_, body.caption, body.count, body.file.filename, body.file.media_type, content)
+        if got != (2, "hi", 3, "n.txt", "text/plain", b"hello"):
+            raise HTTPException(422, repr(got))
+        return OK
+
+
+def _context(**_: Any) -> Callable[[], AsyncIterator[None]]:
+    async def nothing() -> AsyncIterator[None]:
+        yield None
+
+    return nothing
+
+
+app = FastAPI()
+app.include_router(import_.router(Handlers, context=_context))

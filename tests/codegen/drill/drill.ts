@@ -1,0 +1,16 @@
+// The drill contract's calls through its TypeScript SDK (test_drill.py), compiled with the SDK under
+// `tsc --strict`: a form with a file (a Blob, as the SDK types binary) and renamed-in-Python parameters.
+import { createClient } from "./index.js";
+
+export async function drill(baseUrl: string): Promise<number[]> {
+  const client = createClient({ baseUrl, maxRetries: 0 });
+  const file = new File(["hello"], "n.txt", { type: "text/plain" });
+  const uploaded = await client.POST("/v1/drill", {
+    params: { query: { from: 2 } },
+    body: { file, caption: "hi", count: 3 },
+  });
+  const read = await client.GET("/v1/drill/{from}", {
+    params: { path: { from: 3 }, query: { ids: [4, 5], body: "b", request: "r" } },
+  });
+  return [uploaded.response.status, read.response.status];
+}

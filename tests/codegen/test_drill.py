@@ -1,0 +1,94 @@
+"""The drill: the contract with the constructs it does not use yet (test_constructs.py: an upload, a
+webhook, parameters named `from`, `body` and `request`, a tag `2.0`), through all of `make
+generate` in a scratch folder. The stubs and the Python SDK pass `mypy --strict`, the TypeScript SDK
+compiles under `tsc --strict`, and handlers written for it (drill/app.py), served by uvicorn, answer
+200 to the calls both SDKs make (drill/client.py, drill/drill.ts), each only if what arrived is
+what was sent."""
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+import yaml
+
+from codegen.__main__ import ROOT, generate_into
+from tests.codegen.test_constructs import drill_spec
+
+pytestmark = pytest.mark.once
+
+DRILL = Path(__file__).with_name("drill")
+STRICT = "[mypy]\nstrict = True\nplugins = pydantic.mypy\n"
+
+
+@pytest.fixture(scope="module")
+def made() -> Iterator[Path]:
+    # Inside the project, as make generate's own scratch folder: the tools find its settings and node_modules.
+    with tempfile.TemporaryDirectory(dir=ROOT, prefix=".drill-") as scratch:
+        spec = Path(scratch) / "openapi.yaml"
+        spec.write_text(yaml.safe_dump(drill_spec(), sort_keys=False))
+        generate_into(Path(scratch) / "made", spec)
+        made = Path(scratch) / "made"
+        shutil.copyfile(DRILL / "app.py", made / "drill_app.py")
+        shutil.copyfile(DRILL / "client.py", made / "drill_client.py")
+        shutil.copyfile(DRILL / "drill.ts", made / "sdk" / "typescript" / "src" / "drill.ts")
+        yield made
+
+
+def _run(*command: str | Path, cwd: Path, **env: str) -> str:
+    done = subprocess.run(
+        [str(part) for part in command], cwd=cwd, env={**os.environ, **env}, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    return done.stdout
+
+
+def test_the_stubs_the_python_sdk_and_its_calls_pass_mypy_strict(made: Path) -> None:
+    (made / "mypy.ini").write_text(STRICT)
+    checked = ("generated", "sdk/python/taskboard_client", "drill_client.py")
+    mypy = (sys.executable, "-m", "mypy", "--config-file", "mypy.ini", "--cache-dir", made / ".mypy_cache")
+    assert "Success" in _run(*mypy, *checked, cwd=made, MYPYPATH=str(made / "sdk" / "python"))
+
+
+@pytest.fixture(scope="module")
+def served(made: Path) -> Iterator[str]:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    command = [sys.executable, "-m", "uvicorn", "drill_app:app", "--port", str(port), "--log-level", "warning"]
+    server = subprocess.Popen(command, cwd=made, env={**os.environ, "PYTHONPATH": str(made)})
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                httpx.get(f"{url}/openapi.json", timeout=1)
+                break
+            except httpx.TransportError:
+                time.sleep(0.1)
+        yield url
+    finally:
+        server.terminate()
+        server.wait(10)
+
+
+def test_the_python_sdk_calls_what_the_handlers_read(made: Path, served: str) -> None:
+    sdk = str(made / "sdk" / "python")
+    said = _run(sys.executable, "drill_client.py", served, cwd=made, PYTHONPATH=f"{sdk}{os.pathsep}{made}")
+    assert said.split()[:2] == ["200", "200"], said
+
+
+def test_the_typescript_sdk_compiles_strictly_and_calls_what_the_handlers_read(made: Path, served: str) -> None:
+    package = made / "sdk" / "typescript"
+    _run(ROOT / "node_modules" / ".bin" / "tsc", "-p", package, cwd=made)
+    script = (
+        "const { drill } = await import(process.argv[1]); console.log(JSON.stringify(await drill(process.argv[2])));"
+    )
+    said = _run("node", "--input-type=module", "-e", script, package / "dist" / "drill.js", served, cwd=made)
+    assert said.strip() == "[200,200]", said
