@@ -11,7 +11,9 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 from codegen import contract, paging, rules, stubs
 
@@ -29,17 +31,28 @@ class MissingTool(Exception):
 BUILT = ["__pycache__", ".pytest_cache", ".ruff_cache", "node_modules", "dist"]
 
 
-def generate_into(root: Path, spec_path: Path = ROOT / "openapi.yaml") -> None:
-    """Writes generated/ and sdk/ from the contract at `spec_path` under `root`, which must not have them yet."""
+def generate_into(root: Path, spec_path: Path = ROOT / "openapi.yaml", *, build: bool = False) -> None:
+    """Writes generated/ and sdk/ from the contract at `spec_path` under `root`, which must not have
+    them yet; with `build`, the TypeScript SDK's dist/ too. The TypeScript SDK is made meanwhile."""
     spec = contract.load(spec_path)
     operations, webhooks = contract.read(spec)
+    with ThreadPoolExecutor(1) as meanwhile:
+        typescript = meanwhile.submit(
+            _typescript_sdk, spec_path, spec["info"]["version"], root / "sdk" / "typescript", build=build
+        )
+        _python_parts(root, spec, spec_path, operations, webhooks)
+        typescript.result()
+
+
+def _python_parts(
+    root: Path, spec: dict[str, Any], spec_path: Path, operations: list[contract.Operation], webhooks: list[Any]
+) -> None:
     stubs.write(operations, root / "generated", tuple(webhooks))
     _run("datamodel-codegen", "--input", spec_path, "--output", root / "generated" / "models.py")
     config = ("--config", ROOT / "pyproject.toml")
     _run("ruff", "format", "--quiet", *config, root / "generated")
     _run("ruff", "check", "--quiet", "--fix-only", "--select", "I,F401", *config, root / "generated")
     _python_sdk(spec_path, root / "sdk" / "python", paging.page_items(spec, operations))
-    _typescript_sdk(spec_path, spec["info"]["version"], root / "sdk" / "typescript")
 
 
 def _python_sdk(spec_path: Path, out: Path, pages: dict[str, str]) -> None:
@@ -61,16 +74,18 @@ def _python_sdk(spec_path: Path, out: Path, pages: dict[str, str]) -> None:
     shutil.rmtree(out / ".ruff_cache", ignore_errors=True)
 
 
-def _typescript_sdk(spec_path: Path, version: str, out: Path) -> None:
+def _typescript_sdk(spec_path: Path, version: str, out: Path, *, build: bool) -> None:
     """The package as written by hand in codegen/sdk_typescript/, with the contract's types beside it
     (openapi-typescript, from the project's node_modules: codegen/typescript_types.mjs) and the
-    contract's version."""
+    contract's version; built (dist/) with `build`."""
     shutil.copytree(ROOT / "codegen" / "sdk_typescript", out)
     package = out / "package.json"
     package.write_text(package.read_text().replace('"version": "0.0.0"', f'"version": "{version}"', 1))
     if not (ROOT / "node_modules" / "openapi-typescript").exists():
         raise MissingTool("the TypeScript SDK's generator is not installed: `make node_modules` installs it")
     _run("node", ROOT / "codegen" / "typescript_types.mjs", spec_path, out / "src" / "schema.ts")
+    if build:
+        _run(ROOT / "node_modules" / ".bin" / "tsc", "-p", out)
 
 
 def _scratch() -> tempfile.TemporaryDirectory[str]:
@@ -81,7 +96,7 @@ def _scratch() -> tempfile.TemporaryDirectory[str]:
 def generate() -> None:
     """Regenerates into a scratch folder and swaps it in only when every step has succeeded."""
     with _scratch() as scratch:
-        generate_into(Path(scratch))
+        generate_into(Path(scratch), build=True)
         for name in OUTPUTS:
             shutil.rmtree(ROOT / name, ignore_errors=True)
             shutil.move(Path(scratch) / name, ROOT / name)
