@@ -44,8 +44,33 @@ async def parse_body(request: Request, model: type[M]) -> M:
             normalised = json.dumps(json.loads(raw, parse_float=_number))
             return model.model_validate_json(normalised, strict=True, by_alias=True, by_name=False)
     except ValidationError as error:
-        errors = [{**e, "loc": ("body", *e["loc"])} for e in error.errors(include_url=False)]
-        raise RequestValidationError(errors) from None
+        try:
+            sent = json.loads(raw)
+        except (ValueError, RecursionError):
+            sent = None
+        errors = {}
+        for e in error.errors(include_url=False):
+            loc = ("body", *_as_sent(sent, e["loc"]))
+            errors.setdefault((loc, e["type"]), {**e, "loc": loc})
+        raise RequestValidationError(list(errors.values())) from None
+
+
+def _as_sent(sent: Any, loc: tuple[int | str, ...]) -> tuple[int | str, ...]:
+    """An error's place in the body as sent: without the names Pydantic gives the variants of a
+    union (`/move/toStatus` is `/toStatus` in a body that chose the `move` variant). A name that is
+    no member of the object at that place is such a label, unless it is the last (a member missing)."""
+    kept: list[int | str] = []
+    for at, part in enumerate(loc):
+        if isinstance(sent, dict) and part not in sent and at < len(loc) - 1:
+            continue
+        kept.append(part)
+        if isinstance(sent, dict):
+            sent = sent.get(part)
+        elif isinstance(sent, list) and isinstance(part, int) and part < len(sent):
+            sent = sent[part]
+        else:
+            sent = None
+    return tuple(kept)
 
 
 class _NamedTwice(ValueError):
