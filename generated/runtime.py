@@ -49,7 +49,7 @@ async def parse_body(request: Request, model: type[M]) -> M:
             sent = json.loads(raw)
         except (ValueError, RecursionError):
             sent = None
-        errors = {}
+        errors: dict[tuple[Any, str], Any] = {}
         for e in error.errors(include_url=False):
             loc = ("body", *_as_sent(sent, e["loc"]))
             errors.setdefault((loc, e["type"]), {**e, "loc": loc})
