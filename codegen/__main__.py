@@ -38,7 +38,7 @@ def generate_into(root: Path, spec_path: Path = ROOT / "openapi.yaml", *, build:
     operations, webhooks = contract.read(spec)
     with ThreadPoolExecutor(1) as meanwhile:
         typescript = meanwhile.submit(
-            _typescript_sdk, spec_path, spec["info"]["version"], root / "sdk" / "typescript", build=build
+            _typescript_sdk, spec_path, spec["info"]["version"], operations, root / "sdk" / "typescript", build=build
         )
         _python_parts(root, spec, spec_path, operations, webhooks)
         typescript.result()
@@ -74,7 +74,9 @@ def _python_sdk(spec_path: Path, out: Path, pages: dict[str, str]) -> None:
     shutil.rmtree(out / ".ruff_cache", ignore_errors=True)
 
 
-def _typescript_sdk(spec_path: Path, version: str, out: Path, *, build: bool) -> None:
+def _typescript_sdk(
+    spec_path: Path, version: str, operations: list[contract.Operation], out: Path, *, build: bool
+) -> None:
     """The package as written by hand in codegen/sdk_typescript/, with the contract's types beside it
     (openapi-typescript, from the project's node_modules: codegen/typescript_types.mjs) and the
     contract's version; built (dist/) with `build`."""
@@ -84,8 +86,23 @@ def _typescript_sdk(spec_path: Path, version: str, out: Path, *, build: bool) ->
     if not (ROOT / "node_modules" / "openapi-typescript").exists():
         raise MissingTool("the TypeScript SDK's generator is not installed: `make node_modules` installs it")
     _run("node", ROOT / "codegen" / "typescript_types.mjs", spec_path, out / "src" / "schema.ts")
+    (out / "src" / "downloads.ts").write_text(_downloads(operations))
     if build:
         _run(ROOT / "node_modules" / ".bin" / "tsc", "-p", out)
+
+
+def _downloads(operations: list[contract.Operation]) -> str:
+    """How the TypeScript SDK reads each file download: as text, or as a Blob (`format: binary`)."""
+    rows = "".join(
+        f'  "{op.method.upper()} {op.path}": "{"blob" if op.binary else "text"}",\n'
+        for op in operations
+        if op.downloads
+    )
+    return (
+        "// Written by `make generate` from openapi.yaml: how the client reads each operation that\n"
+        "// answers a file (any other answer is JSON).\n"
+        f'export const DOWNLOADS: Readonly<Record<string, "text" | "blob">> = {{\n{rows}}};\n'
+    )
 
 
 def _scratch() -> tempfile.TemporaryDirectory[str]:

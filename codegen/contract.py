@@ -102,6 +102,8 @@ class Operation:
     streams: bool = False
     # The success is a file (media types other than JSON): the handler names it, the route sends it.
     downloads: bool = False
+    # A file of bytes (`format: binary`), not text: the SDKs read it as bytes (a Blob, a File).
+    binary: bool = False
     errors: dict[int, str] = field(default_factory=dict)  # status -> description
     # status -> the name of the shared response (components/responses) it refers to, where it does
     shared_errors: dict[int, str] = field(default_factory=dict)
@@ -293,6 +295,11 @@ class _OperationReader:
         if not statuses:
             self.report("success", "an operation needs a 2xx response", "responses")
         streams, downloads, models = self.successes(responses, statuses)
+        binary = downloads and any(
+            self.resolver.schema(content.get("schema", {})).get("format") == "binary"
+            for code in statuses
+            for content in responses[code].get("content", {}).values()
+        )
         headers = _success_headers(self.resolver, [responses[code] for code in statuses])
         not_modified = self.not_modified(responses, params, headers)
         limited = op.get("x-rate-limited", True) is not False
@@ -319,6 +326,7 @@ class _OperationReader:
             not_modified=not_modified,
             streams=streams,
             downloads=downloads,
+            binary=binary,
             errors=errors,
             shared_errors=shared_errors,
         )

@@ -92,6 +92,12 @@ DRILL_UPLOAD = {
 }
 
 
+DOWNLOAD = _operation("downloadFrom", "import", [])
+DOWNLOAD["responses"]["200"] = {
+    "description": "A file of bytes.",
+    "headers": {**EVERY_ANSWER, "Content-Disposition": {"required": True, "schema": {"type": "string"}}},
+    "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}},
+}
 WEBHOOK = {
     "operationId": "taskDone",
     "summary": "A task is done",
@@ -122,7 +128,12 @@ def _import(path: Path) -> ModuleType:
 def drill_spec() -> dict[str, Any]:
     """The contract with every construct above: the drill's (test_drill.py)."""
     version = _operation("getVersion", "2.0", [])
-    paths = {"/v1/drill/{from}": {"get": DRILL}, "/v1/drill": {"post": UPLOAD}, "/v1/version": {"get": version}}
+    paths = {
+        "/v1/drill/{from}": {"get": DRILL},
+        "/v1/drill": {"post": UPLOAD},
+        "/v1/drill/file": {"get": DOWNLOAD},
+        "/v1/version": {"get": version},
+    }
     spec = spec_with(paths)
     spec["webhooks"] = {"task.done": {"post": WEBHOOK}}
     return spec
@@ -171,6 +182,9 @@ async def client(generated: dict[str, ModuleType]) -> AsyncIterator[tuple[httpx.
             calls.append({"from_": from_, "file": (upload.filename, upload.media_type, upload.size, content)})
             calls[-1] |= body.model_dump(exclude={"file"})
             return models.Health(status=models.HealthStatus.ok)
+
+        async def download_from(self) -> Any:
+            raise NotImplementedError  # served in the drill (test_drill.py)
 
     app = FastAPI()
     app.include_router(generated["import_"].router(Handlers, context=_context))

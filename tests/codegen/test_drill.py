@@ -81,7 +81,9 @@ def served(made: Path) -> Iterator[str]:
 def test_the_python_sdk_calls_what_the_handlers_read(made: Path, served: str) -> None:
     sdk = str(made / "sdk" / "python")
     said = _run(sys.executable, "drill_client.py", served, cwd=made, PYTHONPATH=f"{sdk}{os.pathsep}{made}")
-    assert said.split()[:2] == ["200", "200"], said
+    # The file whole, and named exactly in filename* though its name is no ASCII.
+    named = "attachment; filename=\"__ _final_.bin\"; filename*=UTF-8''%E6%8A%A5%E5%91%8A%20%22final%22.bin"
+    assert said.startswith(f"200 200 200 True {named} "), said
 
 
 def test_the_typescript_sdk_compiles_strictly_and_calls_what_the_handlers_read(made: Path, served: str) -> None:
@@ -91,4 +93,4 @@ def test_the_typescript_sdk_compiles_strictly_and_calls_what_the_handlers_read(m
         "const { drill } = await import(process.argv[1]); console.log(JSON.stringify(await drill(process.argv[2])));"
     )
     said = _run("node", "--input-type=module", "-e", script, package / "dist" / "drill.js", served, cwd=made)
-    assert said.strip() == "[200,200]", said
+    assert said.strip() == "[200,200,200,true]", said

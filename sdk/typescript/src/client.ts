@@ -1,6 +1,7 @@
 import { context, propagation, type TextMapSetter } from "@opentelemetry/api";
 import createFetchClient, { type Client } from "openapi-fetch";
 
+import { DOWNLOADS } from "./downloads.js";
 import { retryAfterMs } from "./problems.js";
 import type { paths } from "./schema.js";
 
@@ -47,7 +48,22 @@ export function createClient(options: ClientOptions): TaskboardClient {
     fetch: resilient(settings),
     bodySerializer: serializeBody,
   });
+  readingFiles(client);
   return Object.assign(client, { settings });
+}
+
+/** Each call to an operation that answers a file reads it as the contract types it (text, or a
+ * Blob for `format: binary`), unless the call says otherwise (`parseAs`); any other answer is JSON. */
+function readingFiles(client: Client<paths>): void {
+  type Call = (path: string, init?: { parseAs?: string }) => Promise<unknown>;
+  const calls = client as unknown as Record<string, Call>;
+  for (const method of ["GET", "POST", "PUT", "PATCH", "DELETE"]) {
+    const call = calls[method]!;
+    calls[method] = (path, init) => {
+      const parseAs = DOWNLOADS[`${method} ${path}`];
+      return call(path, parseAs !== undefined && init?.parseAs === undefined ? { ...init, parseAs } : init);
+    };
+  }
 }
 
 /** A body with a file (a `Blob` or `File`) in it goes as `multipart/form-data`, as the contract's

@@ -1,13 +1,17 @@
 """The drill contract's handlers, served by uvicorn from the drill's scratch folder (test_drill.py):
 each answers 200 only for what the SDKs' calls send, and says what it got otherwise."""
 
+import tempfile
 from collections.abc import AsyncIterator, Callable
+from pathlib import Path
 from typing import Any
 
+import anyio
 from fastapi import FastAPI, HTTPException
 
 from generated import models
 from generated.api import import_
+from generated.runtime import Download
 
 OK = models.Health(status=models.HealthStatus.ok)
 
@@ -28,6 +32,11 @@ class Handlers(import_.ImportApi):
         if got != (2, "hi", 3, "n.txt", "text/plain", b"hello"):
             raise HTTPException(422, repr(got))
         return OK
+
+    async def download_from(self) -> Download:
+        path = Path(tempfile.mkdtemp()) / "file"
+        path.write_bytes(bytes(range(256)))
+        return Download(await anyio.open_file(path, "rb"), "application/octet-stream", '报告 "final".bin')
 
 
 def _context(**_: Any) -> Callable[[], AsyncIterator[None]]:

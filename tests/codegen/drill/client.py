@@ -5,7 +5,7 @@ import io
 import sys
 
 from taskboard_client import Client
-from taskboard_client.api.import_ import import_from, upload_from
+from taskboard_client.api.import_ import download_from, import_from, upload_from
 from taskboard_client.models import DrillUpload
 from taskboard_client.types import File
 
@@ -15,4 +15,7 @@ form = DrillUpload(
 )
 uploaded = upload_from.sync_detailed(client=client, body=form, from_=2)
 read = import_from.sync_detailed(3, client=client, ids=[4, 5], body="b", request="r")
-print(uploaded.status_code, read.status_code, uploaded.content.decode(), read.content.decode())
+downloaded = download_from.sync_detailed(client=client)
+whole = isinstance(downloaded.parsed, File) and downloaded.parsed.payload.read() == bytes(range(256))
+named = downloaded.headers["Content-Disposition"]
+print(uploaded.status_code, read.status_code, downloaded.status_code, whole, named, uploaded.content, read.content)

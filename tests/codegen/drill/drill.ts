@@ -2,7 +2,7 @@
 // `tsc --strict`: a form with a file (a Blob, as the SDK types binary) and renamed-in-Python parameters.
 import { createClient } from "./index.js";
 
-export async function drill(baseUrl: string): Promise<number[]> {
+export async function drill(baseUrl: string): Promise<(number | boolean)[]> {
   const client = createClient({ baseUrl, maxRetries: 0 });
   const file = new File(["hello"], "n.txt", { type: "text/plain" });
   const uploaded = await client.POST("/v1/drill", {
@@ -12,5 +12,10 @@ export async function drill(baseUrl: string): Promise<number[]> {
   const read = await client.GET("/v1/drill/{from}", {
     params: { path: { from: 3 }, query: { ids: [4, 5], body: "b", request: "r" } },
   });
-  return [uploaded.response.status, read.response.status];
+  // A Blob at run time either way; `parseAs` makes openapi-fetch's types say so too.
+  const downloaded = await client.GET("/v1/drill/file", { parseAs: "blob" });
+  const blob: Blob | undefined = downloaded.data;
+  const bytes = new Uint8Array((await blob?.arrayBuffer()) ?? new ArrayBuffer(0));
+  const whole = bytes.length === 256 && bytes.every((byte, at) => byte === at);
+  return [uploaded.response.status, read.response.status, downloaded.response.status, whole];
 }

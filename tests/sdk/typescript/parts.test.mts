@@ -64,3 +64,12 @@ test("a body with a file in it goes as multipart/form-data, its fields as text; 
   assert.equal(json!.headers.get("Content-Type"), "application/json");
   assert.deepEqual(await json!.json(), { name: "P" });
 });
+
+test("a file download is read as its contract types it: text, not JSON", async () => {
+  const csv = "id,title\n1,Ship\n";
+  const answer = async () => new Response(csv, { status: 200, headers: { "Content-Type": "text/csv" } });
+  const client = createClient({ baseUrl: "http://taskboard.invalid", maxRetries: 0, fetch: answer });
+  const { data } = await client.GET("/v1/exports/{exportId}/content", { params: { path: { exportId: 1 } } });
+  const text: string | undefined = data;
+  assert.equal(text, csv);
+});
