@@ -20,11 +20,47 @@ import pytest
 import yaml
 
 from codegen.__main__ import ROOT, generate_into
-from tests.codegen.test_constructs import drill_spec
+from tests.codegen.test_constructs import _operation, drill_spec
 
 pytestmark = pytest.mark.once
 
 DRILL = Path(__file__).with_name("drill")
+# A bulk operation whose body is one of two variants; only here, where the models are the drill's own.
+BULK = {
+    **_operation("bulkFrom", "import", []),
+    "requestBody": {
+        "required": True,
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/DrillBulk"}}},
+    },
+}
+BULK["responses"] |= {
+    str(status): {"$ref": f"#/components/responses/{name}"}
+    for status, name in [(408, "RequestTimeout"), (413, "ContentTooLarge"), (415, "UnsupportedMediaType")]
+}
+VARIANTS = {
+    "DrillMove": {
+        "type": "object",
+        "required": ["op", "toStatus"],
+        "additionalProperties": False,
+        "properties": {
+            "op": {"type": "string", "const": "move"},
+            "toStatus": {"type": "string", "enum": ["todo", "done"]},
+        },
+    },
+    "DrillDelete": {
+        "type": "object",
+        "required": ["op"],
+        "additionalProperties": False,
+        "properties": {"op": {"type": "string", "const": "delete"}},
+    },
+    "DrillBulk": {
+        "oneOf": [{"$ref": "#/components/schemas/DrillMove"}, {"$ref": "#/components/schemas/DrillDelete"}],
+        "discriminator": {
+            "propertyName": "op",
+            "mapping": {"move": "#/components/schemas/DrillMove", "delete": "#/components/schemas/DrillDelete"},
+        },
+    },
+}
 STRICT = "[mypy]\nstrict = True\nplugins = pydantic.mypy\n"
 
 
@@ -33,7 +69,10 @@ def made() -> Iterator[Path]:
     # Inside the project, as make generate's own scratch folder: the tools find its settings and node_modules.
     with tempfile.TemporaryDirectory(dir=ROOT, prefix=".drill-") as scratch:
         spec = Path(scratch) / "openapi.yaml"
-        spec.write_text(yaml.safe_dump(drill_spec(), sort_keys=False))
+        contract = drill_spec()
+        contract["paths"]["/v1/drill/bulk"] = {"post": BULK}
+        contract["components"]["schemas"] |= VARIANTS
+        spec.write_text(yaml.safe_dump(contract, sort_keys=False))
         generate_into(Path(scratch) / "made", spec)
         made = Path(scratch) / "made"
         shutil.copyfile(DRILL / "app.py", made / "drill_app.py")
@@ -83,7 +122,7 @@ def test_the_python_sdk_calls_what_the_handlers_read(made: Path, served: str) ->
     said = _run(sys.executable, "drill_client.py", served, cwd=made, PYTHONPATH=f"{sdk}{os.pathsep}{made}")
     # The file whole, and named exactly in filename* though its name is no ASCII.
     named = "attachment; filename=\"__ _final_.bin\"; filename*=UTF-8''%E6%8A%A5%E5%91%8A%20%22final%22.bin"
-    assert said.startswith(f"200 200 200 True {named} "), said
+    assert said.startswith(f"200 200 200 200 True {named} "), said
 
 
 def test_the_typescript_sdk_compiles_strictly_and_calls_what_the_handlers_read(made: Path, served: str) -> None:
@@ -93,4 +132,10 @@ def test_the_typescript_sdk_compiles_strictly_and_calls_what_the_handlers_read(m
         "const { drill } = await import(process.argv[1]); console.log(JSON.stringify(await drill(process.argv[2])));"
     )
     said = _run("node", "--input-type=module", "-e", script, package / "dist" / "drill.js", served, cwd=made)
-    assert said.strip() == "[200,200,200,true]", said
+    assert said.strip() == "[200,200,200,200,true]", said
+
+
+def test_an_error_in_a_variant_points_into_the_body_as_sent(served: str) -> None:
+    answer = httpx.post(f"{served}/v1/drill/bulk", json={"op": "move", "toStatus": "later"})
+    assert answer.status_code == 422
+    assert [error["loc"] for error in answer.json()["detail"]] == [["body", "toStatus"]]

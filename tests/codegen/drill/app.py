@@ -33,6 +33,11 @@ class Handlers(import_.ImportApi):
             raise HTTPException(422, repr(got))
         return OK
 
+    async def bulk_from(self, *, body: Any) -> models.Health:
+        if body.root.op != "move" or body.root.to_status.value != "done":
+            raise HTTPException(422, repr(body))
+        return OK
+
     async def download_from(self) -> Download:
         path = Path(tempfile.mkdtemp()) / "file"
         path.write_bytes(bytes(range(256)))

@@ -12,10 +12,11 @@ export async function drill(baseUrl: string): Promise<(number | boolean)[]> {
   const read = await client.GET("/v1/drill/{from}", {
     params: { path: { from: 3 }, query: { ids: [4, 5], body: "b", request: "r" } },
   });
+  const moved = await client.POST("/v1/drill/bulk", { body: { op: "move", toStatus: "done" } });
   // A Blob at run time either way; `parseAs` makes openapi-fetch's types say so too.
   const downloaded = await client.GET("/v1/drill/file", { parseAs: "blob" });
   const blob: Blob | undefined = downloaded.data;
   const bytes = new Uint8Array((await blob?.arrayBuffer()) ?? new ArrayBuffer(0));
   const whole = bytes.length === 256 && bytes.every((byte, at) => byte === at);
-  return [uploaded.response.status, read.response.status, downloaded.response.status, whole];
+  return [uploaded.response.status, read.response.status, moved.response.status, downloaded.response.status, whole];
 }
