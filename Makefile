@@ -94,6 +94,8 @@ lint: $(VENV)/.sdk node_modules/.installed
 	$(BIN)/python -m codegen --check
 	$(BIN)/python -m codegen.breaking
 	$(BIN)/python -m service.migrations.check
+	@# The app refuses to be made while an operation of the contract has no handler, and names what to write.
+	$(BIN)/python -c 'from service.app import create_app; create_app()'
 	$(BIN)/mypy
 
 # What openapi.yaml changes for clients of the last released contract (contract/released/): fails on
