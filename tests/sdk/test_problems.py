@@ -11,7 +11,14 @@ from taskboard_client.api.tokens import create_token
 from taskboard_client.api.users import create_user, get_current_user
 from taskboard_client.models import Problem, ProjectCreate, TaskCreate, TaskUpdate, TokenCreate, UserCreate
 from taskboard_client.pages import aiterate, iterate
-from taskboard_client.problems import NotFound, PreconditionFailed, Unauthorized, ValidationFailed, unwrap
+from taskboard_client.problems import (
+    NotFound,
+    PreconditionFailed,
+    Unauthorized,
+    ValidationFailed,
+    unwrap,
+    unwrap_with_response,
+)
 
 from tests.live import LiveServer
 
@@ -44,6 +51,16 @@ def test_unwrap_gives_the_success_type_or_raises_the_problems_own_exception(live
         stale = TaskUpdate(title="Late")
         with pytest.raises(PreconditionFailed):
             unwrap(update_task.sync_detailed(project.id, task.id, client=client, body=stale, if_match='"999"'))
+
+        created = unwrap_with_response(create_task.sync_detailed(project.id, client=client, body=TaskCreate(title="E")))
+        assert created.etag == created.response.headers["ETag"] and created.etag.startswith('"')
+        assert created.request_id == created.response.headers["X-Request-ID"] and created.data.title == "E"
+        edited = update_task.sync_detailed(
+            project.id, created.data.id, client=client, body=TaskUpdate(title="F"), if_match=created.etag
+        )
+        assert unwrap_with_response(edited).data.title == "F"
+        with pytest.raises(NotFound):
+            unwrap_with_response(get_project.sync_detailed(project.id + 1000, client=client))
 
     with AuthenticatedClient(base_url=live_server.url, token="tb_not_a_token") as stranger:
         with pytest.raises(Unauthorized) as refused:

@@ -55,6 +55,24 @@ export async function unwrap<A extends Answer<unknown>>(call: Promise<A>): Promi
   return answer.data as DataOf<A>;
 }
 
+/** A success with what came with it: the data, the entity tag (for `If-Match`), the request's id
+ * and the response. */
+export interface Answered<Data> {
+  data: Data;
+  etag: string | undefined;
+  requestId: string | undefined;
+  response: Response;
+}
+
+/** As `unwrap`, keeping the answer's ETag, request id and response:
+ * `const { data: task, etag } = await unwrapWithResponse(client.GET(...))`, then `If-Match: etag`. */
+export async function unwrapWithResponse<A extends Answer<unknown>>(call: Promise<A>): Promise<Answered<DataOf<A>>> {
+  const answer = await call;
+  const data = await unwrap(Promise.resolve(answer));
+  const header = (name: string) => answer.response.headers.get(name) ?? undefined;
+  return { data, etag: header("ETag"), requestId: header("X-Request-ID"), response: answer.response };
+}
+
 /** The data of an answer's success (undefined for a 204). */
 export type DataOf<A> = A extends { data: infer Data; error?: never } ? ([Data] extends [never] ? undefined : Data) : never;
 

@@ -8,13 +8,17 @@ Shipped with the SDK by `make generate`, from `codegen/sdk_python/extra/`; not g
     except PreconditionFailed:
         ...  # changed meanwhile: read it again
 
+    read = unwrap_with_response(get_task.sync_detailed(project_id, task_id, client=client))
+    read.data, read.etag, read.request_id  # the Task, the ETag for If-Match, the request's id
+
 Each problem status has its exception, all `ProblemError`s carrying the parsed problem, the
 status and the answer's request id (`X-Request-ID`, to quote in a bug report). `sync_detailed`
 stays for code that branches on the status.
 """
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, overload
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar, overload
 
 import httpx
 
@@ -130,6 +134,27 @@ def unwrap(response: Response[Any]) -> Any:
         problem = parsed if isinstance(parsed, Problem | ValidationProblem) else None
         raise KINDS.get(response.status_code, ProblemError)(response.status_code, problem, response.headers)
     return parsed  # None only for an answer without a body (a 204, a 304)
+
+
+@dataclass(frozen=True)
+class Answered(Generic[T]):
+    """A success with what came with it: the parsed body, the entity tag (for `if_match`), the
+    request's id and the whole response."""
+
+    data: T
+    etag: str | None
+    request_id: str | None
+    response: Response[Any]
+
+
+@overload
+def unwrap_with_response(response: Response[T | Problem | ValidationProblem]) -> Answered[T]: ...
+@overload
+def unwrap_with_response(response: Response[T | Problem]) -> Answered[T]: ...
+def unwrap_with_response(response: Response[Any]) -> Answered[Any]:
+    """As `unwrap`, keeping the answer's ETag, request id and response."""
+    data = unwrap(response)
+    return Answered(data, response.headers.get("ETag"), response.headers.get("X-Request-ID"), response)
 
 
 def refusal(response: httpx.Response) -> ProblemError:

@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { createClient, streamProjectEvents } from "@taskboard/sdk";
+import { createClient, ProblemError, streamProjectEvents, unwrapWithResponse } from "@taskboard/sdk";
 
 import { all, answering } from "./fakes.mjs";
 
@@ -72,4 +72,18 @@ test("a file download is read as its contract types it: text, not JSON", async (
   const { data } = await client.GET("/v1/exports/{exportId}/content", { params: { path: { exportId: 1 } } });
   const text: string | undefined = data;
   assert.equal(text, csv);
+});
+
+test("unwrapWithResponse keeps the ETag and the request id of a success, and throws a problem", async () => {
+  const answers = [
+    new Response(JSON.stringify(TASK), { status: 200, headers: { "Content-Type": "application/json", ETag: '"4"', "X-Request-ID": "r-1" } }),
+    new Response(JSON.stringify({ type: "about:blank", title: "Not Found", status: 404 }), { status: 404, headers: { "Content-Type": "application/problem+json" } }),
+  ];
+  const client = createClient({ baseUrl: "http://taskboard.invalid", maxRetries: 0, fetch: async () => answers.shift()! });
+  const path = "/v1/projects/{projectId}/tasks/{taskId}" as const;
+  const read = await unwrapWithResponse(client.GET(path, { params: { path: { projectId: 1, taskId: 3 } } }));
+  const title: string = read.data.title;
+  assert.deepEqual([title, read.etag, read.requestId, read.response.status], ["T", '"4"', "r-1", 200]);
+  const missing = unwrapWithResponse(client.GET(path, { params: { path: { projectId: 1, taskId: 9 } } }));
+  await assert.rejects(missing, (error) => error instanceof ProblemError && error.status === 404);
 });
