@@ -18,8 +18,14 @@ ADMIN_PORT ?= 8001
 
 .PHONY: run admin operator worker migrate mock test test-flaky reliability lint breaking release generate fuzz bench load-generator browser node_modules node-lock clean
 
-$(VENV)/.requirements: requirements/service.txt requirements/dev.txt
+# What serving needs (make run, migrate, admin, operator, worker): the service's pins alone.
+$(VENV)/.service: requirements/service.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements/service.txt
+	touch $@
+
+# What changing Taskboard needs besides: generators, linters, tests (make generate, lint, test).
+$(VENV)/.requirements: $(VENV)/.service requirements/dev.txt
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements/dev.txt
 	touch $@
 
@@ -41,7 +47,7 @@ node-lock:
 	npm install --package-lock-only --omit-lockfile-registry-resolved --ignore-scripts --loglevel=error
 	node -e 'const fs = require("fs"), lock = JSON.parse(fs.readFileSync("package-lock.json")); for (const p of Object.values(lock.packages)) { delete p.funding; if (/^[a-z+]+:/.test(p.resolved ?? "")) delete p.resolved; } fs.writeFileSync("package-lock.json", JSON.stringify(lock, null, 2) + "\n")'
 
-migrate: $(VENV)/.requirements
+migrate: $(VENV)/.service
 	$(BIN)/alembic upgrade head
 
 # How the API and the back office are served: uvloop, and the service's protocol, which bounds request
