@@ -49,7 +49,14 @@ export interface StreamOptions {
   signal?: AbortSignal;
   /** A ticket from `createStreamTicket`, instead of the client's token. */
   ticket?: string;
+  /** Called once the service has opened the stream, before its first event (which may come
+   * minutes later): the moment to refetch what was loaded before subscribing, so that nothing
+   * changed in between is missed. The stream opens when it is first iterated. */
+  onOpen?: (response: Response) => void;
 }
+
+/** The names of a project's events, for an app that listens on an `EventSource`. */
+export const PROJECT_EVENT_NAMES = Object.keys(KNOWN) as readonly EventName[];
 
 /** The live events of a project, typed, until the service ends the stream (at the latest after an
  * hour, or when the caller's token stops working): then reconnect with the last event's `id` as
@@ -104,6 +111,7 @@ async function* follow<E>(
   };
   const response = await settings.fetch(new Request(url, init));
   if (response.status !== 200 || response.body === null) throw await problemOf(response);
+  options.onOpen?.(response);
   const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
   const idleMs = options.idleTimeoutMs ?? 45_000;
   try {

@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { createClient, ProblemError, streamProjectEvents, unwrapWithResponse } from "@taskboard/sdk";
+import { createClient, PROJECT_EVENT_NAMES, ProblemError, streamProjectEvents, unwrapWithResponse } from "@taskboard/sdk";
 
 import { all, answering } from "./fakes.mjs";
 
@@ -86,4 +86,13 @@ test("unwrapWithResponse keeps the ETag and the request id of a success, and thr
   assert.deepEqual([title, read.etag, read.requestId, read.response.status], ["T", '"4"', "r-1", 200]);
   const missing = unwrapWithResponse(client.GET(path, { params: { path: { projectId: 1, taskId: 9 } } }));
   await assert.rejects(missing, (error) => error instanceof ProblemError && error.status === 404);
+});
+
+test("onOpen is called once the stream is open, before its first event; the event names are listed", async () => {
+  const seen: string[] = [];
+  const wire = `id: 7\nevent: task.created\ndata: ${JSON.stringify(TASK)}\n\n`;
+  const opened = (response: Response) => seen.push(`open ${response.status}`);
+  for await (const event of streamProjectEvents(answering([wire]), 1, { onOpen: opened })) seen.push(event.id);
+  assert.deepEqual(seen, ["open 200", "7"]);
+  assert.ok(PROJECT_EVENT_NAMES.includes("task.created") && PROJECT_EVENT_NAMES.includes("reset"));
 });
