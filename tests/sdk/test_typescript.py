@@ -2,6 +2,7 @@
 node's own test runner (tests/sdk/typescript/) and in a headless Chromium, its README examples
 type-checked, and packed into a tarball that installs and runs in an empty project."""
 
+import gzip
 import json
 import os
 import re
@@ -169,6 +170,12 @@ def _frontend_modules(pages: Path) -> dict[str, str]:
         "openapi-fetch": "./openapi-fetch.js",
         "@opentelemetry/api": "./otel/index.js",
     } | {f"./otel/{m.relative_to(otel).with_suffix('')}": f"./otel/{m.relative_to(otel)}" for m in otel.rglob("*.js")}
+
+
+def test_the_sdk_imports_no_opentelemetry_and_stays_small(built: None) -> None:
+    code = "".join(path.read_text() for path in sorted((ROOT / "sdk" / "typescript" / "dist").glob("*.js")))
+    assert "@opentelemetry" not in code  # read from its global where the app registers it
+    assert len(gzip.compress(code.encode(), 9)) < 8 * 1024  # as built, comments and all: 6.8 KB
 
 
 def test_the_lock_file_names_no_network_address() -> None:

@@ -1,4 +1,3 @@
-import { context, propagation, type TextMapSetter } from "@opentelemetry/api";
 import createFetchClient, { type Client } from "openapi-fetch";
 
 import { DOWNLOADS } from "./downloads.js";
@@ -101,7 +100,15 @@ export function replayed(response: Response): boolean {
   return response.headers.get("Idempotent-Replayed") === "true";
 }
 
-const HEADERS: TextMapSetter<Headers> = { set: (headers, name, value) => headers.set(name, value) };
+const HEADERS = { set: (headers: Headers, name: string, value: string) => headers.set(name, value) };
+
+/** What an app's OpenTelemetry registers on its global (`@opentelemetry/api`'s, version 1): read
+ * there, not imported, so that an app without OpenTelemetry carries none of it. */
+interface Telemetry {
+  context?: { active(): unknown };
+  propagation?: { inject(context: unknown, carrier: Headers, setter: typeof HEADERS): void };
+}
+const TELEMETRY = Symbol.for("opentelemetry.js.api.1");
 
 /** Headers with the client's bearer token, unless they carry credentials already, and the caller's
  * trace context (`traceparent`, ...) when OpenTelemetry is in use and a span is active: the
@@ -110,7 +117,10 @@ export async function authorized(settings: Settings, headers: HeadersInit | unde
   const merged = new Headers(headers);
   const token = typeof settings.token === "function" ? await settings.token() : settings.token;
   if (token && !merged.has("Authorization")) merged.set("Authorization", `Bearer ${token}`);
-  propagation.inject(context.active(), merged, HEADERS);
+  const telemetry = (globalThis as { [TELEMETRY]?: Telemetry })[TELEMETRY];
+  if (telemetry?.context && telemetry.propagation) {
+    telemetry.propagation.inject(telemetry.context.active(), merged, HEADERS);
+  }
   return merged;
 }
 
