@@ -16,7 +16,7 @@ MOCK_PORT ?= 4010
 # The port of `make admin`, the back office.
 ADMIN_PORT ?= 8001
 
-.PHONY: run admin operator worker migrate mock test test-flaky reliability lint breaking release generate fuzz bench load-generator browser node_modules node-lock clean
+.PHONY: run admin operator seed worker migrate mock test test-flaky reliability lint breaking release generate fuzz bench load-generator browser node_modules node-lock clean
 
 # What serving needs (make run, migrate, admin, operator, worker): the service's pins alone.
 $(VENV)/.service: requirements/service.txt
@@ -78,6 +78,11 @@ ROLE ?= admin
 operator: migrate
 	@test -n "$(EMAIL)" || { echo "usage: make operator EMAIL=ops@example.com [ROLE=admin|support]"; exit 2; }
 	$(BIN)/python -m service.admin.operators "$(EMAIL)" --role $(ROLE)
+
+# Demo data, made through the API: ada@example.com and bob@example.com (password "demo password")
+# sharing a board of 300 tasks, for a frontend to develop against the real service.
+seed: migrate
+	$(BIN)/python -m service.seed
 
 # Export workers for EXPORT_QUEUE=saq (Redis at REDIS_URL); the default runs exports in the service.
 worker: migrate
