@@ -36,6 +36,10 @@ class Project(BaseModel):
     Free text; line feeds and tabs, but no other control or bidirectional-override characters.
     """
     owner_id: Annotated[int, Field(alias="ownerId", examples=[42], ge=1, le=9223372036854775807)]
+    version: Annotated[int, Field(examples=[3], ge=1, le=9223372036854775807)]
+    """
+    Counts the resource's changes: its ETag is this number in quotes (`"3"`), so an item read from a list or a live event can be updated with `If-Match` without reading it first.
+    """
     created_at: Annotated[AwareDatetime, Field(alias="createdAt")]
     updated_at: Annotated[AwareDatetime, Field(alias="updatedAt")]
 
@@ -234,6 +238,10 @@ class Task(BaseModel):
     A member of the project, or `null` for nobody.
     """
     due_date: Annotated[date | None, Field(alias="dueDate", examples=["2026-02-01"])]
+    version: Annotated[int, Field(examples=[3], ge=1, le=9223372036854775807)]
+    """
+    Counts the resource's changes: its ETag is this number in quotes (`"3"`), so an item read from a list or a live event can be updated with `If-Match` without reading it first.
+    """
     created_at: Annotated[AwareDatetime, Field(alias="createdAt")]
     updated_at: Annotated[AwareDatetime, Field(alias="updatedAt")]
 

@@ -14,6 +14,7 @@ from typing import IO, Any, cast
 import anyio.to_thread
 from sqlalchemy import CursorResult, Row, or_, select, update
 
+from generated import models
 from service.kit import tracing
 from service.kit.columns import utcnow
 from service.kit.database import Database
@@ -25,7 +26,8 @@ BATCH = 1000
 # How long a running export's worker holds it without renewing (it renews after every batch).
 LEASE = timedelta(seconds=60)
 MEDIA_TYPES = {"csv": "text/csv", "ndjson": "application/x-ndjson"}
-COLUMNS = ("id", "projectId", "title", "description", "status", "assigneeId", "dueDate", "createdAt", "updatedAt")
+# The fields of the contract's Task, in its order, by their names on the wire: the CSV's columns.
+COLUMNS = tuple(field.alias or name for name, field in models.Task.model_fields.items())
 logger = logging.getLogger("taskboard.exports")
 
 

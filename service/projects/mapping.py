@@ -10,6 +10,7 @@ def project_model(project: Project) -> models.Project:
         name=project.name,
         description=project.description,
         owner_id=project.owner_id,
+        version=project.version,
         created_at=project.created_at,
         updated_at=project.updated_at,
     )

@@ -8,7 +8,7 @@ from generated import models
 
 def task_model(task: Sequence[Any]) -> models.Task:
     """The API's task, from a row of the task table's columns in their order (TASK.columns)."""
-    id_, project_id, title, description, status, assignee_id, due_date, _, created_at, updated_at = task
+    id_, project_id, title, description, status, assignee_id, due_date, version, created_at, updated_at = task
     return models.Task(
         id=id_,
         project_id=project_id,
@@ -17,6 +17,7 @@ def task_model(task: Sequence[Any]) -> models.Task:
         status=status,
         assignee_id=assignee_id,
         due_date=due_date,
+        version=version,
         created_at=created_at,
         updated_at=updated_at,
     )

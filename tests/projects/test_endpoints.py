@@ -10,10 +10,10 @@ async def test_create_project(client: httpx.AsyncClient) -> None:
     response = await client.post("/v1/projects", json={"name": "Launch", "description": "Q3"}, headers=ada.headers)
     assert response.status_code == 201
     project = response.json()
-    assert set(project) == {"id", "name", "description", "ownerId", "createdAt", "updatedAt"}
+    assert set(project) == {"id", "name", "description", "ownerId", "version", "createdAt", "updatedAt"}
     assert (project["name"], project["description"], project["ownerId"]) == ("Launch", "Q3", ada.user["id"])
     assert response.headers["location"] == f"/v1/projects/{project['id']}"
-    assert response.headers["etag"] == '"1"'
+    assert response.headers["etag"] == '"1"' and project["version"] == 1
     members = (await client.get(f"/v1/projects/{project['id']}/members", headers=ada.headers)).json()
     assert [(m["userId"], m["role"]) for m in members["items"]] == [(ada.user["id"], "owner")]
 

@@ -180,3 +180,17 @@ async def test_descriptions_keep_line_feeds_and_tabs(client: httpx.AsyncClient) 
     assert project["description"] == "Goals:\n\t- ship"
     url = f"/v1/projects/{project['id']}/tasks/{task['id']}"
     assert (await client.get(url, headers=ada.headers)).json()["description"] == "Steps:\n\t1. write\n\t2. ship"
+
+
+async def test_a_listed_task_carries_its_version_and_is_updated_with_it_unread(client: httpx.AsyncClient) -> None:
+    ada = await sign_up(client)
+    project = await create_project(client, ada)
+    url = f"/v1/projects/{project['id']}/tasks"
+    created = await client.post(url, json={"title": "Cached"}, headers=ada.headers)
+    assert created.headers["etag"] == f'"{created.json()["version"]}"' == '"1"'
+    [listed] = (await client.get(url, headers=ada.headers)).json()["items"]
+    edit = {**ada.headers, "If-Match": f'"{listed["version"]}"'}
+    updated = await client.patch(f"{url}/{listed['id']}", json={"status": "done"}, headers=edit)
+    assert updated.status_code == 200 and updated.json()["version"] == 2
+    assert updated.headers["etag"] == '"2"'
+    assert_problem(await client.patch(f"{url}/{listed['id']}", json={"status": "todo"}, headers=edit), 412)

@@ -661,6 +661,11 @@ export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
         /**
+         * @description Counts the resource's changes: its ETag is this number in quotes (`"3"`), so an item read from a list or a live event can be updated with `If-Match` without reading it first.
+         * @example 3
+         */
+        Version: number;
+        /**
          * Format: int64
          * @example 42
          */
@@ -693,6 +698,7 @@ export interface components {
          *       "name": "Website relaunch",
          *       "description": "Everything for the new site.",
          *       "ownerId": 42,
+         *       "version": 1,
          *       "createdAt": "2026-01-05T09:30:00Z",
          *       "updatedAt": "2026-01-05T09:30:00Z"
          *     }
@@ -702,6 +708,7 @@ export interface components {
             name: components["schemas"]["ProjectName"];
             description: components["schemas"]["ProjectDescription"];
             ownerId: components["schemas"]["Id"];
+            version: components["schemas"]["Version"];
             /** Format: date-time */
             createdAt: string;
             /** Format: date-time */
@@ -834,6 +841,7 @@ export interface components {
          *       "status": "in_progress",
          *       "assigneeId": 42,
          *       "dueDate": "2026-02-01",
+         *       "version": 3,
          *       "createdAt": "2026-01-05T09:30:00Z",
          *       "updatedAt": "2026-01-06T10:00:00Z"
          *     }
@@ -846,6 +854,7 @@ export interface components {
             status: components["schemas"]["TaskStatus"];
             assigneeId: components["schemas"]["Assignee"];
             dueDate: components["schemas"]["DueDate"];
+            version: components["schemas"]["Version"];
             /** Format: date-time */
             createdAt: string;
             /** Format: date-time */
@@ -1730,7 +1739,7 @@ export interface components {
         RequestId: string;
         /** @description Always `nosniff`, so that a browser takes every body for its declared media type. */
         NoSniff: "nosniff";
-        /** @description The representation's strong entity tag, for `If-Match` and `If-None-Match`. */
+        /** @description The representation's strong entity tag, for `If-Match` and `If-None-Match`: a task's or a project's `version` in quotes (`"3"`). */
         ETag: string;
         /** @description Present, as `true`, when the response replays an earlier request with the same `Idempotency-Key`. */
         "Idempotent-Replayed": "true";
@@ -1743,6 +1752,7 @@ export interface components {
     };
     pathItems: never;
 }
+export type Version = components['schemas']['Version'];
 export type Id = components['schemas']['Id'];
 export type Email = components['schemas']['Email'];
 export type Password = components['schemas']['Password'];

@@ -19,6 +19,8 @@ class Project:
         description (None | str): Free text; line feeds and tabs, but no other control or bidirectional-override
             characters.
         owner_id (int):
+        version (int): Counts the resource's changes: its ETag is this number in quotes (`"3"`), so an item read from a
+            list or a live event can be updated with `If-Match` without reading it first.
         created_at (datetime.datetime):
         updated_at (datetime.datetime):
     """
@@ -27,6 +29,7 @@ class Project:
     name: str
     description: None | str
     owner_id: int
+    version: int
     created_at: datetime.datetime
     updated_at: datetime.datetime
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
@@ -41,6 +44,8 @@ class Project:
 
         owner_id = self.owner_id
 
+        version = self.version
+
         created_at = self.created_at.isoformat()
 
         updated_at = self.updated_at.isoformat()
@@ -53,6 +58,7 @@ class Project:
                 "name": name,
                 "description": description,
                 "ownerId": owner_id,
+                "version": version,
                 "createdAt": created_at,
                 "updatedAt": updated_at,
             }
@@ -76,6 +82,8 @@ class Project:
 
         owner_id = d.pop("ownerId")
 
+        version = d.pop("version")
+
         created_at = datetime.datetime.fromisoformat(d.pop("createdAt"))
 
         updated_at = datetime.datetime.fromisoformat(d.pop("updatedAt"))
@@ -85,6 +93,7 @@ class Project:
             name=name,
             description=description,
             owner_id=owner_id,
+            version=version,
             created_at=created_at,
             updated_at=updated_at,
         )

@@ -24,6 +24,8 @@ class Task:
         status (TaskStatus):
         assignee_id (int | None): A member of the project, or `null` for nobody.
         due_date (datetime.date | None):
+        version (int): Counts the resource's changes: its ETag is this number in quotes (`"3"`), so an item read from a
+            list or a live event can be updated with `If-Match` without reading it first.
         created_at (datetime.datetime):
         updated_at (datetime.datetime):
     """
@@ -35,6 +37,7 @@ class Task:
     status: TaskStatus
     assignee_id: int | None
     due_date: datetime.date | None
+    version: int
     created_at: datetime.datetime
     updated_at: datetime.datetime
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
@@ -60,6 +63,8 @@ class Task:
         else:
             due_date = self.due_date
 
+        version = self.version
+
         created_at = self.created_at.isoformat()
 
         updated_at = self.updated_at.isoformat()
@@ -75,6 +80,7 @@ class Task:
                 "status": status,
                 "assigneeId": assignee_id,
                 "dueDate": due_date,
+                "version": version,
                 "createdAt": created_at,
                 "updatedAt": updated_at,
             }
@@ -122,6 +128,8 @@ class Task:
 
         due_date = _parse_due_date(d.pop("dueDate"))
 
+        version = d.pop("version")
+
         created_at = datetime.datetime.fromisoformat(d.pop("createdAt"))
 
         updated_at = datetime.datetime.fromisoformat(d.pop("updatedAt"))
@@ -134,6 +142,7 @@ class Task:
             status=status,
             assignee_id=assignee_id,
             due_date=due_date,
+            version=version,
             created_at=created_at,
             updated_at=updated_at,
         )
