@@ -29,7 +29,6 @@ from taskboard_client.models import (
     User,
     UserCreate,
 )
-
 from taskboard_client.types import UNSET
 
 from tests.live import LiveServer

@@ -5,7 +5,12 @@ import asyncio
 import httpx
 import pytest
 from taskboard_client import AuthenticatedClient
-from taskboard_client.events import ProjectStreamEvent, astream_invitations, astream_project_events, stream_project_events
+from taskboard_client.events import (
+    ProjectStreamEvent,
+    astream_invitations,
+    astream_project_events,
+    stream_project_events,
+)
 from taskboard_client.models import DeletedResource, Invitation, InvitationStatus, Problem, Task
 from taskboard_client.problems import NotFound
 
@@ -84,7 +89,8 @@ async def test_an_invitee_follows_their_invitations(live_server: LiveServer) -> 
         )
         assert invited.status_code == 201
         async with AuthenticatedClient(base_url=live_server.url, token=bob.token) as client:
-            async for event in astream_invitations(client, last_event_id="0"):
+            async for first in astream_invitations(client, last_event_id="0"):
+                event = first
                 break
     assert event.event == "invitation.created" and isinstance(event.data, Invitation)
     assert (event.data.id, event.data.project_name, event.data.status) == (

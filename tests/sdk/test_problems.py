@@ -28,8 +28,14 @@ pytestmark = pytest.mark.once
 
 def signed_in(url: str, email: str) -> AuthenticatedClient:
     with Client(base_url=url) as public:
-        unwrap(create_user.sync_detailed(client=public, body=UserCreate(email=email, password="pass phrase 1", display_name="P")))
-        token = unwrap(create_token.sync_detailed(client=public, body=TokenCreate(email=email, password="pass phrase 1")))
+        unwrap(
+            create_user.sync_detailed(
+                client=public, body=UserCreate(email=email, password="pass phrase 1", display_name="P")
+            )
+        )
+        token = unwrap(
+            create_token.sync_detailed(client=public, body=TokenCreate(email=email, password="pass phrase 1"))
+        )
     return AuthenticatedClient(base_url=url, token=token.access_token)
 
 

@@ -27,6 +27,7 @@ def test_the_readme_sdk_examples_work_as_written(live_server: LiveServer, capsys
     assert capsys.readouterr().out == "Draft copy in_progress (3 to do)\n"
 
     exec(compile(events, "README.md", "exec"), scope)
+
     # The live server ends streams after a second, so watching from the start returns.
     async def watch_from_the_start() -> None:
         async with AuthenticatedClient(base_url=live_server.url, token=scope["token"].access_token) as client:

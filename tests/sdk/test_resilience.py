@@ -1,5 +1,6 @@
 """What a script using the Python SDK survives without code of its own: a burst of 429s, a restart
-of the service, a slow answer or one that stalls midway; and what it must not do: repeat a create that carries no key."""
+of the service, a slow answer or one that stalls midway; and what it must not do: repeat a create
+that carries no key."""
 
 import asyncio
 import socket
@@ -92,9 +93,11 @@ def test_a_restart_of_the_service_is_waited_out(database_url: str) -> None:
 
         # Without retries the lost service is the caller's error at once.
         server.stop()
-        with AuthenticatedClient(base_url=server.url, token=token, max_retries=0) as impatient:
-            with pytest.raises(httpx.ConnectError):
-                get_current_user.sync_detailed(client=impatient)
+        with (
+            AuthenticatedClient(base_url=server.url, token=token, max_retries=0) as impatient,
+            pytest.raises(httpx.ConnectError),
+        ):
+            get_current_user.sync_detailed(client=impatient)
 
 
 def test_a_call_waits_30_seconds_by_default_and_as_long_as_told(live_server: LiveServer) -> None:
@@ -119,7 +122,10 @@ class StallingServer:
     """A real HTTP server, scripted: its first answer stops midway through the JSON body and never
     ends; every later one is whole. Counts the requests it reads."""
 
-    USER = b'{"id": 7, "email": "s@example.com", "displayName": "S", "createdAt": "2026-01-01T00:00:00Z", "updatedAt": "2026-01-01T00:00:00Z"}'
+    USER = (
+        b'{"id": 7, "email": "s@example.com", "displayName": "S",'
+        b' "createdAt": "2026-01-01T00:00:00Z", "updatedAt": "2026-01-01T00:00:00Z"}'
+    )
 
     def __init__(self) -> None:
         self.requests: list[bytes] = []
@@ -181,7 +187,9 @@ def test_an_async_answer_that_stalls_midway_is_tried_again(stalling: StallingSer
 
 
 def test_a_create_without_a_key_that_stalls_midway_is_not_repeated(stalling: StallingServer) -> None:
-    with AuthenticatedClient(base_url=stalling.url, token="t", timeout=httpx.Timeout(0.5)) as client:
-        with pytest.raises(httpx.ReadTimeout):
-            create_project.sync_detailed(client=client, body=ProjectCreate(name="Once"))
+    with (
+        AuthenticatedClient(base_url=stalling.url, token="t", timeout=httpx.Timeout(0.5)) as client,
+        pytest.raises(httpx.ReadTimeout),
+    ):
+        create_project.sync_detailed(client=client, body=ProjectCreate(name="Once"))
     assert stalling.requests == [b"POST /v1/projects HTTP/1.1"]
