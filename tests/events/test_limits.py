@@ -180,7 +180,9 @@ def _until_steady(server: LiveServer) -> None:
 
 
 async def _others_answered(server: LiveServer, ada: SignedIn) -> None:
-    async with httpx.AsyncClient(base_url=server.url, timeout=5) as client:
+    # Answered at all, not fast: beside the other tests' servers on two cores, a sign-up's password
+    # hashing alone has taken more than 5 s.
+    async with httpx.AsyncClient(base_url=server.url, timeout=30) as client:
         assert (await client.get("/healthz")).status_code == 200
         bob = await sign_up(client)  # sign-up and sign-in
         assert (await client.get("/v1/projects", headers=bob.headers)).status_code == 200
