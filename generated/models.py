@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 from enum import StrEnum
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import MISSING, AwareDatetime, BaseModel, ConfigDict, Field, RootModel
 
@@ -103,8 +103,8 @@ class ProjectUpdate(BaseModel):
 
 
 class MemberRole(StrEnum):
-    owner = "owner"
-    member = "member"
+    OWNER = "owner"
+    MEMBER = "member"
 
 
 class Member(BaseModel):
@@ -145,10 +145,10 @@ class InvitationStatus(StrEnum):
     `pending` until the invitee accepts or declines it, or the owner revokes it.
     """
 
-    pending = "pending"
-    accepted = "accepted"
-    declined = "declined"
-    revoked = "revoked"
+    PENDING = "pending"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+    REVOKED = "revoked"
 
 
 class Invitation(BaseModel):
@@ -201,9 +201,9 @@ class InvitationPage(BaseModel):
 
 
 class TaskStatus(StrEnum):
-    todo = "todo"
-    in_progress = "in_progress"
-    done = "done"
+    TODO = "todo"
+    IN_PROGRESS = "in_progress"
+    DONE = "done"
 
 
 class Task(BaseModel):
@@ -271,7 +271,7 @@ class TaskCreate(BaseModel):
     """
     Free text; line feeds and tabs, but no other control or bidirectional-override characters.
     """
-    status: TaskStatus = TaskStatus.todo
+    status: TaskStatus = TaskStatus.TODO
     assignee_id: Annotated[int | None | MISSING, Field(alias="assigneeId", ge=1, le=9223372036854775807)] = MISSING
     """
     A member of the project, or `null` for nobody.
@@ -328,37 +328,37 @@ class TaskPage(BaseModel):
 
 
 class Event(StrEnum):
-    task_created = "task.created"
-    task_updated = "task.updated"
+    TASK_CREATED = "task.created"
+    TASK_UPDATED = "task.updated"
 
 
 class Event1(StrEnum):
-    task_deleted = "task.deleted"
+    TASK_DELETED = "task.deleted"
 
 
 class Event2(StrEnum):
-    member_added = "member.added"
+    MEMBER_ADDED = "member.added"
 
 
 class Event3(StrEnum):
-    member_removed = "member.removed"
+    MEMBER_REMOVED = "member.removed"
 
 
 class Event4(StrEnum):
-    invitation_created = "invitation.created"
-    invitation_updated = "invitation.updated"
+    INVITATION_CREATED = "invitation.created"
+    INVITATION_UPDATED = "invitation.updated"
 
 
 class Event5(StrEnum):
-    project_updated = "project.updated"
+    PROJECT_UPDATED = "project.updated"
 
 
 class Event6(StrEnum):
-    project_deleted = "project.deleted"
+    PROJECT_DELETED = "project.deleted"
 
 
 class Event7(StrEnum):
-    reset = "reset"
+    RESET = "reset"
 
 
 class DeletedResource(BaseModel):
@@ -390,15 +390,15 @@ class Refetch(BaseModel):
 
 
 class ExportFormat(StrEnum):
-    csv = "csv"
-    ndjson = "ndjson"
+    CSV = "csv"
+    NDJSON = "ndjson"
 
 
 class ExportStatus(StrEnum):
-    queued = "queued"
-    running = "running"
-    succeeded = "succeeded"
-    failed = "failed"
+    QUEUED = "queued"
+    RUNNING = "running"
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
 
 
 class ExportCreate(BaseModel):
@@ -585,7 +585,7 @@ class TokenCreate(BaseModel):
 
 
 class TokenType(StrEnum):
-    bearer = "Bearer"
+    BEARER = "Bearer"
 
 
 class Token(BaseModel):
@@ -612,7 +612,7 @@ class StreamTicket(BaseModel):
 
 
 class HealthStatus(StrEnum):
-    ok = "ok"
+    OK = "ok"
 
 
 class Health(BaseModel):
@@ -655,27 +655,70 @@ class In(StrEnum):
     Which part of the request holds the field.
     """
 
-    body = "body"
-    path = "path"
-    query = "query"
-    header = "header"
+    BODY = "body"
+    PATH = "path"
+    QUERY = "query"
+    HEADER = "header"
 
 
-class FieldError(BaseModel):
+class FieldErrorParams(BaseModel):
+    """
+    The bound that `code` names, under the keyword's name, as the contract states it.
+    """
+
     model_config = ConfigDict(
         validate_by_name=True,
     )
-    in_: Annotated[In, Field(alias="in")]
+    min_length: Annotated[int | MISSING, Field(alias="minLength")] = MISSING
+    max_length: Annotated[int | MISSING, Field(alias="maxLength")] = MISSING
+    min_items: Annotated[int | MISSING, Field(alias="minItems")] = MISSING
+    max_items: Annotated[int | MISSING, Field(alias="maxItems")] = MISSING
+    minimum: float | MISSING = MISSING
+    maximum: float | MISSING = MISSING
+    exclusive_minimum: Annotated[float | MISSING, Field(alias="exclusiveMinimum")] = MISSING
+    exclusive_maximum: Annotated[float | MISSING, Field(alias="exclusiveMaximum")] = MISSING
+    pattern: str | MISSING = MISSING
+    enum: list[Any] | MISSING = MISSING
     """
-    Which part of the request holds the field.
+    The values allowed.
     """
-    pointer: str
+
+
+class FieldErrorCode(StrEnum):
     """
-    A JSON Pointer (RFC 6901) to the field: into the JSON body for `body`, or `/<name>`
-    for a parameter.
+    What is wrong, stable for a UI to word in its own language: the JSON Schema keyword
+    of the contract that the value breaks (`required`, `type`, `format`, `minLength`,
+    `maxLength`, `pattern`, `minimum`, `maximum`, `exclusiveMinimum`, `exclusiveMaximum`,
+    `minItems`, `maxItems`, `enum`, `additionalProperties` for a field the schema does not
+    have, `dependentRequired` for one required by another), with its bound in `params`;
+    or a rule beyond the schema: `repeated` (a form part sent twice), `notAMember` (the
+    assignee is not a member of the project), `emailPartTooLong` (a local part over 64
+    characters or a domain label over 63), `idempotencyKeyReused` (the key was used for
+    another request); `invalid` for anything else. `detail` says it in English, for
+    developers.
 
     """
-    detail: str
+
+    REQUIRED = "required"
+    TYPE = "type"
+    FORMAT = "format"
+    MIN_LENGTH = "minLength"
+    MAX_LENGTH = "maxLength"
+    PATTERN = "pattern"
+    MINIMUM = "minimum"
+    MAXIMUM = "maximum"
+    EXCLUSIVE_MINIMUM = "exclusiveMinimum"
+    EXCLUSIVE_MAXIMUM = "exclusiveMaximum"
+    MIN_ITEMS = "minItems"
+    MAX_ITEMS = "maxItems"
+    ENUM = "enum"
+    ADDITIONAL_PROPERTIES = "additionalProperties"
+    DEPENDENT_REQUIRED = "dependentRequired"
+    REPEATED = "repeated"
+    NOT_A_MEMBER = "notAMember"
+    EMAIL_PART_TOO_LONG = "emailPartTooLong"
+    IDEMPOTENCY_KEY_REUSED = "idempotencyKeyReused"
+    INVALID = "invalid"
 
 
 class ProjectPage(BaseModel):
@@ -868,15 +911,26 @@ class ResetEvent(BaseModel):
     ]
 
 
-class ValidationProblem(Problem):
-    """
-    A problem document that names every invalid field.
-    """
-
+class FieldError(BaseModel):
     model_config = ConfigDict(
         validate_by_name=True,
     )
-    errors: list[FieldError]
+    in_: Annotated[In, Field(alias="in")]
+    """
+    Which part of the request holds the field.
+    """
+    pointer: str
+    """
+    A JSON Pointer (RFC 6901) to the field: into the JSON body for `body`, or `/<name>`
+    for a parameter.
+
+    """
+    code: FieldErrorCode
+    params: FieldErrorParams | MISSING = MISSING
+    detail: str
+    """
+    What is wrong, in English, for developers.
+    """
 
 
 class ProjectEvent(
@@ -916,3 +970,14 @@ class InvitationEvent(RootModel[InvitationChangedEvent | ResetEvent]):
     (the discriminator).
 
     """
+
+
+class ValidationProblem(Problem):
+    """
+    A problem document that names every invalid field.
+    """
+
+    model_config = ConfigDict(
+        validate_by_name=True,
+    )
+    errors: list[FieldError]

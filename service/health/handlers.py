@@ -27,7 +27,7 @@ class HealthHandlers(HealthApi):
         self.timeout = context.settings.readiness_timeout_seconds
 
     async def get_health(self) -> models.Health:
-        return models.Health(status=models.HealthStatus.ok)
+        return models.Health(status=models.HealthStatus.OK)
 
     async def get_readiness(self) -> models.Health:
         try:
@@ -41,4 +41,4 @@ class HealthHandlers(HealthApi):
             raise ServiceUnavailable("The database does not answer.") from error
         if version != schema_head():
             raise ServiceUnavailable("The database schema is not migrated to this version (run the migrations).")
-        return models.Health(status=models.HealthStatus.ok)
+        return models.Health(status=models.HealthStatus.OK)

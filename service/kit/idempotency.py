@@ -11,6 +11,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from generated.models import FieldErrorCode
 from generated.runtime import Replayed
 from service.kit.columns import utcnow
 from service.kit.problems import Conflict, Unprocessable
@@ -66,7 +67,9 @@ class IdempotentRequest:
         found = await session.scalar(select(IdempotencyRecord).where(*mine))
         if found is not None and found.expires_at > now:
             if found.fingerprint != self.fingerprint:
-                raise Unprocessable(REUSED, where="header", pointer="/Idempotency-Key")
+                raise Unprocessable(
+                    REUSED, where="header", pointer="/Idempotency-Key", code=FieldErrorCode.IDEMPOTENCY_KEY_REUSED
+                )
             if found.response_body is None or found.response_headers is None:
                 raise Conflict(IN_FLIGHT)
             headers = {**json.loads(found.response_headers), "idempotent_replayed": "true"}

@@ -1,6 +1,8 @@
 """RFC 9457 problem details: the one error hierarchy and the handlers that render it."""
 
+import ast
 import logging
+import re
 from collections.abc import Iterable, Mapping
 from http import HTTPStatus
 from typing import Any, ClassVar
@@ -18,6 +20,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import ClientDisconnect
 from starlette.routing import Match
 
+from generated.models import FieldErrorCode
 from service.kit.headers import FOR_ERRORS
 from service.kit.observe import request_id
 
@@ -72,9 +75,9 @@ class Unprocessable(Problem):
     status = 422
     type = VALIDATION_TYPE
 
-    def __init__(self, detail: str, *, where: str, pointer: str) -> None:
+    def __init__(self, detail: str, *, where: str, pointer: str, code: FieldErrorCode) -> None:
         super().__init__("The request does not match the contract.")
-        self.extensions = {"errors": [{"in": where, "pointer": pointer, "detail": detail}]}
+        self.extensions = {"errors": [{"in": where, "pointer": pointer, "code": code.value, "detail": detail}]}
 
 
 class Unauthenticated(Problem):
@@ -219,11 +222,53 @@ async def _on_unexpected(_request: Request, exc: Exception) -> JSONResponse:
     return problem_response(500, "An unexpected error occurred.", headers=FOR_ERRORS)
 
 
-def _field_error(error: Mapping[str, Any]) -> dict[str, str]:
+# Pydantic's error types as the JSON Schema keyword of the contract that they check (FieldError's
+# `code`), with the context's key that holds its bound.
+_KEYWORDS: dict[str, tuple[FieldErrorCode, str | None]] = {
+    "missing": (FieldErrorCode.REQUIRED, None),
+    "string_too_short": (FieldErrorCode.MIN_LENGTH, "min_length"),
+    "string_too_long": (FieldErrorCode.MAX_LENGTH, "max_length"),
+    "too_short": (FieldErrorCode.MIN_ITEMS, "min_length"),
+    "too_long": (FieldErrorCode.MAX_ITEMS, "max_length"),
+    "string_pattern_mismatch": (FieldErrorCode.PATTERN, "pattern"),
+    "greater_than_equal": (FieldErrorCode.MINIMUM, "ge"),
+    "less_than_equal": (FieldErrorCode.MAXIMUM, "le"),
+    "greater_than": (FieldErrorCode.EXCLUSIVE_MINIMUM, "gt"),
+    "less_than": (FieldErrorCode.EXCLUSIVE_MAXIMUM, "lt"),
+    "enum": (FieldErrorCode.ENUM, "expected"),
+    "literal_error": (FieldErrorCode.ENUM, "expected"),
+    "extra_forbidden": (FieldErrorCode.ADDITIONAL_PROPERTIES, None),
+    "part_twice": (FieldErrorCode.REPEATED, None),
+}
+# Parsing a value of a format (a date, a time) rather than a type.
+_FORMATS = ("date_", "datetime_", "time_", "uuid_", "url_")
+
+
+def _field_error(error: Mapping[str, Any]) -> dict[str, Any]:
     where, *path = error.get("loc") or ("body",)
     if where == "header":
         path = path[:1]  # a list header's line: the header is what the contract names
-    return {"in": str(where), "pointer": json_pointer(path), "detail": str(error.get("msg", ""))}
+    kind = str(error.get("type", ""))
+    code, bound = _KEYWORDS.get(kind, (FieldErrorCode.INVALID, None))
+    if code is FieldErrorCode.INVALID and kind.endswith(("_type", "_parsing", "_from_float", "_required")):
+        code = FieldErrorCode.FORMAT if kind.startswith(_FORMATS) else FieldErrorCode.TYPE
+    field: dict[str, Any] = {"in": str(where), "pointer": json_pointer(path), "code": code.value}
+    field["detail"] = str(error.get("msg", ""))
+    value = (error.get("ctx") or {}).get(bound) if bound else None
+    if value is not None and (params := _params(code, value)):
+        field["params"] = params
+    return field
+
+
+def _params(code: FieldErrorCode, value: Any) -> dict[str, Any] | None:
+    if code is not FieldErrorCode.ENUM:
+        return {code.value: value}
+    # Pydantic says the values as words ("'todo', 'doing' or 'done'"): read back as a list.
+    try:
+        values = ast.literal_eval("[" + re.sub(r" or (?=[^,]*$)", ", ", str(value)) + "]")
+    except (SyntaxError, ValueError):
+        return None
+    return {"enum": values}
 
 
 def json_pointer(parts: Iterable[object]) -> str:

@@ -128,9 +128,13 @@ class TasksHandlers(Handlers, TasksApi):
             return await self.core(statement, values)
         except IntegrityError as error:
             if broken_constraint(error) == tasks.ASSIGNEE_IS_MEMBER:
-                raise Unprocessable(NOT_A_MEMBER, where="body", pointer="/assigneeId") from None
+                raise Unprocessable(
+                    NOT_A_MEMBER, where="body", pointer="/assigneeId", code=models.FieldErrorCode.NOT_A_MEMBER
+                ) from None
             raise
 
     async def _check_assignee(self, project_id: int, assignee_id: int | None) -> None:
         if assignee_id is not None and not await projects.is_member(self.session, project_id, assignee_id):
-            raise Unprocessable(NOT_A_MEMBER, where="body", pointer="/assigneeId")
+            raise Unprocessable(
+                NOT_A_MEMBER, where="body", pointer="/assigneeId", code=models.FieldErrorCode.NOT_A_MEMBER
+            )

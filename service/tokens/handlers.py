@@ -26,7 +26,7 @@ class TokensHandlers(Handlers, TokensApi):
         await throttle.succeeded(self.session, guess, self.settings)
         expires_at = utcnow() + self.settings.token_ttl
         token = await tokens.issue(self.session, user.id, expires_at)
-        return models.Token(access_token=token, token_type=models.TokenType.bearer, expires_at=expires_at)
+        return models.Token(access_token=token, token_type=models.TokenType.BEARER, expires_at=expires_at)
 
     async def revoke_current_token(self) -> None:
         await tokens.revoke(self.session, self.caller.token_id)

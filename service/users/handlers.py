@@ -36,7 +36,12 @@ class UsersHandlers(Handlers, UsersApi):
         new_hash = None
         if body.password is not MISSING:
             if body.current_password is MISSING:
-                raise Unprocessable("Required with password.", where="body", pointer="/currentPassword")
+                raise Unprocessable(
+                    "Required with password.",
+                    where="body",
+                    pointer="/currentPassword",
+                    code=models.FieldErrorCode.DEPENDENT_REQUIRED,
+                )
             # Argon2 before the first statement, so that no write lock is held while it works.
             guess = await throttle.password_change(self.database, self.caller.token_id)
             async with self.passwords.admitted():
@@ -79,4 +84,4 @@ def _check_email_lengths(email: str) -> None:
     local, _, domain = email.rpartition("@")
     if len(local) > 64 or any(len(label) > 63 for label in domain.split(".")):
         detail = "The local part may have at most 64 characters, and each domain label 63."
-        raise Unprocessable(detail, where="body", pointer="/email")
+        raise Unprocessable(detail, where="body", pointer="/email", code=models.FieldErrorCode.EMAIL_PART_TOO_LONG)

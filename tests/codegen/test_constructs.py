@@ -174,14 +174,14 @@ async def client(generated: dict[str, ModuleType]) -> AsyncIterator[tuple[httpx.
 
         async def import_from(self, **arguments: Any) -> models.Health:
             calls.append(arguments)
-            return models.Health(status=models.HealthStatus.ok)
+            return models.Health(status=models.HealthStatus.OK)
 
         async def upload_from(self, *, body: Any, from_: int | None = None) -> models.Health:
             upload = body.file
             content = b"".join([chunk async for chunk in upload.chunks(2)])
             calls.append({"from_": from_, "file": (upload.filename, upload.media_type, upload.size, content)})
             calls[-1] |= body.model_dump(exclude={"file"})
-            return models.Health(status=models.HealthStatus.ok)
+            return models.Health(status=models.HealthStatus.OK)
 
         async def download_from(self) -> Any:
             raise NotImplementedError  # served in the drill (test_drill.py)

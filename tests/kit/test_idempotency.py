@@ -52,7 +52,10 @@ async def test_the_same_key_with_another_body_is_422(client: httpx.AsyncClient) 
     headers = {**ada.headers, "Idempotency-Key": "k1"}
     assert (await client.post("/v1/projects", json={"name": "A"}, headers=headers)).status_code == 201
     problem = assert_problem(await client.post("/v1/projects", json={"name": "B"}, headers=headers), 422)
-    assert problem["errors"][0]["pointer"] == "/Idempotency-Key"
+    assert (problem["errors"][0]["pointer"], problem["errors"][0]["code"]) == (
+        "/Idempotency-Key",
+        "idempotencyKeyReused",
+    )
     project = (await client.get("/v1/projects", headers=ada.headers)).json()["items"][0]
     reused = await client.post(f"/v1/projects/{project['id']}/tasks", json={"name": "A"}, headers=headers)
     assert_problem(reused, 422)

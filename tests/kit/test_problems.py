@@ -50,9 +50,9 @@ async def test_a_member_named_twice_is_400_not_the_last_one_wins(client: httpx.A
 async def test_members_go_by_their_names_in_the_contract_only(client: httpx.AsyncClient) -> None:
     body = {"email": "a@example.com", "password": "correct horse battery", "display_name": "A"}
     problem = assert_problem(await client.post("/v1/users", json=body), 422)
-    assert {(e["pointer"], e["detail"]) for e in problem["errors"]} == {
-        ("/displayName", "Field required"),
-        ("/display_name", "Extra inputs are not permitted"),
+    assert {(e["pointer"], e["code"], e["detail"]) for e in problem["errors"]} == {
+        ("/displayName", "required", "Field required"),
+        ("/display_name", "additionalProperties", "Extra inputs are not permitted"),
     }
 
 

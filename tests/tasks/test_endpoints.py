@@ -33,7 +33,17 @@ async def test_task_fields_are_validated(client: httpx.AsyncClient) -> None:
     problem = assert_problem(
         await client.post(f"/v1/projects/{project['id']}/tasks", json=bad, headers=ada.headers), 422
     )
-    assert {e["pointer"] for e in problem["errors"]} == {"/title", "/status", "/dueDate", "/assigneeId", "/description"}
+    errors = {e.pop("pointer"): e for e in problem["errors"]}
+    for error in errors.values():
+        assert error.pop("in") == "body" and error.pop("detail")
+    # Each names the keyword of the contract that it breaks, and that keyword's bound.
+    assert errors == {
+        "/title": {"code": "minLength", "params": {"minLength": 1}},
+        "/status": {"code": "enum", "params": {"enum": ["todo", "in_progress", "done"]}},
+        "/dueDate": {"code": "format"},
+        "/assigneeId": {"code": "type"},
+        "/description": {"code": "maxLength", "params": {"maxLength": 10000}},
+    }
 
 
 async def test_an_integral_float_is_an_integer(client: httpx.AsyncClient) -> None:
@@ -51,7 +61,12 @@ async def test_the_assignee_must_be_a_member(client: httpx.AsyncClient) -> None:
         await client.post(url, json={"title": "t", "assigneeId": bob.user["id"]}, headers=ada.headers), 422
     )
     assert problem["errors"] == [
-        {"in": "body", "pointer": "/assigneeId", "detail": "The assignee must be a member of the project."}
+        {
+            "in": "body",
+            "pointer": "/assigneeId",
+            "code": "notAMember",
+            "detail": "The assignee must be a member of the project.",
+        }
     ]
     await add_member(client, ada, project["id"], bob)
     assert (await create_task(client, ada, project["id"], assigneeId=bob.user["id"]))["assigneeId"] == bob.user["id"]

@@ -78,9 +78,12 @@ async def test_first_page_shape_and_default_limit(client: httpx.AsyncClient) -> 
 
 async def test_limit_bounds(client: httpx.AsyncClient) -> None:
     ada, _, url, _ = await board(client)
-    for limit in (0, 101, -1):
+    for limit, bound in ((0, {"minimum": 1}), (101, {"maximum": 100}), (-1, {"minimum": 1})):
         problem = assert_problem(await client.get(url, params={"limit": limit}, headers=ada.headers), 422)
-        assert problem["errors"][0] == {"in": "query", "pointer": "/limit", "detail": problem["errors"][0]["detail"]}
+        [error] = problem["errors"]
+        assert error == {"in": "query", "pointer": "/limit", "code": next(iter(bound)), "params": bound} | {
+            "detail": error["detail"]
+        }
     assert len((await client.get(url, params={"limit": 100}, headers=ada.headers)).json()["items"]) == 6
 
 

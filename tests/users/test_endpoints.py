@@ -160,7 +160,9 @@ async def test_email_syntax_follows_the_contract(client: httpx.AsyncClient) -> N
     )
     for email in refused:
         problem = assert_problem(await client.post("/v1/users", json=new_user(email=email)), 422)
-        assert problem["errors"][0]["pointer"] == "/email", email
+        [error] = problem["errors"]
+        code = "minLength" if len(email) < 3 else "emailPartTooLong" if local in email or label in email else "pattern"
+        assert (error["pointer"], error["code"]) == ("/email", code), email
 
 
 async def test_sign_in_email_matches_ascii_case_only(client: httpx.AsyncClient) -> None:
@@ -183,7 +185,8 @@ async def test_display_names_refuse_control_characters(client: httpx.AsyncClient
 async def test_a_new_password_needs_the_current_one(client: httpx.AsyncClient) -> None:
     ada = await sign_up(client)
     missing = await client.patch("/v1/users/me", json={"password": "a new passphrase"}, headers=ada.headers)
-    assert assert_problem(missing, 422)["errors"][0]["pointer"] == "/currentPassword"
+    [error] = assert_problem(missing, 422)["errors"]
+    assert (error["pointer"], error["code"]) == ("/currentPassword", "dependentRequired")
     wrong = {"password": "a new passphrase", "currentPassword": "not the password"}
     assert_problem(await client.patch("/v1/users/me", json=wrong, headers=ada.headers), 403)
     same = await client.post("/v1/tokens", json={"email": ada.user["email"], "password": ada.password})

@@ -1169,7 +1169,11 @@ export interface components {
          *       "errors": [
          *         {
          *           "in": "body",
-         *           "pointer": "/displayName",
+         *           "pointer": "/title",
+         *           "code": "minLength",
+         *           "params": {
+         *             "minLength": 1
+         *           },
          *           "detail": "String should have at least 1 character"
          *         }
          *       ]
@@ -1189,8 +1193,39 @@ export interface components {
              *     for a parameter.
              */
             pointer: string;
+            code: components["schemas"]["FieldErrorCode"];
+            params?: components["schemas"]["FieldErrorParams"];
+            /** @description What is wrong, in English, for developers. */
             detail: string;
         };
+        /** @description The bound that `code` names, under the keyword's name, as the contract states it. */
+        FieldErrorParams: {
+            minLength?: number;
+            maxLength?: number;
+            minItems?: number;
+            maxItems?: number;
+            minimum?: number;
+            maximum?: number;
+            exclusiveMinimum?: number;
+            exclusiveMaximum?: number;
+            pattern?: string;
+            /** @description The values allowed. */
+            enum?: unknown[];
+        };
+        /**
+         * @description What is wrong, stable for a UI to word in its own language: the JSON Schema keyword
+         *     of the contract that the value breaks (`required`, `type`, `format`, `minLength`,
+         *     `maxLength`, `pattern`, `minimum`, `maximum`, `exclusiveMinimum`, `exclusiveMaximum`,
+         *     `minItems`, `maxItems`, `enum`, `additionalProperties` for a field the schema does not
+         *     have, `dependentRequired` for one required by another), with its bound in `params`;
+         *     or a rule beyond the schema: `repeated` (a form part sent twice), `notAMember` (the
+         *     assignee is not a member of the project), `emailPartTooLong` (a local part over 64
+         *     characters or a domain label over 63), `idempotencyKeyReused` (the key was used for
+         *     another request); `invalid` for anything else. `detail` says it in English, for
+         *     developers.
+         * @enum {string}
+         */
+        FieldErrorCode: "required" | "type" | "format" | "minLength" | "maxLength" | "pattern" | "minimum" | "maximum" | "exclusiveMinimum" | "exclusiveMaximum" | "minItems" | "maxItems" | "enum" | "additionalProperties" | "dependentRequired" | "repeated" | "notAMember" | "emailPartTooLong" | "idempotencyKeyReused" | "invalid";
     };
     responses: {
         /**
@@ -1812,6 +1847,8 @@ export type Health = components['schemas']['Health'];
 export type Problem = components['schemas']['Problem'];
 export type ValidationProblem = components['schemas']['ValidationProblem'];
 export type FieldError = components['schemas']['FieldError'];
+export type FieldErrorParams = components['schemas']['FieldErrorParams'];
+export type FieldErrorCode = components['schemas']['FieldErrorCode'];
 export type ResponseInvalidCursor = components['responses']['InvalidCursor'];
 export type ResponseWrongPassword = components['responses']['WrongPassword'];
 export type ResponseExportNotReady = components['responses']['ExportNotReady'];

@@ -13,7 +13,7 @@ from generated import models
 from generated.api import import_
 from generated.runtime import Download
 
-OK = models.Health(status=models.HealthStatus.ok)
+OK = models.Health(status=models.HealthStatus.OK)
 
 
 class Handlers(import_.ImportApi):

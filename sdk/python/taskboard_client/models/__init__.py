@@ -7,7 +7,9 @@ from .export_format import ExportFormat
 from .export_page import ExportPage
 from .export_status import ExportStatus
 from .field_error import FieldError
+from .field_error_code import FieldErrorCode
 from .field_error_in import FieldErrorIn
+from .field_error_params import FieldErrorParams
 from .health import Health
 from .health_status import HealthStatus
 from .invitation import Invitation
@@ -65,7 +67,9 @@ __all__ = (
     "ExportPage",
     "ExportStatus",
     "FieldError",
+    "FieldErrorCode",
     "FieldErrorIn",
+    "FieldErrorParams",
     "Health",
     "HealthStatus",
     "Invitation",
