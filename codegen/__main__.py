@@ -6,6 +6,7 @@ committed generated/ or sdk/ differ from what the contract generates.
 
 import argparse
 import filecmp
+import json
 import os
 import shutil
 import subprocess
@@ -15,7 +16,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from codegen import contract, paging, rules, stubs
+from codegen import contract, paging, rules, stubs, validators
 
 ROOT = Path(__file__).resolve().parent.parent
 OUTPUTS = ("generated", "sdk")
@@ -38,7 +39,7 @@ def generate_into(root: Path, spec_path: Path = ROOT / "openapi.yaml", *, build:
     operations, webhooks = contract.read(spec)
     with ThreadPoolExecutor(1) as meanwhile:
         typescript = meanwhile.submit(
-            _typescript_sdk, spec_path, spec["info"]["version"], operations, root / "sdk" / "typescript", build=build
+            _typescript_sdk, spec, spec_path, operations, root / "sdk" / "typescript", build=build
         )
         _python_parts(root, spec, spec_path, operations, webhooks)
         typescript.result()
@@ -75,17 +76,23 @@ def _python_sdk(spec_path: Path, out: Path, pages: dict[str, str]) -> None:
 
 
 def _typescript_sdk(
-    spec_path: Path, version: str, operations: list[contract.Operation], out: Path, *, build: bool
+    spec: dict[str, Any], spec_path: Path, operations: list[contract.Operation], out: Path, *, build: bool
 ) -> None:
     """The package as written by hand in codegen/sdk_typescript/, with the contract's types beside it
-    (openapi-typescript, from the project's node_modules: codegen/typescript_types.mjs) and the
-    contract's version; built (dist/) with `build`."""
+    (openapi-typescript, from the project's node_modules: codegen/typescript_types.mjs), its schemas'
+    validators (codegen/typescript_validators.mjs) and the contract's version; built (dist/) with
+    `build`."""
     shutil.copytree(ROOT / "codegen" / "sdk_typescript", out)
     package = out / "package.json"
+    version = spec["info"]["version"]
     package.write_text(package.read_text().replace('"version": "0.0.0"', f'"version": "{version}"', 1))
-    if not (ROOT / "node_modules" / "openapi-typescript").exists():
-        raise MissingTool("the TypeScript SDK's generator is not installed: `make node_modules` installs it")
+    if not all((ROOT / "node_modules" / tool).exists() for tool in ("openapi-typescript", "@hey-api/openapi-ts")):
+        raise MissingTool("the TypeScript SDK's generators are not installed: `make node_modules` installs them")
     _run("node", ROOT / "codegen" / "typescript_types.mjs", spec_path, out / "src" / "schema.ts")
+    view = out.parent / "validators-view.json"
+    view.write_text(json.dumps(validators.view(spec)))
+    _run("node", ROOT / "codegen" / "typescript_validators.mjs", view, out / "src" / "validators.gen.ts")
+    view.unlink()
     (out / "src" / "downloads.ts").write_text(_downloads(operations))
     if build:
         _run(ROOT / "node_modules" / ".bin" / "tsc", "-p", out)

@@ -10,12 +10,14 @@ import shutil
 import subprocess
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
 
 from tests.browser import page_run, static_pages
 from tests.conftest import UNLIMITED
+from tests.factories import create_project, create_task, sign_up
 from tests.live import LiveServer
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -173,9 +175,86 @@ def _frontend_modules(pages: Path) -> dict[str, str]:
 
 
 def test_the_sdk_imports_no_opentelemetry_and_stays_small(built: None) -> None:
-    code = "".join(path.read_text() for path in sorted((ROOT / "sdk" / "typescript" / "dist").glob("*.js")))
-    assert "@opentelemetry" not in code  # read from its global where the app registers it
+    # What `import ... from "@taskboard/sdk"` loads: its entry and the modules it imports, not the
+    # subpaths (validators, query) that an app imports only when it uses them.
+    dist = ROOT / "sdk" / "typescript" / "dist"
+    loaded, pending = {}, ["index.js"]
+    while pending:
+        name = pending.pop()
+        if name not in loaded:
+            loaded[name] = (dist / name).read_text()
+            pending += re.findall(r'from "\./([\w.]+\.js)"', loaded[name])
+    code = "".join(loaded[name] for name in sorted(loaded))
+    assert "@opentelemetry" not in code and "zod" not in code  # OpenTelemetry: read from its global
+    assert {"client.js", "problems.js", "events.js"} <= loaded.keys() and "validators.js" not in loaded
     assert len(gzip.compress(code.encode(), 9)) < 8 * 1024  # as built, comments and all: 6.8 KB
+
+
+# Bad bodies, each refused by the service and by the validators alike: (operation's schema, body).
+BAD_BODIES = [
+    ("TaskCreate", {}),
+    (
+        "TaskCreate",
+        {"title": "", "status": "doing", "dueDate": "2026-13-01", "assigneeId": "5", "description": "x" * 10001},
+    ),
+    ("TaskCreate", {"title": "a\u0007b", "assigneeId": 0}),
+    ("TaskCreate", {"title": "x" * 201, "assigneeId": 1.5}),
+    ("TaskUpdate", {"title": 5, "dueDate": "tomorrow", "status": None}),
+    ("UserCreate", {"email": "a b@example.com", "password": "short", "displayName": ""}),
+    ("UserCreate", {"email": "ada@example.com", "password": "x" * 129, "displayName": "Ada\u202eLovelace"}),
+    ("ProjectCreate", {"name": "x" * 101, "description": 7}),
+]
+
+
+async def test_the_validators_refuse_what_the_service_refuses_with_the_same_codes(
+    built: None, client: httpx.AsyncClient
+) -> None:
+    ada = await sign_up(client)
+    project = await create_project(client, ada)
+    task = await create_task(client, ada, project["id"])
+    calls = {
+        "TaskCreate": ("POST", f"/v1/projects/{project['id']}/tasks", ada.headers),
+        "TaskUpdate": ("PATCH", f"/v1/projects/{project['id']}/tasks/{task['id']}", {**ada.headers, "If-Match": '"1"'}),
+        "UserCreate": ("POST", "/v1/users", {}),
+        "ProjectCreate": ("POST", "/v1/projects", ada.headers),
+    }
+    served = []
+    for schema, body in BAD_BODIES:
+        method, url, headers = calls[schema]
+        problem = (await client.request(method, url, json=body, headers=headers)).json()
+        assert problem["status"] == 422, (schema, body, problem)
+        served.append(_findings(problem["errors"]))
+    # Run inside the project, where `@taskboard/sdk/validators` resolves as in a frontend's.
+    script = TESTS / "build" / "validate.mjs"
+    script.write_text(
+        "import * as validators from '@taskboard/sdk/validators';\n"
+        "const cases = JSON.parse(process.argv[2]);\n"
+        "const found = cases.map(([schema, body]) => validators.check(validators[`z${schema}`], body).errors);\n"
+        "console.log(JSON.stringify(found));\n"
+    )
+    checked = [_findings(errors) for errors in json.loads(run("node", script, json.dumps(BAD_BODIES)))]
+    assert checked == served
+    assert all(served)  # every case found something
+    # What a form shows needs no English: each has a code, and its bound where there is one.
+    assert ("/title", "minLength", (("minLength", 1),)) in served[1]
+    assert ("/status", "enum", (("enum", ("todo", "in_progress", "done")),)) in served[1]
+
+
+def _findings(errors: list[dict[str, Any]]) -> set[tuple[str, str, tuple[tuple[str, Any], ...]]]:
+    """The errors as (pointer, code, params): a pattern is named by its keyword only (the regular
+    expression's source is spelt by each side's own escaping)."""
+
+    def frozen(value: Any) -> Any:
+        return tuple(value) if isinstance(value, list) else value
+
+    return {
+        (
+            e["pointer"],
+            e["code"],
+            tuple(sorted((k, frozen(v)) for k, v in e.get("params", {}).items() if k != "pattern")),
+        )
+        for e in errors
+    }
 
 
 def test_the_lock_file_names_no_network_address() -> None:

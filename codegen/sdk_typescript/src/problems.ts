@@ -41,6 +41,17 @@ export class ProblemError extends Error {
   }
 }
 
+/** The first error of each field, by the field's name (the pointer's first step), for a form:
+ * `byField(error.fieldErrors).title?.code`. Errors of the request's parameters are left out. */
+export function byField(errors: readonly FieldError[]): Partial<Record<string, FieldError>> {
+  const fields: Partial<Record<string, FieldError>> = {};
+  for (const error of errors) {
+    const name = error.pointer.split("/")[1]?.replaceAll("~1", "/").replaceAll("~0", "~");
+    if (error.in === "body" && name !== undefined) fields[name] ??= error;
+  }
+  return fields;
+}
+
 export function isValidationProblem(problem: Problem): problem is ValidationProblem {
   return Array.isArray((problem as Partial<ValidationProblem>).errors);
 }

@@ -15,6 +15,6 @@ export type {
 export type { ProjectStreamEvent as ProjectEvent } from "./events.js";
 export { paginate } from "./pages.js";
 export type { Page } from "./pages.js";
-export { isValidationProblem, ProblemError, problemOf, retryAfterMs, unwrap, unwrapWithResponse } from "./problems.js";
+export { byField, isValidationProblem, ProblemError, problemOf, retryAfterMs, unwrap, unwrapWithResponse } from "./problems.js";
 export type { Answer, Answered, DataOf, FieldError, Problem, ValidationProblem } from "./problems.js";
 export type * from "./schema.js";
