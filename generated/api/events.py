@@ -4,7 +4,7 @@ import inspect
 from abc import ABC, abstractmethod
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Header, Path, Response
+from fastapi import APIRouter, Depends, Header, Path, Query, Response
 
 from generated import models
 from generated.api import RESPONSES
@@ -22,7 +22,9 @@ class EventsApi(ABC):
     def __init__(self, context: Any) -> None: ...
 
     @abstractmethod
-    async def stream_project_events(self, *, project_id: int, last_event_id: str | None = None) -> EventStream:
+    async def stream_project_events(
+        self, *, project_id: int, last_event_id: str | None = None, after: str | None = None
+    ) -> EventStream:
         """streamProjectEvents: GET /v1/projects/{projectId}/events"""
 
     @abstractmethod
@@ -61,14 +63,18 @@ def router(handlers: type[EventsApi], *, context: RequestContext) -> APIRouter:
         request_context: Annotated[
             Any,
             Depends(
-                context(security=("bearerAuth", "streamTicket"), limited=True, query=("ticket",)), scope="function"
+                context(security=("bearerAuth", "streamTicket"), limited=True, query=("after", "ticket")),
+                scope="function",
             ),
         ],
         project_id: Annotated[int, Path(alias="projectId", ge=1, le=9223372036854775807)],
         last_event_id: Annotated[str | None, Header(alias="Last-Event-ID", pattern="^[0-9]{1,18}$")] = None,
+        after: Annotated[str | None, Query(alias="after", pattern="^[0-9]{1,18}$")] = None,
     ) -> Response:
         return event_stream(
-            await handlers(request_context).stream_project_events(project_id=project_id, last_event_id=last_event_id)
+            await handlers(request_context).stream_project_events(
+                project_id=project_id, last_event_id=last_event_id, after=after
+            )
         )
 
     @api.post(

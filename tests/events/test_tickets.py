@@ -54,6 +54,31 @@ async def test_a_ticket_opens_one_stream_without_an_authorization_header(served:
     assert_refused(await client.get(url, params={"ticket": ticket}, headers={"Last-Event-ID": event["id"]}), UNUSABLE)
 
 
+async def test_a_new_ticket_resumes_after_the_last_event_received(served: Served) -> None:
+    # What an EventSource does once its stream ends: a new one, with a new ticket and ?after=<id>.
+    client = served.client
+    ada = await sign_up(client)
+    project = await create_project(client, ada)
+    url = f"/v1/projects/{project['id']}/events"
+    async with client.stream("GET", url, params={"ticket": await ticket_for(client, ada, project["id"])}) as stream:
+        first = await create_task(client, ada, project["id"], title="Seen")
+        [seen] = await Events(stream).take(1)
+    missed = [await create_task(client, ada, project["id"], title=f"Missed {n}") for n in range(2)]
+    resumed = {"ticket": await ticket_for(client, ada, project["id"]), "after": seen["id"]}
+    async with client.stream("GET", url, params=resumed) as stream:
+        assert stream.status_code == 200
+        events = await Events(stream).take(2)
+    assert json.loads(seen["data"])["id"] == first["id"]
+    assert [json.loads(e["data"]) for e in events] == missed
+    assert [int(e["id"]) for e in events] == [int(seen["id"]) + 1, int(seen["id"]) + 2]
+    # Last-Event-ID wins over ?after=: the header is the protocol's own.
+    both = {"ticket": await ticket_for(client, ada, project["id"]), "after": seen["id"]}
+    async with client.stream("GET", url, params=both, headers={"Last-Event-ID": events[0]["id"]}) as stream:
+        [event] = await Events(stream).take(1)
+    assert event["id"] == events[1]["id"]
+    assert_problem(await client.get(url, params={"after": "x"}, headers=ada.headers), 422)
+
+
 async def test_an_unknown_or_expired_ticket_is_refused(served: Served) -> None:
     client = served.client
     ada = await sign_up(client)

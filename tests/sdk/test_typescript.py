@@ -123,8 +123,9 @@ try {
   document.getElementById("out").textContent = JSON.stringify([{name: "loading", ok: false, error: String(error)}]);
 }
 </script></body></html>"""
-# The suites that run in a browser too: node.test.mjs holds what only Node has.
-IN_BROWSERS = ("board.test.mjs", "parts.test.mjs")
+# The suites that run in a browser: node.test.mjs holds what only Node has, eventsource.suite.mjs what
+# only a browser has.
+IN_BROWSERS = ("board.test.mjs", "parts.test.mjs", "eventsource.suite.mjs")
 
 
 @pytest.mark.serial  # a browser takes the machine
@@ -167,8 +168,11 @@ def _frontend_modules(pages: Path) -> dict[str, str]:
     shutil.copytree(otel, pages / "otel")
     # OpenTelemetry's modules import each other without the `.js` that bundlers add: the map adds it
     # (by relative address, which the page's base resolves).
+    shutil.copytree(ROOT / "node_modules" / "zod", pages / "zod")
     return {
         "@taskboard/sdk": "./sdk/index.js",
+        "@taskboard/sdk/validators": "./sdk/validators.js",
+        "zod": "./zod/index.js",
         "openapi-fetch": "./openapi-fetch.js",
         "@opentelemetry/api": "./otel/index.js",
     } | {f"./otel/{m.relative_to(otel).with_suffix('')}": f"./otel/{m.relative_to(otel)}" for m in otel.rglob("*.js")}

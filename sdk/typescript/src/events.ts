@@ -161,14 +161,33 @@ async function withinMs<T>(promise: Promise<T>, ms: number): Promise<T | undefin
 }
 
 /** A URL that a browser's `EventSource` can open (it cannot send the token): made with a fresh
- * ticket, which opens one stream within 30 seconds. When the `EventSource` errors, make a new URL:
+ * ticket, which opens one stream within 30 seconds. The `EventSource`'s own reconnection repeats the
+ * spent ticket and fails: when it errors, close it and open a new one on a new URL, resuming after
+ * the last event received (`lastEventId`):
  *
- *     const source = new EventSource(await eventSourceUrl(client, projectId));
- *     source.addEventListener("task.created", (e) => JSON.parse(e.data) as Task);
+ *     let last: string | undefined;
+ *     const source = new EventSource(await eventSourceUrl(client, projectId, { lastEventId: last }));
+ *     source.addEventListener("task.created", (message) => {
+ *       const event = projectEventOf(message); // typed by its name
+ *       last = message.lastEventId;
+ *     });
  */
-export async function eventSourceUrl(client: TaskboardClient, projectId: number): Promise<string> {
+export async function eventSourceUrl(
+  client: TaskboardClient,
+  projectId: number,
+  options: { lastEventId?: string | undefined } = {},
+): Promise<string> {
   const { ticket } = await unwrap(client.POST("/v1/projects/{projectId}/events/tickets", { params: { path: { projectId } } }));
   const url = new URL(`${client.settings.baseUrl}/v1/projects/${projectId}/events`, globalThis.location?.href);
   url.searchParams.set("ticket", ticket);
+  if (options.lastEventId !== undefined) url.searchParams.set("after", options.lastEventId);
   return url.toString();
+}
+
+/** An `EventSource`'s message as the SDK's stream gives it (`{ id, event, data }`, typed by the
+ * event's name, `data` parsed), or undefined for an event this SDK does not know. The data's shape is
+ * trusted, as the stream trusts it; `parseProjectEvent` of `@taskboard/sdk/validators` checks it. */
+export function projectEventOf(message: MessageEvent<string>): ProjectStreamEvent | undefined {
+  if (!Object.hasOwn(KNOWN, message.type)) return undefined;
+  return { id: message.lastEventId, event: message.type, data: JSON.parse(message.data) } as ProjectStreamEvent;
 }

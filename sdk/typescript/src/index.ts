@@ -2,7 +2,7 @@
 // beside them, written by hand in codegen/sdk_typescript/ and shipped with them by `make generate`.
 export { authorized, createClient, etag, idempotencyKey, replayed } from "./client.js";
 export type { ClientOptions, Settings, TaskboardClient } from "./client.js";
-export { eventSourceUrl, PROJECT_EVENT_NAMES, streamInvitations, streamProjectEvents } from "./events.js";
+export { eventSourceUrl, PROJECT_EVENT_NAMES, projectEventOf, streamInvitations, streamProjectEvents } from "./events.js";
 export type {
   EventData,
   EventName,

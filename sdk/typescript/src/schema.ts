@@ -164,7 +164,8 @@ export interface paths {
          *     ticket from `createStreamTicket` instead, as `?ticket=…`. A ticket opens one stream, of the
          *     project it was made for, within 30 seconds; the stream then lasts as the token that made
          *     the ticket does. An unknown, expired, used or revoked ticket, or one made for another
-         *     project, is 401.
+         *     project, is 401. To resume, open a new `EventSource` with a new ticket and the last id
+         *     received as `?after=…`.
          */
         get: operations["streamProjectEvents"];
         put?: never;
@@ -2336,7 +2337,15 @@ export interface operations {
     };
     streamProjectEvents: {
         parameters: {
-            query?: never;
+            query?: {
+                /**
+                 * @description As `Last-Event-ID`, for a client that cannot send that header: a browser's
+                 *     `EventSource`, opened anew with a fresh ticket after its stream ended (its own
+                 *     reconnection repeats the spent ticket, and is refused). `Last-Event-ID` wins when both
+                 *     are sent.
+                 */
+                after?: string;
+            };
             header?: {
                 /**
                  * @description Names this request in the service's logs, traces and problem documents (`requestId`); it

@@ -3,9 +3,35 @@
 // form's code reads the errors of both alike. Zod is the app's own (a peer dependency).
 import type { z } from "zod";
 
+import type { EventData, EventName, ProjectStreamEvent } from "./events.js";
 import type { FieldError } from "./problems.js";
+import { zDeletedResource, zInvitation, zMember, zProject, zRefetch, zRemovedMember, zTask } from "./validators.gen.js";
 
 export * from "./validators.gen.js";
+
+// Each event's data by its name, as EventData types it (the compiler holds the two in step).
+const EVENT_DATA: { [Name in EventName]: z.ZodType<EventData[Name]> } = {
+  "task.created": zTask,
+  "task.updated": zTask,
+  "task.deleted": zDeletedResource,
+  "member.added": zMember,
+  "member.removed": zRemovedMember,
+  "invitation.created": zInvitation,
+  "invitation.updated": zInvitation,
+  "project.updated": zProject,
+  "project.deleted": zDeletedResource,
+  // Empty, and open to members later: what it may hold is none of a reset's business.
+  reset: zRefetch.transform((): EventData["reset"] => ({})),
+};
+
+/** An `EventSource`'s message as the SDK's stream gives it, its data checked against the contract:
+ * undefined for an event this SDK does not know; a `ZodError` thrown for data that does not match. */
+export function parseProjectEvent(message: MessageEvent<string>): ProjectStreamEvent | undefined {
+  if (!Object.hasOwn(EVENT_DATA, message.type)) return undefined;
+  const name = message.type as EventName;
+  const data = EVENT_DATA[name].parse(JSON.parse(message.data));
+  return { id: message.lastEventId, event: name, data } as ProjectStreamEvent;
+}
 
 /** What `check` finds: the data as the schema gives it (with its defaults), or the field errors. */
 export type Checked<Data> = { data: Data; errors?: never } | { data?: never; errors: FieldError[] };

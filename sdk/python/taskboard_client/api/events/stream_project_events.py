@@ -22,6 +22,7 @@ from ...types import UNSET, Response, Unset
 def _get_kwargs(
     project_id: int,
     *,
+    after: str | Unset = UNSET,
     x_request_id: str | Unset = UNSET,
     last_event_id: str | Unset = UNSET,
 ) -> dict[str, Any]:
@@ -32,11 +33,18 @@ def _get_kwargs(
     if not isinstance(last_event_id, Unset):
         headers["Last-Event-ID"] = last_event_id
 
+    params: dict[str, Any] = {}
+
+    params["after"] = after
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
+
     _kwargs: dict[str, Any] = {
         "method": "get",
         "url": "/v1/projects/{project_id}/events".format(
             project_id=quote(str(project_id), safe=""),
         ),
+        "params": params,
     }
 
     _kwargs["headers"] = headers
@@ -200,6 +208,7 @@ def sync_detailed(
     project_id: int,
     *,
     client: AuthenticatedClient,
+    after: str | Unset = UNSET,
     x_request_id: str | Unset = UNSET,
     last_event_id: str | Unset = UNSET,
 ) -> Response[
@@ -240,10 +249,12 @@ def sync_detailed(
     ticket from `createStreamTicket` instead, as `?ticket=…`. A ticket opens one stream, of the
     project it was made for, within 30 seconds; the stream then lasts as the token that made
     the ticket does. An unknown, expired, used or revoked ticket, or one made for another
-    project, is 401.
+    project, is 401. To resume, open a new `EventSource` with a new ticket and the last id
+    received as `?after=…`.
 
     Args:
         project_id (int):
+        after (str | Unset):
         x_request_id (str | Unset):
         last_event_id (str | Unset):
 
@@ -257,6 +268,7 @@ def sync_detailed(
 
     kwargs = _get_kwargs(
         project_id=project_id,
+        after=after,
         x_request_id=x_request_id,
         last_event_id=last_event_id,
     )
@@ -272,6 +284,7 @@ def sync(
     project_id: int,
     *,
     client: AuthenticatedClient,
+    after: str | Unset = UNSET,
     x_request_id: str | Unset = UNSET,
     last_event_id: str | Unset = UNSET,
 ) -> (
@@ -313,10 +326,12 @@ def sync(
     ticket from `createStreamTicket` instead, as `?ticket=…`. A ticket opens one stream, of the
     project it was made for, within 30 seconds; the stream then lasts as the token that made
     the ticket does. An unknown, expired, used or revoked ticket, or one made for another
-    project, is 401.
+    project, is 401. To resume, open a new `EventSource` with a new ticket and the last id
+    received as `?after=…`.
 
     Args:
         project_id (int):
+        after (str | Unset):
         x_request_id (str | Unset):
         last_event_id (str | Unset):
 
@@ -331,6 +346,7 @@ def sync(
     return sync_detailed(
         project_id=project_id,
         client=client,
+        after=after,
         x_request_id=x_request_id,
         last_event_id=last_event_id,
     ).parsed
@@ -340,6 +356,7 @@ async def asyncio_detailed(
     project_id: int,
     *,
     client: AuthenticatedClient,
+    after: str | Unset = UNSET,
     x_request_id: str | Unset = UNSET,
     last_event_id: str | Unset = UNSET,
 ) -> Response[
@@ -380,10 +397,12 @@ async def asyncio_detailed(
     ticket from `createStreamTicket` instead, as `?ticket=…`. A ticket opens one stream, of the
     project it was made for, within 30 seconds; the stream then lasts as the token that made
     the ticket does. An unknown, expired, used or revoked ticket, or one made for another
-    project, is 401.
+    project, is 401. To resume, open a new `EventSource` with a new ticket and the last id
+    received as `?after=…`.
 
     Args:
         project_id (int):
+        after (str | Unset):
         x_request_id (str | Unset):
         last_event_id (str | Unset):
 
@@ -397,6 +416,7 @@ async def asyncio_detailed(
 
     kwargs = _get_kwargs(
         project_id=project_id,
+        after=after,
         x_request_id=x_request_id,
         last_event_id=last_event_id,
     )
@@ -410,6 +430,7 @@ async def asyncio(
     project_id: int,
     *,
     client: AuthenticatedClient,
+    after: str | Unset = UNSET,
     x_request_id: str | Unset = UNSET,
     last_event_id: str | Unset = UNSET,
 ) -> (
@@ -451,10 +472,12 @@ async def asyncio(
     ticket from `createStreamTicket` instead, as `?ticket=…`. A ticket opens one stream, of the
     project it was made for, within 30 seconds; the stream then lasts as the token that made
     the ticket does. An unknown, expired, used or revoked ticket, or one made for another
-    project, is 401.
+    project, is 401. To resume, open a new `EventSource` with a new ticket and the last id
+    received as `?after=…`.
 
     Args:
         project_id (int):
+        after (str | Unset):
         x_request_id (str | Unset):
         last_event_id (str | Unset):
 
@@ -470,6 +493,7 @@ async def asyncio(
         await asyncio_detailed(
             project_id=project_id,
             client=client,
+            after=after,
             x_request_id=x_request_id,
             last_event_id=last_event_id,
         )
