@@ -125,7 +125,7 @@ try {
 </script></body></html>"""
 # The suites that run in a browser: node.test.mjs holds what only Node has, eventsource.suite.mjs what
 # only a browser has.
-IN_BROWSERS = ("board.test.mjs", "parts.test.mjs", "eventsource.suite.mjs")
+IN_BROWSERS = ("board.test.mjs", "parts.test.mjs", "query.test.mjs", "eventsource.suite.mjs")
 
 
 @pytest.mark.serial  # a browser takes the machine
@@ -169,9 +169,12 @@ def _frontend_modules(pages: Path) -> dict[str, str]:
     # OpenTelemetry's modules import each other without the `.js` that bundlers add: the map adds it
     # (by relative address, which the page's base resolves).
     shutil.copytree(ROOT / "node_modules" / "zod", pages / "zod")
+    shutil.copytree(ROOT / "node_modules" / "@tanstack" / "query-core" / "build" / "modern", pages / "query-core")
     return {
         "@taskboard/sdk": "./sdk/index.js",
         "@taskboard/sdk/validators": "./sdk/validators.js",
+        "@taskboard/sdk/query": "./sdk/query.js",
+        "@tanstack/query-core": "./query-core/index.js",
         "zod": "./zod/index.js",
         "openapi-fetch": "./openapi-fetch.js",
         "@opentelemetry/api": "./otel/index.js",

@@ -1,6 +1,6 @@
 // The Taskboard SDK: the generated types of the contract (./schema.ts), and what a frontend needs
 // beside them, written by hand in codegen/sdk_typescript/ and shipped with them by `make generate`.
-export { authorized, createClient, etag, idempotencyKey, replayed } from "./client.js";
+export { authorized, createClient, etag, idempotencyKey, ifMatch, replayed } from "./client.js";
 export type { ClientOptions, Settings, TaskboardClient } from "./client.js";
 export { eventSourceUrl, PROJECT_EVENT_NAMES, projectEventOf, streamInvitations, streamProjectEvents } from "./events.js";
 export type {

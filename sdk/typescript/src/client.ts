@@ -95,6 +95,12 @@ export function etag(response: Response): string | undefined {
   return response.headers.get("ETag") ?? undefined;
 }
 
+/** The `If-Match` of a task or project read from a list, an answer or a live event, without its
+ * ETag: its version in quotes (`{ headers: { "If-Match": ifMatch(task) } }`). */
+export function ifMatch(item: { version: number }): string {
+  return `"${item.version}"`;
+}
+
 /** Whether the service answered a repeated `Idempotency-Key` with the first answer again. */
 export function replayed(response: Response): boolean {
   return response.headers.get("Idempotent-Replayed") === "true";
