@@ -16,7 +16,7 @@ MOCK_PORT ?= 4010
 # The port of `make admin`, the back office.
 ADMIN_PORT ?= 8001
 
-.PHONY: run admin operator seed worker migrate mock test test-flaky reliability lint breaking release generate fuzz bench load-generator browser node_modules node-lock clean
+.PHONY: run admin operator seed worker migrate mock sdk test test-flaky reliability lint breaking release generate fuzz bench load-generator browser node_modules node-lock clean
 
 # What serving needs (make run, migrate, admin, operator, worker): the service's pins alone.
 $(VENV)/.service: requirements/service.txt
@@ -40,6 +40,15 @@ node_modules: node_modules/.installed
 node_modules/.installed: package.json package-lock.json
 	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 	touch $@
+
+# The SDKs as packages, into $(SDK_DIST): the npm tarball, compiled by the TypeScript it pins (without
+# the other Node tools when they are not installed), and the Python wheel.
+SDK_DIST ?= dist
+sdk: $(VENV)/.requirements
+	@[ -f node_modules/.installed ] || npm ci --ignore-scripts --no-audit --no-fund --loglevel=error --workspace sdk/typescript
+	mkdir -p $(SDK_DIST)
+	npm pack --silent --workspace sdk/typescript --pack-destination $(SDK_DIST)
+	$(BIN)/python -m pip wheel --quiet --disable-pip-version-check --no-deps --no-build-isolation --wheel-dir $(SDK_DIST) ./sdk/python
 
 # After a change to a package.json: package-lock.json anew, without the download addresses npm would
 # record (npm ci finds each package by its name, version and integrity), nor the funding pages it copies.

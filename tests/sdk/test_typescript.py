@@ -7,7 +7,6 @@ import json
 import os
 import re
 import shutil
-import subprocess
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -19,44 +18,10 @@ from tests.browser import page_run, static_pages
 from tests.conftest import UNLIMITED
 from tests.factories import create_project, create_task, sign_up
 from tests.live import LiveServer
+from tests.sdk.node import ROOT, TESTS, TOOLS, run
 
-ROOT = Path(__file__).resolve().parents[2]
-TOOLS = ROOT / "node_modules" / ".bin"
-TESTS = Path(__file__).resolve().parent / "typescript"
 # Node's work is the same on either database: once.
 pytestmark = pytest.mark.once
-
-
-def run(*command: str | Path, cwd: Path = ROOT, env: dict[str, str] | None = None) -> str:
-    done = subprocess.run(
-        [str(part) for part in command], cwd=cwd, env=env, capture_output=True, text=True, timeout=300
-    )
-    assert done.returncode == 0, f"{' '.join(map(str, command))}:\n{done.stdout[-8000:]}\n{done.stderr[-4000:]}"
-    return done.stdout
-
-
-@pytest.fixture(scope="module")
-def built() -> None:
-    """The SDK compiled (strict), and the tests that use it: once for this module's tests, and not
-    again in a later process of the same run (the browser's tests) when nothing has changed since."""
-    assert (TOOLS / "tsc").exists(), "the Node tools are not installed: `make node_modules`"
-    sdk = ROOT / "sdk" / "typescript"
-    for project, inputs, outputs in (
-        (sdk, [sdk / "tsconfig.json", *(sdk / "src").rglob("*.ts")], (sdk / "dist").rglob("*.js")),
-        (
-            TESTS,
-            [
-                TESTS / "tsconfig.json",
-                *TESTS.glob("*.mts"),
-                *(TESTS / "browser").glob("*.mts"),
-                *(sdk / "dist").rglob("*.d.ts"),
-            ],
-            (TESTS / "build").rglob("*.mjs"),
-        ),
-    ):
-        made = [output.stat().st_mtime for output in outputs]
-        if not made or max(path.stat().st_mtime for path in inputs) >= min(made):
-            run(TOOLS / "tsc", "-p", project)
 
 
 def test_the_board_flow_with_typed_errors_events_retries_and_timeouts(
@@ -88,26 +53,38 @@ def test_the_readmes_typescript_examples_type_check_strictly(built: None, tmp_pa
     run(TOOLS / "tsc", *strict, "--types", "node", *files)
 
 
-def test_npm_pack_makes_a_package_that_installs_and_runs_in_an_empty_project(
+def test_make_sdk_makes_packages_that_install_and_run_in_an_empty_project(
     built: None, live_server: LiveServer, tmp_path: Path
 ) -> None:
-    run("npm", "pack", "--silent", "--pack-destination", tmp_path, cwd=ROOT / "sdk" / "typescript")
+    run("make", "--no-print-directory", "sdk", f"SDK_DIST={tmp_path}")
     [tarball] = tmp_path.glob("taskboard-sdk-*.tgz")
-    listing = run("tar", "-tzf", tarball).split()
-    assert {"package/dist/index.js", "package/dist/index.d.ts", "package/src/schema.ts", "package/package.json"} <= set(
-        listing
-    )
+    assert [wheel.name for wheel in tmp_path.glob("taskboard_client-*.whl")] == [
+        "taskboard_client-1.2.0-py3-none-any.whl"
+    ]
+    listing = set(run("tar", "-tzf", tarball).split())
+    assert {
+        "package/dist/index.js",
+        "package/dist/index.d.ts",
+        "package/src/schema.ts",
+        "package/package.json",
+    } <= listing
+    assert {"package/dist/query.js", "package/dist/validators.js", "package/dist/validators.gen.js"} <= listing
     app = tmp_path / "app"
     app.mkdir()
     (app / "package.json").write_text(json.dumps({"name": "frontend", "private": True, "type": "module"}))
     run("npm", "install", "--prefer-offline", "--no-audit", "--no-fund", "--loglevel=error", tarball, cwd=app)
+    # TanStack Query is not installed: the query subpath imports only its types.
     script = (
         "import { createClient, unwrap } from '@taskboard/sdk';"
+        "import { createQueries } from '@taskboard/sdk/query';"
         f"const client = createClient({{ baseUrl: {json.dumps(live_server.url)} }});"
-        "console.log(JSON.stringify(await unwrap(client.GET('/readyz'))));"
+        "const ready = await unwrap(client.GET('/readyz'));"
+        "const queried = await createQueries(client).query('/readyz').queryFn({ signal: AbortSignal.timeout(5000) });"
+        "console.log(JSON.stringify([ready, queried]));"
     )
     shown = run("node", "--input-type=module", "-e", script, cwd=app)
-    assert json.loads(shown) == httpx.get(f"{live_server.url}/readyz").json()
+    expected = httpx.get(f"{live_server.url}/readyz").json()
+    assert json.loads(shown) == [expected, expected]
 
 
 # The SDK's suite in a page of a frontend's origin, its modules loaded as a bundle would load them (ES
@@ -194,7 +171,7 @@ def test_the_sdk_imports_no_opentelemetry_and_stays_small(built: None) -> None:
     code = "".join(loaded[name] for name in sorted(loaded))
     assert "@opentelemetry" not in code and "zod" not in code  # OpenTelemetry: read from its global
     assert {"client.js", "problems.js", "events.js"} <= loaded.keys() and "validators.js" not in loaded
-    assert len(gzip.compress(code.encode(), 9)) < 8 * 1024  # as built, comments and all: 6.8 KB
+    assert len(gzip.compress(code.encode(), 9)) < 8 * 1024  # as built, comments and all: 7.2 KB
 
 
 # Bad bodies, each refused by the service and by the validators alike: (operation's schema, body).

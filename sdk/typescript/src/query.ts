@@ -61,6 +61,12 @@ export function createQueries(client: TaskboardClient) {
       return keyOf(path, init) as DataTag<TaskboardKey, ResultOf<"get", P>, CallError>;
     },
 
+    /** The start of the keys of every query of `path`, whatever their params: to invalidate them
+     * all (`invalidateQueries({ queryKey: queries.prefix(path) })`). */
+    prefix(path: PathOf<"get">): readonly ["taskboard", string] {
+      return ["taskboard", path];
+    },
+
     /** Options for `useQuery`, `fetchQuery`, `prefetchQuery`: a GET of `path`. */
     query<P extends PathOf<"get">>(path: P, ...[init]: Init<"get", P>) {
       return {
