@@ -101,7 +101,7 @@ class PostgresDatabases:
 
     def _admin(self, statement: str) -> None:
         async def run() -> None:
-            connection = await asyncpg.connect(_dsn(self.admin.render_as_string(hide_password=False)))
+            connection = await asyncpg.connect(asyncpg_dsn(self.admin.render_as_string(hide_password=False)))
             try:
                 await connection.execute(statement)
             finally:
@@ -112,7 +112,7 @@ class PostgresDatabases:
             thread.submit(asyncio.run, run()).result()
 
 
-def _dsn(url: str) -> str:
+def asyncpg_dsn(url: str) -> str:
     """asyncpg's own form of a SQLAlchemy URL."""
     return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
 
@@ -121,7 +121,7 @@ def postgres_reachable(admin_url: str) -> str | None:
     """Why the server at `admin_url` cannot be used, or None when it can."""
 
     async def ping() -> None:
-        connection = await asyncpg.connect(_dsn(admin_url), timeout=3)
+        connection = await asyncpg.connect(asyncpg_dsn(admin_url), timeout=3)
         await connection.close()
 
     try:

@@ -41,6 +41,9 @@ POOL_WAITING = Gauge(
 )
 STREAMS = Gauge("taskboard_event_streams_open", "Event streams open now.", multiprocess_mode="livesum")
 EXPORTS = Counter("taskboard_export_jobs", "Export jobs that reached each status.", ["status"])
+DATABASE_REFUSALS = Counter(
+    "taskboard_db_unavailable_refusals", "Requests answered 503 because the database could not serve them."
+)
 REFUSALS = Counter(
     "taskboard_rate_limit_refusals", "Requests refused by a rate limit: user, address or password.", ["limit"]
 )

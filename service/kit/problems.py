@@ -21,6 +21,7 @@ from starlette.requests import ClientDisconnect
 from starlette.routing import Match
 
 from generated.models import FieldErrorCode
+from service.kit import outages
 from service.kit.headers import FOR_ERRORS
 from service.kit.observe import request_id
 
@@ -174,28 +175,32 @@ async def _on_client_gone(_request: Request, _exc: Exception) -> JSONResponse:
 
 # The database is away, restarting, locked for too long or too slow: the client should come back.
 UNAVAILABLE = "The database is unavailable or too busy to answer in time; retry later."
-# What asyncpg raises for a cancelled statement (statement_timeout), a lost connection, or a
-# transaction that PostgreSQL chose to abort for others to go on (a retry succeeds).
-_UNAVAILABLE_DRIVER_ERRORS = frozenset(
-    {
-        "QueryCanceledError",
-        "ConnectionDoesNotExistError",
-        "InterfaceError",
-        "DeadlockDetectedError",
-        "SerializationError",
-    }
-)
+# SQLSTATEs of a database that cannot serve now but may in a moment (PostgreSQL's appendix A): the
+# classes 08 (the connection failed or was lost), 53 (too many connections, out of memory or disk)
+# and 57P0 (shutting down, starting up: every failover); a statement cancelled by its timeout
+# (57014), a database that accepts no connections (55000) or a lock not granted in time (55P03);
+# and transactions PostgreSQL aborted for others to go on (40001, 40P01: a retry succeeds).
+_UNAVAILABLE_CLASSES = ("08", "53", "57P0")
+_UNAVAILABLE_STATES = frozenset({"57014", "55000", "55P03", "40001", "40P01"})
 
 
 def database_unavailable(exc: BaseException) -> bool:
     if isinstance(exc, OSError | sqlalchemy.exc.TimeoutError | sqlalchemy.exc.DisconnectionError):
         return True
     if isinstance(exc, sqlalchemy.exc.DBAPIError):
+        # OperationalError is SQLite's locked, unopenable or failing file, and a driver's lost link.
         if exc.connection_invalidated or isinstance(
             exc, sqlalchemy.exc.OperationalError | sqlalchemy.exc.InterfaceError
         ):
             return True
-        return type(exc.orig).__name__ in _UNAVAILABLE_DRIVER_ERRORS or isinstance(exc.orig, OSError)
+        state = getattr(exc.orig, "sqlstate", None) or ""
+        return (
+            state.startswith(_UNAVAILABLE_CLASSES)
+            or state in _UNAVAILABLE_STATES
+            # asyncpg's own: a connection closed under a statement (no SQLSTATE).
+            or type(exc.orig).__name__ == "InterfaceError"
+            or isinstance(exc.orig, OSError)
+        )
     return False
 
 
@@ -208,6 +213,7 @@ async def _on_storage_error(_request: Request, exc: Exception) -> JSONResponse:
 
 async def _on_database_error(request: Request, exc: Exception) -> JSONResponse:
     if database_unavailable(exc):
+        outages.refused(exc)
         return problem_response(503, UNAVAILABLE, headers={"Retry-After": "5"})
     logger.error("unexpected database error", exc_info=exc)
     return await _on_unexpected(request, exc)

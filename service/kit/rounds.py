@@ -4,17 +4,21 @@ import asyncio
 import contextlib
 import logging
 
+from service.kit.problems import database_unavailable
+
 logger = logging.getLogger("taskboard")
 
 
 class Rounds:
     """Runs `round()` whenever `wake()` is called, and every `interval` seconds anyway, from
-    `start()` to `stop()`. A round that fails is logged, and the next one tries again."""
+    `start()` to `stop()`. A round that fails is logged, and the next one tries again; while the
+    database is unavailable, only the first failure is logged, and the first success after."""
 
     def __init__(self, interval: float) -> None:
         self.interval = interval
         self.woken = asyncio.Event()
         self.task: asyncio.Task[None] | None = None
+        self.away = False  # the last round failed for want of the database
 
     async def round(self) -> None:
         raise NotImplementedError
@@ -38,5 +42,11 @@ class Rounds:
             self.woken.clear()
             try:
                 await self.round()
-            except Exception:
-                logger.warning("%s failed; trying again in a while", type(self).__name__, exc_info=True)
+            except Exception as error:
+                if not (self.away and database_unavailable(error)):
+                    logger.warning("%s failed; trying again in a while", type(self).__name__, exc_info=True)
+                self.away = database_unavailable(error)
+            else:
+                if self.away:
+                    logger.warning("%s works again", type(self).__name__)
+                self.away = False

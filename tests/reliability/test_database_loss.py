@@ -2,15 +2,20 @@
 not hangs or 500s, and the service recovers by itself when the database is back."""
 
 import asyncio
+import json
+import os
 import sqlite3
 import time
 from pathlib import Path
+from typing import Any
 
+import asyncpg
 import httpx
 import pytest
+from sqlalchemy import make_url
 
-from tests.conftest import UNLIMITED
-from tests.database import migrate
+from tests.conftest import POSTGRES_URL, UNLIMITED
+from tests.database import asyncpg_dsn, migrate
 from tests.events.conftest import Events
 from tests.factories import assert_problem
 from tests.live import LiveServer
@@ -88,6 +93,67 @@ async def test_postgresql_stops_and_comes_back(tmp_path: Path) -> None:
                             break
                 assert created.status_code == 201
                 assert event["event"] == "task.created"
+
+
+async def as_admin(statement: str) -> None:
+    assert POSTGRES_URL is not None, "marked postgresql: run on PostgreSQL only"
+    connection = await asyncpg.connect(asyncpg_dsn(POSTGRES_URL))
+    try:
+        await connection.execute(statement)
+    finally:
+        await connection.close()
+
+
+def outage_lines(log: Path) -> list[dict[str, Any]]:
+    lines = [json.loads(line) for line in log.read_text().splitlines() if line.startswith("{")]
+    assert not [line for line in lines if line["level"] == "ERROR"], "a refusal was logged as an error"
+    return [line for line in lines if line["message"].startswith("the database is unavailable")]
+
+
+@pytest.mark.postgresql
+async def test_a_database_that_accepts_no_connections_is_503_and_one_log_line(
+    database_url: str, tmp_path: Path
+) -> None:
+    """55000 "not currently accepting connections", and 57P01 for the pool's connections cut meanwhile."""
+    name = make_url(database_url).database
+    log = tmp_path / "service.log"
+    with LiveServer(database_url, {**UNLIMITED, "LOG_FORMAT": "json"}, log=log) as server:
+        async with httpx.AsyncClient(base_url=server.url, timeout=30) as http:
+            headers = await signed_in(http)
+            await as_admin(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS false')
+            await as_admin(f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}'")
+            try:
+                for _ in range(20):
+                    response = await http.get("/v1/users/me", headers=headers, timeout=ANSWERED_WITHIN)
+                    await assert_unavailable(response)
+                await assert_unavailable(await http.post("/v1/projects", json={"name": "x"}, headers=headers))
+            finally:
+                await as_admin(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true')
+            await until_ok(http, "GET", "/v1/users/me", headers=headers)
+    [line] = outage_lines(log)
+    assert line["level"] == "WARNING"
+    assert "not currently accepting connections" in line["message"] or "57P01" in line["message"], line
+
+
+@pytest.mark.postgresql
+async def test_too_many_connections_is_503_and_one_log_line(database_url: str, tmp_path: Path) -> None:
+    """53300: the service's role may open no more connections."""
+    role = f"limited_{os.getpid()}"
+    await as_admin(f'CREATE ROLE "{role}" LOGIN CONNECTION LIMIT 0')
+    try:
+        limited = make_url(database_url).set(username=role).render_as_string(hide_password=False)
+        log = tmp_path / "service.log"
+        with LiveServer(limited, {**UNLIMITED, "LOG_FORMAT": "json"}, log=log) as server:
+            async with httpx.AsyncClient(base_url=server.url, timeout=30) as http:
+                for _ in range(20):
+                    await assert_unavailable(
+                        await http.post("/v1/tokens", json={"email": "a@example.com", "password": "p"})
+                    )
+                assert_problem(await http.get("/readyz"), 503)
+        [line] = outage_lines(log)
+        assert "53300 too many connections" in line["message"], line
+    finally:
+        await as_admin(f'DROP ROLE "{role}"')
 
 
 @pytest.mark.sqlite

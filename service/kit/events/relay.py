@@ -17,6 +17,7 @@ machine.
 import asyncio
 import contextlib
 import logging
+import time
 from typing import Any, Protocol
 
 import asyncpg
@@ -115,14 +116,20 @@ class NotifyRelay:
 
     async def _listen(self) -> None:
         delay = 0.1
+        away_since: float | None = None  # one line when PostgreSQL goes away, one when it is back
         while True:
             try:
                 held = await self.engine.connect()
             except (OSError, SQLAlchemyError) as error:
-                logger.error("the event relay cannot reach PostgreSQL (%s); retrying in %.1f s", error, delay)
+                if away_since is None:
+                    away_since = time.monotonic()
+                    logger.warning("the event relay cannot reach PostgreSQL (%s); retrying until it can", error)
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, 5.0)
                 continue
+            if away_since is not None:
+                logger.warning("the event relay reaches PostgreSQL again, %.1f s later", time.monotonic() - away_since)
+                away_since = None
             delay = 0.1
             self.lost.clear()
             try:
@@ -134,7 +141,7 @@ class NotifyRelay:
                 self.broadcaster.fed = True
                 await self._hold(connection)
             except (OSError, SQLAlchemyError, asyncpg.PostgresError, asyncpg.InterfaceError) as error:
-                logger.error("the event relay lost PostgreSQL (%s)", error)
+                logger.warning("the event relay lost PostgreSQL (%s)", error)
             finally:
                 self.broadcaster.fed = False
                 self.listening.clear()
