@@ -289,6 +289,16 @@ class PasswordFailure(Base):
     __table_args__ = (Index(None, "last_failed_at"),)
 
 
+class SchemaCompatibility(Base):
+    """One row: the oldest revision whose code serves this schema, written by every migration run
+    (service/migrations/env.py): code older than the schema still serves it after expand steps."""
+
+    __tablename__ = "schema_compatibility"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    oldest_code: Mapped[str] = mapped_column(String(32))
+
+
 class SharedSecret(Base):
     """Secrets every process must share (the key that signs cursors), made once by whichever needs one first."""
 

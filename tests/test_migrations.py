@@ -11,7 +11,7 @@ import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from alembic.script import Script
+from alembic.script import Script, ScriptDirectory
 from sqlalchemy import Column, MetaData, String, Table, text
 from sqlalchemy.ext.asyncio import create_async_engine
 
@@ -203,6 +203,21 @@ def test_lint_names_an_enum_value_the_database_would_refuse(tmp_path: Path) -> N
         " CHECK (status IN ('todo', 'in_progress', 'done', 'waiting_for_review'))",
         "table task: column status is 16 wide, its values up to 18",
     ]
+
+
+def test_lint_names_a_migration_that_does_not_say_whether_it_expands(tmp_path: Path) -> None:
+    config = check.config(tmp_path / "head.db")
+    versions = check.ROOT / "service" / "migrations" / "versions"
+    config.set_main_option("version_locations", os.pathsep.join(map(str, (versions, tmp_path))))
+    head = ScriptDirectory.from_config(check.config(tmp_path / "x.db")).get_current_head()
+    assert head is not None
+    step = f'revision = "{int(head) + 1:04d}"\ndown_revision = "{head}"\n'
+    (tmp_path / "next.py").write_text(step + "def upgrade():\n    pass\n")
+    assert check.undeclared(config) == [
+        f"revision {int(head) + 1:04d}: say whether it expands (`expands: bool = True` or False)"
+    ]
+    (tmp_path / "next.py").write_text(step + "expands = True\n")
+    assert check.undeclared(config) == []
 
 
 @pytest.mark.once

@@ -4,7 +4,9 @@ from pathlib import Path
 
 from alembic.config import Config
 from alembic.script import ScriptDirectory
+from sqlalchemy import TextClause
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from generated import models
 from generated.api.health import HealthApi
@@ -33,12 +35,33 @@ class HealthHandlers(HealthApi):
         try:
             async with asyncio.timeout(self.timeout), self.database.engine.connect() as connection:
                 await connection.execute(queries.PING)
-                try:
-                    version = (await connection.execute(queries.SCHEMA_VERSION)).scalar()
-                except SQLAlchemyError:
-                    version = None
+                version, oldest = await _scalar(connection, queries.SCHEMA_VERSION), None
+                if version is not None and version != schema_head():
+                    oldest = await _scalar(connection, queries.OLDEST_CODE)
         except (OSError, TimeoutError, SQLAlchemyError) as error:
             raise ServiceUnavailable("The database does not answer.") from error
-        if version != schema_head():
-            raise ServiceUnavailable("The database schema is not migrated to this version (run the migrations).")
+        if problem := schema_problem(schema_head(), version, oldest):
+            raise ServiceUnavailable(problem)
         return models.Health(status=models.HealthStatus.OK)
+
+
+async def _scalar(connection: AsyncConnection, statement: TextClause) -> str | None:
+    """The statement's one value; None when its table is not there (a database not yet migrated so
+    far). Each is the connection's last statement when it fails: none runs in an aborted transaction."""
+    try:
+        return (await connection.execute(statement)).scalar()
+    except SQLAlchemyError:
+        return None
+
+
+def schema_problem(head: str | None, version: str | None, oldest: str | None) -> str | None:
+    """Why code of revision `head` cannot serve a database at `version`, whose schema code from
+    revision `oldest` on serves; None when it can. Revisions are numbered: their order is their
+    number's."""
+    if version == head:
+        return None
+    if version is None or head is None or version < head:
+        return "The database schema is not migrated to this version (run the migrations)."
+    if oldest is None or oldest > head:
+        return "The database schema is migrated past what this version serves: deploy the newer version."
+    return None

@@ -1,5 +1,6 @@
 """`python -m service.migrations.check` (`make lint`): the database the migrations build is the one
-service/tables.py declares, whose enums are the contract's.
+service/tables.py declares, whose enums are the contract's; and each migration says whether it
+expands or contracts the schema (service/migrations/README.md).
 
 Builds a scratch SQLite database with every migration, then compares it with the tables: what
 Alembic's autogenerate would write (tables, columns, types, indexes), every CHECK constraint (which
@@ -18,6 +19,7 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import CheckConstraint, String, Table, create_engine
 
 from service.tables import Base
@@ -72,14 +74,32 @@ def checks(table: Table, built: str) -> list[str]:
     return found
 
 
+# The revisions from which each says whether it expands (those before were written before the rule).
+DECLARED_FROM = "0016"
+
+
+def undeclared(config: Config) -> list[str]:
+    """The revisions numbered out of order (readiness compares their numbers), and those that do not
+    say whether they expand."""
+    found = []
+    for script in ScriptDirectory.from_config(config).walk_revisions():
+        if not re.fullmatch(r"\d{4}", script.revision):
+            found.append(f"revision {script.revision}: revisions are numbered with four digits (--rev-id 0017)")
+        elif script.revision >= DECLARED_FROM and not isinstance(getattr(script.module, "expands", None), bool):
+            found.append(f"revision {script.revision}: say whether it expands (`expands: bool = True` or False)")
+    return found
+
+
 def main() -> int:
     with tempfile.TemporaryDirectory() as scratch:
-        found = differences(Path(scratch) / "check.db")
+        found = undeclared(config(Path(scratch) / "check.db")) + differences(Path(scratch) / "check.db")
     for difference in found:
         print(difference, file=sys.stderr)
     if found:
         print(
-            "the migrations build another database than service/tables.py declares: write a migration", file=sys.stderr
+            "the migrations break a rule above (service/migrations/README.md), or build another database than"
+            " service/tables.py declares (write a migration)",
+            file=sys.stderr,
         )
         return 1
     print("the migrations build the database that service/tables.py declares")

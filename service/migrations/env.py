@@ -1,14 +1,17 @@
 import asyncio
+from collections.abc import Collection, Mapping
 from logging.config import fileConfig
 from typing import Any, Literal
 
 from alembic import context
 from alembic.autogenerate.api import AutogenContext
+from alembic.migration import MigrationContext, MigrationInfo
+from sqlalchemy import delete, event, insert, inspect
 from sqlalchemy.engine import Connection
 
 from service.kit.database import create_engine
 from service.settings import Settings
-from service.tables import Base
+from service.tables import Base, SchemaCompatibility
 
 if context.config.config_file_name is not None and context.config.attributes.get("configure_logger", True):
     fileConfig(context.config.config_file_name, disable_existing_loggers=False)
@@ -31,16 +34,55 @@ def _migrate(connection: Connection) -> None:
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
         render_item=_render_item,
+        on_version_apply=_record_compatibility,
     )
     with context.begin_transaction():
         context.run_migrations()
 
 
+def _record_compatibility(
+    ctx: MigrationContext, step: MigrationInfo, heads: Collection[str], run_args: Mapping[str, Any]
+) -> None:
+    """After each step, in its transaction: which code serves the schema now, that of the newest
+    revision applied that does not expand (a contract step), or of the first. Nothing below the
+    revision that made the table."""
+    connection = ctx.connection
+    head = next(iter(heads), None)
+    if connection is None or head is None or not inspect(connection).has_table(SchemaCompatibility.__tablename__):
+        return
+    oldest = head
+    for script in context.script.iterate_revisions(head, "base"):
+        oldest = script.revision
+        if getattr(script.module, "expands", False) is not True:
+            break
+    connection.execute(delete(SchemaCompatibility))
+    connection.execute(insert(SchemaCompatibility).values(id=1, oldest_code=oldest))
+
+
+def _foreign_keys_off(dbapi_connection: Any, _record: Any) -> None:
+    # A batch step on SQLite recreates its table (copy, drop, rename): with foreign keys on, dropping
+    # the table would delete every row that references it (ON DELETE CASCADE). Checked after instead.
+    dbapi_connection.execute("PRAGMA foreign_keys=OFF")
+
+
+def _check_foreign_keys(connection: Connection) -> None:
+    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+    if broken:
+        raise RuntimeError(f"the migrations left rows whose foreign keys point nowhere: {broken[:5]}")
+
+
 async def _run() -> None:
     url = context.config.attributes.get("database_url") or Settings().database_url
     engine = create_engine(Settings(database_url=url))
-    async with engine.connect() as connection:
+    sqlite = engine.dialect.name == "sqlite"
+    if sqlite:
+        event.listen(engine.sync_engine, "connect", _foreign_keys_off)  # after the service's ON
+    # On SQLite, the write lock taken at BEGIN, waiting for the running service's writes: a deferred
+    # transaction's first write would fail at once (BUSY) behind one.
+    async with engine.execution_options(sqlite_begin="IMMEDIATE").connect() as connection:
         await connection.run_sync(_migrate)
+        if sqlite:
+            await connection.run_sync(_check_foreign_keys)
     await engine.dispose()
 
 

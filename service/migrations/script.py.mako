@@ -13,6 +13,10 @@ revision: str = ${repr(up_revision)}
 down_revision: str | None = ${repr(down_revision)}
 branch_labels: str | Sequence[str] | None = ${repr(branch_labels)}
 depends_on: str | Sequence[str] | None = ${repr(depends_on)}
+# Whether the code of the revision before serves the schema this makes (service/migrations/README.md):
+# True for an expand step (it only adds), False for a contract step (it drops or changes what that
+# code reads). Say which.
+expands: bool = ...
 
 
 def upgrade() -> None:

@@ -1,9 +1,11 @@
 from pathlib import Path
 
 import httpx
+import pytest
 from fastapi import FastAPI
 
 from service.app import create_app
+from service.health.handlers import schema_problem
 from service.kit.database import Database
 from service.settings import Settings
 from tests.database import ScratchDatabases
@@ -45,3 +47,22 @@ async def test_not_ready_until_the_database_is_migrated(databases: ScratchDataba
         async with httpx.AsyncClient(transport=transport, base_url="http://taskboard.test") as client:
             problem = assert_problem(await client.get("/readyz"), 503)
     assert "not migrated" in problem["detail"]
+
+
+@pytest.mark.parametrize(
+    ("version", "oldest", "problem"),
+    [
+        ("0016", "0015", None),  # this code's own revision
+        ("0018", "0015", None),  # ahead by expand steps that this code's revision still serves
+        ("0018", "0016", None),
+        ("0018", "0017", "past"),  # a contract step after this code's revision
+        ("0018", None, "past"),  # ahead, and no word on what serves it
+        ("0015", "0015", "not migrated"),  # behind
+        (None, None, "not migrated"),
+    ],
+)
+def test_ready_when_this_codes_revision_serves_the_database_schema(
+    version: str | None, oldest: str | None, problem: str | None
+) -> None:
+    found = schema_problem("0016", version, oldest)
+    assert found is None if problem is None else found is not None and problem in found
