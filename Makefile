@@ -16,7 +16,7 @@ MOCK_PORT ?= 4010
 # The port of `make admin`, the back office.
 ADMIN_PORT ?= 8001
 
-.PHONY: run admin operator seed worker migrate mock sdk test test-flaky reliability lint breaking release generate fuzz bench load-generator browser node_modules node-lock clean
+.PHONY: run admin operator seed worker migrate schema mock sdk test test-flaky reliability lint breaking release generate fuzz bench load-generator browser node_modules node-lock clean
 
 # What serving needs (make run, migrate, admin, operator, worker): the service's pins alone.
 $(VENV)/.service: requirements/service.txt
@@ -56,8 +56,14 @@ node-lock:
 	npm install --package-lock-only --omit-lockfile-registry-resolved --ignore-scripts --loglevel=error
 	node -e 'const fs = require("fs"), lock = JSON.parse(fs.readFileSync("package-lock.json")); for (const p of Object.values(lock.packages)) { delete p.funding; if (/^[a-z+]+:/.test(p.resolved ?? "")) delete p.resolved; } fs.writeFileSync("package-lock.json", JSON.stringify(lock, null, 2) + "\n")'
 
+# A deploy's own step, run once before the new release's processes start (docs/operations.md): one
+# run at a time on a database (PostgreSQL's advisory lock), each waiting for a table's lock briefly.
 migrate: $(VENV)/.service
 	$(BIN)/alembic upgrade head
+
+# Before a process serves: the embedded SQLite database is migrated; any other only checked.
+schema: $(VENV)/.service
+	$(BIN)/python -m service.migrations.ready
 
 # How the API and the back office are served: uvloop, and the service's protocol, which bounds request
 # heads and cuts a client that stops reading (service/kit/protocol.py); each request's log line is the
@@ -73,28 +79,28 @@ SERVE := --loop uvloop --http service.kit.protocol:Protocol --timeout-graceful-s
 run: export LOG_FORMAT ?= $(shell [ -t 1 ] && echo console || echo json)
 # With METRICS_PORT and several workers, prometheus-client's multiprocess mode: a folder of their values,
 # emptied at each start.
-run: migrate
+run: schema
 	$(if $(and $(METRICS_PORT),$(filter-out 1,$(WORKERS))),rm -rf .metrics && mkdir .metrics && export PROMETHEUS_MULTIPROC_DIR=$(CURDIR)/.metrics &&) \
 	WEB_CONCURRENCY=$(WORKERS) $(BIN)/uvicorn --factory service.app:create_app --host $(HOST) --port $(PORT) --workers $(WORKERS) $(SERVE)
 
 # The back office for operators, on its own port (never on the public API's): service/admin/.
-admin: migrate
+admin: schema
 	$(BIN)/uvicorn --factory service.admin.app:create_app --host $(HOST) --port $(ADMIN_PORT) $(SERVE)
 
 # An operator of the back office: make operator EMAIL=ops@example.com [ROLE=support]; the password is
 # asked for (or read from OPERATOR_PASSWORD).
 ROLE ?= admin
-operator: migrate
+operator: schema
 	@test -n "$(EMAIL)" || { echo "usage: make operator EMAIL=ops@example.com [ROLE=admin|support]"; exit 2; }
 	$(BIN)/python -m service.admin.operators "$(EMAIL)" --role $(ROLE)
 
 # Demo data, made through the API: ada@example.com and bob@example.com (password "demo password")
 # sharing a board of 300 tasks, for a frontend to develop against the real service.
-seed: migrate
+seed: schema
 	$(BIN)/python -m service.seed
 
 # Export workers for EXPORT_QUEUE=saq (Redis at REDIS_URL); the default runs exports in the service.
-worker: migrate
+worker: schema
 	$(BIN)/python -m saq --quiet service.exports.redis_queue.worker_settings
 
 generate: $(VENV)/.requirements node_modules/.installed

@@ -1,4 +1,5 @@
 import asyncio
+import logging
 from collections.abc import Collection, Mapping
 from logging.config import fileConfig
 from typing import Any, Literal
@@ -8,10 +9,13 @@ from alembic.autogenerate.api import AutogenContext
 from alembic.migration import MigrationContext, MigrationInfo
 from sqlalchemy import delete, event, insert, inspect
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import DBAPIError
 
 from service.kit.database import create_engine
 from service.settings import Settings
 from service.tables import Base, SchemaCompatibility
+
+logger = logging.getLogger("alembic.runtime.migration")
 
 if context.config.config_file_name is not None and context.config.attributes.get("configure_logger", True):
     fileConfig(context.config.config_file_name, disable_existing_loggers=False)
@@ -71,16 +75,38 @@ def _check_foreign_keys(connection: Connection) -> None:
         raise RuntimeError(f"the migrations left rows whose foreign keys point nowhere: {broken[:5]}")
 
 
+# PostgreSQL: one migration run at a time on a database (a number of Taskboard's own), and the
+# longest wait for a table's lock before the run is tried again: an ALTER queued behind a long read
+# would hold every request that needs the table behind it.
+ADVISORY_LOCK = 7_463_616_353
+TRIES = 30
+
+
 async def _run() -> None:
-    url = context.config.attributes.get("database_url") or Settings().database_url
-    engine = create_engine(Settings(database_url=url))
+    settings = Settings(database_url=context.config.attributes.get("database_url") or Settings().database_url)
+    engine = create_engine(settings)
     sqlite = engine.dialect.name == "sqlite"
     if sqlite:
         event.listen(engine.sync_engine, "connect", _foreign_keys_off)  # after the service's ON
     # On SQLite, the write lock taken at BEGIN, waiting for the running service's writes: a deferred
     # transaction's first write would fail at once (BUSY) behind one.
     async with engine.execution_options(sqlite_begin="IMMEDIATE").connect() as connection:
-        await connection.run_sync(_migrate)
+        lock_timeout = settings.migration_lock_timeout_seconds
+        if not sqlite:
+            await connection.exec_driver_sql(f"SELECT pg_advisory_lock({ADVISORY_LOCK})")
+            await connection.exec_driver_sql(f"SET lock_timeout = {round(lock_timeout * 1000)}")
+            await connection.commit()  # both last as long as the connection
+        for attempt in range(1, TRIES + 1):
+            try:
+                await connection.run_sync(_migrate)
+                break
+            except DBAPIError as error:
+                if getattr(error.orig, "sqlstate", None) != "55P03" or attempt == TRIES:
+                    raise
+                await connection.rollback()
+                wait = min(attempt, 5)
+                logger.warning("a migration waited %.1f s for a lock; trying again in %d s", lock_timeout, wait)
+                await asyncio.sleep(wait)
         if sqlite:
             await connection.run_sync(_check_foreign_keys)
     await engine.dispose()

@@ -5,8 +5,8 @@ import pytest
 from fastapi import FastAPI
 
 from service.app import create_app
-from service.health.handlers import schema_problem
 from service.kit.database import Database
+from service.migrations.compatibility import schema_problem
 from service.settings import Settings
 from tests.database import ScratchDatabases
 from tests.factories import assert_problem

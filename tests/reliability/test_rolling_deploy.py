@@ -4,15 +4,20 @@ request fails), its contract step takes them out of readiness only, and rolling 
 
 import asyncio
 import os
+import subprocess
+import time
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import asyncpg
 import httpx
+import pytest
 from alembic import command
 from alembic.config import Config
 
-from service.health.handlers import schema_head
-from tests.database import ROOT
+from service.migrations.compatibility import schema_head
+from tests.database import ROOT, ScratchDatabases, asyncpg_dsn
 from tests.reliability.cluster import cluster, signed_in
 
 STEP = '''"""{what}"""
@@ -66,6 +71,15 @@ def migrate(database_url: str, folder: Path, revision: str, *, down: bool = Fals
     (command.downgrade if down else command.upgrade)(config, revision)
 
 
+async def schema_version(database_url: str) -> str | None:
+    connection = await asyncpg.connect(asyncpg_dsn(database_url))
+    try:
+        version: str | None = await connection.fetchval("SELECT version_num FROM alembic_version")
+        return version
+    finally:
+        await connection.close()
+
+
 async def test_expand_steps_keep_the_release_before_ready_and_serving_a_contract_step_does_not(
     database_url: str, tmp_path: Path
 ) -> None:
@@ -116,3 +130,57 @@ async def test_expand_steps_keep_the_release_before_ready_and_serving_a_contract
     assert set(statuses) == {200, 201}, statuses  # no request failed across the deploy
     # Nothing was lost to the steps (on SQLite, one that recreates a table must not cascade).
     assert statuses[201] >= 3 and len(listed.json()["items"]) == min(statuses[201], 100), statuses
+
+
+def make(*arguments: str, database_url: str, **env: str) -> subprocess.CompletedProcess[str]:
+    command = ["make", "-s", "--no-print-directory", *arguments]
+    environment = {**os.environ, "DATABASE_URL": database_url, **env}
+    return subprocess.run(command, cwd=ROOT, env=environment, capture_output=True, text=True, timeout=300)
+
+
+@pytest.mark.postgresql
+def test_serving_targets_check_the_schema_and_only_make_migrate_changes_it(
+    databases: ScratchDatabases, tmp_path: Path
+) -> None:
+    url = databases.new(tmp_path, migrated=False)
+    refused = make("operator", "EMAIL=ops@example.com", database_url=url, OPERATOR_PASSWORD="an operator's passphrase")
+    assert refused.returncode != 0
+    assert "not migrated to this version" in refused.stderr and "`make migrate`" in refused.stderr
+    # Three deploys' migrations at once on a fresh database: one runs, the others find it done.
+    with ThreadPoolExecutor(3) as pool:
+        runs = list(pool.map(lambda _: make("migrate", database_url=url), range(3)))
+    assert [run.returncode for run in runs] == [0, 0, 0], [run.stderr[-2000:] for run in runs]
+    made = make("operator", "EMAIL=ops@example.com", database_url=url, OPERATOR_PASSWORD="an operator's passphrase")
+    assert made.returncode == 0, made.stderr
+
+
+@pytest.mark.postgresql
+async def test_a_migration_behind_a_long_read_lets_requests_by_and_tries_again(
+    database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "versions"
+    folder.mkdir()
+    expand, _ = next_release(folder)
+    monkeypatch.setenv("MIGRATION_LOCK_TIMEOUT_SECONDS", "0.3")
+    with cluster(database_url, 1, tmp_path) as [server]:
+        async with httpx.AsyncClient(base_url=server.url, timeout=30) as http:
+            headers = await signed_in(http)
+            project = (await http.post("/v1/projects", json={"name": "Read"}, headers=headers)).json()
+            reader = await asyncpg.connect(asyncpg_dsn(database_url))
+            reading = reader.transaction()
+            await reading.start()
+            await reader.fetch("SELECT * FROM project")  # a report's long read: its lock lasts 3 s
+            migration = asyncio.create_task(asyncio.to_thread(migrate, database_url, folder, expand))
+            slowest = 0.0
+            for _ in range(15):  # while the migration waits for the table
+                started = time.monotonic()
+                answer = await http.get(f"/v1/projects/{project['id']}", headers=headers)
+                assert answer.status_code == 200
+                slowest = max(slowest, time.monotonic() - started)
+                await asyncio.sleep(0.2)
+            await reading.rollback()
+            await reader.close()
+            await migration
+    # Requests waited at most a lock timeout behind the queued ALTER, not the read's 3 s.
+    assert slowest < 1.5, slowest
+    assert await schema_version(database_url) == expand
