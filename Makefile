@@ -63,7 +63,7 @@ migrate: $(VENV)/.service
 
 # Before a process serves: the embedded SQLite database is migrated; any other only checked.
 schema: $(VENV)/.service
-	$(BIN)/python -m service.migrations.ready
+	@$(BIN)/python -m service.migrations.ready
 
 # How the API and the back office are served: uvloop, and the service's protocol, which bounds request
 # heads and cuts a client that stops reading (service/kit/protocol.py); each request's log line is the
@@ -72,7 +72,7 @@ schema: $(VENV)/.service
 # (addresses or networks, comma-separated); by default from none, so that no client picks its address.
 FORWARDED_ALLOW_IPS ?=
 SERVE := --loop uvloop --http service.kit.protocol:Protocol --timeout-graceful-shutdown 8 --no-access-log \
-	--forwarded-allow-ips '$(FORWARDED_ALLOW_IPS)'
+	--log-config service/kit/uvicorn-logging.json --forwarded-allow-ips '$(FORWARDED_ALLOW_IPS)'
 
 # WEB_CONCURRENCY tells each worker how many there are (the rate limiter warns when they count apart).
 # The service writes each request's log line itself (LOG_FORMAT: for people on a terminal, JSON elsewhere).
@@ -80,12 +80,12 @@ run: export LOG_FORMAT ?= $(shell [ -t 1 ] && echo console || echo json)
 # With METRICS_PORT and several workers, prometheus-client's multiprocess mode: a folder of their values,
 # emptied at each start.
 run: schema
-	$(if $(and $(METRICS_PORT),$(filter-out 1,$(WORKERS))),rm -rf .metrics && mkdir .metrics && export PROMETHEUS_MULTIPROC_DIR=$(CURDIR)/.metrics &&) \
+	@$(if $(and $(METRICS_PORT),$(filter-out 1,$(WORKERS))),rm -rf .metrics && mkdir .metrics && export PROMETHEUS_MULTIPROC_DIR=$(CURDIR)/.metrics &&) \
 	WEB_CONCURRENCY=$(WORKERS) $(BIN)/uvicorn --factory service.app:create_app --host $(HOST) --port $(PORT) --workers $(WORKERS) $(SERVE)
 
 # The back office for operators, on its own port (never on the public API's): service/admin/.
 admin: schema
-	$(BIN)/uvicorn --factory service.admin.app:create_app --host $(HOST) --port $(ADMIN_PORT) $(SERVE)
+	@$(BIN)/uvicorn --factory service.admin.app:create_app --host $(HOST) --port $(ADMIN_PORT) $(SERVE)
 
 # An operator of the back office: make operator EMAIL=ops@example.com [ROLE=support]; the password is
 # asked for (or read from OPERATOR_PASSWORD).

@@ -21,6 +21,7 @@ from urllib.parse import unquote_plus
 from pythonjsonlogger.json import JsonFormatter
 
 from service.kit.observe import request_id
+from service.settings import Settings
 
 HANDLER = "taskboard"
 CONSOLE = "%(asctime)s %(levelname)-7s %(name)s [%(requestId)s] %(message)s"
@@ -74,6 +75,7 @@ def hide_tickets() -> None:
 class WithRequestId(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         record.requestId = request_id.get()
+        record.__dict__.pop("color_message", None)  # uvicorn's copy of the message, in terminal colours
         return True
 
 
@@ -90,15 +92,8 @@ def configure(log_format: Literal["json", "console"], level: str) -> None:
     if handler is None:
         handler = logging.StreamHandler(sys.stderr)
         handler.set_name(HANDLER)
-        handler.addFilter(WithRequestId())
         root.addHandler(handler)
-    if log_format == "json":
-        fields = ["levelname", "name", "message"]
-        handler.setFormatter(
-            JsonFormatter(fields, rename_fields={"levelname": "level", "name": "logger"}, timestamp="time")
-        )
-    else:
-        handler.setFormatter(Escaped(CONSOLE))
+    _dress(handler, log_format)
     uvicorn_logger = logging.getLogger("uvicorn")
     uvicorn_logger.handlers.clear()
     uvicorn_logger.propagate = True
@@ -108,3 +103,23 @@ def configure(log_format: Literal["json", "console"], level: str) -> None:
     uvicorn_access.propagate = False
     uvicorn_access.disabled = True
     logging.getLogger("taskboard").setLevel(level)
+
+
+def _dress(handler: logging.Handler, log_format: Literal["json", "console"]) -> None:
+    if not any(isinstance(f, WithRequestId) for f in handler.filters):
+        handler.addFilter(WithRequestId())
+    if log_format == "json":
+        fields = ["levelname", "name", "message"]
+        handler.setFormatter(
+            JsonFormatter(fields, rename_fields={"levelname": "level", "name": "logger"}, timestamp="time")
+        )
+    else:
+        handler.setFormatter(Escaped(CONSOLE))
+
+
+def uvicorn_handler() -> logging.Handler:
+    """The service's handler for uvicorn's own process (`--log-config service/kit/uvicorn-logging.json`):
+    the supervisor of several workers writes its lines as the workers do, in one stream."""
+    handler = logging.StreamHandler(sys.stderr)
+    _dress(handler, Settings().log_format)
+    return handler
