@@ -71,7 +71,9 @@ schema: $(VENV)/.service
 # X-Forwarded-For and X-Forwarded-Proto are believed only from FORWARDED_ALLOW_IPS: the proxies in front
 # (addresses or networks, comma-separated); by default from none, so that no client picks its address.
 FORWARDED_ALLOW_IPS ?=
-SERVE := --loop uvloop --http service.kit.protocol:Protocol --timeout-graceful-shutdown 8 --no-access-log \
+# After the drain (DRAIN_SECONDS), how long the requests in flight have to finish (docs/operations.md).
+GRACEFUL_SECONDS ?= 8
+SERVE := --loop uvloop --http service.kit.protocol:Protocol --timeout-graceful-shutdown $(GRACEFUL_SECONDS) --no-access-log \
 	--log-config service/kit/uvicorn-logging.json --forwarded-allow-ips '$(FORWARDED_ALLOW_IPS)'
 
 # WEB_CONCURRENCY tells each worker how many there are (the rate limiter warns when they count apart).

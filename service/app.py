@@ -33,7 +33,6 @@ from service.kit.database import Database
 from service.kit.docs import install_docs
 from service.kit.events.fanout import Broadcaster
 from service.kit.events.relay import create_relay
-from service.kit.events.signals import close_on_exit_signals
 from service.kit.headers import SecurityHeaders
 from service.kit.logs import configure as configure_logging
 from service.kit.logs import hide_tickets
@@ -43,6 +42,7 @@ from service.kit.passwords import password_work
 from service.kit.problems import install_problem_handlers
 from service.kit.ratelimits import Limiter
 from service.kit.shared_secrets import SHARED_SECRETS, shared_secret
+from service.kit.shutdown import Drain, on_exit_signals
 from service.members.handlers import MembersHandlers
 from service.projects.handlers import ProjectsHandlers
 from service.settings import Settings
@@ -94,7 +94,7 @@ def create_app(settings: Settings | None = None, *, tracer_provider: TracerProvi
     settings = settings or Settings()
     contract = load_contract()
     if tracer_provider is None and tracing.enabled():
-        tracer_provider = tracing.provider(contract["info"]["version"])
+        tracer_provider = tracing.provider(contract["info"]["version"], "taskboard-api")
     configure_logging(settings.log_format, settings.log_level)
     hide_tickets()
 
@@ -133,7 +133,8 @@ def create_app(settings: Settings | None = None, *, tracer_provider: TracerProvi
         metrics_server = (
             None if settings.metrics_port is None else await serve_metrics(settings.metrics_host, settings.metrics_port)
         )
-        restore_signals = close_on_exit_signals(broadcaster)
+        app.state.drain = drain = Drain()
+        restore_signals = on_exit_signals(broadcaster, drain, settings.drain_seconds)
         try:
             yield
         finally:

@@ -85,6 +85,8 @@ class Settings(BaseSettings):
     access_log: bool = True
     cors_allow_headers: Annotated[list[str], NoDecode] = ["traceparent", "tracestate", "baggage", "X-Request-ID"]
     readiness_timeout_seconds: float = Field(default=2.0, gt=0)
+    # On SIGTERM, /readyz answers 503 while the process serves this long more, then it closes.
+    drain_seconds: float = Field(default=5.0, ge=0)
     # PostgreSQL: how long a migration waits for a table's lock before its run is tried again.
     migration_lock_timeout_seconds: float = Field(default=2.0, gt=0)
     idempotency_ttl: timedelta = timedelta(hours=24)

@@ -38,7 +38,8 @@ class LiveServer:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         # As `make run`: forwarded headers believed from no proxy, unless the test names one.
-        base = {"FORWARDED_ALLOW_IPS": "", "DATABASE_URL": database_url, **CHEAP_PASSWORDS}
+        # Stopped at once: a test that drains says so (tests/reliability/test_shutdown.py).
+        base = {"FORWARDED_ALLOW_IPS": "", "DATABASE_URL": database_url, "DRAIN_SECONDS": "0", **CHEAP_PASSWORDS}
         self.env = {**os.environ, **base, **(env or {})}
         self.workers = workers
         self.log = log

@@ -23,7 +23,7 @@ def test_make_run_believes_forwarded_addresses_from_forwarded_allow_ips_only(
     database_url: str, trusted: str, statuses: list[int]
 ) -> None:
     # Three public requests a minute per address; each claims to come from another one.
-    env = {"DATABASE_URL": database_url, "RATE_LIMIT_PER_ADDRESS": "3", **CHEAP_PASSWORDS}
+    env = {"DATABASE_URL": database_url, "RATE_LIMIT_PER_ADDRESS": "3", "DRAIN_SECONDS": "0", **CHEAP_PASSWORDS}
     if trusted:
         env["FORWARDED_ALLOW_IPS"] = trusted
     with Server(["make", "-s", "run", "PORT={port}"], ready_path="/healthz", env=env, logs_to_file=True) as api:
@@ -39,7 +39,7 @@ def test_make_run_believes_forwarded_addresses_from_forwarded_allow_ips_only(
 
 
 def test_make_admin_bounds_request_heads_and_bodies(database_url: str) -> None:
-    env = {"DATABASE_URL": database_url, **CHEAP_PASSWORDS}
+    env = {"DATABASE_URL": database_url, "DRAIN_SECONDS": "0", **CHEAP_PASSWORDS}
     admin = ["make", "-s", "admin", "ADMIN_PORT={port}"]
     with Server(admin, ready_path="/healthz", env=env, logs_to_file=True) as office:
         huge = httpx.get(f"{office.url}/login", headers={"X-Padding": "x" * 100_000})
@@ -54,7 +54,7 @@ def test_make_run_writes_one_json_stream_that_the_runbooks_jq_reads(database_url
     service) is a JSON object, so that docs/operations.md's `jq` reads the whole log."""
     log = tmp_path / "service.log"
     port = free_port()
-    env = {**os.environ, "DATABASE_URL": database_url, "LOG_FORMAT": "json", **CHEAP_PASSWORDS}
+    env = {**os.environ, "DATABASE_URL": database_url, "LOG_FORMAT": "json", "DRAIN_SECONDS": "0", **CHEAP_PASSWORDS}
     with log.open("wb") as output:
         process = subprocess.Popen(
             ["make", "-s", "run", f"PORT={port}", "WORKERS=2"],

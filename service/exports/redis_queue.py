@@ -83,7 +83,9 @@ async def _startup(ctx: Context) -> None:
     settings = Settings()
     state["settings"], state["database"] = settings, Database(settings)
     if tracing.enabled():
-        state["tracer_provider"] = tracer_provider = tracing.provider(load_contract()["info"]["version"])
+        state["tracer_provider"] = tracer_provider = tracing.provider(
+            load_contract()["info"]["version"], "taskboard-worker"
+        )
         for engine in (state["database"].engine, state["database"].short_engine):
             tracing.trace_statements(engine.sync_engine, tracer_provider)
     await _requeue_left(state["database"], state["worker"].queue)

@@ -15,11 +15,14 @@ class HealthHandlers(HealthApi):
     def __init__(self, context: Context) -> None:
         self.database = context.database
         self.timeout = context.settings.readiness_timeout_seconds
+        self.drain = context.state.drain
 
     async def get_health(self) -> models.Health:
         return models.Health(status=models.HealthStatus.OK)
 
     async def get_readiness(self) -> models.Health:
+        if self.drain.draining:
+            raise ServiceUnavailable("This process is shutting down; it serves what it has begun.")
         try:
             async with asyncio.timeout(self.timeout), self.database.engine.connect() as connection:
                 await connection.execute(queries.PING)

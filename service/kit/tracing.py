@@ -35,8 +35,10 @@ def enabled(environ: Mapping[str, str] = os.environ) -> bool:
     return bool(environ.get("OTEL_EXPORTER_OTLP_ENDPOINT") or environ.get("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"))
 
 
-def provider(version: str) -> TracerProvider:
-    """The process's tracer provider, made from the OTEL_* variables the first time (the SDK allows one)."""
+def provider(version: str, name: str) -> TracerProvider:
+    """The process's tracer provider, made from the OTEL_* variables the first time (the SDK allows
+    one); its service is `name` (`taskboard-api`, `taskboard-worker`) unless OTEL_SERVICE_NAME or
+    OTEL_RESOURCE_ATTRIBUTES names one."""
     current = trace.get_tracer_provider()
     if not isinstance(current, trace.ProxyTracerProvider):
         return current
@@ -44,10 +46,11 @@ def provider(version: str) -> TracerProvider:
     from opentelemetry.sdk.trace import TracerProvider as SdkTracerProvider
     from opentelemetry.sdk.trace.export import BatchSpanProcessor, ConsoleSpanExporter, SpanExporter
 
-    # OTEL_SERVICE_NAME and OTEL_RESOURCE_ATTRIBUTES, when set, win over these.
-    made = SdkTracerProvider(
-        resource=Resource({SERVICE_NAME: "taskboard", SERVICE_VERSION: version}).merge(Resource.create())
-    )
+    detected = Resource.create()
+    ours: dict[str, str] = {SERVICE_VERSION: version}
+    if str(detected.attributes.get(SERVICE_NAME, "")).startswith("unknown_service"):  # the SDK's "none given"
+        ours[SERVICE_NAME] = name
+    made = SdkTracerProvider(resource=detected.merge(Resource(ours)))
     exporter: SpanExporter
     if os.environ.get("OTEL_TRACES_EXPORTER", "otlp").strip().lower() == "console":
         exporter = ConsoleSpanExporter(formatter=lambda span: span.to_json(indent=None) + "\n")  # a line each

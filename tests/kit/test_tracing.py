@@ -8,12 +8,14 @@ import httpx
 import pytest
 from fastapi import FastAPI
 from opentelemetry import trace
+from opentelemetry.sdk.resources import SERVICE_NAME
 from opentelemetry.sdk.trace import ReadableSpan, TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from opentelemetry.trace import SpanKind
 
 from service.app import create_app
+from service.kit import tracing
 from service.settings import Settings
 from tests.factories import create_project, create_task, sign_up
 
@@ -134,3 +136,24 @@ async def test_an_event_stream_is_one_span_for_its_life(settings: Settings) -> N
         for s in EXPORTED.get_finished_spans()
         if s.parent and s.parent.span_id == spans[0].context.span_id and "send" in s.name
     ]
+
+
+@pytest.mark.once
+def test_the_api_and_the_worker_are_services_of_their_own_names_unless_otel_names_one(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The provider as a fresh process makes it (the SDK allows one a process): its resource only.
+    monkeypatch.setattr(trace, "get_tracer_provider", trace.ProxyTracerProvider)
+    monkeypatch.setattr(trace, "set_tracer_provider", lambda provider: None)
+    monkeypatch.setenv("OTEL_TRACES_EXPORTER", "console")
+    named = {}
+    for name in ("taskboard-api", "taskboard-worker"):
+        made = tracing.provider("1.2.0", name)
+        assert isinstance(made, TracerProvider)
+        named[name] = made.resource.attributes[SERVICE_NAME]
+        made.shutdown()
+    assert named == {"taskboard-api": "taskboard-api", "taskboard-worker": "taskboard-worker"}
+    monkeypatch.setenv("OTEL_SERVICE_NAME", "board-eu")
+    made = tracing.provider("1.2.0", "taskboard-api")
+    assert isinstance(made, TracerProvider) and made.resource.attributes[SERVICE_NAME] == "board-eu"
+    made.shutdown()
