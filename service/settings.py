@@ -124,9 +124,11 @@ class Settings(BaseSettings):
     # Open event streams per user and per token in each process; one more is 429.
     stream_limit_per_user: int = Field(default=12, ge=1)
     stream_limit_per_token: int = Field(default=6, ge=1)
-    # Signs pagination cursors. When unset, a random key is made once and kept in the database, so
-    # that every process (and every restart) signs alike.
-    secret_key: SecretStr | None = Field(default=None, min_length=16)
+    # Signs pagination cursors and the back office's sessions: comma-separated keys, the first signs
+    # and every one verifies (a rotation: the new key first, the old after, until what it signed has
+    # aged out). When unset, a random key is made once and kept in the database, so that every
+    # process (and every restart) signs cursors alike; the back office then refuses other hosts.
+    secret_key: Annotated[list[SecretStr], NoDecode] = []
 
     @field_validator("database_url")
     @classmethod
@@ -165,6 +167,20 @@ class Settings(BaseSettings):
         if isinstance(value, str):
             return [origin.strip().rstrip("/") for origin in value.split(",") if origin.strip()]
         return value
+
+    @field_validator("secret_key", mode="before")
+    @classmethod
+    def _keys(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [key.strip() for key in value.split(",") if key.strip()]
+        return value
+
+    @field_validator("secret_key")
+    @classmethod
+    def _long_keys(cls, keys: list[SecretStr]) -> list[SecretStr]:
+        if any(len(key.get_secret_value()) < 16 for key in keys):
+            raise ValueError("each key of SECRET_KEY needs at least 16 characters")
+        return keys
 
     @field_validator("cors_allow_headers", "admin_hosts", mode="before")
     @classmethod

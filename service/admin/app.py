@@ -13,7 +13,7 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
-from service.admin.auth import UNFRAMED, OperatorSignIn, csrf_token, session_key
+from service.admin.auth import UNFRAMED, OperatorSignIn, csrf_token, session_keys
 from service.admin.views import VIEWS
 from service.kit.database import Database
 from service.kit.headers import FOR_ERRORS
@@ -44,7 +44,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
 
     # What a load balancer or `make admin`'s supervisor asks; the back office itself needs a sign-in.
     app = Starlette(lifespan=lifespan, routes=[Route("/healthz", lambda _: PlainTextResponse("ok"))])
-    sign_in = OperatorSignIn(database, password_work(settings), session_key(settings), settings)
+    sign_in = OperatorSignIn(database, password_work(settings), session_keys(settings), settings)
     admin = Admin(
         app,
         session_maker=database.reader,

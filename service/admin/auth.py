@@ -14,6 +14,7 @@ import secrets
 from typing import Any
 from urllib.parse import urlsplit
 
+import itsdangerous
 from sqladmin.authentication import AuthenticationBackend
 from starlette.datastructures import FormData, Headers
 from starlette.exceptions import HTTPException
@@ -40,22 +41,42 @@ READS = frozenset({"GET", "HEAD", "OPTIONS"})
 UNFRAMED = ((b"x-frame-options", b"DENY"), (b"content-security-policy", b"frame-ancestors 'none'"))
 
 
-def session_key(settings: Settings) -> str:
-    """Signs the sessions: from SECRET_KEY, so that they outlive a restart; else made anew, and
-    a restart signs every operator out."""
-    if settings.secret_key is None:
-        return secrets.token_urlsafe(32)
-    secret = settings.secret_key.get_secret_value().encode()
-    return hmac.new(secret, b"taskboard back office sessions", hashlib.sha256).hexdigest()
+# The host names of a back office that only this machine reaches.
+LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1", "[::1]"})
+
+
+class NoSecretKey(Exception):
+    """A back office reachable from elsewhere needs SECRET_KEY: each process would sign with a key of
+    its own, and a restart sign every operator out."""
+
+
+def session_keys(settings: Settings) -> list[str]:
+    """Sign the sessions, the first signing and each verifying: drawn from SECRET_KEY's keys, so that
+    sessions outlive a restart and a rotation; else, on this machine only, one made at each start."""
+    if not settings.secret_key:
+        if not set(settings.admin_hosts) <= LOCAL_HOSTS:
+            raise NoSecretKey(
+                "SECRET_KEY is not set: the back office serves only 127.0.0.1 and localhost without it"
+                " (ADMIN_HOSTS names other hosts). Set SECRET_KEY, shared by every back-office process."
+            )
+        return [secrets.token_urlsafe(32)]
+    return [
+        hmac.new(key.get_secret_value().encode(), b"taskboard back office sessions", hashlib.sha256).hexdigest()
+        for key in settings.secret_key
+    ]
 
 
 class Sessions:
     """Starlette's signed-cookie sessions, marked Secure for a request that came over TLS."""
 
-    def __init__(self, app: ASGIApp, secret_key: str, max_age: int) -> None:
+    def __init__(self, app: ASGIApp, secret_keys: list[str], max_age: int) -> None:
         common: dict[str, Any] = {"session_cookie": SESSION_COOKIE, "max_age": max_age, "same_site": "strict"}
-        self.plain = SessionMiddleware(app, secret_key, **common)
-        self.tls = SessionMiddleware(app, secret_key, https_only=True, **common)
+        self.plain = SessionMiddleware(app, secret_keys[0], **common)
+        self.tls = SessionMiddleware(app, secret_keys[0], https_only=True, **common)
+        # Starlette's signer takes one key; itsdangerous's signs with the last of several and verifies
+        # with each: the keys being rotated out still open the sessions they signed.
+        for middleware in (self.plain, self.tls):
+            middleware.signer = itsdangerous.TimestampSigner(list(reversed(secret_keys)))
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         await (self.tls if scope.get("scheme") in ("https", "wss") else self.plain)(scope, receive, send)
@@ -117,8 +138,8 @@ class OperatorSignIn(AuthenticationBackend):
     operator signed in from. An attacker's guesses lock out the attacker's address, not the operator,
     nor the other operators who sign in from that address."""
 
-    def __init__(self, database: Database, passwords: PasswordWork, secret_key: str, settings: Settings) -> None:
-        super().__init__(secret_key)
+    def __init__(self, database: Database, passwords: PasswordWork, secret_keys: list[str], settings: Settings) -> None:
+        super().__init__(secret_keys[0])
         self.middlewares = [
             # The API's bounds on a request's body (size and time): a form is a few fields.
             Middleware(BodyLimit, limit=FORM_BYTES, timeout=settings.request_body_timeout_seconds),
@@ -127,7 +148,7 @@ class OperatorSignIn(AuthenticationBackend):
             Middleware(SecurityHeaders, extra=UNFRAMED),
             # A page of another site whose name was made to point here (DNS rebinding) is refused.
             Middleware(TrustedHostMiddleware, allowed_hosts=settings.admin_hosts),
-            Middleware(Sessions, secret_key=secret_key, max_age=int(settings.admin_session.total_seconds())),
+            Middleware(Sessions, secret_keys=secret_keys, max_age=int(settings.admin_session.total_seconds())),
             Middleware(SameOrigin),
         ]
         self.database, self.passwords, self.settings = database, passwords, settings

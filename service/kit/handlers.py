@@ -30,9 +30,10 @@ class Handlers:
         return await connection.execute(statement, parameters)
 
     async def cursors(self) -> Cursors:
-        """Made when a list needs them, with SECRET_KEY or else the key all processes share."""
-        key = self.settings.secret_key
-        return Cursors(key.get_secret_value() if key else await shared_secret(self.database, "cursors"))
+        """Made when a list needs them, with SECRET_KEY's keys, then the key all processes share
+        (which signs when SECRET_KEY is unset, and verifies the cursors it signed before it was set)."""
+        keys = [key.get_secret_value() for key in self.settings.secret_key]
+        return Cursors(*keys, await shared_secret(self.database, "cursors"))
 
     @property
     def passwords(self) -> PasswordWork:

@@ -24,14 +24,15 @@ class Cursors:
     """Encodes a page's last sort key so that only this server can have made it, for one list.
 
     `scope` names the list with its filters and sort; a cursor decodes only under the same scope.
+    The first of `secrets` signs; any of them verifies (a key being rotated out).
     """
 
-    def __init__(self, secret: str) -> None:
-        self._secret = secret.encode()
+    def __init__(self, *secrets: str) -> None:
+        self._secrets = [secret.encode() for secret in secrets]
 
     def encode(self, scope: str, values: Sequence[Any]) -> str:
         payload = json.dumps([_jsonable(v) for v in values], separators=(",", ":")).encode()
-        signature = self._sign(scope, payload)
+        signature = self._sign(self._secrets[0], scope, payload)
         return base64.urlsafe_b64encode(signature + payload).rstrip(b"=").decode()
 
     def decode(self, scope: str, cursor: str) -> list[Any]:
@@ -40,13 +41,14 @@ class Cursors:
         except (binascii.Error, ValueError):
             raise BadRequest(INVALID) from None
         signature, payload = raw[:16], raw[16:]
-        if not hmac.compare_digest(signature, self._sign(scope, payload)):
+        if not any(hmac.compare_digest(signature, self._sign(secret, scope, payload)) for secret in self._secrets):
             raise BadRequest(INVALID)
         values: list[Any] = json.loads(payload)
         return values
 
-    def _sign(self, scope: str, payload: bytes) -> bytes:
-        return hmac.new(self._secret, scope.encode() + b"\0" + payload, hashlib.sha256).digest()[:16]
+    @staticmethod
+    def _sign(secret: bytes, scope: str, payload: bytes) -> bytes:
+        return hmac.new(secret, scope.encode() + b"\0" + payload, hashlib.sha256).digest()[:16]
 
 
 def _jsonable(value: Any) -> Any:

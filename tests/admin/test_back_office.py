@@ -4,7 +4,9 @@ kept to the API's rules (a locked account's token is refused by the public API).
 
 import asyncio
 import json
+import os
 import subprocess
+import sys
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -365,6 +367,7 @@ def test_an_operator_walks_from_sign_in_to_the_audit_entry_in_a_browser(database
 QUICK_GUESSES = {"SIGN_IN_FREE_FAILURES": "9", "SIGN_IN_LOCKOUT_FAILURES": "10"}
 
 
+@pytest.mark.once
 def test_guesses_hold_off_the_guessing_address_not_the_operator_nor_others_signing_in_there(
     database_url: str,
 ) -> None:
@@ -389,6 +392,7 @@ def test_guesses_hold_off_the_guessing_address_not_the_operator_nor_others_signi
                 assert operator.sign_in("ops@example.com").status_code == 302
 
 
+@pytest.mark.once
 def test_guesses_from_many_addresses_hold_off_an_email_but_where_its_operator_signed_in(database_url: str) -> None:
     make_operator(database_url, "ops@example.com")
     ceiling = {**QUICK_GUESSES, "SIGN_IN_EMAIL_LOCKOUT_FAILURES": "12"}
@@ -464,3 +468,38 @@ def test_a_token_a_sign_in_made_while_the_lock_committed_never_works(database_ur
         assert me(api, raced).status_code == 401  # refused while locked
         assert operator.act(f"/user/unlock/{user_id}", f"/user/details/{user_id}").status_code == 303
         assert me(api, raced).status_code == 401  # and revoked by the unlock
+
+
+OLD_KEY, NEW_KEY = "an old secret key being rotated out", "a new secret key being rotated in"
+
+
+@pytest.mark.once
+def test_a_rotation_of_secret_key_keeps_operators_signed_in_and_a_removed_key_signs_them_out(
+    database_url: str,
+) -> None:
+    make_operator(database_url, "ops@example.com")
+    office = LiveServer(database_url, {"SECRET_KEY": OLD_KEY}, app=ADMIN_APP)
+    with Operator(office.url) as operator:
+        with office:
+            assert operator.sign_in("ops@example.com").status_code == 302
+            assert operator.page("/user/list").status_code == 200
+        # Restarted (on the same port) with the new key first and the old after: still signed in.
+        office.env["SECRET_KEY"] = f"{NEW_KEY},{OLD_KEY}"
+        with office:
+            assert operator.page("/user/list").status_code == 200
+        office.env["SECRET_KEY"] = NEW_KEY
+        with office:
+            assert operator.page("/user/list").headers["location"] == f"{office.url}/login"
+
+
+@pytest.mark.once
+def test_a_back_office_for_other_hosts_refuses_to_start_without_secret_key(database_url: str) -> None:
+    env = {**os.environ, "DATABASE_URL": database_url, "ADMIN_HOSTS": "admin.example.com", "SECRET_KEY": ""}
+    done = subprocess.run(
+        [sys.executable, "-c", "from service.admin.app import create_app; create_app()"],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode != 0
+    assert "SECRET_KEY is not set: the back office serves only 127.0.0.1 and localhost without it" in done.stderr

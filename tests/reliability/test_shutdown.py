@@ -7,6 +7,7 @@ import time
 from pathlib import Path
 
 import httpx
+import pytest
 
 from tests.conftest import UNLIMITED
 from tests.events.conftest import Events
@@ -53,6 +54,7 @@ async def test_sigterm_finishes_requests_ends_streams_and_exits(database_url: st
     assert gone < 10, f"the process took {gone:.1f} s to exit"
 
 
+@pytest.mark.once  # the same on either database
 async def test_sigterm_turns_readiness_off_first_and_serves_out_the_drain(database_url: str, tmp_path: Path) -> None:
     """What a load balancer needs to take a process out before it closes: `/readyz` 503 at once,
     requests (new connections too) served for DRAIN_SECONDS, then the streams end and it exits."""
