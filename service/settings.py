@@ -50,6 +50,8 @@ class Settings(BaseSettings):
     # Where they are counted: this process's memory, or a Redis that every process shares
     # (async+redis://host:6379/0).
     rate_limit_storage: str = "async+memory://"
+    # While that Redis does not answer: count in each process's memory, or refuse (503).
+    rate_limit_fallback: Literal["memory", "refuse"] = "memory"
     # What the keys in that Redis start with, for deployments that share one.
     rate_limit_key_prefix: str = Field(default="taskboard", min_length=1, max_length=50)
     # Failed sign-ins for one email from one client address (and wrong current passwords from one

@@ -44,6 +44,15 @@ EXPORTS = Counter("taskboard_export_jobs", "Export jobs that reached each status
 DATABASE_REFUSALS = Counter(
     "taskboard_db_unavailable_refusals", "Requests answered 503 because the database could not serve them."
 )
+RATE_LIMIT_STORAGE_REFUSALS = Counter(
+    "taskboard_rate_limit_storage_refusals",
+    "Requests answered 503 because the rate limits' storage did not answer (RATE_LIMIT_FALLBACK=refuse).",
+)
+RATE_LIMIT_STORAGE_UP = Gauge(
+    "taskboard_rate_limit_storage_up",
+    "1 while the rate limits' storage answers, 0 while it does not (the lowest of the processes).",
+    multiprocess_mode="livemin",
+)
 REFUSALS = Counter(
     "taskboard_rate_limit_refusals", "Requests refused by a rate limit: user, address or password.", ["limit"]
 )

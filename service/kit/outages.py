@@ -1,9 +1,11 @@
-"""The database's outages as the log tells them: one line when one begins, however many requests it
-refuses (they are counted: `taskboard_db_unavailable_refusals_total`), with the tally of the one
-before."""
+"""Outages of what requests need (the database; the rate limits' Redis when told to refuse) as the
+log tells them: one line when one begins, however many requests it refuses (they are counted), with
+the tally of the one before."""
 
 import logging
 import time
+
+from prometheus_client import Counter
 
 from service.kit import metrics
 
@@ -13,13 +15,14 @@ QUIET_SECONDS = 30.0
 
 
 class Outage:
-    def __init__(self) -> None:
+    def __init__(self, what: str, refusals: Counter) -> None:
+        self.what, self.counted = what, refusals
         self.began = self.last = 0.0
         self.refusals = 0
 
     def refused(self, reason: BaseException) -> None:
-        """A request answered 503 because the database could not serve it."""
-        metrics.DATABASE_REFUSALS.inc()
+        """A request answered 503 because `what` could not serve it."""
+        self.counted.inc()
         now = time.monotonic()
         if self.refusals and now - self.last < QUIET_SECONDS:
             self.refusals += 1
@@ -31,7 +34,8 @@ class Outage:
             else ""
         )
         logger.warning(
-            "the database is unavailable: %s; requests are answered 503 with Retry-After until it is back%s",
+            "%s is unavailable: %s; requests are answered 503 with Retry-After until it is back%s",
+            self.what,
             _described(reason),
             before,
         )
@@ -46,5 +50,5 @@ def _described(error: BaseException) -> str:
     return f"{state} {text}" if state else f"{type(cause).__name__}: {text}"
 
 
-_outage = Outage()
-refused = _outage.refused
+database = Outage("the database", metrics.DATABASE_REFUSALS)
+rate_limits = Outage("the rate limits' storage", metrics.RATE_LIMIT_STORAGE_REFUSALS)

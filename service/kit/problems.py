@@ -205,15 +205,16 @@ def database_unavailable(exc: BaseException) -> bool:
 
 
 async def _on_storage_error(_request: Request, exc: Exception) -> JSONResponse:
-    # The Redis that counts the rate limits does not answer: as when the database does not.
-    logger.warning("the rate limits' storage does not answer: %s", exc)
+    # The Redis that counts the rate limits does not answer (RATE_LIMIT_FALLBACK=refuse): as when the
+    # database does not.
+    outages.rate_limits.refused(exc)
     detail = "The store of rate limits is unavailable or too busy to answer in time; retry later."
     return problem_response(503, detail, headers={"Retry-After": "5"})
 
 
 async def _on_database_error(request: Request, exc: Exception) -> JSONResponse:
     if database_unavailable(exc):
-        outages.refused(exc)
+        outages.database.refused(exc)
         return problem_response(503, UNAVAILABLE, headers={"Retry-After": "5"})
     logger.error("unexpected database error", exc_info=exc)
     return await _on_unexpected(request, exc)

@@ -4,6 +4,11 @@ A moving window: a key may make `count` requests in any `period`, and the next o
 the oldest of them is a period old. Counted in this process's memory by default (exact for the
 one process of the embedded default, and free of any database work), or in Redis
 (RATE_LIMIT_STORAGE=async+redis://host:6379) when several processes serve and must share them.
+
+While that Redis does not answer, each process counts in its own memory (RATE_LIMIT_FALLBACK=memory,
+the default: a Redis blip costs no request, and a client may make up to one allowance per process
+meanwhile), or every limited request is refused with 503 (RATE_LIMIT_FALLBACK=refuse: no request
+beyond the limits, ever, at the price of an outage). Redis is tried again every few seconds.
 """
 
 import ipaddress
@@ -16,10 +21,11 @@ from typing import TYPE_CHECKING, Any
 from fastapi import Request
 from limits import RateLimitItem, RateLimitItemPerSecond
 from limits.aio.strategies import MovingWindowRateLimiter
+from limits.errors import StorageError
 from limits.storage import storage_from_string
 from redis.asyncio import ConnectionPool
 
-from service.kit.metrics import REFUSALS
+from service.kit.metrics import RATE_LIMIT_STORAGE_UP, REFUSALS
 from service.kit.problems import Problem
 from service.settings import Settings
 
@@ -27,6 +33,8 @@ if TYPE_CHECKING:
     from service.kit.auth import Caller
 
 SLOW_DOWN = "Too many requests; slow down and retry after Retry-After seconds."
+# While the storage does not answer, how often a request tries it again.
+RETRY_SECONDS = 5.0
 logger = logging.getLogger("taskboard")
 
 
@@ -53,6 +61,11 @@ class Limiter:
                 "key_prefix": settings.rate_limit_key_prefix,
             }
         self.strategy = MovingWindowRateLimiter(storage_from_string(url, **options))
+        self.fallback = MovingWindowRateLimiter(storage_from_string("async+memory://"))
+        self.refuse = settings.rate_limit_fallback == "refuse" or self.redis is None
+        self.away_since: float | None = None  # when the storage stopped answering, while it does not
+        self.last_try = 0.0
+        RATE_LIMIT_STORAGE_UP.set(1)
         period = max(1, round(settings.rate_limit_period.total_seconds()))
         self.per_user = RateLimitItemPerSecond(settings.rate_limit_per_user, period)
         self.per_address = RateLimitItemPerSecond(settings.rate_limit_per_address, period)
@@ -73,10 +86,42 @@ class Limiter:
 
     async def hit(self, item: RateLimitItem, key: str) -> None:
         """Counts one request for `key`; 429 when it is one too many."""
-        if not await self.strategy.hit(item, key):
+        strategy = self.strategy if self.away_since is None or self._try_again() else self.fallback
+        try:
+            allowed = await strategy.hit(item, key)
+        except StorageError as error:
+            if self.refuse:
+                raise  # 503 (service/kit/problems.py)
+            self._away(error)
+            strategy = self.fallback
+            allowed = await strategy.hit(item, key)
+        else:
+            if strategy is self.strategy and self.away_since is not None:
+                self._back()
+        if not allowed:
             REFUSALS.labels(key.partition(":")[0]).inc()  # user or address
-            stats = await self.strategy.get_window_stats(item, key)
+            stats = await strategy.get_window_stats(item, key)
             raise TooManyRequests(SLOW_DOWN, stats.reset_time - time.time())
+
+    def _try_again(self) -> bool:
+        return self.away_since is not None and time.monotonic() - self.last_try >= RETRY_SECONDS
+
+    def _away(self, error: StorageError) -> None:
+        now = time.monotonic()
+        self.last_try = now
+        if self.away_since is None:
+            self.away_since = now
+            RATE_LIMIT_STORAGE_UP.set(0)
+            logger.warning(
+                "the rate limits' storage does not answer (%s): counting in this process's memory until it does",
+                error,
+            )
+
+    def _back(self) -> None:
+        assert self.away_since is not None
+        logger.warning("the rate limits' storage answers again, %.1f s later", time.monotonic() - self.away_since)
+        self.away_since = None
+        RATE_LIMIT_STORAGE_UP.set(1)
 
     async def count(self, request: Request, caller: "Caller | None") -> None:
         """Counts a request: against its user when signed in (however many tokens they hold),

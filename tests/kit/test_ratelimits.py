@@ -1,9 +1,18 @@
 import asyncio
+import socket
+import subprocess
+import time
 import uuid
+from collections.abc import Callable, Iterator
 from datetime import timedelta
+from pathlib import Path
+from typing import Any
 
 import pytest
+from prometheus_client import REGISTRY
 
+from bench.servers import free_port
+from service.kit import ratelimits
 from service.kit.ratelimits import Limiter, TooManyRequests, address_key
 from service.settings import Settings
 from tests.factories import PASSWORD, assert_problem, client_for, new_user, sign_up
@@ -55,12 +64,74 @@ async def test_processes_share_their_counts_through_redis(settings: Settings) ->
         await two.close()
 
 
-async def test_a_redis_that_does_not_answer_is_503_with_retry_after(settings: Settings) -> None:
-    async with client_for(limits(settings, rate_limit_storage="async+redis://127.0.0.1:1")) as client:
+async def test_a_redis_that_does_not_answer_is_503_with_retry_after_when_told_to_refuse(settings: Settings) -> None:
+    refusing = limits(settings, rate_limit_storage="async+redis://127.0.0.1:1", rate_limit_fallback="refuse")
+    async with client_for(refusing) as client:
         answer = await client.post("/v1/users", json=new_user())
     problem = assert_problem(answer, 503)
     assert problem["detail"].startswith("The store of rate limits is unavailable")
     assert answer.headers["retry-after"] == "5"
+
+
+async def test_a_redis_that_does_not_answer_costs_no_request_by_default(settings: Settings) -> None:
+    async with client_for(limits(settings, rate_limit_storage="async+redis://127.0.0.1:1")) as client:
+        assert (await client.post("/v1/users", json=new_user())).status_code == 201
+
+
+@pytest.fixture
+def own_redis(tmp_path: Path) -> Iterator[Callable[[bool], None]]:
+    """A Redis of this test's own on a free port: `up(False)` stops it, `up(True)` starts it again."""
+    port = free_port()
+    server: list[subprocess.Popen[bytes]] = []
+
+    def up(running: bool) -> None:
+        if running:
+            command = ["redis-server", "--port", str(port), "--save", "", "--appendonly", "no", "--dir", str(tmp_path)]
+            server.append(subprocess.Popen(command, stdout=subprocess.DEVNULL))
+            for _ in range(100):
+                with socket.socket() as probe:
+                    if probe.connect_ex(("127.0.0.1", port)) == 0:
+                        return
+                time.sleep(0.05)
+            raise RuntimeError("redis-server did not start")
+        server[-1].terminate()
+        server[-1].wait()
+
+    up(True)
+    up.url = f"async+redis://127.0.0.1:{port}/0"  # type: ignore[attr-defined]
+    yield up
+    if server[-1].poll() is None:
+        up(False)
+
+
+async def test_while_redis_is_away_each_process_counts_in_memory_and_goes_back_to_it(
+    settings: Settings, own_redis: Any, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setattr(ratelimits, "RETRY_SECONDS", 0.2)
+    limiter = Limiter(limits(settings, rate_limit_per_user=3, rate_limit_storage=own_redis.url))
+    try:
+        await limiter.hit(limiter.per_user, "user:1")
+        assert gauge("taskboard_rate_limit_storage_up") == 1
+        own_redis(False)
+        for _ in range(3):  # a fresh count, in memory: no request refused for Redis's sake
+            await limiter.hit(limiter.per_user, "user:2")
+        with pytest.raises(TooManyRequests):  # and the limit still holds
+            await limiter.hit(limiter.per_user, "user:2")
+        assert gauge("taskboard_rate_limit_storage_up") == 0
+        own_redis(True)
+        await asyncio.sleep(0.3)
+        await limiter.hit(limiter.per_user, "user:3")  # tried again: Redis counts once more
+        assert limiter.away_since is None and gauge("taskboard_rate_limit_storage_up") == 1
+    finally:
+        await limiter.close()
+    said = [r.getMessage() for r in caplog.records if "rate limits' storage" in r.getMessage()]
+    assert len(said) == 2, said  # one line when it went, one when it came back
+    assert said[0].endswith("counting in this process's memory until it does")
+    assert said[1].startswith("the rate limits' storage answers again")
+
+
+def gauge(name: str) -> float | None:
+    return REGISTRY.get_sample_value(name)
 
 
 def test_several_workers_counting_in_memory_say_so_at_start_up(
