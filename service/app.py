@@ -36,6 +36,7 @@ from service.kit.events.relay import create_relay
 from service.kit.headers import SecurityHeaders
 from service.kit.logs import configure as configure_logging
 from service.kit.logs import hide_tickets
+from service.kit.metrics import measure_loop_lag
 from service.kit.metrics import serve as serve_metrics
 from service.kit.observe import Observe
 from service.kit.passwords import password_work
@@ -133,6 +134,7 @@ def create_app(settings: Settings | None = None, *, tracer_provider: TracerProvi
         metrics_server = (
             None if settings.metrics_port is None else await serve_metrics(settings.metrics_host, settings.metrics_port)
         )
+        lag = None if settings.metrics_port is None else asyncio.create_task(measure_loop_lag())
         app.state.drain = drain = Drain()
         restore_signals = on_exit_signals(broadcaster, drain, settings.drain_seconds)
         try:
@@ -146,8 +148,10 @@ def create_app(settings: Settings | None = None, *, tracer_provider: TracerProvi
             await exports.stop()
             if metrics_server is not None:
                 metrics_server.close()
-            purging.cancel()
-            await asyncio.gather(purging, return_exceptions=True)
+            for task in (purging, lag):
+                if task is not None:
+                    task.cancel()
+            await asyncio.gather(*(task for task in (purging, lag) if task is not None), return_exceptions=True)
             await database.dispose()
             await limiter.close()
             if tracer_provider is not None:

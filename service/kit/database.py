@@ -112,7 +112,7 @@ def create_engine(
     if engine.dialect.name == "sqlite":
         _configure_sqlite(engine, settings.sqlite_busy_timeout_ms)
     if settings.metrics_port is not None and connections != 0:  # pools only: not the relay's LISTEN
-        metrics.count_connections(engine.sync_engine)
+        metrics.count_connections(engine.sync_engine, options["pool_size"] + options["max_overflow"])
     return engine
 
 

@@ -36,6 +36,16 @@ IN_FLIGHT = Gauge("taskboard_http_requests_in_flight", "Requests being handled n
 POOL_IN_USE = Gauge(
     "taskboard_db_connections_in_use", "Database connections checked out of the pools.", multiprocess_mode="livesum"
 )
+POOL_CAPACITY = Gauge(
+    "taskboard_db_connections_capacity",
+    "Connections the pools may open (pool size and overflow): in use over capacity is their utilisation.",
+    multiprocess_mode="livesum",
+)
+LOOP_LAG = Gauge(
+    "taskboard_event_loop_lag_seconds",
+    "How late the process's event loop ran a timer, last measured (every half second): a busy loop.",
+    multiprocess_mode="liveall",
+)
 POOL_WAITING = Gauge(
     "taskboard_db_connections_waiting", "Requests waiting for a pooled connection.", multiprocess_mode="livesum"
 )
@@ -73,10 +83,55 @@ class CountedQueuePool(AsyncAdaptedQueuePool):
             POOL_WAITING.dec()
 
 
-def count_connections(engine: Any) -> None:
-    """Counts the connections of `engine` (a sync Engine) that are checked out."""
-    event.listen(engine, "checkout", lambda *_: POOL_IN_USE.inc())
-    event.listen(engine, "checkin", lambda *_: POOL_IN_USE.dec())
+# The process's counted pools: the gauge is set from them, never moved by one (a connection whose
+# connect failed is checked in without having been out: counting moved the gauge below zero).
+_POOLS: list[Any] = []
+
+
+def count_connections(engine: Any, capacity: int) -> None:
+    """Counts the connections of `engine` (a sync Engine) that are checked out, of `capacity`."""
+    _POOLS.append(engine.pool)
+    POOL_CAPACITY.inc(capacity)
+
+    def checked_out(*_: Any) -> None:
+        POOL_IN_USE.set(sum(pool.checkedout() for pool in _POOLS))
+
+    def checking_in(*_: Any) -> None:
+        # Told before the pool takes the connection back: it is still counted out.
+        POOL_IN_USE.set(max(0, sum(pool.checkedout() for pool in _POOLS) - 1))
+
+    event.listen(engine, "checkout", checked_out)
+    event.listen(engine, "checkin", checking_in)
+
+
+async def measure_loop_lag(interval: float = 0.5) -> None:
+    """Sets LOOP_LAG for as long as it runs (a task of the app's lifespan)."""
+    loop = asyncio.get_running_loop()
+    while True:
+        start = loop.time()
+        await asyncio.sleep(interval)
+        LOOP_LAG.set(max(0.0, loop.time() - start - interval))
+
+
+def forget_dead_processes() -> None:
+    """Multiprocess mode: the live gauges' files of workers that are gone (killed, not stopped) are
+    removed, so that their last values leave the sums (requests in flight, open streams)."""
+    folder = os.environ.get("PROMETHEUS_MULTIPROC_DIR", "")
+    for name in os.listdir(folder) if folder else ():
+        if name.startswith("gauge_live") and name.endswith(".db"):
+            pid = int(name.rsplit("_", 1)[1].removesuffix(".db"))
+            if not _alive(pid):
+                multiprocess.mark_process_dead(pid, folder)  # type: ignore[no-untyped-call]
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 # A scrape sends its request within this long, and takes its answer within it too; at most this many
@@ -124,6 +179,8 @@ async def _scrape(registry: CollectorRegistry, head: bytes) -> bytes:
     accept = next((value for name, _, value in (f.partition(":") for f in fields) if name.lower() == "accept"), "")
     if method in ("GET", "HEAD") and target.split("?")[0] == "/metrics":
         encoder, content_type = choose_encoder(accept)
+        if MULTIPROCESS:
+            forget_dead_processes()
         body = await asyncio.to_thread(encoder, registry)  # multiprocess mode reads every worker's files
         status = "200 OK"
     else:

@@ -1,6 +1,9 @@
 """Prometheus metrics on METRICS_PORT, scraped from a real server after real requests: each counter
 moves by exactly what was sent, with one worker process and with two."""
 
+import os
+import re
+import signal
 import socket
 import time
 from collections.abc import Callable
@@ -8,12 +11,14 @@ from pathlib import Path
 
 import httpx
 import pytest
+import yaml
 from prometheus_client.parser import text_string_to_metric_families
 
 from bench.servers import free_port
 from service.kit.metrics import SCRAPE_SECONDS
 from tests.conftest import UNLIMITED
-from tests.live import LiveServer
+from tests.factories import PASSWORD, new_user
+from tests.live import ROOT, LiveServer
 
 Samples = dict[tuple[str, tuple[tuple[str, str], ...]], float]
 
@@ -162,3 +167,63 @@ def test_idle_connections_to_the_metrics_port_hold_no_thread_and_are_closed(data
 def _threads(pid: int) -> int:
     status = Path(f"/proc/{pid}/status").read_text()
     return int(next(line.split()[1] for line in status.splitlines() if line.startswith("Threads:")))
+
+
+@pytest.mark.once  # the supervisor's, whatever the database
+def test_a_killed_workers_requests_and_streams_leave_the_gauges(database_url: str, tmp_path: Path) -> None:
+    port = free_port()
+    shared = tmp_path / "metrics"
+    shared.mkdir()
+    env = {**UNLIMITED, "METRICS_PORT": str(port), "PROMETHEUS_MULTIPROC_DIR": str(shared)}
+    with LiveServer(database_url, env, workers=2) as live:
+        assert live.process is not None
+        with httpx.Client(base_url=live.url, timeout=10) as http:
+            user = new_user()
+            assert http.post("/v1/users", json=user).status_code == 201
+            token = http.post("/v1/tokens", json={"email": user["email"], "password": PASSWORD}).json()
+            headers = {"Authorization": f"Bearer {token['accessToken']}"}
+            project = http.post("/v1/projects", json={"name": "Kill"}, headers=headers).json()
+            with http.stream("GET", f"/v1/projects/{project['id']}/events", headers=headers):
+                eventually(port, lambda s: value(s, "taskboard_event_streams_open") == 1)
+                workers = {int(path.stem.rsplit("_", 1)[1]) for path in shared.glob("gauge_livesum_*.db")}
+                assert len(workers) == 2
+                for pid in workers:
+                    os.kill(pid, signal.SIGKILL)
+        # The supervisor starts two new workers (one takes the metrics port again); the dead ones'
+        # live gauges are gone from the sums.
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                samples = scrape(port)
+                if value(samples, "taskboard_db_connections_capacity") > 0:
+                    break
+            except httpx.TransportError:
+                pass
+            assert time.monotonic() < deadline, "no worker serves the metrics again within 20 s"
+            time.sleep(0.1)
+        assert value(samples, "taskboard_event_streams_open") == 0
+        assert value(samples, "taskboard_http_requests_in_flight") == 0
+        assert value(samples, "taskboard_db_connections_in_use") == 0
+
+
+@pytest.mark.once  # the service's metrics, whatever the database
+def test_the_shipped_alert_rules_name_only_metrics_that_a_scrape_has(database_url: str, tmp_path: Path) -> None:
+    rules = yaml.safe_load((ROOT / "docs" / "alerts.yml").read_text())
+    [group] = rules["groups"]
+    alerts = group["rules"]
+    assert {"TaskboardErrorRatio", "TaskboardSlowOperation", "TaskboardDatabasePoolSaturated"} <= {
+        rule["alert"] for rule in alerts
+    }
+    for rule in alerts:
+        assert set(rule) == {"alert", "expr", "for", "labels", "annotations"}, rule["alert"]
+        assert rule["labels"]["severity"] in {"page", "ticket"} and rule["annotations"]["summary"]
+    port = free_port()
+    env = {**UNLIMITED, "METRICS_PORT": str(port), "RATE_LIMIT_STORAGE": "async+redis://127.0.0.1:6379/0"}
+    with LiveServer(database_url, env) as live:
+        for operation in ("/v1/users/me", "/healthz"):
+            httpx.get(f"{live.url}{operation}")
+        scraped = httpx.get(f"http://127.0.0.1:{port}/metrics").text
+    exposed = {family.name for family in text_string_to_metric_families(scraped)}
+    exposed |= {sample.name for family in text_string_to_metric_families(scraped) for sample in family.samples}
+    named = {name for rule in alerts for name in re.findall(r"\btaskboard_\w+", rule["expr"])}
+    assert named - exposed == set(), "rules name metrics that no scrape has"
