@@ -88,16 +88,23 @@ def _export_state(export: Export) -> dict[str, Any]:
 
 
 async def requeue_export(database: Database, settings: Settings, operator: Operator, export_id: int) -> None:
-    """A failed export queued again, as a worker that died leaves one: the service's next sweep
-    (EXPORT_SWEEP_SECONDS) runs it, or with EXPORT_QUEUE=saq a worker it is handed to."""
+    """A failed export, or a running one whose worker let its lease run out (stuck), queued again, as
+    a worker that died leaves one: the next sweep (EXPORT_SWEEP_SECONDS) runs it, or with
+    EXPORT_QUEUE=saq a worker it is handed to."""
     async with database.short_write() as session:
         export = await session.get(Export, export_id, with_for_update=True)
         if export is None:
             raise HTTPException(404, f"No export {export_id}.")
-        if export.status != "failed":
-            raise HTTPException(409, f"Export {export_id} is {export.status}: only a failed export is queued again.")
+        stuck = export.status == "running" and (export.lease_expires_at is None or export.lease_expires_at < utcnow())
+        if export.status != "failed" and not stuck:
+            raise HTTPException(
+                409,
+                f"Export {export_id} is {export.status}: only a failed one, or a running one whose worker"
+                " no longer holds it, is queued again.",
+            )
         before = _export_state(export)
         export.status, export.error, export.finished_at, export.row_count = "queued", None, None, None
+        export.lease_expires_at = None
         audit(session, operator, "requeue", ("export", export_id), before, _export_state(export))
     if settings.export_queue == "saq":
         # Queued in the database whatever happens here: a worker takes it up at its next start.

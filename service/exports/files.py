@@ -18,7 +18,7 @@ from generated import models
 from service.kit import tracing
 from service.kit.columns import utcnow
 from service.kit.database import Database
-from service.kit.metrics import EXPORTS
+from service.kit.metrics import EXPORTS, OLDEST_QUEUED, QUEUE_DEPTH
 from service.tables import Export, Task
 from service.tasks.mapping import task_model
 
@@ -37,12 +37,24 @@ def file_of(directory: Path, export_id: int, format: str) -> Path:
 
 async def left_behind(database: Database) -> list[int]:
     """The exports no live worker holds, all queued again: queued ones, and running ones whose
-    worker let its lease run out (it crashed, or was killed)."""
+    worker let its lease run out (it crashed, or was killed). Sets the queue's metrics."""
     async with database.short_write() as session:
         abandoned = or_(Export.lease_expires_at.is_(None), Export.lease_expires_at < utcnow())
         await session.execute(update(Export).where(Export.status == "running", abandoned).values(status="queued"))
-        queued = select(Export.id).where(Export.status == "queued").order_by(Export.id)
-        return list((await session.scalars(queued)).all())
+        queued = select(Export.id, Export.created_at).where(Export.status == "queued").order_by(Export.id)
+        rows = (await session.execute(queued)).all()
+    QUEUE_DEPTH.set(len(rows))
+    oldest = min((created for _, created in rows), default=None)
+    OLDEST_QUEUED.set(0 if oldest is None else max(0.0, (utcnow() - oldest).total_seconds()))
+    return [export_id for export_id, _ in rows]
+
+
+async def release(database: Database, export_id: int) -> None:
+    """A running export given back, queued again, by a worker stopped before it finished: the next
+    sweep hands it to a worker."""
+    async with database.short_write() as session:
+        mine = (Export.id == export_id, Export.status == "running")
+        await session.execute(update(Export).where(*mine).values(status="queued", lease_expires_at=None))
 
 
 async def run(database: Database, directory: Path, export_id: int, carried: Mapping[str, str] | None = None) -> None:

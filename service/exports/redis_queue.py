@@ -16,6 +16,7 @@ import logging
 from collections.abc import Mapping
 from typing import Any
 
+from redis.exceptions import RedisError
 from saq import Queue
 from saq.types import Context, SettingsDict
 from sqlalchemy.exc import SQLAlchemyError
@@ -75,7 +76,12 @@ class SaqQueue:
 
 async def _export(ctx: Context, *, export_id: int, trace: dict[str, str] | None = None) -> None:
     state: dict[str, Any] = ctx  # type: ignore[assignment]
-    await files.run(state["database"], state["settings"].export_dir, export_id, trace)
+    try:
+        await files.run(state["database"], state["settings"].export_dir, export_id, trace)
+    except asyncio.CancelledError:
+        # The worker was told to stop: the export is given back, queued, for the next sweep.
+        await asyncio.shield(files.release(state["database"], export_id))
+        raise
 
 
 async def _startup(ctx: Context) -> None:
@@ -89,23 +95,35 @@ async def _startup(ctx: Context) -> None:
         for engine in (state["database"].engine, state["database"].short_engine):
             tracing.trace_statements(engine.sync_engine, tracer_provider)
     await _requeue_left(state["database"], state["worker"].queue)
+    state["sweeping"] = asyncio.create_task(_sweep(state["database"], state["worker"].queue, settings))
     if settings.metrics_port is not None:  # once answering, the worker has queued again what was left
         state["metrics_server"] = await serve_metrics(settings.metrics_host, settings.metrics_port)
+
+
+async def _sweep(database: Database, queue: Queue, settings: Settings) -> None:
+    """Every EXPORT_SWEEP_SECONDS, what no live worker holds is handed to the queue again: an export
+    whose hand-off failed (Redis was away), or whose worker died, is run without waiting for a
+    worker's start. One handed over twice runs once: the database's claim decides."""
+    while True:
+        await asyncio.sleep(settings.export_sweep_seconds)
+        await _requeue_left(database, queue)
 
 
 async def _requeue_left(database: Database, queue: Queue) -> None:
     """Queues again what a crash left behind: queued exports, and running ones no worker finished."""
     try:
         left = await files.left_behind(database)
-    except (OSError, SQLAlchemyError):
-        logger.exception("exports left by an earlier run cannot be read; they wait for the next start")
-        return
-    for export_id in left:
-        await _enqueue(queue, export_id)
+        for export_id in left:
+            await _enqueue(queue, export_id)
+    except (OSError, SQLAlchemyError, RedisError):
+        logger.warning("exports that no worker holds cannot be handed over now; the next sweep tries again")
 
 
 async def _shutdown(ctx: Context) -> None:
     state: dict[str, Any] = ctx  # type: ignore[assignment]
+    if (sweeping := state.get("sweeping")) is not None:
+        sweeping.cancel()
+        await asyncio.gather(sweeping, return_exceptions=True)
     await state["database"].dispose()
     if (metrics_server := state.get("metrics_server")) is not None:
         metrics_server.close()
@@ -122,4 +140,6 @@ def worker_settings() -> SettingsDict[Context]:
         "concurrency": settings.export_workers,
         "startup": _startup,
         "shutdown": _shutdown,
+        # No shutdown grace: saq 0.26's waits on its own loops too, so every stop would take all of it.
+        # A running export is cancelled at SIGTERM and given back (_export), and run again elsewhere.
     }

@@ -51,6 +51,17 @@ POOL_WAITING = Gauge(
 )
 STREAMS = Gauge("taskboard_event_streams_open", "Event streams open now.", multiprocess_mode="livesum")
 EXPORTS = Counter("taskboard_export_jobs", "Export jobs that reached each status.", ["status"])
+# Read from the database at each sweep (EXPORT_SWEEP_SECONDS): the same for every process that sweeps.
+QUEUE_DEPTH = Gauge(
+    "taskboard_export_queue_depth",
+    "Exports queued and not yet running, at the last sweep.",
+    multiprocess_mode="livemax",
+)
+OLDEST_QUEUED = Gauge(
+    "taskboard_export_oldest_queued_seconds",
+    "Age of the oldest export still queued, at the last sweep (0 when none is).",
+    multiprocess_mode="livemax",
+)
 DATABASE_REFUSALS = Counter(
     "taskboard_db_unavailable_refusals", "Requests answered 503 because the database could not serve them."
 )

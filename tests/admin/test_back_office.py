@@ -320,23 +320,35 @@ def test_an_admin_requeues_a_failed_export_and_purges_a_finished_one(database_ur
             # A succeeded export is not queued again; a failed one is, for the service's sweep to run.
             requeue = f"/export/requeue/{export_id}"
             conflict = operator.act(requeue, f"/export/details/{export_id}")
-            assert conflict.status_code == 409 and "only a failed export is queued again" in conflict.text
-            run_sql(database_url, update(Export).values(status="failed", error="disk full"))
-            assert operator.act(requeue, f"/export/details/{export_id}").status_code == 303
-            for _ in range(100):  # queued again, the service's sweep runs it (EXPORT_SWEEP_SECONDS)
-                if rows(database_url, select(Export.status))[0] == ("succeeded",):
-                    break
-                asyncio.run(asyncio.sleep(0.1))
-            assert rows(database_url, select(Export.status, Export.error, Export.row_count)) == [("succeeded", None, 0)]
+            assert conflict.status_code == 409 and "only a failed one, or a running one whose worker" in conflict.text
+            # Running, and held by a live worker's lease: left alone; once the lease has run out (its
+            # worker is stuck or gone), queued again; failed, queued again.
+            held = datetime.now(UTC) + timedelta(minutes=5)
+            run_sql(database_url, update(Export).values(status="running", lease_expires_at=held))
+            assert operator.act(requeue, f"/export/details/{export_id}").status_code == 409
+            for stuck in (
+                {"status": "running", "lease_expires_at": datetime.now(UTC) - timedelta(minutes=5)},
+                {"status": "failed", "error": "disk full"},
+            ):
+                run_sql(database_url, update(Export).values(**stuck))
+                assert operator.act(requeue, f"/export/details/{export_id}").status_code == 303
+                for _ in range(100):  # queued again, the service's sweep runs it (EXPORT_SWEEP_SECONDS)
+                    if rows(database_url, select(Export.status))[0] == ("succeeded",):
+                        break
+                    asyncio.run(asyncio.sleep(0.1))
+                assert rows(database_url, select(Export.status, Export.error, Export.row_count)) == [
+                    ("succeeded", None, 0)
+                ]
 
             purged = operator.act(f"/export/purge/{export_id}", f"/export/details/{export_id}")
             assert purged.status_code == 303 and purged.headers["location"] == f"{office.url}/export/list"
             assert rows(database_url, select(Export.id)) == [] and not file.exists()
             assert [entry[1:4] for entry in audit_log(database_url)] == [
                 ("requeue", "export", export_id),
+                ("requeue", "export", export_id),
                 ("purge", "export", export_id),
             ]
-            assert audit_log(database_url)[0][4]["status"] == "failed"
+            assert [entry[4]["status"] for entry in audit_log(database_url)[:2]] == ["running", "failed"]
             assert rows(database_url, select(User.id)) == [(user_id,)]
 
 

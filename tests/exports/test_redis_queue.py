@@ -8,16 +8,17 @@ import time
 import uuid
 from collections.abc import Iterator
 from contextlib import nullcontext
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 import redis
-from sqlalchemy import update
+from sqlalchemy import insert, update
 
 from bench.servers import free_port
-from service.tables import Export
+from service.tables import Export, Task
 from tests.admin.office import ADMIN_APP, Operator, make_operator, run_sql
 from tests.kit.test_metrics import eventually, value
 from tests.live import ROOT, LiveServer
@@ -195,3 +196,63 @@ def test_an_export_an_operator_queues_again_is_handed_to_the_workers(queue_env: 
             assert wait_for(client, location, headers)["status"] == "succeeded"
         finally:
             stop(worker)
+
+
+def test_an_export_whose_hand_off_failed_is_run_by_a_running_workers_sweep(
+    queue_env: dict[str, str], tmp_path: Path
+) -> None:
+    """Redis was away when the service handed the export over (202 all the same): the worker, running
+    all along, finds it queued at its next sweep, without a restart."""
+    metrics_port = free_port()
+    worker = start_worker({**queue_env, "EXPORT_SWEEP_SECONDS": "0.5", "METRICS_PORT": str(metrics_port)})
+    try:
+        answering(metrics_port)
+        away = {**queue_env, "REDIS_URL": "redis://127.0.0.1:1/0"}
+        with LiveServer(queue_env["DATABASE_URL"], away) as server, httpx.Client(base_url=server.url) as client:
+            headers, project = new_project(client, "h@example.com")
+            export = client.post(f"/v1/projects/{project['id']}/exports", json={"format": "csv"}, headers=headers)
+            assert export.status_code == 202
+            assert wait_for(client, export.headers["location"], headers)["status"] == "succeeded"
+        # The queue's gauges are as of the last sweep: the next one finds nothing left.
+        samples = eventually(
+            metrics_port,
+            lambda s: (
+                value(s, "taskboard_export_jobs_total", status="succeeded") == 1
+                and value(s, "taskboard_export_queue_depth") == 0
+            ),
+        )
+    finally:
+        stop(worker)
+    assert value(samples, "taskboard_export_oldest_queued_seconds") == 0
+
+
+def test_a_worker_stopped_mid_export_gives_it_back_and_the_next_runs_it(queue_env: dict[str, str]) -> None:
+    """SIGTERM: the running export is cancelled and queued again at once, not left running under a
+    lease that another worker waits out."""
+    database_url = queue_env["DATABASE_URL"]
+    with LiveServer(database_url, queue_env) as server, httpx.Client(base_url=server.url) as client:
+        headers, project = new_project(client, "s@example.com")
+        now = datetime.now(UTC)
+        many = [
+            {"project_id": project["id"], "title": f"T{n}", "status": "todo", "created_at": now, "updated_at": now}
+            for n in range(30_000)
+        ]
+        for start in range(0, len(many), 5_000):  # PostgreSQL takes at most 32767 parameters a statement
+            run_sql(database_url, insert(Task).values(many[start : start + 5_000]))
+        worker = start_worker(queue_env)
+        try:
+            export = client.post(f"/v1/projects/{project['id']}/exports", json={"format": "ndjson"}, headers=headers)
+            location = export.headers["location"]
+            deadline = time.monotonic() + 20
+            while client.get(location, headers=headers).json()["status"] != "running":
+                assert time.monotonic() < deadline, "the export never ran"
+                time.sleep(0.02)
+        finally:
+            stop(worker)
+        assert client.get(location, headers=headers).json()["status"] == "queued"
+        again = start_worker(queue_env)
+        try:
+            done = wait_for(client, location, headers)
+        finally:
+            stop(again)
+    assert done["status"] == "succeeded" and done["rowCount"] == 30_000
