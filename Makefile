@@ -80,9 +80,10 @@ SERVE := --loop uvloop --http service.kit.protocol:Protocol --timeout-graceful-s
 # The service writes each request's log line itself (LOG_FORMAT: for people on a terminal, JSON elsewhere).
 run: export LOG_FORMAT ?= $(shell [ -t 1 ] && echo console || echo json)
 # With METRICS_PORT and several workers, prometheus-client's multiprocess mode: a folder of their values,
-# emptied at each start.
+# emptied at each start, outside the code's (one per port: two services on one machine keep apart).
+METRICS_DIR ?= $(or $(XDG_RUNTIME_DIR),/tmp)/taskboard-metrics-$(PORT)
 run: schema
-	@$(if $(and $(METRICS_PORT),$(filter-out 1,$(WORKERS))),rm -rf .metrics && mkdir .metrics && export PROMETHEUS_MULTIPROC_DIR=$(CURDIR)/.metrics &&) \
+	@$(if $(and $(METRICS_PORT),$(filter-out 1,$(WORKERS))),rm -rf $(METRICS_DIR) && mkdir -p $(METRICS_DIR) && export PROMETHEUS_MULTIPROC_DIR=$(METRICS_DIR) &&) \
 	WEB_CONCURRENCY=$(WORKERS) $(BIN)/uvicorn --factory service.app:create_app --host $(HOST) --port $(PORT) --workers $(WORKERS) $(SERVE)
 
 # The back office for operators, on its own port (never on the public API's): service/admin/.

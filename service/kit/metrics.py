@@ -184,11 +184,14 @@ async def serve(host: str, port: int) -> asyncio.Server | None:
 
 async def _scrape(registry: CollectorRegistry, head: bytes) -> bytes:
     """The whole answer to a request head: the metrics at /metrics (in the format Accept asks for),
-    and 404 elsewhere."""
+    `ok` at /healthz, and 404 elsewhere."""
     request_line, *fields = head.decode("latin-1").split("\r\n")
     method, target, *_ = (*request_line.split(" "), "", "")
     accept = next((value for name, _, value in (f.partition(":") for f in fields) if name.lower() == "accept"), "")
-    if method in ("GET", "HEAD") and target.split("?")[0] == "/metrics":
+    if method in ("GET", "HEAD") and target.split("?")[0] == "/healthz":
+        # The process answers: a worker's liveness probe (the API has its own on its port).
+        body, content_type, status = b"ok\n", "text/plain", "200 OK"
+    elif method in ("GET", "HEAD") and target.split("?")[0] == "/metrics":
         encoder, content_type = choose_encoder(accept)
         if MULTIPROCESS:
             forget_dead_processes()

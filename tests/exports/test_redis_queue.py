@@ -207,6 +207,8 @@ def test_an_export_whose_hand_off_failed_is_run_by_a_running_workers_sweep(
     worker = start_worker({**queue_env, "EXPORT_SWEEP_SECONDS": "0.5", "METRICS_PORT": str(metrics_port)})
     try:
         answering(metrics_port)
+        alive = httpx.get(f"http://127.0.0.1:{metrics_port}/healthz")  # the worker's liveness probe
+        assert (alive.status_code, alive.text) == (200, "ok\n")
         away = {**queue_env, "REDIS_URL": "redis://127.0.0.1:1/0"}
         with LiveServer(queue_env["DATABASE_URL"], away) as server, httpx.Client(base_url=server.url) as client:
             headers, project = new_project(client, "h@example.com")
