@@ -198,6 +198,7 @@ def test_an_export_an_operator_queues_again_is_handed_to_the_workers(queue_env: 
             stop(worker)
 
 
+@pytest.mark.once  # the queue's and the worker's part, whatever the database
 def test_an_export_whose_hand_off_failed_is_run_by_a_running_workers_sweep(
     queue_env: dict[str, str], tmp_path: Path
 ) -> None:
@@ -228,6 +229,7 @@ def test_an_export_whose_hand_off_failed_is_run_by_a_running_workers_sweep(
     assert value(samples, "taskboard_export_oldest_queued_seconds") == 0
 
 
+@pytest.mark.once  # the queue's and the worker's part, whatever the database
 def test_a_worker_stopped_mid_export_gives_it_back_and_the_next_runs_it(queue_env: dict[str, str]) -> None:
     """SIGTERM: the running export is cancelled and queued again at once, not left running under a
     lease that another worker waits out."""
