@@ -352,8 +352,9 @@ def test_an_admin_requeues_a_failed_export_and_purges_a_finished_one(database_ur
             assert rows(database_url, select(User.id)) == [(user_id,)]
 
 
-# The browser's part is the same on either database: once.
+# The browser's part is the same on either database (once), and a browser takes the machine (serial).
 @pytest.mark.once
+@pytest.mark.serial
 def test_an_operator_walks_from_sign_in_to_the_audit_entry_in_a_browser(database_url: str, tmp_path: Path) -> None:
     make_operator(database_url, "ops@example.com")
     with servers(database_url, tmp_path) as (api, office):
@@ -370,7 +371,10 @@ def test_an_operator_walks_from_sign_in_to_the_audit_entry_in_a_browser(database
         assert seen["signedIn"] == f"{office.url}/" and seen["found"] is True
         assert seen["confirmed"] == "Lock this account and revoke its tokens?" and seen["unlockOffered"] is True
         assert seen["audit"].split()[-4:] == ["ops@example.com", "lock", "user", str(user_id)]
-        assert seen["failedRequests"] == []  # every script and style from the back office itself
+        # Every script, style and font from the back office itself: none failed, but for one that a
+        # page left before it had loaded (a font, on a busy machine: the navigation cancels it).
+        failed = [(r["url"].startswith(f"{office.url}/statics/"), r["error"]) for r in seen["failedRequests"]]
+        assert all(failure == (True, "net::ERR_ABORTED") for failure in failed), seen["failedRequests"]
         assert me(api, token).status_code == 401
         assert [entry[1:4] for entry in audit_log(database_url)] == [("lock", "user", user_id)]
 

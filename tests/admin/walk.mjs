@@ -8,7 +8,9 @@ const context = await launch(executablePath, profile);
 const seen = { failedRequests: [] };
 try {
   const page = await context.newPage();
-  page.on("requestfailed", (request) => seen.failedRequests.push(request.url()));
+  page.on("requestfailed", (request) =>
+    seen.failedRequests.push({ url: request.url(), error: request.failure()?.errorText ?? "" }),
+  );
   page.on("dialog", (dialog) => {
     seen.confirmed = dialog.message();
     return dialog.accept();
