@@ -26,11 +26,29 @@ def sqlite_url(path: Path) -> str:
     return f"sqlite+aiosqlite:///{path}"
 
 
-def migrate(url: str, revision: str = "head") -> None:
+def alembic_config(url: str, more_versions: Path | None = None) -> Config:
+    """Alembic's configuration for the database at `url`, with the revisions of `more_versions` too
+    (a next release's, written by a test)."""
     config = Config(ROOT / "alembic.ini")
     config.attributes["database_url"] = url
     config.attributes["configure_logger"] = False
-    command.upgrade(config, revision)
+    if more_versions is not None:
+        versions = ROOT / "service" / "migrations" / "versions"
+        config.set_main_option("version_locations", os.pathsep.join(map(str, (versions, more_versions))))
+    return config
+
+
+def migrate(url: str, revision: str = "head") -> None:
+    command.upgrade(alembic_config(url), revision)
+
+
+async def execute(url: str, statement: str) -> None:
+    """One statement on the database at `url` (an admin's: CREATE, ALTER, DROP), on a connection of its own."""
+    connection = await asyncpg.connect(asyncpg_dsn(url))
+    try:
+        await connection.execute(statement)
+    finally:
+        await connection.close()
 
 
 class ScratchDatabases(Protocol):
@@ -100,16 +118,9 @@ class PostgresDatabases:
         return name
 
     def _admin(self, statement: str) -> None:
-        async def run() -> None:
-            connection = await asyncpg.connect(asyncpg_dsn(self.admin.render_as_string(hide_password=False)))
-            try:
-                await connection.execute(statement)
-            finally:
-                await connection.close()
-
         # In a thread of its own: fixtures of async tests run while the test's event loop does.
         with ThreadPoolExecutor(1) as thread:
-            thread.submit(asyncio.run, run()).result()
+            thread.submit(asyncio.run, execute(self.admin.render_as_string(hide_password=False), statement)).result()
 
 
 def asyncpg_dsn(url: str) -> str:

@@ -43,9 +43,10 @@ class Rounds:
             try:
                 await self.round()
             except Exception as error:
-                if not (self.away and database_unavailable(error)):
+                unavailable = database_unavailable(error)
+                if not (self.away and unavailable):
                     logger.warning("%s failed; trying again in a while", type(self).__name__, exc_info=True)
-                self.away = database_unavailable(error)
+                self.away = unavailable
             else:
                 if self.away:
                     logger.warning("%s works again", type(self).__name__)

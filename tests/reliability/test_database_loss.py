@@ -9,13 +9,12 @@ import time
 from pathlib import Path
 from typing import Any
 
-import asyncpg
 import httpx
 import pytest
 from sqlalchemy import make_url
 
 from tests.conftest import POSTGRES_URL, UNLIMITED
-from tests.database import asyncpg_dsn, migrate
+from tests.database import execute, migrate
 from tests.events.conftest import Events
 from tests.factories import assert_problem
 from tests.live import LiveServer
@@ -97,11 +96,7 @@ async def test_postgresql_stops_and_comes_back(tmp_path: Path) -> None:
 
 async def as_admin(statement: str) -> None:
     assert POSTGRES_URL is not None, "marked postgresql: run on PostgreSQL only"
-    connection = await asyncpg.connect(asyncpg_dsn(POSTGRES_URL))
-    try:
-        await connection.execute(statement)
-    finally:
-        await connection.close()
+    await execute(POSTGRES_URL, statement)
 
 
 def outage_lines(log: Path) -> list[dict[str, Any]]:

@@ -14,10 +14,9 @@ import asyncpg
 import httpx
 import pytest
 from alembic import command
-from alembic.config import Config
 
 from service.migrations.compatibility import schema_head
-from tests.database import ROOT, ScratchDatabases, asyncpg_dsn
+from tests.database import ROOT, ScratchDatabases, alembic_config, asyncpg_dsn
 from tests.reliability.cluster import cluster, signed_in
 
 STEP = '''"""{what}"""
@@ -63,12 +62,7 @@ def next_release(folder: Path) -> tuple[str, str]:
 
 def migrate(database_url: str, folder: Path, revision: str, *, down: bool = False) -> None:
     """`alembic upgrade` (or `downgrade`) as the next release's deploy runs it."""
-    config = Config(ROOT / "alembic.ini")
-    config.attributes["database_url"] = database_url
-    config.attributes["configure_logger"] = False
-    versions = ROOT / "service" / "migrations" / "versions"
-    config.set_main_option("version_locations", os.pathsep.join(map(str, (versions, folder))))
-    (command.downgrade if down else command.upgrade)(config, revision)
+    (command.downgrade if down else command.upgrade)(alembic_config(database_url, folder), revision)
 
 
 async def schema_version(database_url: str) -> str | None:
