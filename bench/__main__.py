@@ -157,7 +157,7 @@ def measure_service(report: Report, plan: Plan, seeded: Seeded, *, prefix: str =
         measure_tracing(report, plan, seeded, get_task)
 
     # Two workers count rate limits together in Redis where it is given, each its own in memory elsewhere.
-    shared = {"RATE_LIMIT_STORAGE": f"async+{redis}", "RATE_LIMIT_KEY_PREFIX": f"bench-{secrets.token_hex(4)}"}
+    shared = {"RATE_LIMIT_STORAGE": f"async+{redis}", "REDIS_NAMESPACE": f"bench-{secrets.token_hex(4)}"}
     with service(seeded, workers=2, env=shared if redis else {}) as app:
         measure(report, f"{prefix}getTask, 2 workers", app.url, get_task, plan.seconds)
 

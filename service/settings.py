@@ -1,3 +1,4 @@
+import hashlib
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -5,6 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from sqlalchemy.engine import make_url
 
 
 class Settings(BaseSettings):
@@ -52,8 +54,6 @@ class Settings(BaseSettings):
     rate_limit_storage: str = "async+memory://"
     # While that Redis does not answer: count in each process's memory, or refuse (503).
     rate_limit_fallback: Literal["memory", "refuse"] = "memory"
-    # What the keys in that Redis start with, for deployments that share one.
-    rate_limit_key_prefix: str = Field(default="taskboard", min_length=1, max_length=50)
     # Failed sign-ins for one email from one client address (and wrong current passwords from one
     # token): free ones, then 1 s, 2 s, 4 s… between attempts, then a lockout of that address.
     sign_in_free_failures: int = Field(default=5, ge=1)
@@ -112,7 +112,10 @@ class Settings(BaseSettings):
     # The host names the back office answers to (comma-separated; `*.example.com` for subdomains).
     admin_hosts: Annotated[list[str], NoDecode] = ["127.0.0.1", "localhost"]
     redis_url: str = "redis://127.0.0.1:6379/0"
-    export_queue_name: str = "taskboard-exports"
+    # What this deployment's rate-limit keys and export queue in a shared Redis are named by (see
+    # `namespace`): unset, one derived from where the database is, so that deployments on
+    # different databases keep apart and every process of one deployment agrees.
+    redis_namespace: str | None = Field(default=None, min_length=1, max_length=50, pattern=r"^[A-Za-z0-9_.:-]+$")
     event_retention: timedelta = timedelta(hours=24)
     event_purge_interval: timedelta = timedelta(minutes=10)
     # On SQLite, how often each process looks in the log for events that other processes committed.
@@ -131,6 +134,19 @@ class Settings(BaseSettings):
     # aged out). When unset, a random key is made once and kept in the database, so that every
     # process (and every restart) signs cursors alike; the back office then refuses other hosts.
     secret_key: Annotated[list[SecretStr], NoDecode] = []
+
+    @property
+    def namespace(self) -> str:
+        """REDIS_NAMESPACE, else `taskboard-` and a digest of the database's address: its host, port and
+        name, or a SQLite file's absolute path (not its user or password, which a rotation changes)."""
+        if self.redis_namespace:
+            return self.redis_namespace
+        url = make_url(self.database_url)
+        where = url.database or ""
+        if url.get_backend_name() == "sqlite" and where not in ("", ":memory:") and "mode=memory" not in where:
+            where = str(Path(where).resolve())
+        place = f"{url.get_backend_name()}|{url.host or ''}|{url.port or ''}|{where}"
+        return "taskboard-" + hashlib.sha256(place.encode()).hexdigest()[:12]
 
     @field_validator("database_url")
     @classmethod

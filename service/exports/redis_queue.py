@@ -34,7 +34,7 @@ JOB = "export"
 
 
 def redis_queue(settings: Settings) -> Queue:
-    return Queue.from_url(settings.redis_url, name=settings.export_queue_name)
+    return Queue.from_url(settings.redis_url, name=f"{settings.namespace}-exports")
 
 
 async def _enqueue(queue: Queue, export_id: int, carried: Mapping[str, str] | None = None) -> None:

@@ -58,7 +58,7 @@ class Limiter:
             options |= {
                 "implementation": "redispy",
                 "connection_pool": self.redis,
-                "key_prefix": settings.rate_limit_key_prefix,
+                "key_prefix": settings.namespace,
             }
         self.strategy = MovingWindowRateLimiter(storage_from_string(url, **options))
         self.fallback = MovingWindowRateLimiter(storage_from_string("async+memory://"))

@@ -37,7 +37,7 @@ def queue_env(database_url: str, tmp_path: Path) -> Iterator[dict[str, str]]:
         "DATABASE_URL": database_url,
         "EXPORT_QUEUE": "saq",
         "REDIS_URL": REDIS_URL,
-        "EXPORT_QUEUE_NAME": name,
+        "REDIS_NAMESPACE": name,
         "EXPORT_DIR": str(tmp_path / "exports"),
     }
     client = redis.Redis.from_url(REDIS_URL)

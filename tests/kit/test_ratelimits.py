@@ -10,8 +10,10 @@ from typing import Any
 
 import pytest
 from prometheus_client import REGISTRY
+from redis.asyncio import Redis
 
 from bench.servers import free_port
+from service.exports.redis_queue import redis_queue
 from service.kit import ratelimits
 from service.kit.ratelimits import Limiter, TooManyRequests, address_key
 from service.settings import Settings
@@ -50,7 +52,7 @@ async def test_processes_share_their_counts_through_redis(settings: Settings) ->
         settings,
         rate_limit_per_user=4,
         rate_limit_storage=REDIS,
-        rate_limit_key_prefix=f"taskboard-test-{uuid.uuid4().hex}",
+        redis_namespace=f"taskboard-test-{uuid.uuid4().hex}",
     )
     one, two = Limiter(shared), Limiter(shared)
     try:
@@ -226,3 +228,45 @@ def test_rate_limit_settings_come_from_the_environment(monkeypatch: pytest.Monke
     monkeypatch.setenv("RATE_LIMIT_PERIOD", "PT10S")
     settings = Settings()
     assert (settings.rate_limit_per_user, settings.rate_limit_period) == (5, timedelta(seconds=10))
+
+
+async def test_deployments_on_two_databases_keep_apart_in_one_redis(
+    settings: Settings, own_redis: Any, tmp_path: Path
+) -> None:
+    """Nothing set but their databases: each counts on its own, and writes only under its namespace."""
+    one, two = (
+        limits(
+            settings,
+            database_url=f"sqlite+aiosqlite:///{tmp_path / name}.db",
+            rate_limit_per_user=2,
+            rate_limit_storage=own_redis.url,
+        )
+        for name in ("one", "two")
+    )
+    assert one.namespace != two.namespace
+    assert one.namespace == limits(one, database_url=f"sqlite+aiosqlite:///{tmp_path}/./one.db").namespace
+    limiters = Limiter(one), Limiter(two)
+    try:
+        for limiter in limiters:
+            for _ in range(2):
+                await limiter.hit(limiter.per_user, "user:1")
+        for limiter in limiters:
+            with pytest.raises(TooManyRequests):
+                await limiter.hit(limiter.per_user, "user:1")
+        redis = Redis.from_url(own_redis.url.removeprefix("async+"))
+        keys = {key.decode() async for key in redis.scan_iter()}
+        await redis.aclose()
+    finally:
+        for limiter in limiters:
+            await limiter.close()
+    assert len(keys) == 2
+    assert {key.split(":")[0] for key in keys} == {one.namespace, two.namespace}
+
+
+def test_a_deployments_namespace_outlives_a_password_rotation_and_names_its_export_queue() -> None:
+    before = Settings(database_url="postgresql+asyncpg://taskboard:old@db.internal:5432/board")
+    after = Settings(database_url="postgresql+asyncpg://taskboard:new@db.internal:5432/board")
+    elsewhere = Settings(database_url="postgresql+asyncpg://taskboard:old@db.internal:5432/staging")
+    assert before.namespace == after.namespace != elsewhere.namespace
+    assert redis_queue(before).name == f"{before.namespace}-exports"
+    assert Settings(redis_namespace="blue").namespace == "blue"

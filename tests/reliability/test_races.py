@@ -113,7 +113,7 @@ async def test_an_assignment_racing_the_assignees_removal_never_leaves_a_non_mem
 
 async def test_concurrent_exports_of_one_project_and_format_make_one(database_url: str, tmp_path: Path) -> None:
     # Handed to a queue that no worker reads: every export stays queued while the others race it.
-    idle_queue = {"EXPORT_QUEUE": "saq", "EXPORT_QUEUE_NAME": f"taskboard-test-{uuid.uuid4().hex}"}
+    idle_queue = {"EXPORT_QUEUE": "saq", "REDIS_NAMESPACE": f"taskboard-test-{uuid.uuid4().hex}"}
     with cluster(database_url, 2, tmp_path, **idle_queue) as servers:
         rotation = itertools.cycle(servers)
         async with httpx.AsyncClient(timeout=60, limits=httpx.Limits(max_connections=RACERS)) as http:

@@ -98,7 +98,7 @@ async def test_rate_limits_hold_across_processes(database_url: str, tmp_path: Pa
         "RATE_LIMIT_PERIOD": "PT1H",
         # Shared by the processes as at scale; keys of this test's own in the machine's Redis.
         "RATE_LIMIT_STORAGE": "async+redis://127.0.0.1:6379/0",
-        "RATE_LIMIT_KEY_PREFIX": f"taskboard-test-{uuid.uuid4().hex}",
+        "REDIS_NAMESPACE": f"taskboard-test-{uuid.uuid4().hex}",
     }
     with cluster(database_url, 3, tmp_path, **limits) as servers:
         async with httpx.AsyncClient(timeout=10) as http:
@@ -126,7 +126,7 @@ async def test_four_uvicorn_workers_act_as_one(database_url: str, tmp_path: Path
         "RATE_LIMIT_PER_ADDRESS": "1000",
         "RATE_LIMIT_PERIOD": "PT1H",
         "RATE_LIMIT_STORAGE": "async+redis://127.0.0.1:6379/0",
-        "RATE_LIMIT_KEY_PREFIX": f"taskboard-test-{uuid.uuid4().hex}",
+        "REDIS_NAMESPACE": f"taskboard-test-{uuid.uuid4().hex}",
         # Eight streams of one token, however unevenly the kernel spreads them over the workers.
         "STREAM_LIMIT_PER_TOKEN": "8",
     }
