@@ -323,6 +323,8 @@ class Operator(Base):
     # A session carries the generation it was made in; a sign-out, or an admin, moves it on, and every
     # session made before stops working (a copied cookie too).
     session_generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # Set by an admin: the operator cannot sign in until enabled again.
+    disabled_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
     __table_args__ = (CheckConstraint("role IN ('support', 'admin')", name="role"), {"sqlite_autoincrement": True})
 

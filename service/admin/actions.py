@@ -1,10 +1,8 @@
-"""What operators do: each in one transaction with its audit entry, and through the rules the API
+"""What operators do to users and exports: each in one transaction with its audit entry, and through the rules the API
 keeps (a lock revokes tokens as a password change does; an export is queued again as a worker
 that died leaves it, for the service's sweep to run; a purge deletes as retention does)."""
 
-import json
 import logging
-from datetime import datetime
 from typing import Any
 
 import anyio.to_thread
@@ -12,40 +10,17 @@ from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.exceptions import HTTPException
 
-from service.admin import operators
+from service.admin.audit import audit
 from service.exports import retention
 from service.exports.files import file_of
 from service.exports.redis_queue import SaqQueue
 from service.kit.columns import utcnow
 from service.kit.database import Database
 from service.settings import Settings
-from service.tables import AuditEntry, Export, Operator, User
+from service.tables import Export, Operator, User
 from service.tokens import queries as tokens
 
 logger = logging.getLogger("taskboard.admin")
-
-
-def audit(
-    session: AsyncSession, operator: Operator, action: str, target: tuple[str, int], before: Any, after: Any
-) -> None:
-    object_type, object_id = target
-    session.add(
-        AuditEntry(
-            operator_id=operator.id,
-            operator_email=operator.email,
-            action=action,
-            object_type=object_type,
-            object_id=object_id,
-            before=None if before is None else json.dumps(before, default=_json),
-            after=None if after is None else json.dumps(after, default=_json),
-        )
-    )
-
-
-def _json(value: object) -> str:
-    if isinstance(value, datetime):
-        return value.isoformat()
-    raise TypeError(f"{type(value).__name__} is not JSON")
 
 
 async def _user(session: AsyncSession, user_id: int) -> User:
@@ -132,21 +107,3 @@ async def purge_export(database: Database, settings: Settings, operator: Operato
         await session.execute(delete(Export).where(Export.id == export_id))
         audit(session, operator, "purge", ("export", export_id), before, None)
     await anyio.to_thread.run_sync(retention.remove, [file_of(settings.export_dir, export_id, export.format)])
-
-
-async def end_sessions(database: Database, operator: Operator, operator_id: int) -> None:
-    """Signs an operator out of the back office everywhere: a copied cookie of theirs too."""
-    async with database.short_write() as session:
-        target = await session.get(Operator, operator_id, with_for_update=True)
-        if target is None:
-            raise HTTPException(404, f"No operator {operator_id}.")
-        before = {"sessionGeneration": target.session_generation}
-        await session.execute(operators.ending_sessions(operator_id))
-        audit(
-            session,
-            operator,
-            "end-sessions",
-            ("operator", operator_id),
-            before,
-            {"sessionGeneration": before["sessionGeneration"] + 1},
-        )

@@ -173,7 +173,7 @@ class OperatorSignIn(AuthenticationBackend):
                 valid = await self.passwords.verify(operator.password_hash if operator else None, password)
         except ServiceUnavailable as busy:
             raise HTTPException(503, str(busy.detail)) from None
-        if operator is None or not valid:
+        if operator is None or not valid or operator.disabled_at is not None:
             return False
         async with self.database.short_write() as session:
             await throttle.succeeded(session, guess, self.settings)
@@ -188,7 +188,7 @@ class OperatorSignIn(AuthenticationBackend):
         operator_id = request.session.get("operator")
         request.session.clear()
         if isinstance(operator_id, int):
-            await operators.end_sessions(self.database, operator_id)
+            await operators.sign_out(self.database, operator_id)
         return True
 
     async def authenticate(self, request: Request) -> bool:
@@ -197,7 +197,7 @@ class OperatorSignIn(AuthenticationBackend):
             return False
         async with self.database.reader() as session, session.begin():
             operator = await session.get(Operator, operator_id)
-        if operator is None or operator.session_generation != generation:
+        if operator is None or operator.session_generation != generation or operator.disabled_at is not None:
             request.session.clear()
             return False
         request.state.operator = operator

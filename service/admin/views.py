@@ -7,11 +7,13 @@ from typing import Any, ClassVar
 from sqladmin import ModelView, expose
 from sqladmin.pagination import Pagination
 from sqlalchemy import Select, func, or_
+from starlette.datastructures import FormData
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from service.admin import actions
+from service.admin import actions, operators
+from service.admin.audit import COMMAND_LINE
 from service.admin.auth import check_csrf, operator_of, read_form
 from service.kit.database import Database
 from service.settings import Settings
@@ -39,15 +41,27 @@ class ReadOnly(ModelView):
         return stmt.where(or_(*(func.lower(c).contains(term, autoescape=True) for c in self.column_searchable_list)))
 
 
-async def act(request: Request, action: Callable[[Database, Operator, int], Awaitable[None]]) -> int:
-    """Runs an operator's action on the object of the page its form was on; that object's id."""
-    check_csrf(request, await read_form(request))
+async def admins_form(request: Request) -> tuple[FormData, Operator]:
+    """The form an admin sent from a page of the back office, and the admin."""
+    form = await read_form(request)
+    check_csrf(request, form)
     operator = operator_of(request)
     if operator.role != "admin":
         raise HTTPException(403, "Only an admin operator may do this; support operators read.")
+    return form, operator
+
+
+async def act(request: Request, action: Callable[[Database, Operator, int], Awaitable[None]]) -> int:
+    """Runs an operator's action on the object of the page its form was on; that object's id."""
+    _, operator = await admins_form(request)
     pk = int(request.path_params["pk"])
     await action(request.app.state.database, operator, pk)
     return pk
+
+
+def field(form: FormData, name: str) -> str:
+    value = form.get(name)
+    return value if isinstance(value, str) else ""
 
 
 def with_settings(
@@ -166,20 +180,79 @@ class AuditView(ReadOnly, model=AuditEntry):
 
 def _as_seen_by(viewer: Operator, entry: AuditEntry) -> None:
     """A support operator sees who acted by id, and by email only where it was they: the operators'
-    emails are for admins (the list of operators is theirs alone). The entry is detached: unsaved."""
-    if viewer.role != "admin" and entry.operator_id != viewer.id:
+    emails are for admins (the list of operators is theirs alone), and so is what an entry about an
+    operator holds. The entry is detached: unsaved."""
+    if viewer.role == "admin":
+        return
+    if entry.operator_id != viewer.id and entry.operator_email != COMMAND_LINE:
         entry.operator_email = f"operator #{entry.operator_id}" if entry.operator_id else "a former operator"
+    if entry.object_type == "operator" and entry.object_id != viewer.id:
+        entry.before, entry.after = (None if held is None else "(for admins)" for held in (entry.before, entry.after))
 
 
 class OperatorView(ReadOnly, model=Operator):
+    """An admin's alone: makes, disables, enables, re-roles, resets and removes operators."""
+
     name, name_plural, icon = "Operator", "Operators", "fa-solid fa-user-shield"
-    column_list: ClassVar[Any] = [Operator.id, Operator.email, Operator.role, Operator.created_at]
+    column_list: ClassVar[Any] = [Operator.id, Operator.email, Operator.role, Operator.created_at, Operator.disabled_at]
     column_details_list: ClassVar[Any] = column_list
+    column_labels: ClassVar[Any] = {Operator.disabled_at: "Disabled at"}
+    list_template = "operator_list.html"
     details_template = "operator_details.html"
+
+    @expose("/new", methods=["GET", "POST"])
+    async def new(self, request: Request) -> Response:
+        """The form, and what it makes: the new operator's page, or the form again saying what was wrong."""
+        if request.method == "GET":
+            return await self.templates.TemplateResponse(request, "operator_new.html", {"model_view": self})
+        form, admin = await admins_form(request)
+        settings: Settings = request.app.state.settings
+        email, role = field(form, "email"), field(form, "role")
+        try:
+            made = await operators.create(
+                request.app.state.database, settings, admin, email, field(form, "password"), role
+            )
+        except operators.Refused as refused:
+            context = {"model_view": self, "error": f"No operator made: {refused}.", "email": email, "role": role}
+            return await self.templates.TemplateResponse(request, "operator_new.html", context, status_code=400)
+        return shown(request, "operator", made.id)
 
     @expose("/end-sessions/{pk:int}", methods=["POST"])
     async def end_sessions(self, request: Request) -> Response:
-        return shown(request, "operator", await act(request, actions.end_sessions))
+        return shown(request, "operator", await act(request, operators.end_sessions))
+
+    @expose("/disable/{pk:int}", methods=["POST"])
+    async def disable(self, request: Request) -> Response:
+        return shown(request, "operator", await act(request, operators.disable))
+
+    @expose("/enable/{pk:int}", methods=["POST"])
+    async def enable(self, request: Request) -> Response:
+        return shown(request, "operator", await act(request, operators.enable))
+
+    @expose("/role/{pk:int}", methods=["POST"])
+    async def change_role(self, request: Request) -> Response:
+        form, admin = await admins_form(request)
+        pk = int(request.path_params["pk"])
+        try:
+            await operators.change_role(request.app.state.database, admin, pk, field(form, "role"))
+        except operators.Refused as refused:
+            raise HTTPException(400, f"The role is unchanged: {refused}.") from None
+        return shown(request, "operator", pk)
+
+    @expose("/password/{pk:int}", methods=["POST"])
+    async def reset_password(self, request: Request) -> Response:
+        form, admin = await admins_form(request)
+        pk, settings = int(request.path_params["pk"]), request.app.state.settings
+        try:
+            await operators.reset_password(request.app.state.database, settings, admin, pk, field(form, "password"))
+        except operators.Refused as refused:
+            raise HTTPException(400, f"The password is unchanged: {refused}.") from None
+        return shown(request, "operator", pk)
+
+    @expose("/remove/{pk:int}", methods=["POST"])
+    async def remove(self, request: Request) -> Response:
+        await act(request, operators.remove)
+        return shown(request, "operator")
 
     def is_accessible(self, request: Request) -> bool:
         # Asked for the menu of every page, error pages before sign-in too.

@@ -15,10 +15,11 @@ from typing import Any, cast
 import httpx
 import pytest
 from fastapi import FastAPI
-from sqlalchemy import insert, select, update
+from sqlalchemy import func, insert, select, update
 from starlette.exceptions import HTTPException
 
 from service.admin import actions
+from service.admin.audit import COMMAND_LINE
 from service.admin.auth import SESSION_COOKIE
 from service.kit.credentials import new_token, token_digest
 from service.tables import AccessToken, AuditEntry, Export, User
@@ -45,8 +46,9 @@ def me(api: LiveServer, token: str) -> httpx.Response:
     return httpx.get(f"{api.url}/v1/users/me", headers={"Authorization": f"Bearer {token}"})
 
 
-def audit_log(database_url: str) -> list[tuple[Any, ...]]:
-    """(operator, action, object type, object id, before, after) of each entry, oldest first."""
+def audit_log(database_url: str, command_line: bool = False) -> list[tuple[Any, ...]]:
+    """(operator, action, object type, object id, before, after) of each entry, oldest first: the
+    operators' (and, with `command_line`, those of `make operator` too)."""
     entries = select(
         AuditEntry.operator_email,
         AuditEntry.action,
@@ -55,11 +57,19 @@ def audit_log(database_url: str) -> list[tuple[Any, ...]]:
         AuditEntry.before,
         AuditEntry.after,
     ).order_by(AuditEntry.id)
+    if not command_line:
+        entries = entries.where(AuditEntry.operator_email != COMMAND_LINE)
     found: list[tuple[Any, ...]] = []
     for entry in rows(database_url, entries):
         email, action, kind, pk, before, after = cast(tuple[Any, ...], entry)
         found.append((email, action, kind, pk, before and json.loads(before), after and json.loads(after)))
     return found
+
+
+def first_entry(database_url: str, action: str) -> int:
+    """The id of the audit log's first entry of this action."""
+    found = rows(database_url, select(func.min(AuditEntry.id)).where(AuditEntry.action == action))
+    return cast(int, cast(tuple[Any, ...], found[0])[0])
 
 
 @pytest.mark.once  # the command's prompts and refusals, whatever the database
@@ -68,8 +78,11 @@ def test_make_operator_makes_one_and_refuses_what_it_must(database_url: str) -> 
     assert printed == "Operator ops@example.com (admin) made: sign in to the back office (`make admin`).\n"
     with pytest.raises(AssertionError, match=r"an operator with the email ops@example\.com exists"):
         make_operator(database_url, "ops@example.com", "support")
-    with pytest.raises(AssertionError, match="the password needs 12 characters at least"):
+    with pytest.raises(AssertionError, match="the password needs 12 to 1024 characters"):
         make_operator(database_url, "short@example.com", password="too short")
+    [made] = audit_log(database_url, command_line=True)
+    made_one = {"email": "ops@example.com", "role": "admin", "disabledAt": None}
+    assert made == (COMMAND_LINE, "create", "operator", 1, None, made_one)
 
 
 def test_an_admin_finds_a_user_locks_them_and_the_api_refuses_their_token(database_url: str, tmp_path: Path) -> None:
@@ -123,7 +136,7 @@ def test_an_admin_finds_a_user_locks_them_and_the_api_refuses_their_token(databa
             listed = operator.page("/audit-entry/list")
             assert listed.status_code == 200
             assert listed.text.index("revoke-tokens") < listed.text.index("unlock") < listed.text.index(">lock<")
-            entry = operator.page("/audit-entry/details/1")
+            entry = operator.page(f"/audit-entry/details/{first_entry(database_url, 'lock')}")
             assert entry.status_code == 200 and "workingTokens" in entry.text
             assert operator.page("/audit-entry/edit/1").status_code == 403
             assert operator.client.delete("/audit-entry/delete?pks=1").status_code == 403
@@ -236,6 +249,80 @@ def test_sign_out_ends_the_session_and_its_copies_and_an_admin_ends_anothers(dat
     )
 
 
+def operator_id(database_url: str, email: str) -> int:
+    [row] = rows(database_url, select(OperatorRow.id).where(OperatorRow.email == email))
+    return cast(tuple[int], row)[0]
+
+
+def test_an_admin_makes_disables_enables_reroles_resets_and_removes_an_operator_each_audited(
+    database_url: str,
+) -> None:
+    make_operator(database_url, "ops@example.com")
+    admin_id = operator_id(database_url, "ops@example.com")
+    with LiveServer(database_url, app=ADMIN_APP) as office, Operator(office.url) as admin:
+        assert admin.sign_in("ops@example.com").status_code == 302
+        assert "+ New operator" in admin.page("/operator/list").text
+        form = {"email": "Support@Example.com", "role": "support"}
+        short = admin.act("/operator/new", "/operator/new", **form, password="too short")
+        assert short.status_code == 400 and "No operator made: the password needs 12 to 1024 characters." in short.text
+        taken = admin.act("/operator/new", "/operator/new", **form | {"email": "ops@example.com"}, password=PASSWORD)
+        assert taken.status_code == 400 and "an operator with the email ops@example.com exists" in taken.text
+        odd = admin.act("/operator/new", "/operator/new", **form | {"role": "root"}, password=PASSWORD)
+        assert odd.status_code == 400 and "the role is one of support, admin" in odd.text
+        made = admin.act("/operator/new", "/operator/new", **form, password=PASSWORD)
+        support_id = operator_id(database_url, "support@example.com")
+        page = f"/operator/details/{support_id}"
+        assert made.status_code == 303 and made.headers["location"] == f"{office.url}{page}"
+
+        with Operator(office.url) as support:
+            assert support.sign_in("support@example.com").status_code == 302
+            assert support.page("/operator/list").status_code == 403  # support reads no operators
+            assert support.act(f"/operator/disable/{admin_id}", "/login").status_code == 403
+            assert admin.act(f"/operator/disable/{support_id}", page).status_code == 303
+            assert support.page("/user/list").headers["location"] == f"{office.url}/login"
+            assert support.sign_in("support@example.com").status_code == 400
+            assert ">Enable</button>" in admin.page(page).text
+            assert admin.act(f"/operator/enable/{support_id}", page).status_code == 303
+            assert support.sign_in("support@example.com").status_code == 302
+            assert admin.act(f"/operator/role/{support_id}", page, role="admin").status_code == 303
+            assert support.page("/operator/list").status_code == 200  # at the next request
+            assert admin.act(f"/operator/role/{support_id}", page, role="root").status_code == 400
+            changed = admin.act(f"/operator/password/{support_id}", page, password="a new long passphrase")
+            assert changed.status_code == 303
+            assert support.page("/user/list").headers["location"] == f"{office.url}/login"
+            assert support.sign_in("support@example.com").status_code == 400
+            assert support.sign_in("support@example.com", "a new long passphrase").status_code == 302
+            assert admin.act(f"/operator/password/{support_id}", page, password="short").status_code == 400
+
+            # An admin does none of this to themselves: one enabled admin always remains.
+            mine = f"/operator/details/{admin_id}"
+            for action in ("disable", "remove", "role"):
+                refused = admin.act(f"/operator/{action}/{admin_id}", mine, role="support")
+                assert refused.status_code == 409 and "another admin does it" in refused.text
+            assert ">Disable</button>" not in admin.page(mine).text
+
+            assert admin.act(f"/operator/remove/{support_id}", page).status_code == 303
+            assert admin.page(page).status_code == 404
+            assert support.page("/user/list").headers["location"] == f"{office.url}/login"
+            assert support.sign_in("support@example.com", "a new long passphrase").status_code == 400
+        assert admin.page("/user/list").status_code == 200  # nothing of this touched the admin's own session
+
+    log = audit_log(database_url)
+    assert [(who, action, kind, pk) for who, action, kind, pk, _, _ in log] == [
+        ("ops@example.com", action, "operator", support_id)
+        for action in ("create", "disable", "enable", "change-role", "reset-password", "remove")
+    ]
+    created, disabled, enabled, rerolled, reset, removed = ((before, after) for *_, before, after in log)
+    state = {"email": "support@example.com", "role": "support", "disabledAt": None}
+    assert created == (None, state)
+    assert disabled[0] == state and disabled[1]["disabledAt"] is not None
+    assert enabled == (disabled[1], state)
+    assert rerolled == (state, {**state, "role": "admin"})
+    assert reset == (None, {"passwordChanged": True})
+    assert removed == ({**state, "role": "admin"}, None)
+    assert "argon2" not in str(log)  # a password's hash is in no entry
+
+
 def test_support_sees_operators_by_id_in_the_audit_log(database_url: str, tmp_path: Path) -> None:
     make_operator(database_url, "ops@example.com")
     make_operator(database_url, "support@example.com", "support")
@@ -247,10 +334,16 @@ def test_support_sees_operators_by_id_in_the_audit_log(database_url: str, tmp_pa
             assert "ops@example.com" in admin.page("/audit-entry/list").text
         with Operator(office.url) as support:
             assert support.sign_in("support@example.com").status_code == 302
-            for page in (support.page("/audit-entry/list"), support.page("/audit-entry/details/1")):
+            lock = first_entry(database_url, "lock")
+            for page in (support.page("/audit-entry/list"), support.page(f"/audit-entry/details/{lock}")):
                 assert page.status_code == 200
                 assert "ops@example.com" not in page.text and "operator #" in page.text
             assert "ops@example.com" not in support.page("/audit-entry/list?search=ops").text
+            # What an entry about another operator holds (their email) is for admins too.
+            made = first_entry(database_url, "create")
+            assert "(for admins)" in support.page(f"/audit-entry/details/{made}").text
+            assert "ops@example.com" not in support.page(f"/audit-entry/details/{made}").text
+            assert "the command line" in support.page(f"/audit-entry/details/{made}").text
 
 
 # The same work on either database: once.
@@ -366,7 +459,7 @@ def test_an_operator_walks_from_sign_in_to_the_audit_entry_in_a_browser(database
         screenshot = ARTIFACTS / "back-office-audit.png"
         command = [
             *("node", str(Path(__file__).with_name("walk.mjs")), chromium(), office.url, str(tmp_path / "profile")),
-            *("ops@example.com", PASSWORD, ACCOUNT["email"], str(screenshot)),
+            *("ops@example.com", PASSWORD, ACCOUNT["email"], str(screenshot), "new-ops@example.com"),
         ]
         walked = subprocess.run(command, capture_output=True, text=True, timeout=120)
         assert walked.returncode == 0, walked.stderr[-4000:]
@@ -379,7 +472,10 @@ def test_an_operator_walks_from_sign_in_to_the_audit_entry_in_a_browser(database
         failed = [(r["url"].startswith(f"{office.url}/statics/"), r["error"]) for r in seen["failedRequests"]]
         assert all(failure == (True, "net::ERR_ABORTED") for failure in failed), seen["failedRequests"]
         assert me(api, token).status_code == 401
-        assert [entry[1:4] for entry in audit_log(database_url)] == [("lock", "user", user_id)]
+        assert seen["madeOperator"] is True
+        new_operator = operator_id(database_url, "new-ops@example.com")
+        log = [entry[1:4] for entry in audit_log(database_url)]
+        assert log == [("lock", "user", user_id), ("create", "operator", new_operator)]
 
 
 # Nine failures free of back-off, and the tenth locks out: the tests reach the lockouts at once.

@@ -1,9 +1,10 @@
 // An operator's walk through the back office in Debian's Chromium: sign in,
-// find a user by email, lock them, read the audit log. Prints what each step showed, as JSON.
-// Usage: node tests/admin/walk.mjs CHROMIUM BACK_OFFICE_URL PROFILE EMAIL PASSWORD USER_EMAIL SCREENSHOT
+// find a user by email, lock them, read the audit log, make a support operator. Prints what each
+// step showed, as JSON.
+// Usage: node tests/admin/walk.mjs CHROMIUM BACK_OFFICE_URL PROFILE EMAIL PASSWORD USER_EMAIL SCREENSHOT NEW_OPERATOR
 import { launch } from "../chromium.mjs";
 
-const [executablePath, url, profile, email, password, userEmail, screenshot] = process.argv.slice(2);
+const [executablePath, url, profile, email, password, userEmail, screenshot, newOperator] = process.argv.slice(2);
 const context = await launch(executablePath, profile);
 const seen = { failedRequests: [] };
 try {
@@ -34,6 +35,14 @@ try {
   await page.goto(`${url}/audit-entry/list`);
   seen.audit = await page.locator("table tbody tr").first().innerText();
   await page.screenshot({ path: screenshot, fullPage: true });
+
+  await page.goto(`${url}/operator/list`);
+  await Promise.all([page.waitForURL(/\/operator\/new/), page.click("a:has-text('New operator')")]);
+  await page.fill("#email", newOperator);
+  await page.selectOption("#role", "support");
+  await page.fill("#password", "a passphrase handed over");
+  await Promise.all([page.waitForURL(/\/operator\/details\//), page.click("button:has-text('Make the operator')")]);
+  seen.madeOperator = (await page.locator("table").first().innerText()).includes(newOperator);
 } finally {
   await context.close();
 }
