@@ -16,7 +16,7 @@ MOCK_PORT ?= 4010
 # The port of `make admin`, the back office.
 ADMIN_PORT ?= 8001
 
-.PHONY: run admin operator seed worker migrate schema mock sdk test test-flaky reliability lint breaking release generate fuzz bench load-generator browser node_modules node-lock clean
+.PHONY: run admin operator seed worker migrate schema mock sdk test test-flaky reliability lint breaking release generate fuzz bench load-generator browser promtool node_modules node-lock clean
 
 # What serving needs (make run, migrate, admin, operator, worker): the service's pins alone.
 $(VENV)/.service: requirements/service.txt
@@ -126,6 +126,9 @@ lint: $(VENV)/.sdk node_modules/.installed
 	@# The app refuses to be made while an operation of the contract has no handler, and names what to write.
 	$(BIN)/python -c 'from service.app import create_app; create_app()'
 	$(BIN)/mypy
+	@# The alert rules docs/operations.md recommends, as Prometheus reads them (make promtool installs it).
+	@if command -v promtool >/dev/null; then promtool check rules docs/alerts.yml; \
+		else echo "promtool is not installed (make promtool): docs/alerts.yml is not checked"; fi
 
 # What openapi.yaml changes for clients of the last released contract (contract/released/): fails on
 # a change that breaks them, unless info.version raises the major version.
@@ -155,7 +158,7 @@ TEST_WORKERS ?= 3
 # Without the bench's own test (a smoke run of every measurement, half a minute), which keeps `make
 # test` within its time; `make bench` runs it first.
 NOT_BENCH := --ignore=tests/bench
-test: lint browser
+test: promtool lint browser
 	$(call on_both_databases,$(BIN)/pytest -n $(TEST_WORKERS) -m "not serial" $(NOT_BENCH) && $(BIN)/pytest -m serial $(NOT_BENCH))
 
 # The tests that start servers (all but contract fuzzing, which `make fuzz` varies), FLAKY_ROUNDS times,
@@ -194,6 +197,12 @@ load-generator:
 # Debian's Chromium, for the tests of what a browser does; where it cannot be installed those tests
 # say so in one line and are skipped, unless REQUIRE_BROWSER=1 (CI).
 export REQUIRE_BROWSER
+# promtool, which checks the shipped alert rules: Debian's Prometheus package (its server is not started).
+promtool:
+	@command -v promtool >/dev/null || $(SUDO) apt-get install -y -qq --no-install-recommends prometheus >/dev/null \
+		|| { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq --no-install-recommends prometheus >/dev/null; } \
+		|| echo "prometheus could not be installed: the alert rules will not be checked"
+
 browser:
 	@command -v chromium >/dev/null || $(SUDO) apt-get install -y -qq chromium >/dev/null \
 		|| { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium >/dev/null; } \
