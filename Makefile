@@ -16,7 +16,7 @@ MOCK_PORT ?= 4010
 # The port of `make admin`, the back office.
 ADMIN_PORT ?= 8001
 
-.PHONY: run admin operator seed worker migrate schema mock sdk test test-flaky reliability lint breaking release generate fuzz bench load-generator browser promtool node_modules node-lock clean
+.PHONY: run admin operator seed worker migrate schema mock sdk test test-flaky reliability lint breaking release generate fuzz bench bench-ab load-generator browser promtool node_modules node-lock clean
 
 # What serving needs (make run, migrate, admin, operator, worker): the service's pins alone.
 $(VENV)/.service: requirements/service.txt
@@ -187,6 +187,12 @@ fuzz: $(VENV)/.sdk
 bench: $(VENV)/.sdk load-generator
 	$(BIN)/pytest -q tests/bench
 	$(BIN)/python -m bench
+
+# A change's effect on the request path: server CPU per request, this checkout against BASE, in
+# alternating rounds on one database (bench/ab.py).
+BASE ?= main
+bench-ab: $(VENV)/.sdk load-generator
+	$(BIN)/python -m bench.ab $(BASE)
 
 # wrk drives `make bench` and its smoke run; Debian's package, installed when missing.
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)

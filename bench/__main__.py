@@ -28,8 +28,7 @@ from bench import load
 from bench.load import Load
 from bench.report import Report
 from bench.seed import Seeded, drop_postgres, seed_postgres, seed_sqlite
-from bench.servers import ROOT, Server
-from service.kit.protocol import UVICORN_HTTP
+from bench.servers import ROOT, Server, service
 
 LOAD_GENERATOR_FLOOR = 20_000  # req/s against a static response, or the figures are not valid
 POSTGRES_URL = "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
@@ -169,33 +168,6 @@ def measure(report: Report, name: str, url: str, what: Load, seconds: int) -> No
         f"{figures.errors} errors",
         file=sys.stderr,
         flush=True,
-    )
-
-
-def service(seeded: Seeded, workers: int = 1, env: dict[str, str] | None = None) -> Server:
-    env = {
-        "DATABASE_URL": seeded.url,
-        "WEB_CONCURRENCY": str(workers),
-        # Counted on every request as always, but never refusing the load.
-        "RATE_LIMIT_PER_USER": "1000000000",
-        "RATE_LIMIT_PER_ADDRESS": "1000000000",
-        # The streams of the "streams open" figures are one user's, on one token.
-        "STREAM_LIMIT_PER_USER": "1000000000",
-        "STREAM_LIMIT_PER_TOKEN": "1000000000",
-        **(env or {}),
-    }
-    ready = f"/v1/projects/{seeded.small_project}/tasks/1"
-    headers = {"Authorization": f"Bearer {seeded.token}"}
-    return Server.uvicorn(
-        "service.app:create_app",
-        factory=True,
-        workers=workers,
-        # httptools, with the service's bounds on request heads.
-        http=UVICORN_HTTP,
-        env=env,
-        ready_path=ready,
-        ready_headers=headers,
-        logs_to_file=True,
     )
 
 

@@ -13,8 +13,15 @@ import urllib.request
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from types import TracebackType
+from typing import TYPE_CHECKING
+
+from service.kit.protocol import UVICORN_HTTP
+
+if TYPE_CHECKING:
+    from bench.seed import Seeded
 
 ROOT = Path(__file__).resolve().parent.parent
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 # As in production (and `make run`): uvloop, httptools, no access log.
 PRODUCTION = ("--loop", "uvloop", "--no-access-log", "--log-level", "warning")
 
@@ -55,7 +62,9 @@ class Server:
         ready_headers: Mapping[str, str] | None = None,
         env: Mapping[str, str] | None = None,
         logs_to_file: bool = False,
+        cwd: Path = ROOT,
     ) -> None:
+        """`cwd`: the checkout whose code serves (another build's, for an A/B run)."""
         self.port = free_port()
         # The service logs a line per request: to a file, as in production, not to the terminal.
         self.logs_to_file = logs_to_file
@@ -63,6 +72,7 @@ class Server:
         self.command = [part.replace("{port}", str(self.port)) for part in command]
         self.ready = urllib.request.Request(self.url + ready_path, headers=dict(ready_headers or {}))
         self.env = {**os.environ, **(env or {})}
+        self.cwd = cwd
         self.process: subprocess.Popen[bytes] | None = None
         self.startup_seconds = 0.0
 
@@ -78,7 +88,7 @@ class Server:
         started = time.perf_counter()
         output = tempfile.TemporaryFile() if self.logs_to_file else None
         self.process = subprocess.Popen(
-            self.command, cwd=ROOT, env=self.env, start_new_session=True, stdout=output, stderr=output
+            self.command, cwd=self.cwd, env=self.env, start_new_session=True, stdout=output, stderr=output
         )
         if output is not None:
             output.close()  # the server has its own descriptor
@@ -96,6 +106,20 @@ class Server:
         self.__exit__(None, None, None)
         raise RuntimeError(f"{self.command} did not answer within 30 s")
 
+    def cpu_seconds(self) -> float:
+        """The user and system CPU time that the server's processes (its session: uvicorn's supervisor
+        and workers) have spent so far."""
+        assert self.process is not None
+        ticks = 0
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+            except OSError:  # a process that ended meanwhile
+                continue
+            if int(fields[3]) == self.process.pid:  # its session id (field 6 of proc(5))
+                ticks += int(fields[11]) + int(fields[12])  # utime, stime
+        return ticks / CLOCK_TICKS
+
     def __exit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
@@ -107,3 +131,34 @@ class Server:
         except subprocess.TimeoutExpired:
             os.killpg(self.process.pid, signal.SIGKILL)
             self.process.wait()
+
+
+def service(seeded: "Seeded", workers: int = 1, env: dict[str, str] | None = None, cwd: Path = ROOT) -> Server:
+    """Taskboard as in production on `seeded`'s database, with rate limits counted but never reached."""
+    env = {
+        "DATABASE_URL": seeded.url,
+        "WEB_CONCURRENCY": str(workers),
+        # Counted on every request as always, but never refusing the load.
+        "RATE_LIMIT_PER_USER": "1000000000",
+        "RATE_LIMIT_PER_ADDRESS": "1000000000",
+        # The streams of the "streams open" figures are one user's, on one token.
+        "STREAM_LIMIT_PER_USER": "1000000000",
+        "STREAM_LIMIT_PER_TOKEN": "1000000000",
+        # Stopped at once: no load balancer to drain from.
+        "DRAIN_SECONDS": "0",
+        **(env or {}),
+    }
+    ready = f"/v1/projects/{seeded.small_project}/tasks/1"
+    headers = {"Authorization": f"Bearer {seeded.token}"}
+    return Server.uvicorn(
+        "service.app:create_app",
+        factory=True,
+        workers=workers,
+        # httptools, with the service's bounds on request heads.
+        http=UVICORN_HTTP,
+        env=env,
+        ready_path=ready,
+        ready_headers=headers,
+        logs_to_file=True,
+        cwd=cwd,
+    )
