@@ -159,7 +159,7 @@ TEST_WORKERS ?= 3
 # test` within its time; `make bench` runs it first.
 NOT_BENCH := --ignore=tests/bench
 test: promtool lint browser
-	$(call on_both_databases,$(BIN)/pytest -n $(TEST_WORKERS) -m "not serial" $(NOT_BENCH) && $(BIN)/pytest -m serial $(NOT_BENCH))
+	$(call on_both_databases,$(BIN)/pytest -n $(TEST_WORKERS) -m "not serial" --durations=12 $(NOT_BENCH) && $(BIN)/pytest -m serial $(NOT_BENCH))
 
 # The tests that start servers (all but contract fuzzing, which `make fuzz` varies), FLAKY_ROUNDS times,
 # each round in a new random order, on the database of TEST_DATABASE_URL (SQLite by default). A test

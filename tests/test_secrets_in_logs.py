@@ -249,7 +249,10 @@ def response_leaks(flow: Flow) -> Iterator[Leak]:
                 yield Leak(name, "responses", f"{request}, its body", response.text)
 
 
-@pytest.mark.parametrize("verbosity", list(VERBOSITY))
+# The database's own log lines differ by database; the service's are the same whatever it is.
+@pytest.mark.parametrize(
+    "verbosity", [pytest.param(v, marks=[] if v == "database-echo" else [pytest.mark.once]) for v in VERBOSITY]
+)
 def test_no_secret_in_any_log_line_or_response(verbosity: str, database_url: str, tmp_path: Path) -> None:
     extra, everything = VERBOSITY[verbosity]
     env = dict(extra)

@@ -196,6 +196,7 @@ ODD_ADDRESSES = (
 )
 
 
+@pytest.mark.once  # pages and searches, whatever the database
 def test_odd_addresses_answer_pages_and_searches_take_wildcards_literally(database_url: str, tmp_path: Path) -> None:
     make_operator(database_url, "ops@example.com")
     with servers(database_url, tmp_path) as (api, office):
@@ -217,6 +218,7 @@ def test_odd_addresses_answer_pages_and_searches_take_wildcards_literally(databa
             assert "a_b" in found and "axb" not in found
 
 
+@pytest.mark.once  # sessions, whatever the database
 def test_sign_out_ends_the_session_and_its_copies_and_an_admin_ends_anothers(database_url: str) -> None:
     make_operator(database_url, "ops@example.com")
     make_operator(database_url, "support@example.com", "support")
@@ -254,6 +256,7 @@ def operator_id(database_url: str, email: str) -> int:
     return cast(tuple[int], row)[0]
 
 
+@pytest.mark.once  # forms and sessions, whatever the database
 def test_an_admin_makes_disables_enables_reroles_resets_and_removes_an_operator_each_audited(
     database_url: str,
 ) -> None:
@@ -323,6 +326,7 @@ def test_an_admin_makes_disables_enables_reroles_resets_and_removes_an_operator_
     assert "argon2" not in str(log)  # a password's hash is in no entry
 
 
+@pytest.mark.once  # what a page shows, whatever the database
 def test_support_sees_operators_by_id_in_the_audit_log(database_url: str, tmp_path: Path) -> None:
     make_operator(database_url, "ops@example.com")
     make_operator(database_url, "support@example.com", "support")

@@ -134,6 +134,7 @@ def test_a_worker_process_runs_exports_and_takes_up_what_was_left(queue_env: dic
     assert lines and all({"time", "level", "logger", "message"} <= line.keys() for line in lines)
 
 
+@pytest.mark.once  # the trace's links, whatever the database
 def test_an_export_in_a_worker_is_a_span_linked_to_the_request_that_queued_it(
     queue_env: dict[str, str], tmp_path: Path
 ) -> None:

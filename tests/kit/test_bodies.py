@@ -5,8 +5,13 @@ import json
 import time
 from collections.abc import AsyncIterator
 
+import pytest
+
 from service.settings import Settings
 from tests.factories import assert_problem, client_for, new_user
+
+# The HTTP layer, the same whatever the database.
+pytestmark = pytest.mark.once
 
 
 async def trickle(body: bytes, pause: float) -> AsyncIterator[bytes]:

@@ -3,6 +3,9 @@ import pytest
 from service.settings import Settings
 from tests.factories import assert_problem, client_for, sign_up
 
+# The HTTP layer, the same whatever the database.
+pytestmark = pytest.mark.once
+
 FRONTEND = "https://board.example"
 
 

@@ -5,11 +5,13 @@ import socket
 from pathlib import Path
 
 import httpx
+import pytest
 
 from tests.live import LiveServer
 from tests.reliability.cluster import signed_in
 
 
+@pytest.mark.once  # the HTTP layer, whatever the database
 async def test_a_client_gone_before_its_body_arrived_leaves_no_trace(database_url: str, tmp_path: Path) -> None:
     log = tmp_path / "server.log"
     with LiveServer(database_url, log=log) as server:

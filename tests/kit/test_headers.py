@@ -1,10 +1,14 @@
 import asyncio
 
 import httpx
+import pytest
 from fastapi import FastAPI
 
 from tests.exports.test_endpoints import finished
 from tests.factories import assert_problem, create_project, create_task, sign_up
+
+# The HTTP layer, the same whatever the database.
+pytestmark = pytest.mark.once
 
 
 def assert_kept_by_no_one(response: httpx.Response) -> None:

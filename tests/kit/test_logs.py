@@ -4,6 +4,9 @@ import pytest
 
 from service.kit.logs import CONSOLE, Escaped, HideTickets, configure
 
+# The HTTP layer, the same whatever the database.
+pytestmark = pytest.mark.once
+
 
 @pytest.mark.parametrize("name", ["ticket", "%74icket", "Ticket", "tick%65t", "ticket%20"])
 def test_a_logged_asgi_scope_keeps_no_ticket_however_its_name_is_written(name: str) -> None:

@@ -7,6 +7,7 @@ import uuid
 from pathlib import Path
 
 import httpx
+import pytest
 
 from tests.events.conftest import Events
 from tests.factories import assert_problem, new_user
@@ -90,6 +91,7 @@ async def test_events_reach_streams_on_every_process(database_url: str, tmp_path
         assert int(events[0]["id"]) < int(events[1]["id"])
 
 
+@pytest.mark.once  # counted in Redis, whatever the database
 async def test_rate_limits_hold_across_processes(database_url: str, tmp_path: Path) -> None:
     # Per hour: the allowance does not refill while the test runs, however slow the machine.
     limits = {
