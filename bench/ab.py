@@ -1,9 +1,9 @@
 """`python -m bench.ab BASE` (`make bench-ab BASE=<git ref>`): what a change does to the request path,
 as the server CPU time each request costs, this checkout against BASE.
 
-Both builds serve one SQLite database, seeded once, by turns: each round measures every operation
-on one build and then on the other (the first build alternating), so that the machine's speed,
-which moves within minutes, weighs on both alike. The figure that decides is CPU per request (the
+Both builds serve one SQLite database, seeded once, side by side: each round measures every
+operation on one build and at once on the other (which goes first alternates), so that the
+machine's speed, which moves within minutes, weighs on both alike. The figure that decides is CPU per request (the
 server's processes' user and system time over the requests they answered), which depends far less
 on that speed than a rate does; the ratio per operation is the median of the rounds', shown with
 its spread. BASE is checked out in a temporary worktree and runs on this checkout's virtualenv.
@@ -22,7 +22,7 @@ from pathlib import Path
 from bench import load
 from bench.load import Load
 from bench.seed import Seeded, seed_sqlite
-from bench.servers import ROOT, service
+from bench.servers import ROOT, Server, service
 
 JSON = {"Content-Type": "application/json"}
 
@@ -57,16 +57,12 @@ def worktree(ref: str) -> Iterator[Path]:
             subprocess.run(["git", "worktree", "remove", "--force", str(path)], cwd=ROOT, check=True)
 
 
-def measure(seeded: Seeded, checkout: Path, loads: dict[str, Load], seconds: int) -> dict[str, Sample]:
-    found = {}
-    with service(seeded, cwd=checkout) as server:
-        for name, what in loads.items():
-            load.run(server.url, what, 1)  # warm: its caches, the database's pages
-            before = server.cpu_seconds()
-            figures = load.run(server.url, what, seconds)
-            cpu = server.cpu_seconds() - before
-            found[name] = Sample(1000 * cpu / max(1, figures.requests), figures.rate, figures.errors)
-    return found
+def sample(server: Server, what: Load, seconds: int) -> Sample:
+    load.run(server.url, what, 1)  # warm: its caches, the database's pages
+    before = server.cpu_seconds()
+    figures = load.run(server.url, what, seconds)
+    cpu = server.cpu_seconds() - before
+    return Sample(1000 * cpu / max(1, figures.requests), figures.rate, figures.errors)
 
 
 def main() -> None:
@@ -81,10 +77,11 @@ def main() -> None:
         seeded = seed_sqlite(Path(scratch) / "ab.db", 1_000, 1_000)
         loads = operations(seeded)
         for round_ in range(options.rounds):
-            order = [("this", ROOT), ("base", base)]
-            for build, checkout in order if round_ % 2 == 0 else reversed(order):
-                for name, sample in measure(seeded, checkout, loads, options.seconds).items():
-                    samples[build].setdefault(name, []).append(sample)
+            with service(seeded, cwd=ROOT) as this, service(seeded, cwd=base) as other:
+                order = [("this", this), ("base", other)]
+                for name, what in loads.items():
+                    for build, server in order if round_ % 2 == 0 else reversed(order):
+                        samples[build].setdefault(name, []).append(sample(server, what, options.seconds))
             print(f"round {round_ + 1} of {options.rounds} done", file=sys.stderr, flush=True)
     print(table(options.base, samples))
 
