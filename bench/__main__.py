@@ -205,7 +205,11 @@ def measure_tracing(report: Report, plan: Plan, seeded: Seeded, get_task: Load) 
     on a noisy machine than one pair."""
     rounds = []
     with Server([sys.executable, "-m", "bench.collector", "{port}"], ready_path="/spans") as collector:
-        traced = {"OTEL_EXPORTER_OTLP_ENDPOINT": collector.url, "OTEL_EXPORTER_OTLP_PROTOCOL": "http/protobuf"}
+        traced = {
+            "OTEL_EXPORTER_OTLP_ENDPOINT": collector.url,
+            "OTEL_EXPORTER_OTLP_PROTOCOL": "http/protobuf",
+            "OTEL_TRACES_SAMPLER": "parentbased_always_on",  # not the service's default tenth
+        }
         for _ in range(plan.tracing_rounds):
             with service(seeded) as app:
                 off = load.run(app.url, get_task, plan.seconds)

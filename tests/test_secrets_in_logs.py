@@ -56,7 +56,10 @@ def log_config(everything: bool) -> dict[str, Any]:
 # aiosqlite's calls, asyncio's), as a deployment's logging config might.
 VERBOSITY: dict[str, tuple[dict[str, str], bool]] = {
     "server": ({}, False),
-    "database-echo": ({"DATABASE_ECHO": "true", "OTEL_TRACES_EXPORTER": "console"}, False),
+    "database-echo": (
+        {"DATABASE_ECHO": "true", "OTEL_TRACES_EXPORTER": "console", "OTEL_TRACES_SAMPLER": "always_on"},
+        False,
+    ),
     "all-debug": ({}, True),
 }
 

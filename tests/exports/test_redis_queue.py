@@ -139,7 +139,7 @@ def test_an_export_in_a_worker_is_a_span_linked_to_the_request_that_queued_it(
     queue_env: dict[str, str], tmp_path: Path
 ) -> None:
     # Spans printed a line each; each process sends what it still holds when it stops.
-    traced = {**queue_env, "OTEL_TRACES_EXPORTER": "console", "LOG_FORMAT": "json"}
+    traced = {**queue_env, "OTEL_TRACES_EXPORTER": "console", "OTEL_TRACES_SAMPLER": "always_on", "LOG_FORMAT": "json"}
     service_log, worker_log = tmp_path / "service.log", tmp_path / "worker.log"
     metrics_port = free_port()
     # The worker first, ready once its metrics answer: a worker that starts finds queued exports and

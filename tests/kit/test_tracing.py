@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 import httpx
 import pytest
 from fastapi import FastAPI
-from opentelemetry import trace
+from opentelemetry import propagate, trace
 from opentelemetry.sdk.resources import SERVICE_NAME
 from opentelemetry.sdk.trace import ReadableSpan, TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
@@ -156,4 +156,31 @@ def test_the_api_and_the_worker_are_services_of_their_own_names_unless_otel_name
     monkeypatch.setenv("OTEL_SERVICE_NAME", "board-eu")
     made = tracing.provider("1.2.0", "taskboard-api")
     assert isinstance(made, TracerProvider) and made.resource.attributes[SERVICE_NAME] == "board-eu"
+    made.shutdown()
+
+
+@pytest.mark.once
+def test_a_tenth_of_untraced_requests_and_every_sampled_callers_are_traced_unless_otel_says(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(trace, "get_tracer_provider", trace.ProxyTracerProvider)
+    monkeypatch.setattr(trace, "set_tracer_provider", lambda provider: None)
+    monkeypatch.setenv("OTEL_TRACES_EXPORTER", "console")
+    monkeypatch.delenv("OTEL_TRACES_SAMPLER", raising=False)
+    made = tracing.provider("1.2.0", "taskboard-api")
+    assert isinstance(made, TracerProvider)
+    tracer = made.get_tracer("test")
+    roots = [tracer.start_span("root") for _ in range(2000)]
+    assert 120 <= sum(span.is_recording() for span in roots) <= 280  # a tenth, give or take
+    sampled_caller = {"traceparent": "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"}
+    unsampled_caller = {"traceparent": "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-00"}
+    assert all(tracer.start_span("r", context=propagate.extract(sampled_caller)).is_recording() for _ in range(50))
+    assert not any(
+        tracer.start_span("r", context=propagate.extract(unsampled_caller)).is_recording() for _ in range(50)
+    )
+    made.shutdown()
+    monkeypatch.setenv("OTEL_TRACES_SAMPLER", "always_on")
+    made = tracing.provider("1.2.0", "taskboard-api")
+    assert isinstance(made, TracerProvider)
+    assert all(made.get_tracer("test").start_span("root").is_recording() for _ in range(50))
     made.shutdown()

@@ -93,7 +93,7 @@ def test_calls_in_an_active_span_join_the_callers_trace(database_url: str, tmp_p
     # The caller's tracing: a span of its own, exported nowhere; the service prints its spans.
     caller = TracerProvider().get_tracer("frontend")
     log = tmp_path / "service.log"
-    traced = {"OTEL_TRACES_EXPORTER": "console", "LOG_FORMAT": "json"}
+    traced = {"OTEL_TRACES_EXPORTER": "console", "OTEL_TRACES_SAMPLER": "parentbased_always_on", "LOG_FORMAT": "json"}
     with LiveServer(database_url, traced, log=log) as server, Client(base_url=server.url) as client:
         with caller.start_as_current_span("load the board") as span:
             synchronous = get_readiness.sync_detailed(client=client, x_request_id="in-a-span")
