@@ -138,14 +138,21 @@ async def test_an_event_stream_is_one_span_for_its_life(settings: Settings) -> N
     ]
 
 
-@pytest.mark.once
-def test_the_api_and_the_worker_are_services_of_their_own_names_unless_otel_names_one(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    # The provider as a fresh process makes it (the SDK allows one a process): its resource only.
+@pytest.fixture
+def fresh_process(monkeypatch: pytest.MonkeyPatch) -> pytest.MonkeyPatch:
+    """`tracing.provider` makes its provider as in a fresh process (the SDK allows one a process),
+    printing spans, with no sampler named; set no global provider."""
     monkeypatch.setattr(trace, "get_tracer_provider", trace.ProxyTracerProvider)
     monkeypatch.setattr(trace, "set_tracer_provider", lambda provider: None)
     monkeypatch.setenv("OTEL_TRACES_EXPORTER", "console")
+    monkeypatch.delenv("OTEL_TRACES_SAMPLER", raising=False)
+    return monkeypatch
+
+
+@pytest.mark.once
+def test_the_api_and_the_worker_are_services_of_their_own_names_unless_otel_names_one(
+    fresh_process: pytest.MonkeyPatch,
+) -> None:
     named = {}
     for name in ("taskboard-api", "taskboard-worker"):
         made = tracing.provider("1.2.0", name)
@@ -153,7 +160,7 @@ def test_the_api_and_the_worker_are_services_of_their_own_names_unless_otel_name
         named[name] = made.resource.attributes[SERVICE_NAME]
         made.shutdown()
     assert named == {"taskboard-api": "taskboard-api", "taskboard-worker": "taskboard-worker"}
-    monkeypatch.setenv("OTEL_SERVICE_NAME", "board-eu")
+    fresh_process.setenv("OTEL_SERVICE_NAME", "board-eu")
     made = tracing.provider("1.2.0", "taskboard-api")
     assert isinstance(made, TracerProvider) and made.resource.attributes[SERVICE_NAME] == "board-eu"
     made.shutdown()
@@ -161,12 +168,8 @@ def test_the_api_and_the_worker_are_services_of_their_own_names_unless_otel_name
 
 @pytest.mark.once
 def test_a_tenth_of_untraced_requests_and_every_sampled_callers_are_traced_unless_otel_says(
-    monkeypatch: pytest.MonkeyPatch,
+    fresh_process: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(trace, "get_tracer_provider", trace.ProxyTracerProvider)
-    monkeypatch.setattr(trace, "set_tracer_provider", lambda provider: None)
-    monkeypatch.setenv("OTEL_TRACES_EXPORTER", "console")
-    monkeypatch.delenv("OTEL_TRACES_SAMPLER", raising=False)
     made = tracing.provider("1.2.0", "taskboard-api")
     assert isinstance(made, TracerProvider)
     tracer = made.get_tracer("test")
@@ -179,7 +182,7 @@ def test_a_tenth_of_untraced_requests_and_every_sampled_callers_are_traced_unles
         tracer.start_span("r", context=propagate.extract(unsampled_caller)).is_recording() for _ in range(50)
     )
     made.shutdown()
-    monkeypatch.setenv("OTEL_TRACES_SAMPLER", "always_on")
+    fresh_process.setenv("OTEL_TRACES_SAMPLER", "always_on")
     made = tracing.provider("1.2.0", "taskboard-api")
     assert isinstance(made, TracerProvider)
     assert all(made.get_tracer("test").start_span("root").is_recording() for _ in range(50))
