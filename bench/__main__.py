@@ -104,13 +104,13 @@ def measure_references(report: Report, plan: Plan, seeded: Seeded, path: Path) -
     with Server([sys.executable, "-m", "bench.static", "{port}"]) as static:
         report.extra["load_generator_rate"] = round(load.run(static.url, Load("GET", "/", {}), plan.seconds).rate)
     with Server.uvicorn("bench.references:bare") as bare:
-        measure(report, "R1 bare ASGI", bare.url, Load("GET", "/", {}), plan.seconds)
+        measure(report, "R1 bare ASGI", bare, Load("GET", "/", {}), plan.seconds)
     env = {"BENCH_SQLITE_PATH": str(path)}
     with Server.uvicorn("bench.references:plain", factory=True, env=env, ready_path="/tasks/1") as plain:
         read = Load("GET", "/tasks/{id}", {}, ids=seeded.small)
-        measure(report, R2_READ, plain.url, read, plan.seconds)
+        measure(report, R2_READ, plain, read, plan.seconds)
         insert = Load("POST", f"/projects/{seeded.write_project}/tasks", JSON, body=TITLE)
-        measure(report, R2_INSERT, plain.url, insert, plan.seconds)
+        measure(report, R2_INSERT, plain, insert, plan.seconds)
 
 
 def measure_postgres_reference(report: Report, plan: Plan, seeded: Seeded) -> None:
@@ -118,9 +118,9 @@ def measure_postgres_reference(report: Report, plan: Plan, seeded: Seeded) -> No
     env = {"BENCH_POSTGRES_DSN": dsn}
     with Server.uvicorn("bench.references:plain_postgres", factory=True, env=env, ready_path="/tasks/1") as plain:
         read = Load("GET", "/tasks/{id}", {}, ids=seeded.small)
-        measure(report, R2_PG_READ, plain.url, read, plan.seconds)
+        measure(report, R2_PG_READ, plain, read, plan.seconds)
         insert = Load("POST", f"/projects/{seeded.write_project}/tasks", JSON, body=TITLE)
-        measure(report, R2_PG_INSERT, plain.url, insert, plan.seconds)
+        measure(report, R2_PG_INSERT, plain, insert, plan.seconds)
 
 
 JSON = {"Content-Type": "application/json"}
@@ -136,10 +136,10 @@ def measure_service(report: Report, plan: Plan, seeded: Seeded, *, prefix: str =
 
     with service(seeded) as app:
         report.extra[f"{prefix}startup_seconds".replace(" ", "_").lower()] = round(app.startup_seconds, 2)
-        measure(report, f"{prefix}getTask", app.url, get_task, plan.seconds)
+        measure(report, f"{prefix}getTask", app, get_task, plan.seconds)
         for project, count in ((small, seeded.small), (large, seeded.large)):
             listed = Load("GET", f"/v1/projects/{project}{listing}", auth)
-            measure(report, f"{prefix}listTasks, {count:,} tasks", app.url, listed, plan.seconds)
+            measure(report, f"{prefix}listTasks, {count:,} tasks", app, listed, plan.seconds)
         update = Load(
             "PATCH",
             f"/v1/projects/{small}/tasks/{{id}}",
@@ -147,33 +147,33 @@ def measure_service(report: Report, plan: Plan, seeded: Seeded, *, prefix: str =
             body='{"title": "Renamed"}',
             ids=seeded.small,
         )
-        measure(report, f"{prefix}updateTask", app.url, update, plan.seconds)
+        measure(report, f"{prefix}updateTask", app, update, plan.seconds)
         create = Load("POST", f"/v1/projects/{seeded.write_project}/tasks", auth | JSON, body=TITLE)
-        measure(report, f"{prefix}createTask", app.url, create, plan.seconds)
+        measure(report, f"{prefix}createTask", app, create, plan.seconds)
         if not prefix:
-            measure_streams(report, plan, seeded, app.url, get_task)
+            measure_streams(report, plan, seeded, app, get_task)
     if not prefix:
         measure_tracing(report, plan, seeded, get_task)
 
     # Two workers count rate limits together in Redis where it is given, each its own in memory elsewhere.
     shared = {"RATE_LIMIT_STORAGE": f"async+{redis}", "REDIS_NAMESPACE": f"bench-{secrets.token_hex(4)}"}
     with service(seeded, workers=2, env=shared if redis else {}) as app:
-        measure(report, f"{prefix}getTask, 2 workers", app.url, get_task, plan.seconds)
+        measure(report, f"{prefix}getTask, 2 workers", app, get_task, plan.seconds)
 
 
-def measure(report: Report, name: str, url: str, what: Load, seconds: int) -> None:
-    report.figures[name] = figures = load.run(url, what, seconds)
+def measure(report: Report, name: str, server: Server, what: Load, seconds: int) -> None:
+    report.figures[name] = figures = load.run(server.url, what, seconds, cpu=server.cpu_seconds)
     print(
-        f"{name}: {figures.rate:,.0f} req/s, p50 {figures.p50_ms:.1f} ms, p99 {figures.p99_ms:.1f} ms, "
-        f"{figures.errors} errors",
+        f"{name}: {figures.cpu_ms or 0:.3f} ms CPU per request, {figures.rate:,.0f} req/s, p50 {figures.p50_ms:.1f}"
+        f" ms, p99 {figures.p99_ms:.1f} ms, {figures.errors} errors",
         file=sys.stderr,
         flush=True,
     )
 
 
-def measure_streams(report: Report, plan: Plan, seeded: Seeded, url: str, get_task: Load) -> None:
+def measure_streams(report: Report, plan: Plan, seeded: Seeded, app: Server, get_task: Load) -> None:
     """getTask while `plan.streams` streams are open, then `plan.events` creates fanned out to them."""
-    command = [sys.executable, "-m", "bench.streams", url, seeded.token, str(seeded.write_project)]
+    command = [sys.executable, "-m", "bench.streams", app.url, seeded.token, str(seeded.write_project)]
     with subprocess.Popen(
         [*command, str(plan.streams), str(plan.events)],
         cwd=ROOT,
@@ -183,7 +183,7 @@ def measure_streams(report: Report, plan: Plan, seeded: Seeded, url: str, get_ta
     ) as streams:
         assert streams.stdin is not None and streams.stdout is not None
         opened = int(streams.stdout.readline().split()[1])
-        measure(report, f"getTask, {opened:,} streams open", url, get_task, plan.seconds)
+        measure(report, f"getTask, {opened:,} streams open", app, get_task, plan.seconds)
         streams.stdin.write("go\n")
         streams.stdin.flush()
         result = json.loads(streams.stdout.readline())

@@ -4,8 +4,8 @@ import json
 import os
 import shutil
 import subprocess
-from collections.abc import Mapping
-from dataclasses import asdict, dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 SCRIPT = Path(__file__).with_name("load.lua")
@@ -30,6 +30,7 @@ class Figures:
     p50_ms: float
     p99_ms: float
     max_ms: float
+    cpu_ms: float | None = None  # the server's CPU time per request answered, where it was measured
 
     @property
     def rate(self) -> float:
@@ -51,9 +52,12 @@ def require_wrk() -> None:
         raise SystemExit("wrk is not installed: `make bench` installs it (apt-get install wrk).")
 
 
-def run(url: str, load: Load, seconds: int, connections: int = CONNECTIONS) -> Figures:
+def run(
+    url: str, load: Load, seconds: int, connections: int = CONNECTIONS, cpu: Callable[[], float] | None = None
+) -> Figures:
     """`connections` connections over THREADS threads for `seconds`, after a warm-up of a fifth as long
-    (none for a run of a few seconds)."""
+    (none for a run of a few seconds). `cpu`: the server's CPU seconds so far, read around the run
+    (not the warm-up) for its CPU time per request."""
     env = {
         **os.environ,
         "BENCH_METHOD": load.method,
@@ -64,7 +68,11 @@ def run(url: str, load: Load, seconds: int, connections: int = CONNECTIONS) -> F
     }
     if seconds >= 5:  # a smoke run's second of load shows only that the load runs
         _wrk(url, env, seconds // 5, connections)
-    return _wrk(url, env, seconds, connections)
+    before = cpu() if cpu else 0.0
+    figures = _wrk(url, env, seconds, connections)
+    if cpu is None:
+        return figures
+    return replace(figures, cpu_ms=1000 * (cpu() - before) / max(1, figures.requests))
 
 
 def _wrk(url: str, env: Mapping[str, str], seconds: int, connections: int) -> Figures:

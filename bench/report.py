@@ -44,6 +44,12 @@ class Report:
     def ratio(self, name: str, reference: str) -> float:
         return self.figures[name].rate / self.figures[reference].rate if self.figures[reference].rate else 0.0
 
+    def cpu_ratio(self, name: str, reference: str) -> float | None:
+        """The server CPU a request of `name` costs, in requests of `reference`: the figure a machine's
+        changing speed moves least."""
+        ours, theirs = self.figures[name].cpu_ms, self.figures[reference].cpu_ms
+        return ours / theirs if ours is not None and theirs else None
+
     def target(self, name: str, bar: str, value: float, met: bool) -> None:
         self.targets.append(Target(name, bar, round(value, 3), met))
 
@@ -58,6 +64,11 @@ class Report:
                 name: figures.as_dict()
                 | {"vs_R1": round(self.ratio(name, "R1 bare ASGI"), 3)}
                 | ({"vs_R2": round(self.ratio(name, reference), 3)} if (reference := _r2(name)) else {})
+                | (
+                    {"cpu_vs_R2": round(cpu, 3)}
+                    if (reference := _r2(name)) and (cpu := self.cpu_ratio(name, reference)) is not None
+                    else {}
+                )
                 for name, figures in self.figures.items()
             },
             **self.extra,
@@ -73,14 +84,17 @@ class Report:
             f"{data['date']} · {data['machine']['cores']} cores of {data['machine']['cpu']} · "
             + " · ".join(f"{name} {v}" for name, v in data["versions"].items()),
             "",
-            "| measurement | req/s | p50 ms | p99 ms | errors | vs R1 | vs R2 (R2-PG) |",
-            "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+            "| measurement | CPU ms/req | CPU vs R2 (R2-PG) | req/s | p50 ms | p99 ms | errors | vs R1 "
+            "| vs R2 (R2-PG) |",
+            "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
         ]
         for name, row in data["figures"].items():
             vs_r2 = f"{row['vs_R2']:.0%}" if "vs_R2" in row else ""
+            cpu = f"{row['cpu_ms']:.3f}" if row.get("cpu_ms") is not None else ""
+            cpu_vs_r2 = f"{row['cpu_vs_R2']:.2f}" if "cpu_vs_R2" in row else ""
             lines.append(
-                f"| {name} | {row['rate']:,.0f} | {row['p50_ms']:.1f} | {row['p99_ms']:.1f} | {row['errors']} "
-                f"| {row['vs_R1']:.1%} | {vs_r2} |"
+                f"| {name} | {cpu} | {cpu_vs_r2} | {row['rate']:,.0f} | {row['p50_ms']:.1f} | {row['p99_ms']:.1f} "
+                f"| {row['errors']} | {row['vs_R1']:.1%} | {vs_r2} |"
             )
         lines += ["", "| target | bar | measured | met |", "| --- | --- | ---: | :---: |"]
         lines += [f"| {t.name} | {t.bar} | {t.value:g} | {'yes' if t.met else '**no**'} |" for t in self.targets]

@@ -43,8 +43,8 @@ def ensure_complete(app: FastAPI) -> None:
         module, _, interface = INTERFACES[tag].rpartition(".")
         lines.append(
             f"tag {tag}: implement {interface} ({module}) in a class of service/<resource>/handlers.py,"
-            f" and add `{module.rpartition('.')[2]}.router(<that class>, context=request_context)` to the"
-            " routers in service/app.py"
+            f" and add `app.include_router({module.rpartition('.')[2]}.router(<that class>,"
+            " context=request_context))` in service/app.py"
         )
     raise RuntimeError("\n".join(lines))
 

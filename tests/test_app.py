@@ -67,7 +67,7 @@ def test_app_refuses_to_start_without_a_handler_for_every_operation(settings: Se
     assert len(said) == len(TAGS) - 1  # every tag but users, which is routed
     assert said[-1] == (
         "tag health: implement HealthApi (generated.api.health) in a class of service/<resource>/handlers.py,"
-        " and add `health.router(<that class>, context=request_context)` to the routers in service/app.py"
+        " and add `app.include_router(health.router(<that class>, context=request_context))` in service/app.py"
     )
 
 

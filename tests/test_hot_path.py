@@ -5,7 +5,7 @@ import gc
 
 import httpx
 from fastapi import FastAPI
-from fastapi.routing import APIRoute, iter_route_contexts
+from fastapi.routing import iter_route_contexts
 from sqlalchemy import event
 
 from generated.api import OPERATIONS
@@ -21,12 +21,6 @@ def test_every_operation_has_one_dependency_its_context(app: FastAPI) -> None:
     for route in routes:
         calls = [d.call.__name__ for d in route.dependant.dependencies if d.call]
         assert calls == ["context"], route.operation_id
-
-
-def test_every_operation_is_a_route_of_the_apps_own_router(app: FastAPI) -> None:
-    # An included router is a layer of matching more for every request.
-    direct = {route.operation_id for route in app.router.routes if isinstance(route, APIRoute) and route.operation_id}
-    assert direct == {op.operation_id for op in OPERATIONS}
 
 
 async def test_a_read_uses_one_pooled_connection_and_one_transaction(app: FastAPI, client: httpx.AsyncClient) -> None:
