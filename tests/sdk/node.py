@@ -1,5 +1,6 @@
 """The TypeScript SDK's Node tools, for the tests that build and run what uses it."""
 
+import fcntl
 import subprocess
 from pathlib import Path
 
@@ -18,8 +19,16 @@ def run(*command: str | Path, cwd: Path = ROOT, env: dict[str, str] | None = Non
 
 def build() -> None:
     """The SDK compiled (strict), and the tests that use it, unless nothing has changed since they
-    last were (in an earlier process of the same run, say)."""
+    last were (in an earlier process of the same run, say). One process compiles at a time: the
+    test workers that start together would otherwise each compile the same thing."""
     assert (TOOLS / "tsc").exists(), "the Node tools are not installed: `make node_modules`"
+    (TESTS / "build").mkdir(exist_ok=True)
+    with (TESTS / "build" / ".compiling").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        _compile()
+
+
+def _compile() -> None:
     sdk = ROOT / "sdk" / "typescript"
     for project, inputs, outputs in (
         (sdk, [sdk / "tsconfig.json", *(sdk / "src").rglob("*.ts")], (sdk / "dist").rglob("*.js")),
