@@ -8,6 +8,13 @@ from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from sqlalchemy.engine import make_url
 
+# Settings that were, and what took their place.
+RETIRED = {
+    name: "REDIS_NAMESPACE names the rate-limit keys and the export queue (unset, one is derived from the"
+    " database's address; docs/operations.md)"
+    for name in ("RATE_LIMIT_KEY_PREFIX", "EXPORT_QUEUE_NAME")
+}
+
 
 class Settings(BaseSettings):
     """Every setting comes from an environment variable of the same name, upper-cased."""
@@ -170,6 +177,13 @@ class Settings(BaseSettings):
         if duration <= timedelta(0):
             raise ValueError("durations must be positive")
         return duration
+
+    @model_validator(mode="after")
+    def _no_retired_names(self) -> "Settings":
+        """A setting that is no longer read, named in the environment: said, not silently ignored."""
+        if retired := sorted(RETIRED.keys() & os.environ.keys()):
+            raise ValueError("; ".join(f"{name} is no longer read: {RETIRED[name]}" for name in retired))
+        return self
 
     @model_validator(mode="after")
     def _lockout_after_free_failures(self) -> "Settings":

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from prometheus_client import REGISTRY
+from pydantic import ValidationError
 from redis.asyncio import Redis
 
 from bench.servers import free_port
@@ -270,3 +271,9 @@ def test_a_deployments_namespace_outlives_a_password_rotation_and_names_its_expo
     assert before.namespace == after.namespace != elsewhere.namespace
     assert redis_queue(before).name == f"{before.namespace}-exports"
     assert Settings(redis_namespace="blue").namespace == "blue"
+
+
+def test_a_retired_setting_in_the_environment_is_refused_with_what_replaced_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("RATE_LIMIT_KEY_PREFIX", "blue")
+    with pytest.raises(ValidationError, match="RATE_LIMIT_KEY_PREFIX is no longer read: REDIS_NAMESPACE names"):
+        Settings()
