@@ -14,7 +14,7 @@ from service.kit.database import Database
 from service.settings import Settings
 from service.tables import Project, Task, User
 
-ROWS = 100_000
+ROWS = 40_000
 
 
 async def seed(database: Database) -> int:
@@ -50,7 +50,7 @@ async def seed(database: Database) -> int:
 
 # It measures the event loop's stalls: alone, not beside other tests.
 @pytest.mark.serial
-async def test_a_100k_task_export_runs_in_constant_memory_off_the_loop(settings: Settings, tmp_path: Path) -> None:
+async def test_a_40k_task_export_runs_in_constant_memory_off_the_loop(settings: Settings, tmp_path: Path) -> None:
     database = Database(settings)
     worst_lag: dict[str, float] = {}
     peaks: dict[str, int] = {}
@@ -84,8 +84,9 @@ async def test_a_100k_task_export_runs_in_constant_memory_off_the_loop(settings:
         await database.dispose()
 
     assert not list(tmp_path.glob("*.part"))
-    # Batches of 1,000: the peak does not grow with the project (100,000 rows are ~10 MB of text).
-    assert max(peaks.values()) < 8 * 1024 * 1024, f"peaks {peaks}"
+    # Batches of 1,000: the peak does not grow with the project (40,000 rows are ~4 MB of text, and
+    # many times that as rows in memory; the peak measured 1.9 MB at 40,000 and at 100,000 alike).
+    assert max(peaks.values()) < 3 * 1024 * 1024, f"peaks {peaks}"
     # Rows are rendered off the loop, a batch at a time: the loop never waits for a whole export
     # (seconds at this size); a bound this loose holds on a loaded machine.
     assert max(worst_lag.values()) < 1, f"the event loop stalled: {worst_lag}"
