@@ -25,7 +25,7 @@ from pathlib import Path
 from sqlalchemy.engine import make_url
 
 from bench import load
-from bench.load import Load
+from bench.load import JSON, TITLE, Load
 from bench.report import Report
 from bench.seed import Seeded, drop_postgres, seed_postgres, seed_sqlite
 from bench.servers import ROOT, Server, service
@@ -121,10 +121,6 @@ def measure_postgres_reference(report: Report, plan: Plan, seeded: Seeded) -> No
         measure(report, R2_PG_READ, plain, read, plan.seconds)
         insert = Load("POST", f"/projects/{seeded.write_project}/tasks", JSON, body=TITLE)
         measure(report, R2_PG_INSERT, plain, insert, plan.seconds)
-
-
-JSON = {"Content-Type": "application/json"}
-TITLE = '{"title": "Bench"}'
 
 
 def measure_service(report: Report, plan: Plan, seeded: Seeded, *, prefix: str = "", redis: str | None = None) -> None:

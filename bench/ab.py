@@ -3,10 +3,10 @@ as the server CPU time each request costs, this checkout against BASE.
 
 Both builds serve one SQLite database, seeded once, side by side: each round measures every
 operation on one build and at once on the other (which goes first alternates), so that the
-machine's speed, which moves within minutes, weighs on both alike. The figure that decides is CPU per request (the
-server's processes' user and system time over the requests they answered), which depends far less
-on that speed than a rate does; the ratio per operation is the median of the rounds', shown with
-its spread. BASE is checked out in a temporary worktree and runs on this checkout's virtualenv.
+machine's speed, which moves within minutes, weighs on both alike. The figure that decides is CPU
+per request (the server's processes' user and system time over the requests they answered), which
+depends far less on that speed than a rate does; the ratio per operation is the median of the
+rounds', shown with its spread. BASE is checked out in a temporary worktree and runs on this checkout's virtualenv.
 """
 
 import argparse
@@ -20,11 +20,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bench import load
-from bench.load import Load
+from bench.load import JSON, TITLE, Load
 from bench.seed import Seeded, seed_sqlite
 from bench.servers import ROOT, Server, service
-
-JSON = {"Content-Type": "application/json"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,7 +40,7 @@ def operations(seeded: Seeded) -> dict[str, Load]:
         "getTask": Load("GET", task, auth, ids=seeded.small),
         "listTasks": Load("GET", f"/v1/projects/{small}/tasks?status=todo&status=in_progress&limit=50", auth),
         "updateTask": Load("PATCH", task, auth | JSON | {"If-Match": "*"}, '{"title": "Renamed"}', seeded.small),
-        "createTask": Load("POST", f"/v1/projects/{seeded.write_project}/tasks", auth | JSON, '{"title": "Bench"}'),
+        "createTask": Load("POST", f"/v1/projects/{seeded.write_project}/tasks", auth | JSON, TITLE),
     }
 
 

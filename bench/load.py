@@ -11,6 +11,9 @@ from pathlib import Path
 SCRIPT = Path(__file__).with_name("load.lua")
 CONNECTIONS = 32
 THREADS = 2
+# The writes' headers and body.
+JSON = {"Content-Type": "application/json"}
+TITLE = '{"title": "Bench"}'
 
 
 @dataclass(frozen=True, slots=True)

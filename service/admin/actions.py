@@ -1,6 +1,7 @@
-"""What operators do to users and exports: each in one transaction with its audit entry, and through the rules the API
-keeps (a lock revokes tokens as a password change does; an export is queued again as a worker
-that died leaves it, for the service's sweep to run; a purge deletes as retention does)."""
+"""What operators do to users and exports (to operators: operators.py): each in one transaction with
+its audit entry, and through the rules the API keeps (a lock revokes tokens as a password change
+does; an export is queued again as a worker that died leaves it, for the service's sweep to run; a
+purge deletes as retention does)."""
 
 import logging
 from typing import Any

@@ -27,9 +27,9 @@ from opentelemetry import propagate, trace
 from opentelemetry.metrics import get_meter
 from opentelemetry.trace import Link, TracerProvider
 
-TRACER = trace.get_tracer("taskboard")
+TRACER = trace.get_tracer("taskboard")  # the global provider's, or a no-op one while tracing is off
 # The share of requests without a sampled caller's trace that are traced, unless OTEL_TRACES_SAMPLER says.
-DEFAULT_RATIO = 0.1  # the global provider's, or a no-op one while tracing is off
+DEFAULT_RATIO = 0.1
 
 
 def enabled(environ: Mapping[str, str] = os.environ) -> bool:
